@@ -1,0 +1,102 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using JasperFx;
+using JasperFx.Events;
+using Npgsql;
+using Status = Google.Rpc.Status;
+
+namespace CoeInsights.Server.Errors;
+
+/// <summary>
+/// The one place errors become gRPC statuses (google.rpc.Status with ErrorInfo and, for bad input,
+/// BadRequest field violations). A client's mistake is never INTERNAL or UNKNOWN; an unexpected
+/// failure is INTERNAL with no detail beyond a correlation id, and is logged.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public const string Domain = "coeinsights.v1";
+
+    private async Task<T> Guard<T>(ServerCallContext context, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw ToRpcException(e, context);
+        }
+    }
+
+    public RpcException ToRpcException(Exception e, ServerCallContext context)
+    {
+        var status = Map(e, context.CancellationToken);
+        if (status.Code == (int)Code.Internal)
+        {
+            var id = Guid.NewGuid().ToString("N")[..12];
+            logger.LogError(e, "Unhandled error in {Method} (error id {ErrorId})", context.Method, id);
+            status.Message = $"Internal error (id {id}). It has been logged.";
+        }
+        else
+        {
+            logger.LogInformation("{Method} refused: {Code} {Reason}", context.Method, (Code)status.Code, e.Message);
+        }
+        return status.ToRpcException();
+    }
+
+    public static Status Map(Exception e, CancellationToken ct) => e switch
+    {
+        InvalidInputException invalid => WithDetails(Code.InvalidArgument, invalid.Message, "INVALID_ARGUMENT", new BadRequest
+        {
+            FieldViolations = { invalid.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
+        }),
+        NotFoundException nf => WithDetails(Code.NotFound, nf.Message, nf.Reason,
+            new ResourceInfo { ResourceType = nf.ResourceType, ResourceName = nf.ResourceName }),
+        AlreadyExistsException ae => WithDetails(Code.AlreadyExists, ae.Message, ae.Reason,
+            new ResourceInfo { ResourceType = ae.ResourceType, ResourceName = ae.ResourceName }),
+        RuleViolationException rule => WithDetails(Code.FailedPrecondition, rule.Message, rule.Reason, new PreconditionFailure
+        {
+            Violations = { new PreconditionFailure.Types.Violation { Type = rule.Rule, Subject = rule.Subject, Description = rule.Message } },
+        }),
+        PermissionDeniedException pd => WithDetails(Code.PermissionDenied, pd.Message, pd.Reason, null),
+        StaleEtagException stale => WithDetails(Code.Aborted, stale.Message, stale.Reason, null),
+        ConcurrencyException or EventStreamUnexpectedMaxEventIdException =>
+            WithDetails(Code.Aborted, "The resource changed while this call ran: re-read it and retry.", "CONCURRENT_CHANGE", null),
+        OperationCanceledException when ct.IsCancellationRequested => WithDetails(Code.Cancelled, "The call was cancelled.", "CANCELLED", null),
+        NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException =>
+            WithDetails(Code.Unavailable, "The store is unavailable; retry later.", "STORE_UNAVAILABLE", null),
+        _ => new Status { Code = (int)Code.Internal, Message = "Internal error." },
+    };
+
+    private static Status WithDetails(Code code, string message, string reason, Google.Protobuf.IMessage? detail)
+    {
+        var status = new Status
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
+        };
+        if (detail is not null) status.Details.Add(Any.Pack(detail));
+        return status;
+    }
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        Guard(context, () => continuation(request, context));
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(context, () => continuation(requestStream, context));
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(context, async () => { await continuation(request, responseStream, context); return true; });
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        Guard(context, async () => { await continuation(requestStream, responseStream, context); return true; });
+}

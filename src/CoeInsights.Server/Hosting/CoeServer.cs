@@ -1,0 +1,127 @@
+using System.Net;
+using CoeInsights.Server.Admin;
+using CoeInsights.Server.Auth;
+using CoeInsights.Server.Errors;
+using CoeInsights.Server.Health;
+using CoeInsights.Server.Postgres;
+using CoeInsights.Server.ServerInfo;
+using CoeInsights.Store;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace CoeInsights.Server.Hosting;
+
+/// <summary>Composes the host. Program.cs and the end-to-end tests build the very same server.</summary>
+public static class CoeServer
+{
+    /// <summary>
+    /// Builds the server. Without a connection string (COE_POSTGRES or ConnectionStrings:Marten) it first
+    /// starts the embedded PostgreSQL cluster under the data folder; the host stops it on dispose.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(FlatEnvironmentNames());
+        configure?.Invoke(builder);
+
+        var options = builder.Configuration.GetSection(CoeServerOptions.Section).Get<CoeServerOptions>() ?? new CoeServerOptions();
+        builder.Services.Configure<CoeServerOptions>(builder.Configuration.GetSection(CoeServerOptions.Section));
+
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        var connectionString = builder.Configuration.GetConnectionString("Marten");
+        EmbeddedPostgres? embedded = null;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            using var loggerFactory = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+            embedded = await EmbeddedPostgres.StartAsync(
+                new EmbeddedPostgresOptions { DataDirectory = options.DataDirectory }, loggerFactory.CreateLogger<EmbeddedPostgres>(), ct);
+            connectionString = embedded.ConnectionString;
+            // Owned by the container (factory registration), so disposing the host stops the cluster.
+            builder.Services.AddSingleton(_ => embedded);
+            builder.Services.AddHostedService(sp => new EmbeddedPostgresLifetime(sp.GetRequiredService<EmbeddedPostgres>()));
+        }
+
+        ConfigureKestrel(builder, options);
+        AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
+
+        var app = builder.Build();
+        app.MapGrpcService<ServerInfoService>();
+        app.MapGrpcService<AdminService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapGet("/", () => Results.Text(
+            "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
+        return app;
+    }
+
+    public static void AddServices(IServiceCollection services, string connectionString, CoeServerOptions options, DaemonMode daemonMode)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<CallerContext>();
+        services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddGrpc(o =>
+        {
+            // Outermost first: errors from authentication are mapped too.
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.Interceptors.Add<ApiKeyInterceptor>();
+            o.EnableDetailedErrors = false;
+        }).AddJsonTranscoding();
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
+            .AddCheck<PostgresHealthCheck>("postgres");
+
+        var marten = services.AddMarten(_ => CoeStore.Configure(new StoreOptions(), connectionString, options.Schema))
+            .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped)
+            .ApplyAllDatabaseChangesOnStartup();
+        if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
+
+        services.AddHostedService<BootstrapAdminKey>();
+    }
+
+    private static DaemonMode ResolveDaemonMode(CoeServerOptions options, bool embedded) =>
+        string.IsNullOrEmpty(options.DaemonMode)
+            ? embedded ? DaemonMode.Solo : DaemonMode.HotCold
+            : Enum.Parse<DaemonMode>(options.DaemonMode, ignoreCase: true);
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, CoeServerOptions options)
+    {
+        var address = IPAddress.Parse(options.Address);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Cleartext cannot negotiate HTTP/1.1 and HTTP/2 on one port, hence two.
+            k.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
+            if (options.HttpPort >= 0) k.Listen(address, options.HttpPort, l => l.Protocols = HttpProtocols.Http1);
+        });
+    }
+
+    /// <summary>The bound addresses: [0] gRPC (HTTP/2), [1] JSON (HTTP/1.1) when enabled.</summary>
+    public static IReadOnlyList<Uri> Addresses(this WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+
+    private static Dictionary<string, string?> FlatEnvironmentNames()
+    {
+        var map = new Dictionary<string, string?>();
+        void Take(string env, string key)
+        {
+            if (Environment.GetEnvironmentVariable(env) is { Length: > 0 } value) map[key] = value;
+        }
+        Take("COE_POSTGRES", "ConnectionStrings:Marten");
+        Take("COE_DATA_DIR", "Coe:DataDirectory");
+        Take("COE_GRPC_PORT", "Coe:GrpcPort");
+        Take("COE_HTTP_PORT", "Coe:HttpPort");
+        Take("COE_ADDRESS", "Coe:Address");
+        return map;
+    }
+
+    /// <summary>Stops the embedded cluster after the host has stopped serving.</summary>
+    private sealed class EmbeddedPostgresLifetime(EmbeddedPostgres postgres) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken ct) => postgres.StopAsync(ct);
+    }
+}

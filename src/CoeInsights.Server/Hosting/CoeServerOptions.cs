@@ -1,0 +1,20 @@
+namespace CoeInsights.Server.Hosting;
+
+/// <summary>Section "Coe" of the configuration (environment: COE__GRPCPORT etc., or the flat COE_* names below).</summary>
+public sealed class CoeServerOptions
+{
+    public const string Section = "Coe";
+
+    /// <summary>Interface to listen on. Loopback by default: put a TLS-terminating proxy in front to expose it.</summary>
+    public string Address { get; set; } = "127.0.0.1";
+    /// <summary>gRPC (HTTP/2, cleartext). 0 picks a free port.</summary>
+    public int GrpcPort { get; set; } = 5080;
+    /// <summary>The same API as JSON over HTTP/1.1 (gRPC JSON transcoding). 0 picks a free port; -1 turns it off.</summary>
+    public int HttpPort { get; set; } = 5081;
+    /// <summary>Holds the embedded cluster (pgdata/), its password and the bootstrap admin key file.</summary>
+    public string DataDirectory { get; set; } = ".coe";
+    /// <summary>Marten schema holding every table.</summary>
+    public string Schema { get; set; } = CoeInsights.Store.CoeStore.DefaultSchema;
+    /// <summary>Solo, HotCold or Disabled. Empty: Solo on the embedded cluster (one node by construction), HotCold otherwise.</summary>
+    public string DaemonMode { get; set; } = "";
+}

@@ -1,0 +1,45 @@
+using System.Text;
+using CoeInsights.Analytics;
+
+namespace CoeInsights.Common;
+
+/// <summary>AIP-158 paging: a page size with a default and a cap, and an opaque page token.</summary>
+public readonly record struct Page(int Offset, int Size)
+{
+    public const int DefaultSize = 50;
+    public const int MaxSize = 1000;
+
+    /// <summary>Reads page_size / page_token; a negative size or a token we did not issue is INVALID_ARGUMENT.</summary>
+    public static Page From(int pageSize, string? pageToken)
+    {
+        var v = new Validator();
+        v.Require(pageSize >= 0, "page_size", "must not be negative");
+        var offset = 0;
+        if (!string.IsNullOrEmpty(pageToken) && !TryDecode(pageToken, out offset))
+            v.Add("page_token", "is not a token this server issued");
+        v.ThrowIfInvalid();
+        return new Page(offset, pageSize == 0 ? DefaultSize : Math.Min(pageSize, MaxSize));
+    }
+
+    /// <summary>The token for the next page, or "" when <paramref name="fetched"/> (Size + 1 asked) shows there is none.</summary>
+    public string NextToken(int fetched) => fetched > Size ? Encode(Offset + Size) : "";
+
+    private static string Encode(int offset) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"o1:{offset}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryDecode(string token, out int offset)
+    {
+        offset = 0;
+        try
+        {
+            var b64 = token.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            return text.StartsWith("o1:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(3), out offset) && offset >= 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
