@@ -1,0 +1,159 @@
+namespace CoeInsights.Analytics.Trends;
+
+/// <summary>Direction called by a trend test at its significance level.</summary>
+public enum TrendDirection
+{
+    NoTrend,
+    Increasing,
+    Decreasing,
+}
+
+/// <summary>Mann-Kendall trend test.</summary>
+/// <param name="S">Σ_{i&lt;j} sign(x_j − x_i) over observed values.</param>
+/// <param name="VarianceS">Tie-corrected: [n(n−1)(2n+5) − Σt(t−1)(2t+5)]/18.</param>
+/// <param name="Z">(S − sign(S))/√Var with continuity correction, S/√Var without.</param>
+/// <param name="PValue">Two-sided, 2·Φ(−|z|).</param>
+/// <param name="TauB">S / √((N − T)·N), N = n(n−1)/2, T = tied pairs (R trend::mk.test "tau").</param>
+/// <param name="TauA">S / N (pymannkendall "Tau").</param>
+public sealed record MannKendallResult(
+    int N,
+    double S,
+    double VarianceS,
+    double Z,
+    double PValue,
+    double TauB,
+    double TauA,
+    bool ContinuityCorrection,
+    TrendDirection Direction);
+
+/// <summary>Mann-Kendall and seasonal (Hirsch-Slack) Mann-Kendall trend tests with tie correction.</summary>
+public static class MannKendall
+{
+    /// <summary>
+    /// Mann-Kendall test on a regular series (missing slots dropped, order kept). S is counted in
+    /// O(n log n) by merge-sort inversion counting. Matches R trend::mk.test(continuity = TRUE).
+    /// </summary>
+    public static MannKendallResult Test(IReadOnlyList<double?> values, bool continuityCorrection = true, double significance = 0.05)
+    {
+        var o = Observed.From(values);
+        ValidateSignificance(significance);
+        if (o.Count < 3) throw new InvalidInputException("values", "needs at least 3 observed values");
+        var (s, pairs, tiePairs, t5) = Statistic(o.Values);
+        var n = (double)o.Count;
+        var varS = (n * (n - 1) * (2 * n + 5) - t5) / 18.0;
+        return Result(o.Count, s, varS, pairs, tiePairs, continuityCorrection, significance);
+    }
+
+    /// <summary>
+    /// Seasonal Mann-Kendall (Hirsch, Slack and Smith 1982): season of slot i is i mod <paramref name="seasonLength"/>
+    /// (7 for day-of-week on a daily series, 12 for month-of-year on a monthly one). S and Var(S) are summed over
+    /// seasons; the continuity correction is applied ONCE to the summed S (z = (ΣS − sign(ΣS))/√ΣVar), as
+    /// R trend::smk.test and pymannkendall.seasonal_test do. Taus use the summed pair counts.
+    /// </summary>
+    public static MannKendallResult SeasonalTest(IReadOnlyList<double?> values, int seasonLength, bool continuityCorrection = true, double significance = 0.05)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (seasonLength < 2) throw new InvalidInputException("season_length", "must be at least 2");
+        var o = Observed.From(values);
+        ValidateSignificance(significance);
+        double s = 0, varS = 0, pairs = 0, tiePairs = 0;
+        var used = 0;
+        for (var g = 0; g < seasonLength; g++)
+        {
+            var season = new List<double>();
+            for (var i = 0; i < o.Count; i++)
+                if ((int)o.Times[i] % seasonLength == g) season.Add(o.Values[i]);
+            if (season.Count < 2) continue;
+            var (sg, pg, tg, t5) = Statistic(season.ToArray());
+            double n = season.Count;
+            s += sg;
+            pairs += pg;
+            tiePairs += tg;
+            varS += (n * (n - 1) * (2 * n + 5) - t5) / 18.0;
+            used += season.Count;
+        }
+        if (pairs == 0 || varS == 0) throw new InvalidInputException("values", "needs at least two observed values in some season");
+        return Result(used, s, varS, pairs, tiePairs, continuityCorrection, significance);
+    }
+
+    private static void ValidateSignificance(double significance)
+    {
+        if (!(significance > 0 && significance < 1)) throw new InvalidInputException("significance", "must be strictly between 0 and 1");
+    }
+
+    private static MannKendallResult Result(int n, double s, double varS, double pairs, double tiePairs, bool cc, double significance)
+    {
+        double z;
+        if (varS <= 0) z = 0;
+        else if (cc) z = s == 0 ? 0 : (s - Math.Sign(s)) / Math.Sqrt(varS);
+        else z = s / Math.Sqrt(varS);
+        var p = varS <= 0 ? 1.0 : StatMath.TwoSidedZ(z);
+        var dir = p < significance ? (s > 0 ? TrendDirection.Increasing : TrendDirection.Decreasing) : TrendDirection.NoTrend;
+        var tauB = pairs - tiePairs > 0 ? s / (Math.Sqrt(pairs - tiePairs) * Math.Sqrt(pairs)) : double.NaN;
+        return new MannKendallResult(n, s, varS, z, p, tauB, s / pairs, cc, dir);
+    }
+
+    /// <summary>S, N = n(n−1)/2, tied pairs Σt(t−1)/2 and Σt(t−1)(2t+5) for values in time order.</summary>
+    internal static (double S, double Pairs, double TiePairs, double T5) Statistic(ReadOnlySpan<double> x)
+    {
+        var n = x.Length;
+        var a = x.ToArray();
+        var tmp = new double[n];
+        var inversions = CountStrictInversions(a, tmp); // a is sorted afterwards
+        var (tiePairs, _, t5) = StatMath.TieSumsSorted(a);
+        var pairs = (double)n * (n - 1) / 2;
+        // concordant = pairs − tied − discordant; S = concordant − discordant
+        var s = pairs - tiePairs - 2.0 * inversions;
+        return (s, pairs, tiePairs, t5);
+    }
+
+    /// <summary>Pairs i &lt; j with a[i] &gt; a[j]; sorts <paramref name="a"/> ascending (stable merge sort).</summary>
+    internal static long CountStrictInversions(double[] a, double[] tmp)
+    {
+        var n = a.Length;
+        long inv = 0;
+        // bottom-up merge sort; insertion sort on small runs
+        const int Run = 16;
+        for (var lo = 0; lo < n; lo += Run)
+        {
+            var hi = Math.Min(lo + Run, n);
+            for (var i = lo + 1; i < hi; i++)
+            {
+                var x = a[i];
+                var j = i - 1;
+                while (j >= lo && a[j] > x)
+                {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                inv += i - 1 - j;
+                a[j + 1] = x;
+            }
+        }
+        var src = a;
+        var dst = tmp;
+        for (var width = Run; width < n; width *= 2)
+        {
+            for (var lo = 0; lo < n; lo += 2 * width)
+            {
+                var mid = Math.Min(lo + width, n);
+                var hi = Math.Min(lo + 2 * width, n);
+                int i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                {
+                    if (src[i] <= src[j]) dst[k++] = src[i++];
+                    else
+                    {
+                        inv += mid - i;
+                        dst[k++] = src[j++];
+                    }
+                }
+                while (i < mid) dst[k++] = src[i++];
+                while (j < hi) dst[k++] = src[j++];
+            }
+            (src, dst) = (dst, src);
+        }
+        if (!ReferenceEquals(src, a)) Array.Copy(src, a, n);
+        return inv;
+    }
+}

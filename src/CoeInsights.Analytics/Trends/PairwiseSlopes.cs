@@ -1,0 +1,293 @@
+namespace CoeInsights.Analytics.Trends;
+
+/// <summary>
+/// Order statistics of the n(n−1)/2 pairwise slopes (y_j − y_i)/(t_j − t_i), i &lt; j, without materialising
+/// them for large n.
+/// <para>
+/// Small inputs (N ≤ <see cref="DefaultExactLimit"/> pairs): every slope is computed and selected (exact).
+/// Large inputs: the number of slopes below a value s equals the number of inversions of z = y − s·t in time
+/// order, counted in O(n log n) by merge sort. A random sample of slopes brackets each wanted rank, the bracket
+/// is narrowed by interpolation on these counts until it holds at most a few thousand slopes, and those are listed
+/// (as the pairs whose order differs between z(lo) and z(hi), also by merge sort) and selected exactly. Candidate
+/// slopes are evaluated with the same division as the exact path, so results are bit-identical to it. A stalled
+/// bracket (e.g. a huge block of equal non-zero slopes) falls back to the exact path.
+/// </para>
+/// </summary>
+internal sealed class PairwiseSlopes
+{
+    internal const long DefaultExactLimit = 150_000;
+
+    private readonly double[] _t;
+    private readonly double[] _y;
+    private readonly int _n;
+    private readonly long _pairs;
+    private readonly double[] _z;
+    private readonly double[] _tmp;
+    private readonly int _cap;
+    private double[]? _all;
+
+    private PairwiseSlopes(double[] t, double[] y)
+    {
+        _t = t;
+        _y = y;
+        _n = t.Length;
+        _pairs = (long)_n * (_n - 1) / 2;
+        _z = new double[_n];
+        _tmp = new double[_n];
+        _cap = 4 * _n + 1024;
+    }
+
+    /// <summary>
+    /// The slopes at the given 0-based ranks of the sorted slope list. <paramref name="t"/> must be strictly increasing.
+    /// </summary>
+    public static double[] OrderStatistics(double[] t, double[] y, IReadOnlyList<long> ranks, long exactLimit = DefaultExactLimit)
+    {
+        var s = new PairwiseSlopes(t, y);
+        var result = new double[ranks.Count];
+        if (s._pairs <= exactLimit)
+        {
+            for (var r = 0; r < ranks.Count; r++) result[r] = s.Exact(ranks[r]);
+            return result;
+        }
+        var answered = new bool[ranks.Count];
+        var sample = s.Sample(Math.Min(8 * s._n, 1 << 16));
+        for (var r = 0; r < ranks.Count; r++)
+        {
+            if (answered[r]) continue;
+            s.Select(ranks[r], sample, ranks, result, answered);
+        }
+        return result;
+    }
+
+    private double Exact(long k)
+    {
+        if (_all is null)
+        {
+            _all = new double[_pairs];
+            long p = 0;
+            for (var i = 0; i < _n - 1; i++)
+            {
+                var ti = _t[i];
+                var yi = _y[i];
+                for (var j = i + 1; j < _n; j++) _all[p++] = (_y[j] - yi) / (_t[j] - ti);
+            }
+        }
+        return Selection.Select(_all, checked((int)k));
+    }
+
+    private double[] Sample(int m)
+    {
+        // SplitMix64 seeded by n: deterministic and reproducible across runs and platforms
+        var state = 0x9E3779B97F4A7C15UL ^ (ulong)_n;
+        ulong Next()
+        {
+            state += 0x9E3779B97F4A7C15UL;
+            var z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+        var sample = new double[m];
+        for (var s = 0; s < m; s++)
+        {
+            int i, j;
+            do
+            {
+                i = (int)(Next() % (ulong)_n);
+                j = (int)(Next() % (ulong)_n);
+            } while (i == j);
+            if (i > j) (i, j) = (j, i);
+            sample[s] = (_y[j] - _y[i]) / (_t[j] - _t[i]);
+        }
+        return sample;
+    }
+
+    /// <summary>(slopes strictly below s, slopes at most s), both as computed through z = y − s·t.</summary>
+    private (long Below, long AtMost) Count(double s)
+    {
+        for (var i = 0; i < _n; i++) _z[i] = _y[i] - s * _t[i];
+        var below = MannKendall.CountStrictInversions(_z, _tmp);
+        var (ties, _, _) = StatMath.TieSumsSorted(_z);
+        return (below, below + (long)ties);
+    }
+
+    private static double SampleQuantile(double[] sample, int index)
+    {
+        var copy = (double[])sample.Clone();
+        return Selection.Select(copy, Math.Clamp(index, 0, sample.Length - 1));
+    }
+
+    private void Select(long k, double[] sample, IReadOnlyList<long> ranks, double[] result, bool[] answered)
+    {
+        var m = sample.Length;
+        var p = (k + 0.5) / _pairs;
+        var w = 2.0 * Math.Sqrt(m) + 1;
+        var spread = SampleQuantile(sample, m - 1) - SampleQuantile(sample, 0) + 1.0;
+
+        var lo = SampleQuantile(sample, (int)Math.Floor(p * m - w));
+        var (bLo, _) = Count(lo);
+        for (var step = spread; bLo > k; step *= 4)
+        {
+            lo -= step;
+            (bLo, _) = Count(lo);
+        }
+        var hi = SampleQuantile(sample, (int)Math.Ceiling(p * m + w));
+        var (_, cHi) = Count(hi);
+        for (var step = spread; cHi <= k; step *= 4)
+        {
+            hi += step;
+            (_, cHi) = Count(hi);
+        }
+        if (lo < 0 && hi > 0)
+        {
+            // a block of equal values gives a block of zero slopes: settle it exactly (z = y, no rounding)
+            var (b0, c0) = Count(0.0);
+            if (b0 <= k && k < c0)
+            {
+                result[IndexOf(ranks, k)] = 0.0;
+                answered[IndexOf(ranks, k)] = true;
+                return;
+            }
+        }
+
+        var stalls = 0;
+        for (var iter = 0; iter < 60 && cHi - bLo > _cap && stalls < 4; iter++)
+        {
+            var kCount = cHi - bLo;
+            var sStar = lo + (k + 0.5 - bLo) / kCount * (hi - lo);
+            var delta = (hi - lo) * (_cap / 4.0) / kCount;
+            var lo2 = Math.Max(lo, sStar - delta);
+            var hi2 = Math.Min(hi, sStar + delta);
+            if (lo2 > lo)
+            {
+                var (b, _) = Count(lo2);
+                if (b <= k) { lo = lo2; bLo = b; }
+            }
+            if (hi2 < hi)
+            {
+                var (_, c) = Count(hi2);
+                if (c > k) { hi = hi2; cHi = c; }
+            }
+            stalls = cHi - bLo > kCount / 2 ? stalls + 1 : 0;
+        }
+
+        // z = y − s·t is rounded, so a slope within `fuzz` of a bound may be counted on the wrong side. Move the
+        // bounds out by a margin far larger than that, recount, and accept only answers clear of the bounds:
+        // then every pair near a bound lies outside the wanted ranks and the answer equals the exact path's.
+        var maxY = 0.0;
+        for (var i = 0; i < _n; i++) maxY = Math.Max(maxY, Math.Abs(_y[i]));
+        var fuzz = 16 * 2.220446049250313e-16 * Math.Max(maxY, Math.Max(Math.Abs(lo), Math.Abs(hi)) * Math.Abs(_t[_n - 1]));
+        var margin = 1e3 * fuzz;
+        lo -= margin;
+        hi += margin;
+        (bLo, _) = Count(lo);
+        (_, cHi) = Count(hi);
+        var expected = cHi - bLo;
+        var candidates = bLo <= k && k < cHi && expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
+        if (candidates is not null)
+        {
+            for (var r = 0; r < ranks.Count && candidates is not null; r++)
+            {
+                if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
+                var value = Selection.Select(candidates, (int)(ranks[r] - bLo));
+                if (value - lo <= 2 * fuzz || hi - value <= 2 * fuzz) candidates = null;
+            }
+        }
+        if (candidates is null || candidates.Length != expected)
+        {
+            for (var r = 0; r < ranks.Count; r++)
+            {
+                if (answered[r]) continue;
+                result[r] = Exact(ranks[r]);
+                answered[r] = true;
+            }
+            return;
+        }
+        for (var r = 0; r < ranks.Count; r++)
+        {
+            if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
+            result[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
+            answered[r] = true;
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<long> ranks, long k)
+    {
+        for (var r = 0; r < ranks.Count; r++) if (ranks[r] == k) return r;
+        throw new InvalidOperationException("rank not requested");
+    }
+
+    /// <summary>
+    /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>: order points by
+    /// z(lo) (ties by time), then list the pairs inverted (non-strictly) by z(hi). Null when more than
+    /// <paramref name="expected"/> are found (inconsistent rounding: the caller falls back to the exact path).
+    /// </summary>
+    private double[]? List(double lo, double hi, int expected)
+    {
+        var n = _n;
+        var a = new double[n];
+        var idx = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            a[i] = _y[i] - lo * _t[i];
+            idx[i] = i;
+        }
+        Array.Sort(a, idx);
+        // equal z(lo) keep time order
+        for (var s = 0; s < n;)
+        {
+            var e = s + 1;
+            while (e < n && a[e] == a[s]) e++;
+            if (e - s > 1) Array.Sort(idx, s, e - s);
+            s = e;
+        }
+        var b = new double[n];
+        for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
+
+        var outList = new double[expected];
+        var count = 0;
+        var bTmp = new double[n];
+        var iTmp = new int[n];
+        double[] bs = b, bd = bTmp;
+        int[] xs = idx, xd = iTmp;
+        for (var width = 1; width < n; width *= 2)
+        {
+            for (var lo0 = 0; lo0 < n; lo0 += 2 * width)
+            {
+                var mid = Math.Min(lo0 + width, n);
+                var end = Math.Min(lo0 + 2 * width, n);
+                int i = lo0, j = mid, k = lo0;
+                while (i < mid && j < end)
+                {
+                    if (bs[j] <= bs[i])
+                    {
+                        var q = xs[j];
+                        var tq = _t[q];
+                        var yq = _y[q];
+                        for (var l = i; l < mid; l++)
+                        {
+                            var pIdx = xs[l];
+                            if (_t[pIdx] >= tq) continue;
+                            if (count == expected) return null;
+                            outList[count++] = (yq - _y[pIdx]) / (tq - _t[pIdx]);
+                        }
+                        bd[k] = bs[j];
+                        xd[k++] = q;
+                        j++;
+                    }
+                    else
+                    {
+                        bd[k] = bs[i];
+                        xd[k++] = xs[i];
+                        i++;
+                    }
+                }
+                while (i < mid) { bd[k] = bs[i]; xd[k++] = xs[i++]; }
+                while (j < end) { bd[k] = bs[j]; xd[k++] = xs[j++]; }
+            }
+            (bs, bd) = (bd, bs);
+            (xs, xd) = (xd, xs);
+        }
+        return count == expected ? outList : null;
+    }
+}
