@@ -1,0 +1,194 @@
+using CoeInsights.Analytics.Scoring.Agreement;
+using CoeInsights.Analytics.Scoring.Methods;
+
+namespace CoeInsights.Analytics.Scoring.Aggregation;
+
+/// <summary>
+/// Evaluator scores as a dense tensor (evaluator-major: e × vendor × criterion, flat) with a presence mask, and
+/// the aggregation of one cell's scores under evaluator multiplicities (1 each for the plain result, bootstrap
+/// counts for a resample).
+/// </summary>
+internal sealed class EvaluatorScores
+{
+    public EvaluatorScores(int evaluators, int vendors, int criteria)
+    {
+        E = evaluators;
+        V = vendors;
+        C = criteria;
+        Values = new double[evaluators * vendors * criteria];
+        Present = new double[evaluators * vendors * criteria];
+    }
+
+    public int E { get; }
+    public int V { get; }
+    public int C { get; }
+
+    /// <summary>Score, 0 where missing.</summary>
+    public double[] Values { get; }
+
+    /// <summary>1 where a score exists, 0 where missing.</summary>
+    public double[] Present { get; }
+
+    public bool Complete { get; set; }
+
+    public int Index(int e, int v, int c) => (e * V + v) * C + c;
+
+    /// <summary>Restricts to the given vendors (in order).</summary>
+    public EvaluatorScores SelectVendors(IReadOnlyList<int> vendors)
+    {
+        var result = new EvaluatorScores(E, vendors.Count, C) { Complete = Complete };
+        for (var e = 0; e < E; e++)
+        {
+            for (var k = 0; k < vendors.Count; k++)
+            {
+                Array.Copy(Values, Index(e, vendors[k], 0), result.Values, result.Index(e, k, 0), C);
+                Array.Copy(Present, Index(e, vendors[k], 0), result.Present, result.Index(e, k, 0), C);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Aggregates every cell under evaluator multiplicities into <paramref name="aggregated"/> (V × C).
+    /// Returns false for a cell with no score (value left at <paramref name="fallback"/>'s value).
+    /// </summary>
+    public void Aggregate(
+        ReadOnlySpan<int> multiplicity, AggregationOptions options, Span<double> aggregated, Span<double> weightBuffer,
+        ReadOnlySpan<double> fallback, Span<double> countBuffer, List<(double Value, int Count)> cellBuffer)
+    {
+        var cells = V * C;
+        if (options.Method == AggregationMethod.Mean)
+        {
+            aggregated.Clear();
+            countBuffer.Clear();
+            for (var e = 0; e < E; e++)
+            {
+                var k = multiplicity[e];
+                if (k == 0) continue;
+                var values = Values.AsSpan(e * cells, cells);
+                var present = Present.AsSpan(e * cells, cells);
+                Axpy(k, values, aggregated);
+                Axpy(k, present, countBuffer);
+            }
+            for (var q = 0; q < cells; q++)
+            {
+                aggregated[q] = countBuffer[q] > 0 ? aggregated[q] / countBuffer[q] : fallback[q];
+            }
+            return;
+        }
+
+        for (var q = 0; q < cells; q++)
+        {
+            cellBuffer.Clear();
+            var total = 0;
+            for (var e = 0; e < E; e++)
+            {
+                var k = multiplicity[e];
+                var idx = e * cells + q;
+                if (k == 0 || Present[idx] == 0) continue;
+                cellBuffer.Add((Values[idx], k));
+                total += k;
+            }
+            aggregated[q] = total == 0 ? fallback[q] : AggregateCell(cellBuffer, total, options, weightBuffer);
+        }
+    }
+
+    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && x.Length >= System.Numerics.Vector<double>.Count)
+        {
+            var width = System.Numerics.Vector<double>.Count;
+            var va = new System.Numerics.Vector<double>(a);
+            for (; i <= x.Length - width; i += width)
+            {
+                var vx = new System.Numerics.Vector<double>(x.Slice(i, width));
+                var vy = new System.Numerics.Vector<double>(y.Slice(i, width));
+                (vy + va * vx).CopyTo(y.Slice(i, width));
+            }
+        }
+        for (; i < x.Length; i++) y[i] += a * x[i];
+    }
+
+    /// <summary>Median or trimmed mean of values with multiplicities.</summary>
+    private static double AggregateCell(List<(double Value, int Count)> cell, int total, AggregationOptions options, Span<double> buffer)
+    {
+        var expanded = buffer[..total];
+        var p = 0;
+        foreach (var (value, count) in cell)
+        {
+            for (var c = 0; c < count; c++) expanded[p++] = value;
+        }
+        expanded.Sort();
+        if (options.Method == AggregationMethod.Median)
+        {
+            return total % 2 == 1 ? expanded[total / 2] : 0.5 * (expanded[total / 2 - 1] + expanded[total / 2]);
+        }
+        var trim = (int)Math.Floor(options.TrimFraction * total);
+        if (2 * trim >= total) trim = (total - 1) / 2;
+        double s = 0;
+        for (var i = trim; i < total - trim; i++) s += expanded[i];
+        return s / (total - 2 * trim);
+    }
+
+    /// <summary>Type 7 quantile of sorted values.</summary>
+    internal static double Quantile(ReadOnlySpan<double> sorted, double p)
+    {
+        if (sorted.Length == 1) return sorted[0];
+        var h = (sorted.Length - 1) * p;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /// <summary>Plain aggregation with dispersion and per-criterion agreement.</summary>
+    public (double[] Aggregated, double[] Sd, double[] Iqr, int[] Counts, AgreementResult?[] Agreement) Describe(AggregationOptions options)
+    {
+        var cells = V * C;
+        var ones = Enumerable.Repeat(1, E).ToArray();
+        var aggregated = new double[cells];
+        Aggregate(ones, options, aggregated, new double[E], new double[cells], new double[cells], []);
+        var sd = new double[cells];
+        var iqr = new double[cells];
+        var counts = new int[cells];
+        var values = new List<double>(E);
+        for (var q = 0; q < cells; q++)
+        {
+            values.Clear();
+            for (var e = 0; e < E; e++)
+            {
+                if (Present[e * cells + q] != 0) values.Add(Values[e * cells + q]);
+            }
+            counts[q] = values.Count;
+            if (values.Count >= 2)
+            {
+                var mean = values.Average();
+                sd[q] = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+                var sorted = values.Order().ToArray();
+                iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+            }
+        }
+
+        var agreement = new AgreementResult?[C];
+        for (var c = 0; c < C; c++)
+        {
+            var complete = new List<int>();
+            for (var e = 0; e < E; e++)
+            {
+                var all = true;
+                for (var v = 0; v < V && all; v++) all = Present[Index(e, v, c)] != 0;
+                if (all) complete.Add(e);
+            }
+            if (complete.Count < 2 || V < 2) continue;
+            var flat = new double[complete.Count * V];
+            for (var r = 0; r < complete.Count; r++)
+            {
+                for (var v = 0; v < V; v++) flat[r * V + v] = Values[Index(complete[r], v, c)];
+            }
+            agreement[c] = KendallW.Compute(flat, complete.Count, V);
+        }
+        return (aggregated, sd, iqr, counts, agreement);
+    }
+
+    internal static double[][] Rows(double[] flat, int rows, int columns) => MethodCalculator.ToRows(flat, rows, columns);
+}

@@ -1,0 +1,148 @@
+namespace CoeInsights.Analytics.Scoring.Methods;
+
+/// <summary>
+/// Column normalisation on a flat row-major m × n matrix. The output is always benefit-oriented (higher is
+/// better): cost criteria are inverted here, before weighting. A constant column normalises to 1 for every
+/// alternative (it carries no information and must never produce 0/0).
+/// </summary>
+internal static class Normaliser
+{
+    public static NormalisationMethod Resolve(ScoringMethod method, NormalisationMethod requested) =>
+        method switch
+        {
+            ScoringMethod.Vikor => NormalisationMethod.MinMax,
+            _ when requested != NormalisationMethod.MethodDefault => requested,
+            ScoringMethod.Wsm => NormalisationMethod.Max,
+            ScoringMethod.Wpm => NormalisationMethod.Max,
+            ScoringMethod.Topsis => NormalisationMethod.Vector,
+            _ => throw new ArgumentOutOfRangeException(nameof(method)),
+        };
+
+    /// <summary>True when every value in column j is equal.</summary>
+    public static bool IsConstant(ReadOnlySpan<double> x, int m, int n, int j)
+    {
+        var first = x[j];
+        for (var i = 1; i < m; i++)
+        {
+            if (x[i * n + j] != first) return false;
+        }
+        return true;
+    }
+
+    public static void Normalise(
+        ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> r)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            NormaliseColumn(x, m, n, j, isCost[j], method, r);
+        }
+    }
+
+    public static void NormaliseColumn(
+        ReadOnlySpan<double> x, int m, int n, int j, bool cost, NormalisationMethod method, Span<double> r)
+    {
+        if (method != NormalisationMethod.None && IsConstant(x, m, n, j))
+        {
+            for (var i = 0; i < m; i++) r[i * n + j] = 1.0;
+            return;
+        }
+
+        switch (method)
+        {
+            case NormalisationMethod.MinMax:
+            {
+                double min = double.PositiveInfinity, max = double.NegativeInfinity;
+                for (var i = 0; i < m; i++)
+                {
+                    var v = x[i * n + j];
+                    if (v < min) min = v;
+                    if (v > max) max = v;
+                }
+                var range = max - min;
+                for (var i = 0; i < m; i++)
+                {
+                    var v = x[i * n + j];
+                    r[i * n + j] = cost ? (max - v) / range : (v - min) / range;
+                }
+                break;
+            }
+            case NormalisationMethod.Vector:
+            {
+                double ss = 0;
+                for (var i = 0; i < m; i++)
+                {
+                    var v = x[i * n + j];
+                    ss += v * v;
+                }
+                var norm = Math.Sqrt(ss);
+                for (var i = 0; i < m; i++)
+                {
+                    var q = x[i * n + j] / norm;
+                    r[i * n + j] = cost ? 1.0 - q : q;
+                }
+                break;
+            }
+            case NormalisationMethod.Max:
+            {
+                if (cost)
+                {
+                    var min = double.PositiveInfinity;
+                    for (var i = 0; i < m; i++) min = Math.Min(min, x[i * n + j]);
+                    for (var i = 0; i < m; i++) r[i * n + j] = min / x[i * n + j];
+                }
+                else
+                {
+                    var max = double.NegativeInfinity;
+                    for (var i = 0; i < m; i++) max = Math.Max(max, x[i * n + j]);
+                    for (var i = 0; i < m; i++) r[i * n + j] = x[i * n + j] / max;
+                }
+                break;
+            }
+            case NormalisationMethod.Sum:
+            {
+                double sum = 0;
+                for (var i = 0; i < m; i++) sum += cost ? 1.0 / x[i * n + j] : x[i * n + j];
+                for (var i = 0; i < m; i++) r[i * n + j] = (cost ? 1.0 / x[i * n + j] : x[i * n + j]) / sum;
+                break;
+            }
+            case NormalisationMethod.None:
+            {
+                for (var i = 0; i < m; i++) r[i * n + j] = x[i * n + j];
+                break;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method), method, "Unresolved normalisation.");
+        }
+    }
+
+    /// <summary>Adds a violation for every value a normalisation cannot take. Field paths use <paramref name="cellField"/>(i, j).</summary>
+    public static void Validate(
+        ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, ScoringMethod scoringMethod,
+        Func<int, int, string> cellField, Func<int, string> criterionField, Validator validator)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            if (method == NormalisationMethod.None && isCost[j])
+            {
+                validator.Add(criterionField(j), $"normalisation None takes benefit criteria only ({scoringMethod}); choose MinMax, Vector, Max or Sum for a cost criterion");
+                continue;
+            }
+            if (IsConstant(x, m, n, j) && method != NormalisationMethod.None) continue;
+            for (var i = 0; i < m; i++)
+            {
+                var v = x[i * n + j];
+                var needsPositive = scoringMethod == ScoringMethod.Wpm
+                    || (isCost[j] && method is NormalisationMethod.Max or NormalisationMethod.Sum);
+                var needsNonNegative = method is NormalisationMethod.Max or NormalisationMethod.Sum;
+                if (needsPositive && v <= 0)
+                {
+                    validator.Add(cellField(i, j), $"must be > 0 for {scoringMethod} with {method} normalisation{(isCost[j] ? " on a cost criterion" : "")}; use MinMax or Vector normalisation (not WPM) for zero or negative values");
+                }
+                else if (needsNonNegative && v < 0)
+                {
+                    validator.Add(cellField(i, j), $"must be ≥ 0 for {method} normalisation; use MinMax or Vector normalisation for negative values");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace CoeInsights.Analytics.Scoring.Methods;
+
+/// <summary>
+/// Fast re-scoring of a fixed normalised matrix under changing weights, for robustness loops. Works on flat
+/// row-major buffers, allocates only in the constructor. Utilities are "higher is better" (VIKOR: −Q, WPM: ln of
+/// the product) so one ranking routine serves every method.
+/// </summary>
+internal abstract class WeightScorer
+{
+    protected readonly int M;
+    protected readonly int N;
+
+    protected WeightScorer(int m, int n)
+    {
+        M = m;
+        N = n;
+    }
+
+    public static WeightScorer Create(ScoringMethod method, int m, int n) => method switch
+    {
+        ScoringMethod.Wsm => new LinearScorer(m, n, logarithmic: false),
+        ScoringMethod.Wpm => new LinearScorer(m, n, logarithmic: true),
+        ScoringMethod.Topsis => new TopsisScorer(m, n),
+        ScoringMethod.Vikor => new VikorScorer(m, n),
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    /// <summary>Loads a normalised, benefit-oriented matrix (row-major m × n).</summary>
+    public abstract void Load(ReadOnlySpan<double> r);
+
+    /// <summary>Utilities for weights w (summing to 1).</summary>
+    public abstract void Evaluate(ReadOnlySpan<double> w, Span<double> utility);
+
+    /// <summary>Precomputes what <see cref="EvaluateOneAtATime"/> needs for base weights w.</summary>
+    public abstract void PrepareOneAtATime(ReadOnlySpan<double> w);
+
+    /// <summary>Utilities when weight j is set to t and every other weight is multiplied by s = (1 − t)/(1 − w_j). O(m).</summary>
+    public abstract void EvaluateOneAtATime(int j, double t, double s, Span<double> utility);
+
+    /// <summary>Turns a utility back into the method's own score (WPM product, VIKOR Q, …).</summary>
+    public abstract double ToScore(double utility);
+
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var n = a.Length;
+        var i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count * 2)
+        {
+            var va = MemoryMarshal.Cast<double, Vector<double>>(a);
+            var vb = MemoryMarshal.Cast<double, Vector<double>>(b);
+            var acc = Vector<double>.Zero;
+            for (var k = 0; k < va.Length; k++) acc += va[k] * vb[k];
+            sum = Vector.Sum(acc);
+            i = va.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>WSM (Σ w r) and WPM in log form (Σ w ln r).</summary>
+    private sealed class LinearScorer(int m, int n, bool logarithmic) : WeightScorer(m, n)
+    {
+        private readonly double[] _a = new double[m * n];
+        private readonly double[] _base = new double[m];
+        private double[] _w = [];
+
+        public override void Load(ReadOnlySpan<double> r)
+        {
+            if (logarithmic)
+            {
+                for (var k = 0; k < r.Length; k++) _a[k] = Math.Log(r[k]);
+            }
+            else
+            {
+                r.CopyTo(_a);
+            }
+        }
+
+        public override void Evaluate(ReadOnlySpan<double> w, Span<double> utility)
+        {
+            for (var i = 0; i < M; i++) utility[i] = Dot(_a.AsSpan(i * N, N), w);
+        }
+
+        public override void PrepareOneAtATime(ReadOnlySpan<double> w)
+        {
+            _w = w.ToArray();
+            Evaluate(w, _base);
+        }
+
+        public override void EvaluateOneAtATime(int j, double t, double s, Span<double> utility)
+        {
+            var wj = _w[j];
+            for (var i = 0; i < M; i++)
+            {
+                var a = _a[i * N + j];
+                utility[i] = s * (_base[i] - wj * a) + t * a;
+            }
+        }
+
+        public override double ToScore(double utility) => logarithmic ? Math.Exp(utility) : utility;
+    }
+
+    /// <summary>TOPSIS: d⁺² = Σ w² (r − max r)², d⁻² = Σ w² (r − min r)²; the ideal of w·r is w·max r for w ≥ 0.</summary>
+    private sealed class TopsisScorer(int m, int n) : WeightScorer(m, n)
+    {
+        private readonly double[] _pPlus = new double[m * n];
+        private readonly double[] _pMinus = new double[m * n];
+        private readonly double[] _w2 = new double[n];
+        private readonly double[] _dPlus = new double[m];
+        private readonly double[] _dMinus = new double[m];
+        private double[] _w = [];
+
+        public override void Load(ReadOnlySpan<double> r)
+        {
+            for (var j = 0; j < N; j++)
+            {
+                double max = double.NegativeInfinity, min = double.PositiveInfinity;
+                for (var i = 0; i < M; i++)
+                {
+                    var v = r[i * N + j];
+                    if (v > max) max = v;
+                    if (v < min) min = v;
+                }
+                for (var i = 0; i < M; i++)
+                {
+                    var v = r[i * N + j];
+                    _pPlus[i * N + j] = (v - max) * (v - max);
+                    _pMinus[i * N + j] = (v - min) * (v - min);
+                }
+            }
+        }
+
+        public override void Evaluate(ReadOnlySpan<double> w, Span<double> utility)
+        {
+            for (var j = 0; j < N; j++) _w2[j] = w[j] * w[j];
+            for (var i = 0; i < M; i++)
+            {
+                var dp = Math.Sqrt(Dot(_pPlus.AsSpan(i * N, N), _w2));
+                var dm = Math.Sqrt(Dot(_pMinus.AsSpan(i * N, N), _w2));
+                utility[i] = Closeness(dp, dm);
+            }
+        }
+
+        public override void PrepareOneAtATime(ReadOnlySpan<double> w)
+        {
+            _w = w.ToArray();
+            for (var j = 0; j < N; j++) _w2[j] = w[j] * w[j];
+            for (var i = 0; i < M; i++)
+            {
+                _dPlus[i] = Dot(_pPlus.AsSpan(i * N, N), _w2);
+                _dMinus[i] = Dot(_pMinus.AsSpan(i * N, N), _w2);
+            }
+        }
+
+        public override void EvaluateOneAtATime(int j, double t, double s, Span<double> utility)
+        {
+            var wj2 = _w[j] * _w[j];
+            var s2 = s * s;
+            var t2 = t * t;
+            for (var i = 0; i < M; i++)
+            {
+                var pp = _pPlus[i * N + j];
+                var pm = _pMinus[i * N + j];
+                var dp2 = s2 * Math.Max(0, _dPlus[i] - wj2 * pp) + t2 * pp;
+                var dm2 = s2 * Math.Max(0, _dMinus[i] - wj2 * pm) + t2 * pm;
+                utility[i] = Closeness(Math.Sqrt(dp2), Math.Sqrt(dm2));
+            }
+        }
+
+        public override double ToScore(double utility) => utility;
+    }
+
+    /// <summary>Closeness d⁻/(d⁺ + d⁻); 0.5 when both are 0 (every column constant: no information).</summary>
+    internal static double Closeness(double dPlus, double dMinus)
+    {
+        var denominator = dPlus + dMinus;
+        return denominator > 0 ? dMinus / denominator : 0.5;
+    }
+
+    /// <summary>VIKOR on F = 1 − r (r min-max normalised): S = Σ w F, R = max w F, Q combines them; utility −Q.</summary>
+    private sealed class VikorScorer(int m, int n) : WeightScorer(m, n)
+    {
+        private readonly double[] _f = new double[m * n];
+        private readonly double[] _s = new double[m];
+        private readonly double[] _r = new double[m];
+        private readonly double[] _baseS = new double[m];
+        private readonly double[] _top1 = new double[m];
+        private readonly int[] _top1Index = new int[m];
+        private readonly double[] _top2 = new double[m];
+        private double[] _w = [];
+
+        public double V { get; set; } = 0.5;
+
+        public override void Load(ReadOnlySpan<double> r)
+        {
+            for (var k = 0; k < r.Length; k++) _f[k] = 1.0 - r[k];
+        }
+
+        public override void Evaluate(ReadOnlySpan<double> w, Span<double> utility)
+        {
+            for (var i = 0; i < M; i++)
+            {
+                double s = 0, rr = 0;
+                for (var j = 0; j < N; j++)
+                {
+                    var v = w[j] * _f[i * N + j];
+                    s += v;
+                    if (v > rr) rr = v;
+                }
+                _s[i] = s;
+                _r[i] = rr;
+            }
+            Q(_s, _r, V, utility);
+            for (var i = 0; i < M; i++) utility[i] = -utility[i];
+        }
+
+        public override void PrepareOneAtATime(ReadOnlySpan<double> w)
+        {
+            _w = w.ToArray();
+            for (var i = 0; i < M; i++)
+            {
+                double s = 0, t1 = 0, t2 = 0;
+                var t1i = -1;
+                for (var j = 0; j < N; j++)
+                {
+                    var v = w[j] * _f[i * N + j];
+                    s += v;
+                    if (v > t1 || t1i < 0)
+                    {
+                        t2 = t1i < 0 ? 0 : t1;
+                        t1 = v;
+                        t1i = j;
+                    }
+                    else if (v > t2)
+                    {
+                        t2 = v;
+                    }
+                }
+                _baseS[i] = s;
+                _top1[i] = t1;
+                _top1Index[i] = t1i;
+                _top2[i] = t2;
+            }
+        }
+
+        public override void EvaluateOneAtATime(int j, double t, double s, Span<double> utility)
+        {
+            var wj = _w[j];
+            for (var i = 0; i < M; i++)
+            {
+                var f = _f[i * N + j];
+                _s[i] = s * (_baseS[i] - wj * f) + t * f;
+                var othersMax = _top1Index[i] == j ? _top2[i] : _top1[i];
+                _r[i] = Math.Max(s * othersMax, t * f);
+            }
+            Q(_s, _r, V, utility);
+            for (var i = 0; i < M; i++) utility[i] = -utility[i];
+        }
+
+        public override double ToScore(double utility) => -utility;
+    }
+
+    /// <summary>Q = v (S − S*)/(S⁻ − S*) + (1 − v)(R − R*)/(R⁻ − R*); a term whose range is 0 contributes 0 (never 0/0).</summary>
+    internal static void Q(ReadOnlySpan<double> s, ReadOnlySpan<double> r, double v, Span<double> q)
+    {
+        double sMin = double.PositiveInfinity, sMax = double.NegativeInfinity, rMin = double.PositiveInfinity, rMax = double.NegativeInfinity;
+        for (var i = 0; i < s.Length; i++)
+        {
+            sMin = Math.Min(sMin, s[i]);
+            sMax = Math.Max(sMax, s[i]);
+            rMin = Math.Min(rMin, r[i]);
+            rMax = Math.Max(rMax, r[i]);
+        }
+        var sRange = sMax - sMin;
+        var rRange = rMax - rMin;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var a = sRange > 0 ? (s[i] - sMin) / sRange : 0.0;
+            var b = rRange > 0 ? (r[i] - rMin) / rRange : 0.0;
+            q[i] = v * a + (1 - v) * b;
+        }
+    }
+
+    public void SetVikorV(double v)
+    {
+        if (this is VikorScorer vikor) vikor.V = v;
+    }
+}

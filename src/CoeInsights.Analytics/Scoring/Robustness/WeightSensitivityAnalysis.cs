@@ -1,0 +1,83 @@
+using CoeInsights.Analytics.Scoring.Methods;
+
+namespace CoeInsights.Analytics.Scoring.Robustness;
+
+/// <summary>
+/// One-at-a-time weight sensitivity. For criterion j the weight is set to t ∈ [0, 1] and every other weight is
+/// multiplied by (1 − t)/(1 − w_j). Starting from the current weight, t is scanned in steps of
+/// <see cref="GridStep"/> towards 0 and towards 1; the first step at which the winner differs is refined by
+/// bisection to 1e-12. For WSM and WPM utilities are linear in t, so the first change is found exactly; for TOPSIS
+/// and VIKOR a change and change-back within one step (&lt; 0.005) could be missed.
+/// </summary>
+internal static class WeightSensitivityAnalysis
+{
+    public const double GridStep = 0.005;
+    private const double BisectionTolerance = 1e-12;
+
+    public static WeightSensitivity[] Run(
+        WeightScorer scorer, double[] weights, int m, IReadOnlyList<string> vendorIds, IReadOnlyList<string> criterionIds,
+        IReadOnlyList<int> tieOrder)
+    {
+        var n = weights.Length;
+        scorer.PrepareOneAtATime(weights);
+        var u = new double[m];
+        var result = new WeightSensitivity[n];
+        for (var j = 0; j < n; j++)
+        {
+            var wj = weights[j];
+            if (wj >= 1 - 1e-15)
+            {
+                // All weight on one criterion: nothing to rescale proportionally.
+                result[j] = new WeightSensitivity(criterionIds[j], wj, null, null, null, null);
+                continue;
+            }
+            int WinnerAt(double t)
+            {
+                scorer.EvaluateOneAtATime(j, t, (1 - t) / (1 - wj), u);
+                return Ranking.Winner(u, tieOrder);
+            }
+            var current = WinnerAt(wj);
+            var (lo, loWinner) = Search(WinnerAt, current, wj, 0.0);
+            var (hi, hiWinner) = Search(WinnerAt, current, wj, 1.0);
+            result[j] = new WeightSensitivity(
+                criterionIds[j], wj, lo, loWinner is int a ? vendorIds[a] : null, hi, hiWinner is int b ? vendorIds[b] : null);
+        }
+        return result;
+    }
+
+    private static (double? Critical, int? NewWinner) Search(Func<double, int> winnerAt, int current, double start, double end)
+    {
+        var direction = Math.Sign(end - start);
+        if (direction == 0) return (null, null);
+        var previous = start;
+        while (true)
+        {
+            var t = previous + direction * GridStep;
+            if ((direction > 0 && t >= end) || (direction < 0 && t <= end)) t = end;
+            var w = winnerAt(t);
+            if (w != current)
+            {
+                // Bisect between previous (current wins) and t (someone else wins).
+                double inside = previous, outside = t;
+                var newWinner = w;
+                while (Math.Abs(outside - inside) > BisectionTolerance)
+                {
+                    var mid = 0.5 * (inside + outside);
+                    var wm = winnerAt(mid);
+                    if (wm == current)
+                    {
+                        inside = mid;
+                    }
+                    else
+                    {
+                        outside = mid;
+                        newWinner = wm;
+                    }
+                }
+                return (0.5 * (inside + outside), newWinner);
+            }
+            if (t == end) return (null, null);
+            previous = t;
+        }
+    }
+}

@@ -1,0 +1,667 @@
+using CoeInsights.Analytics.Scoring.Aggregation;
+using CoeInsights.Analytics.Scoring.Agreement;
+using CoeInsights.Analytics.Scoring.Ahp;
+using CoeInsights.Analytics.Scoring.Methods;
+using CoeInsights.Analytics.Scoring.Robustness;
+
+namespace CoeInsights.Analytics.Scoring;
+
+/// <summary>
+/// Entry points of the scoring engine. Pure: no I/O, no clock, no shared state; thread-safe. Bad input throws
+/// <see cref="InvalidInputException"/> listing every violation with its field path. Methodology: docs/scoring.md.
+/// </summary>
+public static class ScoringEngine
+{
+    /// <summary>Scores a ready-made alternatives × criteria matrix (ScoringService.ScoreMatrix).</summary>
+    public static ScoringResult ScoreMatrix(MatrixScoringRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        ValidateIds(request.AlternativeIds, "alternative_ids", v, minimum: 2);
+        var criteria = request.Criteria;
+        ValidateCriteria(criteria, v);
+        var m = request.AlternativeIds?.Count ?? 0;
+        var n = criteria?.Count ?? 0;
+        if (request.Matrix is null || request.Matrix.Count != m)
+        {
+            v.Add("matrix", $"must have {m} rows (one per alternative)");
+        }
+        else
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var row = request.Matrix[i];
+                if (row is null || row.Count != n)
+                {
+                    v.Add($"matrix[{i}]", $"must have {n} values (one per criterion)");
+                    continue;
+                }
+                for (var j = 0; j < n; j++) v.RequireFinite(row[j], $"matrix[{i}][{j}]");
+            }
+        }
+        ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
+        ValidateOptions(request.Options, request.Robustness, v);
+        v.ThrowIfInvalid();
+
+        var x = new double[m * n];
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++) x[i * n + j] = request.Matrix![i][j];
+        }
+        var (weights, ahp) = ResolveWeights(request.Weights, request.PairwiseMatrices, request.Options);
+        var context = new Context(
+            request.AlternativeIds!.ToArray(), criteria!.ToArray(), x, weights, ahp, request.Options, request.Robustness,
+            (i, j) => $"matrix[{i}][{j}]");
+        return Score(context, [], null, null, null);
+    }
+
+    /// <summary>Scores an evaluation from raw evaluator scores and vendor facts.</summary>
+    public static ScoringResult ScoreEvaluation(EvaluationScoringRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var vendorIds = request.Vendors?.Select(x => x?.Id!).ToArray() ?? [];
+        if (request.Vendors is not null && request.Vendors.Any(x => x is null)) v.Add("vendors", "must not contain null entries");
+        else ValidateIds(vendorIds, "vendors", v, minimum: 2, suffix: ".id");
+        ValidateCriteria(request.Criteria, v);
+        ValidateIds(request.EvaluatorIds, "evaluator_ids", v, minimum: 1);
+        var scale = request.Scale;
+        if (scale is null)
+        {
+            v.Add("scale", "is required");
+        }
+        else
+        {
+            v.RequireFinite(scale.Min, "scale.min").RequireFinite(scale.Max, "scale.max");
+            if (double.IsFinite(scale.Min) && double.IsFinite(scale.Max)) v.Require(scale.Min < scale.Max, "scale.max", "must be greater than scale.min");
+        }
+        var agg = request.Aggregation ?? new AggregationOptions();
+        v.Require(Enum.IsDefined(agg.Method), "aggregation.method", "unknown aggregation method");
+        v.Require(Enum.IsDefined(agg.MissingScores), "aggregation.missing_scores", "unknown missing-score policy");
+        v.Require(agg.TrimFraction is >= 0 and < 0.5, "aggregation.trim_fraction", "must be in [0, 0.5)");
+        var criteria = request.Criteria?.ToArray() ?? [];
+        var n = criteria.Length;
+        ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
+        ValidateOptions(request.Options, request.Robustness, v);
+        if (!v.IsValid) v.ThrowIfInvalid();
+
+        var vendorIndex = Index(vendorIds);
+        var criterionIndex = Index(criteria.Select(c => c.Id).ToArray());
+        var evaluatorIds = request.EvaluatorIds!.ToArray();
+        var evaluatorIndex = Index(evaluatorIds);
+        var evalCriteria = Enumerable.Range(0, n).Where(j => criteria[j].Source == CriterionSource.EvaluatorScores).ToArray();
+        var factCriteria = Enumerable.Range(0, n).Where(j => criteria[j].Source == CriterionSource.VendorFact).ToArray();
+        var evalColumn = new int[n];
+        Array.Fill(evalColumn, -1);
+        for (var k = 0; k < evalCriteria.Length; k++) evalColumn[evalCriteria[k]] = k;
+
+        var m0 = vendorIds.Length;
+        var tensor = new EvaluatorScores(evaluatorIds.Length, m0, evalCriteria.Length);
+        var seenAt = new Dictionary<(int, int, int), int>();
+        var scores = request.Scores ?? [];
+        for (var s = 0; s < scores.Count; s++)
+        {
+            var sc = scores[s];
+            if (sc is null)
+            {
+                v.Add($"scores[{s}]", "must not be null");
+                continue;
+            }
+            var ok = true;
+            if (!evaluatorIndex.TryGetValue(sc.EvaluatorId ?? "", out var e)) { v.Add($"scores[{s}].evaluator_id", $"unknown evaluator '{sc.EvaluatorId}'"); ok = false; }
+            if (!vendorIndex.TryGetValue(sc.VendorId ?? "", out var vi)) { v.Add($"scores[{s}].vendor_id", $"unknown vendor '{sc.VendorId}'"); ok = false; }
+            if (!criterionIndex.TryGetValue(sc.CriterionId ?? "", out var ci)) { v.Add($"scores[{s}].criterion_id", $"unknown criterion '{sc.CriterionId}'"); ok = false; }
+            if (!ok) continue;
+            var field = $"scores[evaluator={sc.EvaluatorId},vendor={sc.VendorId},criterion={sc.CriterionId}]";
+            if (evalColumn[ci] < 0)
+            {
+                v.Add(field, $"criterion '{sc.CriterionId}' is a vendor fact; give it in facts, not scores");
+                continue;
+            }
+            if (!double.IsFinite(sc.Value))
+            {
+                v.Add(field, "must be a finite number (not NaN or infinite)");
+                continue;
+            }
+            if (sc.Value < scale!.Min || sc.Value > scale.Max)
+            {
+                v.Add(field, $"must be within the scale [{scale.Min:R}, {scale.Max:R}]");
+                continue;
+            }
+            if (seenAt.TryGetValue((e, vi, evalColumn[ci]), out var first))
+            {
+                v.Add(field, $"duplicate score (also at scores[{first}])");
+                continue;
+            }
+            seenAt[(e, vi, evalColumn[ci])] = s;
+            var idx = tensor.Index(e, vi, evalColumn[ci]);
+            tensor.Values[idx] = sc.Value;
+            tensor.Present[idx] = 1;
+        }
+
+        var facts = new double[m0 * n];
+        var factSeen = new bool[m0 * n];
+        var factList = request.Facts ?? [];
+        for (var f = 0; f < factList.Count; f++)
+        {
+            var fact = factList[f];
+            if (fact is null) { v.Add($"facts[{f}]", "must not be null"); continue; }
+            var ok = true;
+            if (!vendorIndex.TryGetValue(fact.VendorId ?? "", out var vi)) { v.Add($"facts[{f}].vendor_id", $"unknown vendor '{fact.VendorId}'"); ok = false; }
+            if (!criterionIndex.TryGetValue(fact.CriterionId ?? "", out var ci)) { v.Add($"facts[{f}].criterion_id", $"unknown criterion '{fact.CriterionId}'"); ok = false; }
+            if (!ok) continue;
+            var field = $"facts[vendor={fact.VendorId},criterion={fact.CriterionId}]";
+            if (criteria[ci].Source != CriterionSource.VendorFact) { v.Add(field, $"criterion '{fact.CriterionId}' is scored by evaluators, not a fact"); continue; }
+            if (!double.IsFinite(fact.Value)) { v.Add(field, "must be a finite number (not NaN or infinite)"); continue; }
+            if (factSeen[vi * n + ci]) { v.Add(field, "duplicate fact"); continue; }
+            factSeen[vi * n + ci] = true;
+            facts[vi * n + ci] = fact.Value;
+        }
+        foreach (var j in factCriteria)
+        {
+            for (var i = 0; i < m0; i++)
+            {
+                if (!factSeen[i * n + j]) v.Add($"facts[vendor={vendorIds[i]},criterion={criteria[j].Id}]", "is missing (every vendor needs a value for a fact criterion)");
+            }
+        }
+        v.ThrowIfInvalid();
+
+        // Missing scores.
+        var missing = 0;
+        var excluded = new List<ExcludedVendor>();
+        var cellsPerEvaluator = m0 * evalCriteria.Length;
+        for (var e = 0; e < evaluatorIds.Length; e++)
+        {
+            for (var q = 0; q < cellsPerEvaluator; q++)
+            {
+                var idx = e * cellsPerEvaluator + q;
+                if (tensor.Present[idx] != 0) continue;
+                missing++;
+                if (agg.MissingScores == MissingScorePolicy.TreatAsScaleMinimum)
+                {
+                    tensor.Values[idx] = scale!.Min;
+                    tensor.Present[idx] = 1;
+                }
+            }
+        }
+        var excludedSet = new HashSet<int>();
+        for (var i = 0; i < m0; i++)
+        {
+            for (var k = 0; k < evalCriteria.Length; k++)
+            {
+                var count = 0;
+                for (var e = 0; e < evaluatorIds.Length; e++) count += tensor.Present[tensor.Index(e, i, k)] != 0 ? 1 : 0;
+                var cid = criteria[evalCriteria[k]].Id;
+                if (agg.MissingScores == MissingScorePolicy.ExcludeVendor && count < evaluatorIds.Length)
+                {
+                    excluded.Add(new ExcludedVendor(vendorIds[i], cid, $"{evaluatorIds.Length - count} missing score(s) on {cid} (policy ExcludeVendor)"));
+                    excludedSet.Add(i);
+                    break;
+                }
+                if (count == 0)
+                {
+                    excluded.Add(new ExcludedVendor(vendorIds[i], cid, $"no evaluator scored {cid}"));
+                    excludedSet.Add(i);
+                    break;
+                }
+            }
+        }
+        tensor.Complete = missing == 0 || agg.MissingScores == MissingScorePolicy.TreatAsScaleMinimum;
+
+        var (aggregated, sd, iqr, counts, agreement) = tensor.Describe(agg);
+        var x = new double[m0 * n];
+        for (var i = 0; i < m0; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                x[i * n + j] = evalColumn[j] >= 0 ? aggregated[i * evalCriteria.Length + evalColumn[j]] : facts[i * n + j];
+            }
+        }
+        var sdFull = new double[m0 * n];
+        var iqrFull = new double[m0 * n];
+        var countFull = new int[m0][];
+        var agreementFull = new AgreementResult?[n];
+        for (var i = 0; i < m0; i++)
+        {
+            countFull[i] = new int[n];
+            for (var j = 0; j < n; j++)
+            {
+                if (evalColumn[j] < 0) continue;
+                var q = i * evalCriteria.Length + evalColumn[j];
+                sdFull[i * n + j] = sd[q];
+                iqrFull[i * n + j] = iqr[q];
+                countFull[i][j] = counts[q];
+            }
+        }
+        for (var j = 0; j < n; j++)
+        {
+            if (evalColumn[j] >= 0) agreementFull[j] = agreement[evalColumn[j]];
+        }
+        var aggregationResult = new EvaluatorAggregationResult
+        {
+            Method = agg.Method,
+            MissingScorePolicy = agg.MissingScores,
+            MissingScoreCount = missing,
+            VendorIds = vendorIds,
+            Aggregated = MethodCalculator.ToRows(x, m0, n),
+            StandardDeviation = MethodCalculator.ToRows(sdFull, m0, n),
+            InterquartileRange = MethodCalculator.ToRows(iqrFull, m0, n),
+            Counts = countFull,
+            AgreementPerCriterion = agreementFull,
+        };
+
+        var (weights, ahp) = ResolveWeights(request.Weights, request.PairwiseMatrices, request.Options);
+        var context = new Context(
+            vendorIds, criteria, x, weights, ahp, request.Options, request.Robustness,
+            (i, j) => evalColumn[j] >= 0
+                ? $"scale.min"
+                : $"facts[vendor={vendorIds[i]},criterion={criteria[j].Id}]");
+        return Score(context, excluded, aggregationResult, tensor, (agg, evalCriteria));
+    }
+
+    /// <summary>AHP weights from one pairwise matrix, or group weights from several (ScoringService.ComputeAhpWeights).</summary>
+    public static AhpResult ComputeAhpWeights(AhpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var options = request.Options ?? new AhpOptions();
+        AhpCalculator.Validate(request.PairwiseMatrices, null, options, "pairwise_matrices", v);
+        v.ThrowIfInvalid();
+        return AhpCalculator.Compute(request.PairwiseMatrices, options);
+    }
+
+    /// <summary>Kendall's W (raw and tie-corrected), χ², df and p-value for raters × items scores (ScoringService.ComputeAgreement).</summary>
+    public static AgreementResult ComputeAgreement(AgreementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        KendallW.Validate(request.Scores, "scores", v);
+        v.ThrowIfInvalid();
+        var m = request.Scores.Count;
+        var n = request.Scores[0].Count;
+        var flat = new double[m * n];
+        for (var r = 0; r < m; r++)
+        {
+            for (var i = 0; i < n; i++) flat[r * n + i] = request.Scores[r][i];
+        }
+        return KendallW.Compute(flat, m, n);
+    }
+
+    internal sealed record Context(
+        string[] VendorIds, Criterion[] Criteria, double[] X, double[] Weights, AhpResult? Ahp, ScoringOptions Options,
+        RobustnessOptions? Robustness, Func<int, int, string> CellField);
+
+    private static ScoringResult Score(
+        Context ctx, List<ExcludedVendor> excluded, EvaluatorAggregationResult? aggregation, EvaluatorScores? tensor,
+        (AggregationOptions Options, int[] Columns)? evaluatorInfo)
+    {
+        var options = ctx.Options ?? new ScoringOptions();
+        var m0 = ctx.VendorIds.Length;
+        var n = ctx.Criteria.Length;
+        var excludedSet = excluded.Select(e => Array.IndexOf(ctx.VendorIds, e.VendorId)).ToHashSet();
+
+        // Knockouts on must-have thresholds.
+        for (var i = 0; i < m0; i++)
+        {
+            if (excludedSet.Contains(i)) continue;
+            for (var j = 0; j < n; j++)
+            {
+                var threshold = ctx.Criteria[j].MustHaveThreshold;
+                if (threshold is not double t) continue;
+                var value = ctx.X[i * n + j];
+                var cost = ctx.Criteria[j].Direction == CriterionDirection.Cost;
+                if (cost ? value > t : value < t)
+                {
+                    excluded.Add(new ExcludedVendor(ctx.VendorIds[i], ctx.Criteria[j].Id,
+                        cost
+                            ? $"{ctx.Criteria[j].Id} = {value:R} is above the must-have maximum {t:R}"
+                            : $"{ctx.Criteria[j].Id} = {value:R} is below the must-have minimum {t:R}"));
+                    excludedSet.Add(i);
+                }
+            }
+        }
+
+        var kept = Enumerable.Range(0, m0).Where(i => !excludedSet.Contains(i)).ToArray();
+        var m = kept.Length;
+        var ids = kept.Select(i => ctx.VendorIds[i]).ToArray();
+        var criterionIds = ctx.Criteria.Select(c => c.Id).ToArray();
+        var isCost = ctx.Criteria.Select(c => c.Direction == CriterionDirection.Cost).ToArray();
+        var x = new double[m * n];
+        for (var k = 0; k < m; k++) Array.Copy(ctx.X, kept[k] * n, x, k * n, n);
+
+        var methods = new List<ScoringMethod> { options.PrimaryMethod };
+        foreach (var method in options.Methods ?? []) if (!methods.Contains(method)) methods.Add(method);
+        var decisions = Decisions(options, methods, ctx, aggregation);
+
+        if (m < 2)
+        {
+            var caveats = new List<string>();
+            if (m == 0) caveats.Add("No vendor passes the must-have criteria: there is no recommendation.");
+            else caveats.Add($"{ids[0]} is the only vendor that passes the must-have criteria: it wins without comparison.");
+            caveats.AddRange(ExclusionCaveats(excluded));
+            return new ScoringResult
+            {
+                VendorIds = ids,
+                CriterionIds = criterionIds,
+                Weights = ctx.Weights,
+                Ahp = ctx.Ahp,
+                DecisionMatrix = MethodCalculator.ToRows(x, m, n),
+                Methods = [],
+                PrimaryMethod = options.PrimaryMethod,
+                Excluded = excluded,
+                ConstantCriteria = [],
+                Aggregation = aggregation,
+                Recommendation = new Recommendation
+                {
+                    WinnerId = m == 1 ? ids[0] : null,
+                    TieBreak = options.TieBreak,
+                    AgreementLevel = AgreementOf(aggregation, ctx.Weights).Level,
+                    MeanAgreement = AgreementOf(aggregation, ctx.Weights).Mean,
+                    Caveats = caveats,
+                },
+                Decisions = decisions,
+            };
+        }
+
+        // Normalisation feasibility on the vendors actually scored.
+        var v = new Validator();
+        foreach (var method in methods)
+        {
+            Normaliser.Validate(x, m, n, isCost, Normaliser.Resolve(method, options.Normalisation), method,
+                (i, j) => ctx.CellField(kept[i], j), j => $"criteria[{j}].direction", v);
+        }
+        v.ThrowIfInvalid();
+
+        var constant = Enumerable.Range(0, n).Where(j => Normaliser.IsConstant(x, m, n, j)).Select(j => criterionIds[j]).ToArray();
+        var results = methods.Select(method => MethodCalculator.Run(method, options.Normalisation, options.VikorV, x, m, n, isCost, ctx.Weights, ids)).ToArray();
+        var primary = results[0];
+        var tieOrder = TieOrder(ids, options.TieBreak);
+        var utility = MethodCalculator.Utilities(primary);
+        var order = Ranking.Order(utility, tieOrder);
+        var winner = order[0];
+
+        RobustnessResult? robustness = null;
+        if (ctx.Robustness is { } ro)
+        {
+            var normalisation = Normaliser.Resolve(options.PrimaryMethod, options.Normalisation);
+            var r = new double[m * n];
+            Normaliser.Normalise(x, m, n, isCost, normalisation, r);
+            WeightScorer Factory()
+            {
+                var s = WeightScorer.Create(options.PrimaryMethod, m, n);
+                s.SetVikorV(options.VikorV);
+                s.Load(r);
+                return s;
+            }
+
+            var sensitivity = ro.Sensitivity
+                ? WeightSensitivityAnalysis.Run(Factory(), ctx.Weights, m, ids, criterionIds, tieOrder)
+                : null;
+            var monteCarlo = ro.MonteCarloSamples > 0 ? MonteCarlo.Run(Factory, ctx.Weights, m, n, ro, winner) : null;
+            BootstrapResult? bootstrap = null;
+            if (ro.BootstrapResamples > 0 && tensor is not null && evaluatorInfo is { } info && tensor.E >= 2)
+            {
+                var sub = tensor.SelectVendors(kept);
+                bootstrap = Bootstrap.Run(sub, info.Options, x, m, n, info.Columns, isCost, normalisation,
+                    () =>
+                    {
+                        var s = WeightScorer.Create(options.PrimaryMethod, m, n);
+                        s.SetVikorV(options.VikorV);
+                        return s;
+                    },
+                    ctx.Weights, ro, winner, tieOrder);
+            }
+            var reversal = ro.RankReversal ? RankReversal(options, x, m, n, isCost, ctx.Weights, ids, order, tieOrder) : null;
+            robustness = new RobustnessResult
+            {
+                Sensitivity = sensitivity,
+                MonteCarlo = monteCarlo,
+                Bootstrap = bootstrap,
+                RankReversal = reversal,
+            };
+        }
+
+        var recommendation = RecommendationBuilder.Build(
+            ctx, options, ids, criterionIds, order, utility, results, robustness, aggregation, excluded, constant);
+
+        return new ScoringResult
+        {
+            VendorIds = ids,
+            CriterionIds = criterionIds,
+            Weights = ctx.Weights,
+            Ahp = ctx.Ahp,
+            DecisionMatrix = MethodCalculator.ToRows(x, m, n),
+            Methods = results,
+            PrimaryMethod = options.PrimaryMethod,
+            Excluded = excluded,
+            ConstantCriteria = constant,
+            Aggregation = aggregation,
+            Robustness = robustness,
+            Recommendation = recommendation,
+            Decisions = decisions,
+        };
+    }
+
+    private static RankReversalCheck[] RankReversal(
+        ScoringOptions options, double[] x, int m, int n, bool[] isCost, double[] weights, string[] ids, int[] order, int[] tieOrder)
+    {
+        if (m < 3) return [];
+        var checks = new List<RankReversalCheck>();
+        for (var p = 1; p < order.Length; p++)
+        {
+            var removed = order[p];
+            var rest = Enumerable.Range(0, m).Where(i => i != removed).ToArray();
+            var sub = new double[rest.Length * n];
+            for (var k = 0; k < rest.Length; k++) Array.Copy(x, rest[k] * n, sub, k * n, n);
+            var subIds = rest.Select(i => ids[i]).ToArray();
+            var result = MethodCalculator.Run(options.PrimaryMethod, options.Normalisation, options.VikorV, sub, rest.Length, n, isCost, weights, subIds);
+            var newOrder = Ranking.Order(MethodCalculator.Utilities(result), rest.Select(i => tieOrder[i]).ToArray())
+                .Select(k => rest[k]).ToArray();
+            var expected = order.Where(i => i != removed).ToArray();
+            checks.Add(new RankReversalCheck(
+                ids[removed], !expected.SequenceEqual(newOrder), newOrder[0] != order[0], newOrder.Select(i => ids[i]).ToArray()));
+        }
+        return [.. checks];
+    }
+
+    internal static int[] TieOrder(string[] ids, TieBreakRule rule)
+    {
+        if (rule == TieBreakRule.FirstListed) return Enumerable.Range(0, ids.Length).ToArray();
+        var sorted = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i], StringComparer.Ordinal).ToArray();
+        var order = new int[ids.Length];
+        for (var k = 0; k < sorted.Length; k++) order[sorted[k]] = k;
+        return order;
+    }
+
+    internal static (AgreementLevel Level, double? Mean) AgreementOf(EvaluatorAggregationResult? aggregation, IReadOnlyList<double> weights)
+    {
+        if (aggregation is null) return (AgreementLevel.NotAssessed, null);
+        double sum = 0, weightSum = 0;
+        for (var j = 0; j < weights.Count; j++)
+        {
+            if (aggregation.AgreementPerCriterion[j] is { IsDefined: true } a)
+            {
+                sum += weights[j] * a.WTieCorrected;
+                weightSum += weights[j];
+            }
+        }
+        if (weightSum <= 0) return (AgreementLevel.NotAssessed, null);
+        var mean = sum / weightSum;
+        var level = mean switch
+        {
+            < 0.2 => AgreementLevel.VeryWeak,
+            < 0.4 => AgreementLevel.Weak,
+            < 0.6 => AgreementLevel.Moderate,
+            < 0.8 => AgreementLevel.Strong,
+            _ => AgreementLevel.VeryStrong,
+        };
+        return (level, mean);
+    }
+
+    internal static IEnumerable<string> ExclusionCaveats(List<ExcludedVendor> excluded)
+    {
+        if (excluded.Count == 0) yield break;
+        var byVendor = excluded.GroupBy(e => e.VendorId).Select(g => $"{g.Key} ({string.Join("; ", g.Select(e => e.Reason))})");
+        yield return $"{excluded.Select(e => e.VendorId).Distinct().Count()} vendor(s) ranked out: {string.Join(", ", byVendor)}.";
+    }
+
+    private static List<string> Decisions(ScoringOptions options, List<ScoringMethod> methods, Context ctx, EvaluatorAggregationResult? aggregation)
+    {
+        var d = new List<string>();
+        foreach (var method in methods)
+        {
+            var resolved = Normaliser.Resolve(method, options.Normalisation);
+            var note = method == ScoringMethod.Vikor
+                ? " (VIKOR's own linear normalisation; the normalisation option does not apply)"
+                : options.Normalisation == NormalisationMethod.MethodDefault ? " (method default)" : " (requested)";
+            d.Add($"normalisation.{method.ToString().ToUpperInvariant()}={resolved}{note}");
+        }
+        d.Add("cost_criteria=inverted inside normalisation, before weighting: MinMax (max−x)/(max−min); Vector 1−x/‖x‖; Max min/x; Sum (1/x)/Σ(1/x)");
+        d.Add("constant_column=normalises to 1 for every vendor; VIKOR f*=f⁻ gives regret 0; a zero-range S or R term in Q contributes 0");
+        d.Add("weights=renormalised to sum to 1");
+        d.Add($"primary_method={options.PrimaryMethod}");
+        d.Add($"tie_break={options.TieBreak} (scores within 1e-12 relative are ties)");
+        if (methods.Contains(ScoringMethod.Vikor)) d.Add($"vikor.v={options.VikorV:R}; DQ=1/(m−1)");
+        if (ctx.Ahp is not null)
+        {
+            d.Add($"ahp.random_index_table={ctx.Ahp.RandomIndexTable}");
+            d.Add($"ahp.eigenvector=power iteration to {options.Ahp.ConvergenceTolerance:R}");
+            d.Add($"ahp.reciprocity_tolerance={options.Ahp.ReciprocityTolerance:R}");
+            if (ctx.Ahp.GroupAggregation is { } g) d.Add($"ahp.group={g} (geometric mean, renormalised)");
+        }
+        if (aggregation is not null)
+        {
+            d.Add($"aggregation={aggregation.Method}; missing_scores={aggregation.MissingScorePolicy}");
+            d.Add("agreement=Kendall's W with tie correction per criterion, evaluators with a complete row");
+        }
+        if (ctx.Robustness is { } r)
+        {
+            d.Add($"robustness.seed={r.Seed}");
+            if (r.MonteCarloSamples > 0)
+                d.Add(r.Sampling == WeightSampling.UniformSimplex
+                    ? "monte_carlo=uniform on the weight simplex"
+                    : $"monte_carlo=Dirichlet(concentration {r.Concentration:R} × weights)");
+            if (r.BootstrapResamples > 0) d.Add($"bootstrap=percentile interval at {r.ConfidenceLevel:R} over evaluators");
+            if (r.Sensitivity) d.Add($"sensitivity=one-at-a-time, others rescaled proportionally; grid {WeightSensitivityAnalysis.GridStep:R} then bisection");
+        }
+        return d;
+    }
+
+    private static Dictionary<string, int> Index(IReadOnlyList<string> ids)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Count; i++) index.TryAdd(ids[i], i);
+        return index;
+    }
+
+    private static void ValidateIds(IReadOnlyList<string>? ids, string field, Validator v, int minimum, string suffix = "")
+    {
+        if (ids is null || ids.Count < minimum)
+        {
+            v.Add(field, minimum == 2 ? "needs at least 2 entries (two vendors to compare)" : $"needs at least {minimum} entries");
+            if (ids is null) return;
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(ids[i]))
+            {
+                v.Add($"{field}[{i}]{suffix}", "must be a non-empty id");
+            }
+            else if (!seen.TryAdd(ids[i], i))
+            {
+                v.Add($"{field}[{i}]{suffix}", $"duplicate id '{ids[i]}' (also at {field}[{seen[ids[i]]}]{suffix})");
+            }
+        }
+    }
+
+    private static void ValidateCriteria(IReadOnlyList<Criterion>? criteria, Validator v)
+    {
+        if (criteria is null || criteria.Count == 0)
+        {
+            v.Add("criteria", "needs at least 1 criterion");
+            return;
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var j = 0; j < criteria.Count; j++)
+        {
+            var c = criteria[j];
+            if (c is null) { v.Add($"criteria[{j}]", "must not be null"); continue; }
+            if (string.IsNullOrWhiteSpace(c.Id)) v.Add($"criteria[{j}].id", "must be a non-empty id");
+            else if (!seen.TryAdd(c.Id, j)) v.Add($"criteria[{j}].id", $"duplicate id '{c.Id}' (also at criteria[{seen[c.Id]}].id)");
+            v.Require(Enum.IsDefined(c.Direction), $"criteria[{j}].direction", "must be Benefit or Cost");
+            v.Require(Enum.IsDefined(c.Source), $"criteria[{j}].source", "unknown source");
+            if (c.MustHaveThreshold is double t) v.RequireFinite(t, $"criteria[{j}].must_have_threshold");
+        }
+    }
+
+    private static void ValidateWeightsInput(
+        IReadOnlyList<double>? weights, IReadOnlyList<IReadOnlyList<IReadOnlyList<double>>>? pairwise, int n, ScoringOptions? options, Validator v)
+    {
+        if (weights is not null && pairwise is not null)
+        {
+            v.Add("weights", "give either weights or pairwise_matrices, not both");
+            return;
+        }
+        if (pairwise is not null)
+        {
+            AhpCalculator.Validate(pairwise, n, options?.Ahp ?? new AhpOptions(), "pairwise_matrices", v);
+            return;
+        }
+        if (weights is null)
+        {
+            v.Add("weights", "give weights (one per criterion) or pairwise_matrices");
+            return;
+        }
+        if (weights.Count != n)
+        {
+            v.Add("weights", $"must have {n} values (one per criterion), has {weights.Count}");
+            return;
+        }
+        var allValid = true;
+        for (var j = 0; j < n; j++)
+        {
+            if (!double.IsFinite(weights[j])) { v.Add($"weights[{j}]", "must be a finite number (not NaN or infinite)"); allValid = false; }
+            else if (weights[j] < 0) { v.Add($"weights[{j}]", "must be ≥ 0"); allValid = false; }
+        }
+        if (allValid && weights.All(w => w == 0)) v.Add("weights", "must not all be zero");
+    }
+
+    private static void ValidateOptions(ScoringOptions? options, RobustnessOptions? robustness, Validator v)
+    {
+        if (options is not null)
+        {
+            v.Require(Enum.IsDefined(options.PrimaryMethod), "options.primary_method", "unknown method");
+            if (options.Methods is not null)
+            {
+                for (var k = 0; k < options.Methods.Count; k++) v.Require(Enum.IsDefined(options.Methods[k]), $"options.methods[{k}]", "unknown method");
+            }
+            v.Require(Enum.IsDefined(options.Normalisation), "options.normalisation", "unknown normalisation");
+            v.Require(Enum.IsDefined(options.TieBreak), "options.tie_break", "unknown tie-break rule");
+            v.Require(options.VikorV is >= 0 and <= 1, "options.vikor_v", "must be in [0, 1]");
+            var usesWpm = options.PrimaryMethod == ScoringMethod.Wpm || (options.Methods?.Contains(ScoringMethod.Wpm) ?? false);
+            if (usesWpm && options.Normalisation is NormalisationMethod.MinMax or NormalisationMethod.Vector)
+                v.Add("options.normalisation", "WPM needs strictly positive normalised values: use Max, Sum or None (MinMax and Vector can give 0)");
+        }
+        if (robustness is not null)
+        {
+            v.Require(robustness.MonteCarloSamples is >= 0 and <= 1_000_000, "robustness.monte_carlo_samples", "must be in [0, 1000000]");
+            v.Require(robustness.BootstrapResamples is >= 0 and <= 100_000, "robustness.bootstrap_resamples", "must be in [0, 100000]");
+            v.Require(double.IsFinite(robustness.Concentration) && robustness.Concentration > 0, "robustness.concentration", "must be a finite number > 0");
+            v.Require(robustness.ConfidenceLevel is > 0 and < 1, "robustness.confidence_level", "must be in (0, 1)");
+            v.Require(Enum.IsDefined(robustness.Sampling), "robustness.sampling", "unknown sampling");
+        }
+    }
+
+    private static (double[] Weights, AhpResult? Ahp) ResolveWeights(
+        IReadOnlyList<double>? weights, IReadOnlyList<IReadOnlyList<IReadOnlyList<double>>>? pairwise, ScoringOptions? options)
+    {
+        if (pairwise is not null)
+        {
+            var ahp = AhpCalculator.Compute(pairwise, options?.Ahp ?? new AhpOptions());
+            return (ahp.Weights.ToArray(), ahp);
+        }
+        var total = weights!.Sum();
+        return (weights!.Select(w => w / total).ToArray(), null);
+    }
+}
