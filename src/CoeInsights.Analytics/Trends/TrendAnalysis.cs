@@ -1,0 +1,65 @@
+namespace CoeInsights.Analytics.Trends;
+
+/// <summary>Options of <see cref="TrendAnalysis.Analyze"/>.</summary>
+/// <param name="MovingAverageWindow">Full-window trailing (or centred) simple moving average width.</param>
+/// <param name="PeriodsPerYear">Annualises CAGR when set (365.25 daily, 52.1775 weekly, 12 monthly, 4 quarterly).</param>
+/// <param name="SeasonLength">When set, also runs the seasonal Mann-Kendall test and seasonal-aware anomaly scoring.</param>
+public sealed record TrendOptions(
+    double ConfidenceLevel = 0.95,
+    double Significance = 0.05,
+    bool ContinuityCorrection = true,
+    int MovingAverageWindow = 7,
+    WindowAlignment MovingAverageAlignment = WindowAlignment.Trailing,
+    double? PeriodsPerYear = null,
+    int? SeasonLength = null,
+    double AnomalyThreshold = 3.5);
+
+/// <summary>All trend statistics of one regular series (slopes are per slot).</summary>
+/// <param name="LastPeriodOverPeriodPct">Change of the last slot against the one before (no value if either is missing or the previous is 0).</param>
+public sealed record TrendReport(
+    int Slots,
+    int Observed,
+    OlsResult Ols,
+    MannKendallResult MannKendall,
+    MannKendallResult? SeasonalMannKendall,
+    SenSlopeResult SenSlope,
+    IReadOnlyList<double?> PeriodOverPeriodPct,
+    double? LastPeriodOverPeriodPct,
+    double? Cagr,
+    IReadOnlyList<double?> MovingAverage,
+    AnomalyResult Anomalies);
+
+/// <summary>The GetTrend / AnalyzeSeries bundle: OLS, Mann-Kendall, Sen's slope, growth, moving average, anomalies.</summary>
+public static class TrendAnalysis
+{
+    /// <summary>Analyses a regular series; <c>null</c> slots are gaps and stay gaps in every statistic.</summary>
+    /// <exception cref="InvalidInputException">values[i] not finite, fewer than 3 observed values, bad options (named field).</exception>
+    public static TrendReport Analyze(IReadOnlyList<double?> values, TrendOptions? options = null)
+    {
+        options ??= new TrendOptions();
+        var o = Observed.From(values);
+        var v = new Validator();
+        StatMath.ValidateConfidence(options.ConfidenceLevel, v);
+        v.Require(options.Significance is > 0 and < 1, "significance", "must be strictly between 0 and 1");
+        v.Require(options.MovingAverageWindow >= 1, "moving_average_window", "must be at least 1");
+        if (options.SeasonLength is { } sl) v.Require(sl >= 2, "season_length", "must be at least 2");
+        v.Require(o.Count >= 3, "values", "needs at least 3 observed values");
+        v.ThrowIfInvalid();
+
+        var pop = Growth.PeriodOverPeriod(values);
+        return new TrendReport(
+            Slots: values.Count,
+            Observed: o.Count,
+            Ols: LinearRegression.Trend(values, options.ConfidenceLevel),
+            MannKendall: MannKendall.Test(values, options.ContinuityCorrection, options.Significance),
+            SeasonalMannKendall: options.SeasonLength is { } m
+                ? MannKendall.SeasonalTest(values, m, options.ContinuityCorrection, options.Significance)
+                : null,
+            SenSlope: SenSlope.Estimate(o, options.ConfidenceLevel, PairwiseSlopes.DefaultExactLimit),
+            PeriodOverPeriodPct: pop,
+            LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
+            Cagr: Growth.Cagr(values, options.PeriodsPerYear),
+            MovingAverage: MovingAverages.Simple(values, options.MovingAverageWindow, options.MovingAverageAlignment),
+            Anomalies: AnomalyDetector.Detect(values, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength)));
+    }
+}
