@@ -97,8 +97,9 @@ public static class ScoringEngine
 
         var m0 = vendorIds.Length;
         var tensor = new EvaluatorScores(evaluatorIds.Length, m0, evalCriteria.Length);
-        var seenAt = new Dictionary<(int, int, int), int>();
+        var firstAt = new int[tensor.Values.Length];
         var scores = request.Scores ?? [];
+        var lookup = new IdLookup(evaluatorIndex, vendorIndex, criterionIndex);
         for (var s = 0; s < scores.Count; s++)
         {
             var sc = scores[s];
@@ -107,34 +108,39 @@ public static class ScoringEngine
                 v.Add($"scores[{s}]", "must not be null");
                 continue;
             }
-            var ok = true;
-            if (!evaluatorIndex.TryGetValue(sc.EvaluatorId ?? "", out var e)) { v.Add($"scores[{s}].evaluator_id", $"unknown evaluator '{sc.EvaluatorId}'"); ok = false; }
-            if (!vendorIndex.TryGetValue(sc.VendorId ?? "", out var vi)) { v.Add($"scores[{s}].vendor_id", $"unknown vendor '{sc.VendorId}'"); ok = false; }
-            if (!criterionIndex.TryGetValue(sc.CriterionId ?? "", out var ci)) { v.Add($"scores[{s}].criterion_id", $"unknown criterion '{sc.CriterionId}'"); ok = false; }
-            if (!ok) continue;
-            var field = $"scores[evaluator={sc.EvaluatorId},vendor={sc.VendorId},criterion={sc.CriterionId}]";
+            var e = lookup.Evaluator(sc.EvaluatorId);
+            var vi = lookup.Vendor(sc.VendorId);
+            var ci = lookup.Criterion(sc.CriterionId);
+            if (e < 0 || vi < 0 || ci < 0)
+            {
+                if (e < 0) v.Add($"scores[{s}].evaluator_id", $"unknown evaluator '{sc.EvaluatorId}'");
+                if (vi < 0) v.Add($"scores[{s}].vendor_id", $"unknown vendor '{sc.VendorId}'");
+                if (ci < 0) v.Add($"scores[{s}].criterion_id", $"unknown criterion '{sc.CriterionId}'");
+                continue;
+            }
+            string Field() => $"scores[evaluator={sc.EvaluatorId},vendor={sc.VendorId},criterion={sc.CriterionId}]";
             if (evalColumn[ci] < 0)
             {
-                v.Add(field, $"criterion '{sc.CriterionId}' is a vendor fact; give it in facts, not scores");
+                v.Add(Field(), $"criterion '{sc.CriterionId}' is a vendor fact; give it in facts, not scores");
                 continue;
             }
             if (!double.IsFinite(sc.Value))
             {
-                v.Add(field, "must be a finite number (not NaN or infinite)");
+                v.Add(Field(), "must be a finite number (not NaN or infinite)");
                 continue;
             }
             if (sc.Value < scale!.Min || sc.Value > scale.Max)
             {
-                v.Add(field, $"must be within the scale [{scale.Min:R}, {scale.Max:R}]");
+                v.Add(Field(), $"must be within the scale [{scale.Min:R}, {scale.Max:R}]");
                 continue;
             }
-            if (seenAt.TryGetValue((e, vi, evalColumn[ci]), out var first))
-            {
-                v.Add(field, $"duplicate score (also at scores[{first}])");
-                continue;
-            }
-            seenAt[(e, vi, evalColumn[ci])] = s;
             var idx = tensor.Index(e, vi, evalColumn[ci]);
+            if (tensor.Present[idx] != 0)
+            {
+                v.Add(Field(), $"duplicate score (also at scores[{firstAt[idx]}])");
+                continue;
+            }
+            firstAt[idx] = s;
             tensor.Values[idx] = sc.Value;
             tensor.Present[idx] = 1;
         }
@@ -545,6 +551,28 @@ public static class ScoringEngine
             if (r.Sensitivity) d.Add($"sensitivity=one-at-a-time, others rescaled proportionally; grid {WeightSensitivityAnalysis.GridStep:R} then bisection");
         }
         return d;
+    }
+
+    /// <summary>Id → index lookups that skip hashing when the same string instance repeats (scores usually arrive grouped).</summary>
+    private sealed class IdLookup(Dictionary<string, int> evaluators, Dictionary<string, int> vendors, Dictionary<string, int> criteria)
+    {
+        private string? _lastEvaluator, _lastVendor, _lastCriterion;
+        private int _evaluator = -1, _vendor = -1, _criterion = -1;
+
+        public int Evaluator(string? id) => Find(evaluators, id, ref _lastEvaluator, ref _evaluator);
+
+        public int Vendor(string? id) => Find(vendors, id, ref _lastVendor, ref _vendor);
+
+        public int Criterion(string? id) => Find(criteria, id, ref _lastCriterion, ref _criterion);
+
+        private static int Find(Dictionary<string, int> index, string? id, ref string? last, ref int lastIndex)
+        {
+            if (id is null) return -1;
+            if (ReferenceEquals(id, last)) return lastIndex;
+            lastIndex = index.TryGetValue(id, out var i) ? i : -1;
+            last = id;
+            return lastIndex;
+        }
     }
 
     private static Dictionary<string, int> Index(IReadOnlyList<string> ids)

@@ -68,7 +68,15 @@ internal sealed class EvaluatorScores
                 var values = Values.AsSpan(e * cells, cells);
                 var present = Present.AsSpan(e * cells, cells);
                 Axpy(k, values, aggregated);
-                Axpy(k, present, countBuffer);
+                if (!Complete) Axpy(k, present, countBuffer);
+            }
+            if (Complete)
+            {
+                var total = 0;
+                for (var e = 0; e < E; e++) total += multiplicity[e];
+                var inv = 1.0 / total;
+                for (var q = 0; q < cells; q++) aggregated[q] *= inv;
+                return;
             }
             for (var q = 0; q < cells; q++)
             {
@@ -151,20 +159,26 @@ internal sealed class EvaluatorScores
         var sd = new double[cells];
         var iqr = new double[cells];
         var counts = new int[cells];
-        var values = new List<double>(E);
+        var values = new double[E];
         for (var q = 0; q < cells; q++)
         {
-            values.Clear();
+            var k = 0;
+            double sum = 0;
             for (var e = 0; e < E; e++)
             {
-                if (Present[e * cells + q] != 0) values.Add(Values[e * cells + q]);
+                if (Present[e * cells + q] == 0) continue;
+                values[k++] = Values[e * cells + q];
+                sum += Values[e * cells + q];
             }
-            counts[q] = values.Count;
-            if (values.Count >= 2)
+            counts[q] = k;
+            if (k >= 2)
             {
-                var mean = values.Average();
-                sd[q] = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-                var sorted = values.Order().ToArray();
+                var mean = sum / k;
+                double ss = 0;
+                for (var i = 0; i < k; i++) ss += (values[i] - mean) * (values[i] - mean);
+                sd[q] = Math.Sqrt(ss / (k - 1));
+                var sorted = values.AsSpan(0, k);
+                sorted.Sort();
                 iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
             }
         }

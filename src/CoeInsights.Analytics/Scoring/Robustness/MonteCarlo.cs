@@ -22,6 +22,7 @@ internal static class MonteCarlo
             alpha[j] = options.Sampling == WeightSampling.UniformSimplex ? 1.0 : options.Concentration * weights[j];
         }
 
+        var gamma = alpha.Select(GammaConstants.For).ToArray();
         var blockCounts = new long[blocks][];
         var blockCentral = new double[blocks][];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -37,7 +38,7 @@ internal static class MonteCarlo
                 var u = local.U;
                 for (var k = start; k < end; k++)
                 {
-                    SampleDirichlet(ref rng, alpha, weights, w);
+                    SampleDirichlet(ref rng, gamma, weights, w);
                     local.Scorer.Evaluate(w, u);
                     var first = -1;
                     for (var i = 0; i < m; i++)
@@ -95,15 +96,28 @@ internal static class MonteCarlo
         };
     }
 
+    /// <summary>Precomputed Marsaglia–Tsang constants for one shape; D = 0 means shape 0 (always 0).</summary>
+    internal readonly record struct GammaConstants(double D, double C, double InverseBoostShape)
+    {
+        public static GammaConstants For(double shape)
+        {
+            if (shape <= 0) return new GammaConstants(0, 0, 0);
+            var boosted = shape < 1 ? shape + 1 : shape;
+            var d = boosted - 1.0 / 3.0;
+            return new GammaConstants(d, 1.0 / Math.Sqrt(9 * d), shape < 1 ? 1.0 / shape : 0);
+        }
+    }
+
     /// <summary>Dirichlet(α) via normalised Gamma(α_j) variates; α_j = 0 keeps weight 0. Falls back to the mean if every draw underflows.</summary>
-    internal static void SampleDirichlet(ref Rng rng, ReadOnlySpan<double> alpha, ReadOnlySpan<double> mean, Span<double> w)
+    internal static void SampleDirichlet(ref Rng rng, GammaConstants[] gamma, ReadOnlySpan<double> mean, Span<double> w)
     {
         for (var attempt = 0; attempt < 16; attempt++)
         {
             double sum = 0;
-            for (var j = 0; j < alpha.Length; j++)
+            for (var j = 0; j < gamma.Length; j++)
             {
-                var g = alpha[j] > 0 ? rng.NextGamma(alpha[j]) : 0.0;
+                var p = gamma[j];
+                var g = p.D > 0 ? rng.NextGammaPrepared(p.D, p.C, p.InverseBoostShape) : 0.0;
                 w[j] = g;
                 sum += g;
             }

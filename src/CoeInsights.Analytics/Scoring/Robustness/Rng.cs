@@ -85,7 +85,21 @@ internal struct Rng
             return g * Math.Pow(NextOpenDouble(), 1.0 / shape);
         }
         var d = shape - 1.0 / 3.0;
-        var c = 1.0 / Math.Sqrt(9 * d);
+        return NextGammaPrepared(d, 1.0 / Math.Sqrt(9 * d), 0);
+    }
+
+    /// <summary>
+    /// Marsaglia–Tsang with precomputed d = a' − 1/3 and c = 1/√(9d) for a' = max(a, a + 1 if a &lt; 1);
+    /// <paramref name="inverseBoostShape"/> = 1/a when a &lt; 1 (multiply by U^(1/a)), else 0.
+    /// </summary>
+    public double NextGammaPrepared(double d, double c, double inverseBoostShape)
+    {
+        var g = MarsagliaTsang(d, c);
+        return inverseBoostShape > 0 ? g * Math.Exp(Math.Log(NextOpenDouble()) * inverseBoostShape) : g;
+    }
+
+    private double MarsagliaTsang(double d, double c)
+    {
         while (true)
         {
             double x, v;
