@@ -139,14 +139,22 @@ public static class MannKendall
                 var mid = Math.Min(lo + width, n);
                 var hi = Math.Min(lo + 2 * width, n);
                 int i = lo, j = mid, k = lo;
+                if (mid >= hi || src[mid - 1] <= src[mid])
+                {
+                    // already in order: nothing to count
+                    Array.Copy(src, lo, dst, lo, hi - lo);
+                    continue;
+                }
                 while (i < mid && j < hi)
                 {
-                    if (src[i] <= src[j]) dst[k++] = src[i++];
-                    else
-                    {
-                        inv += mid - i;
-                        dst[k++] = src[j++];
-                    }
+                    // branch-free merge step (a taken right element jumps over mid − i left elements)
+                    var l = src[i];
+                    var r = src[j];
+                    var right = r < l ? 1 : 0;
+                    dst[k++] = right == 1 ? r : l;
+                    inv += right * (mid - i);
+                    j += right;
+                    i += 1 - right;
                 }
                 while (i < mid) dst[k++] = src[i++];
                 while (j < hi) dst[k++] = src[j++];

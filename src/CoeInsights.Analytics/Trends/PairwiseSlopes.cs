@@ -49,13 +49,7 @@ internal sealed class PairwiseSlopes
             for (var r = 0; r < ranks.Count; r++) result[r] = s.Exact(ranks[r]);
             return result;
         }
-        var answered = new bool[ranks.Count];
-        var sample = s.Sample(Math.Min(8 * s._n, 1 << 16));
-        for (var r = 0; r < ranks.Count; r++)
-        {
-            if (answered[r]) continue;
-            s.Select(ranks[r], sample, ranks, result, answered);
-        }
+        s.SelectLarge(ranks, result);
         return result;
     }
 
@@ -111,89 +105,111 @@ internal sealed class PairwiseSlopes
         return (below, below + (long)ties);
     }
 
-    private static double SampleQuantile(double[] sample, int index)
+    /// <summary>Bound on the rounding error of z = y − s·t, in slope units, for a comparison at s.</summary>
+    private double Fuzz(double s) => 16 * 2.220446049250313e-16 * Math.Max(_maxY, Math.Abs(s) * _maxT);
+
+    private (double S, long Below, long AtMost) CountBelowBound(double s)
     {
-        var copy = (double[])sample.Clone();
-        return Selection.Select(copy, Math.Clamp(index, 0, sample.Length - 1));
+        // move a lower bound down by a margin ≫ rounding error, so pairs near it are far below every wanted rank
+        s -= 1e3 * Fuzz(s);
+        var (b, c) = Count(s);
+        _known.Add((s, b, c));
+        return (s, b, c);
     }
 
-    private void Select(long k, double[] sample, IReadOnlyList<long> ranks, double[] result, bool[] answered)
+    private (double S, long Below, long AtMost) CountAboveBound(double s)
     {
-        var m = sample.Length;
-        var p = (k + 0.5) / _pairs;
-        var w = 2.0 * Math.Sqrt(m) + 1;
-        var spread = SampleQuantile(sample, m - 1) - SampleQuantile(sample, 0) + 1.0;
+        s += 1e3 * Fuzz(s);
+        var (b, c) = Count(s);
+        _known.Add((s, b, c));
+        return (s, b, c);
+    }
 
-        var lo = SampleQuantile(sample, (int)Math.Floor(p * m - w));
-        var (bLo, _) = Count(lo);
-        for (var step = spread; bLo > k; step *= 4)
-        {
-            lo -= step;
-            (bLo, _) = Count(lo);
-        }
-        var hi = SampleQuantile(sample, (int)Math.Ceiling(p * m + w));
-        var (_, cHi) = Count(hi);
-        for (var step = spread; cHi <= k; step *= 4)
-        {
-            hi += step;
-            (_, cHi) = Count(hi);
-        }
+    private readonly List<(double S, long Below, long AtMost)> _known = [];
+    private double _maxY;
+    private double _maxT;
+
+    private void SelectLarge(IReadOnlyList<long> ranks, double[] result)
+    {
+        for (var i = 0; i < _n; i++) _maxY = Math.Max(_maxY, Math.Abs(_y[i]));
+        _maxT = Math.Max(Math.Abs(_t[0]), Math.Abs(_t[_n - 1]));
+        var answered = new bool[ranks.Count];
+        var m = Math.Min(2 * _n, 1 << 16);
+        var sample = Sample(m);
+        Array.Sort(sample);
+        var kMin = ranks.Min();
+        var kMax = ranks.Max();
+        var w = 2.5 * Math.Sqrt(m) + 1;
+        var spread = sample[^1] - sample[0] + 1.0;
+
+        // one wide bracket around all wanted ranks from the sample, widened until the counts confirm it
+        var (lo, bLo, _) = CountBelowBound(sample[Math.Clamp((int)Math.Floor((double)kMin / _pairs * m - w), 0, m - 1)]);
+        for (var step = spread; bLo > kMin; step *= 4) (lo, bLo, _) = CountBelowBound(lo - step);
+        var (hi, _, cHi) = CountAboveBound(sample[Math.Clamp((int)Math.Ceiling((kMax + 1.0) / _pairs * m + w), 0, m - 1)]);
+        for (var step = spread; cHi <= kMax; step *= 4) (hi, _, cHi) = CountAboveBound(hi + step);
+
         if (lo < 0 && hi > 0)
         {
             // a block of equal values gives a block of zero slopes: settle it exactly (z = y, no rounding)
             var (b0, c0) = Count(0.0);
-            if (b0 <= k && k < c0)
+            for (var r = 0; r < ranks.Count; r++)
             {
-                result[IndexOf(ranks, k)] = 0.0;
-                answered[IndexOf(ranks, k)] = true;
-                return;
+                if (ranks[r] >= b0 && ranks[r] < c0)
+                {
+                    result[r] = 0.0;
+                    answered[r] = true;
+                }
             }
         }
 
+        for (var r = 0; r < ranks.Count; r++)
+        {
+            if (!answered[r]) SelectOne(ranks[r], ranks, result, answered);
+        }
+    }
+
+    private void SelectOne(long k, IReadOnlyList<long> ranks, double[] result, bool[] answered)
+    {
+        // tightest known bracket for k
+        double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
+        long bLo = 0, cHi = _pairs;
+        foreach (var (s, b, c) in _known)
+        {
+            if (b <= k && s > lo) { lo = s; bLo = b; }
+            if (c > k && s < hi) { hi = s; cHi = c; }
+        }
         var stalls = 0;
         for (var iter = 0; iter < 60 && cHi - bLo > _cap && stalls < 4; iter++)
         {
             var kCount = cHi - bLo;
             var sStar = lo + (k + 0.5 - bLo) / kCount * (hi - lo);
             var delta = (hi - lo) * (_cap / 4.0) / kCount;
-            var lo2 = Math.Max(lo, sStar - delta);
-            var hi2 = Math.Min(hi, sStar + delta);
-            if (lo2 > lo)
+            if (sStar - delta > lo)
             {
-                var (b, _) = Count(lo2);
-                if (b <= k) { lo = lo2; bLo = b; }
+                var (s2, b, _) = CountBelowBound(sStar - delta);
+                if (b <= k && s2 > lo) { lo = s2; bLo = b; }
             }
-            if (hi2 < hi)
+            if (sStar + delta < hi)
             {
-                var (_, c) = Count(hi2);
-                if (c > k) { hi = hi2; cHi = c; }
+                var (s2, _, c) = CountAboveBound(sStar + delta);
+                if (c > k && s2 < hi) { hi = s2; cHi = c; }
             }
             stalls = cHi - bLo > kCount / 2 ? stalls + 1 : 0;
         }
 
-        // z = y − s·t is rounded, so a slope within `fuzz` of a bound may be counted on the wrong side. Move the
-        // bounds out by a margin far larger than that, recount, and accept only answers clear of the bounds:
-        // then every pair near a bound lies outside the wanted ranks and the answer equals the exact path's.
-        var maxY = 0.0;
-        for (var i = 0; i < _n; i++) maxY = Math.Max(maxY, Math.Abs(_y[i]));
-        var fuzz = 16 * 2.220446049250313e-16 * Math.Max(maxY, Math.Max(Math.Abs(lo), Math.Abs(hi)) * Math.Abs(_t[_n - 1]));
-        var margin = 1e3 * fuzz;
-        lo -= margin;
-        hi += margin;
-        (bLo, _) = Count(lo);
-        (_, cHi) = Count(hi);
         var expected = cHi - bLo;
-        var candidates = bLo <= k && k < cHi && expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
+        var candidates = expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
         if (candidates is not null)
         {
+            // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
             for (var r = 0; r < ranks.Count && candidates is not null; r++)
             {
                 if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
                 var value = Selection.Select(candidates, (int)(ranks[r] - bLo));
-                if (value - lo <= 2 * fuzz || hi - value <= 2 * fuzz) candidates = null;
+                if (value - lo <= 2 * Fuzz(lo) || hi - value <= 2 * Fuzz(hi)) candidates = null;
             }
         }
-        if (candidates is null || candidates.Length != expected)
+        if (candidates is null)
         {
             for (var r = 0; r < ranks.Count; r++)
             {
@@ -209,12 +225,6 @@ internal sealed class PairwiseSlopes
             result[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
             answered[r] = true;
         }
-    }
-
-    private static int IndexOf(IReadOnlyList<long> ranks, long k)
-    {
-        for (var r = 0; r < ranks.Count; r++) if (ranks[r] == k) return r;
-        throw new InvalidOperationException("rank not requested");
     }
 
     /// <summary>
