@@ -101,6 +101,39 @@ internal sealed class EvaluatorScores
         }
     }
 
+    /// <summary>
+    /// Mean aggregation of complete data for K resamples at once (<paramref name="multiplicities"/> is K × E,
+    /// <paramref name="output"/> K × cells). Cells are processed in tiles so each evaluator's scores are read once
+    /// per batch instead of once per resample (the bootstrap is otherwise memory-bound).
+    /// </summary>
+    public void AggregateMeanBatch(ReadOnlySpan<int> multiplicities, int k, Span<double> output)
+    {
+        const int tile = 512;
+        var cells = V * C;
+        output[..(k * cells)].Clear();
+        for (var start = 0; start < cells; start += tile)
+        {
+            var length = Math.Min(tile, cells - start);
+            for (var e = 0; e < E; e++)
+            {
+                var x = Values.AsSpan(e * cells + start, length);
+                for (var r = 0; r < k; r++)
+                {
+                    var count = multiplicities[r * E + e];
+                    if (count != 0) Axpy(count, x, output.Slice(r * cells + start, length));
+                }
+            }
+        }
+        for (var r = 0; r < k; r++)
+        {
+            var total = 0;
+            for (var e = 0; e < E; e++) total += multiplicities[r * E + e];
+            var inv = 1.0 / total;
+            var row = output.Slice(r * cells, cells);
+            for (var q = 0; q < cells; q++) row[q] *= inv;
+        }
+    }
+
     private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
         var i = 0;

@@ -41,14 +41,34 @@ internal static class Bootstrap
                 var rng = new Rng(options.Seed ^ 0xB0075_7A9UL, (ulong)b);
                 var start = b * BlockSize;
                 var end = Math.Min(resamples, start + BlockSize);
+                var batched = aggregation.Method == AggregationMethod.Mean && scores.Complete;
+                if (batched)
+                {
+                    Array.Clear(ws.BatchMultiplicity);
+                    for (var k = start; k < end; k++)
+                    {
+                        var offset = (k - start) * e;
+                        for (var d = 0; d < e; d++) ws.BatchMultiplicity[offset + rng.NextInt(e)]++;
+                    }
+                    scores.AggregateMeanBatch(ws.BatchMultiplicity, end - start, ws.Batch);
+                }
                 for (var k = start; k < end; k++)
                 {
-                    Array.Clear(ws.Multiplicity);
-                    for (var d = 0; d < e; d++) ws.Multiplicity[rng.NextInt(e)]++;
-                    scores.Aggregate(ws.Multiplicity, aggregation, ws.Aggregated, ws.CellBuffer, fallback, ws.Counts, ws.Cell);
+                    ReadOnlySpan<double> aggregated;
+                    if (batched)
+                    {
+                        aggregated = ws.Batch.AsSpan((k - start) * cells, cells);
+                    }
+                    else
+                    {
+                        Array.Clear(ws.Multiplicity);
+                        for (var d = 0; d < e; d++) ws.Multiplicity[rng.NextInt(e)]++;
+                        scores.Aggregate(ws.Multiplicity, aggregation, ws.Aggregated, ws.CellBuffer, fallback, ws.Counts, ws.Cell);
+                        aggregated = ws.Aggregated;
+                    }
                     for (var v = 0; v < m; v++)
                     {
-                        for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = ws.Aggregated[v * scores.C + c];
+                        for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
                     }
                     Normaliser.Normalise(ws.X, m, n, isCost, normalisation, ws.R);
                     ws.Scorer.Load(ws.R);
@@ -107,5 +127,7 @@ internal static class Bootstrap
         public double[] X { get; } = (double[])baseMatrix.Clone();
         public double[] R { get; } = new double[m * n];
         public double[] U { get; } = new double[m];
+        public int[] BatchMultiplicity { get; } = new int[BlockSize * e];
+        public double[] Batch { get; } = new double[BlockSize * cells];
     }
 }
