@@ -35,7 +35,7 @@ public class TestServer : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.ConnectionStringAsync();
+        ConnectionString = await ConnectionStringAsync();
         _app = await CoeServer.BuildAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -55,6 +55,9 @@ public class TestServer : IAsyncLifetime
         HttpAddress = addresses[1];
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, BootstrapAdminKey.FileName))).Trim();
     }
+
+    /// <summary>The database to serve from: the shared test cluster unless a test brings its own.</summary>
+    protected virtual Task<string> ConnectionStringAsync() => TestPostgres.ConnectionStringAsync();
 
     /// <summary>A channel that authenticates with <paramref name="apiKey"/> (the admin key by default).</summary>
     public GrpcChannel Channel(string? apiKey = null)
