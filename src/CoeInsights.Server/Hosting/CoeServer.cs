@@ -69,7 +69,11 @@ public static class CoeServer
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<ApiKeyInterceptor>();
             o.EnableDetailedErrors = false;
-        }).AddJsonTranscoding();
+        }).AddJsonTranscoding(o =>
+            // Error details (google.rpc.*) are Any-packed: JSON needs their descriptors to render them.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.ResourceInfo.Descriptor,
+                Google.Rpc.PreconditionFailure.Descriptor));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
             .AddCheck<PostgresHealthCheck>("postgres");

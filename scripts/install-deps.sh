@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what CoeInsights needs on a fresh Debian machine of this kind, and nothing that is already there.
+#   - PostgreSQL server binaries (the embedded cluster and the tests start their own server from them)
+#   - libgdiplus (ClosedXML 0.95 measures text through System.Drawing for column auto-fit)
+set -euo pipefail
+
+need=()
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+dpkg -s libgdiplus >/dev/null 2>&1 || need+=(libgdiplus)
+command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET SDK (dotnet, 10.0) is not on PATH. Install it, then run this again." >&2
+  exit 1
+fi
+
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "error: missing Debian packages: ${need[*]}. Install them as root: apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Our local NuGet feed (Patched.DistributedLock.Postgres metapackage; see eng/make-feed.sh).
+here="$(cd "$(dirname "$0")/.." && pwd)"
+ls "$here"/eng/feed/*.nupkg >/dev/null 2>&1 || "$here/eng/make-feed.sh"
