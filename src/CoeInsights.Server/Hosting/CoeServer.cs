@@ -51,6 +51,7 @@ public static class CoeServer
         var app = builder.Build();
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
+        app.MapGrpcService<Scoring.ScoringService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(
