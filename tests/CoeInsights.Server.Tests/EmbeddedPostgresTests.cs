@@ -38,16 +38,9 @@ public sealed class EmbeddedPostgresTests
         await Execute(first.ConnectionString, "create table kept(id int); insert into kept values (1), (2)");
         await first.StopAsync();
 
-        var second = await Start(folder);
-        try
-        {
-            Assert.Equal(2, await Count(second.ConnectionString));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "pg-password")));
-        }
-        finally
-        {
-            await second.StopAsync();
-        }
+        await using var second = await Start(folder); // disposing stops the cluster
+        Assert.Equal(2, await Count(second.ConnectionString));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "pg-password")));
     }
 
     [Fact]
@@ -63,15 +56,8 @@ public sealed class EmbeddedPostgresTests
         NpgsqlConnection.ClearAllPools();
         Assert.True(File.Exists(Path.Combine(first.PgData, "postmaster.pid")));
 
-        var second = await Start(folder);
-        try
-        {
-            Assert.Equal(1, await Count(second.ConnectionString));
-        }
-        finally
-        {
-            await second.StopAsync();
-        }
+        await using var second = await Start(folder); // disposing stops the cluster
+        Assert.Equal(1, await Count(second.ConnectionString));
     }
 
     [Fact]
@@ -81,16 +67,9 @@ public sealed class EmbeddedPostgresTests
         var orphaned = await Start(folder); // never stopped: like a server killed with -9
         await Execute(orphaned.ConnectionString, "create table kept(id int); insert into kept values (7)");
 
-        var adopter = await Start(folder);
-        try
-        {
-            Assert.Equal(orphaned.Port, adopter.Port);
-            Assert.Equal(1, await Count(adopter.ConnectionString));
-        }
-        finally
-        {
-            await adopter.StopAsync();
-        }
+        await using var adopter = await Start(folder); // disposing stops the cluster
+        Assert.Equal(orphaned.Port, adopter.Port);
+        Assert.Equal(1, await Count(adopter.ConnectionString));
     }
 
     [Fact]
@@ -102,15 +81,8 @@ public sealed class EmbeddedPostgresTests
         // A pid file whose process is gone (pid far above pid_max on a default kernel is never live).
         await File.WriteAllLinesAsync(Path.Combine(first.PgData, "postmaster.pid"), ["4194000", first.PgData, "0", "5999", "", "127.0.0.1", "0 0", "ready"]);
 
-        var second = await Start(folder);
-        try
-        {
-            await Execute(second.ConnectionString, "select 1");
-        }
-        finally
-        {
-            await second.StopAsync();
-        }
+        await using var second = await Start(folder); // disposing stops the cluster
+        await Execute(second.ConnectionString, "select 1");
     }
 
     private static async Task WaitForExit(int pid)
