@@ -2,12 +2,15 @@
 # Installs what CoeInsights needs on a fresh Debian machine of this kind, and nothing that is already there.
 #   - PostgreSQL server binaries (the embedded cluster and the tests start their own server from them)
 #   - libgdiplus (ClosedXML 0.95 measures text through System.Drawing for column auto-fit)
+#   - python3-grpcio, python3-protobuf (the Python client in clients/python and its tests)
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 dpkg -s libgdiplus >/dev/null 2>&1 || need+=(libgdiplus)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# The Python client and its tests run on Debian's grpcio/protobuf (matching the generated stubs).
+/usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK (dotnet, 10.0) is not on PATH. Install it, then run this again." >&2
