@@ -22,6 +22,19 @@ public sealed class NetPromoterTests
         Vectors.Near(result.Score + 1.959963984540054 * result.StandardError, result.Upper, 1e-9, "upper");
     }
 
+    /// <summary>Engelhardt, A. (2016). "Net Promoter Score confidence intervals 2: maths and stats", CYBAEA on R (R-bloggers,
+    /// 13 January 2016): Var(NPS) = 100² (p(1 − p) + d(1 − d) + 2pd)/n, and for p = d = 1/3 the 95% interval is ≈ 320/√n wide
+    /// ("for a confidence interval width of 10, n ≈ 1024"). 900 answers split 300/300/300: width ≈ 320/30.</summary>
+    [Fact]
+    public void ReturnsPublishedIntervalWidthGivenEngelhardtRuleOfThumb()
+    {
+        var result = NetPromoter.FromCounts(300, 300, 300);
+
+        Assert.Equal(0, result.Score, 12);
+        Vectors.Near(320.0 / 30, result.Upper - result.Lower, 0.5 / 30, "95% interval width (published 320/√n, 3 significant digits)");
+        Vectors.Near(100 * Math.Sqrt((2.0 / 9 + 2.0 / 9 + 2.0 / 9) / 900), result.StandardError, 1e-12, "SE by Engelhardt's closed form");
+    }
+
     [Fact]
     public void ClassifiesNineAndTenAsPromotersSevenAndEightAsPassivesAndZeroToSixAsDetractors()
     {

@@ -7,8 +7,11 @@ public sealed class ReliabilityTests
 {
     private static readonly string[] DenisItems = ["Item_1", "Item_2", "Item_3", "Item_4", "Item_5"];
 
-    /// <summary>Denis, D. J. (2016). Applied Univariate, Bivariate, and Multivariate Statistics. Wiley. Chapter 1, the
-    /// Cronbach's alpha example: five items, ten cases, printed raw data and SPSS RELIABILITY output.</summary>
+    /// <summary>Denis, D. J. (2016). Applied Univariate, Bivariate, and Multivariate Statistics. Wiley. The Cronbach's alpha
+    /// example ("a test having only five items"): ten cases of printed raw data, the SPSS syntax
+    /// RELIABILITY /VARIABLES=Item_1 … Item_5 /MODEL=ALPHA /STATISTICS=DESCRIPTIVE SCALE CORR /SUMMARY=TOTAL, and its output
+    /// tables "Reliability Statistics", "Item Statistics", "Item-Total Statistics" (read in the copy at
+    /// livelib.biz/read_928329, reader pages 38–39; the chapter number is not shown there).</summary>
     internal static readonly double[][] DenisData =
     [
         [10, 12, 15, 11, 12],
