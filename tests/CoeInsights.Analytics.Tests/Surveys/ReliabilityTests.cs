@@ -93,6 +93,33 @@ public sealed class ReliabilityTests
         Vectors.Near(0.633, result.Alpha!.Value, 0.0005, "alpha");
     }
 
+    /// <summary>The survey path: Denis (2016) items as Number questions in a survey scale, plus a respondent who skipped Item_3
+    /// (dropped listwise), gives the published SPSS alpha and alpha-if-deleted.</summary>
+    [Fact]
+    public void ReturnsSpssAlphaGivenDenisItemsAsSurveyScale()
+    {
+        var questions = DenisItems.Select(id => new SurveyQuestion { Id = id, Kind = QuestionKind.Number }).ToArray();
+        var responses = DenisData.Select((row, i) => new SurveyResponse
+        {
+            RespondentId = $"r{i}", Department = i % 2 == 0 ? "Social" : "BI",
+            Answers = DenisItems.Select((id, j) => (id, j)).ToDictionary(t => t.id, t => SurveyAnswer.Number(row[t.j])),
+        }).Append(new SurveyResponse
+        {
+            RespondentId = "partial", Department = "HR",
+            Answers = new Dictionary<string, SurveyAnswer> { ["Item_1"] = SurveyAnswer.Number(1), ["Item_2"] = SurveyAnswer.Number(30) },
+        }).ToArray();
+
+        var scale = SurveyAnalysis.Analyze(new SurveyResultsRequest
+        {
+            Questions = questions, Responses = responses, Scales = [new SurveyScale { Id = "test", QuestionIds = DenisItems }],
+        }).Scales.Single();
+
+        Assert.Equal((10, 1), (scale.CompleteRespondents, scale.ExcludedRespondents));
+        Vectors.Near(0.633, scale.Alpha!.Value, 0.0005, "alpha");
+        Vectors.Near(0.691, scale.StandardizedAlpha!.Value, 0.0005, "standardized alpha");
+        Vectors.AllNear([0.478, 0.476, 0.507, 0.445, 0.824], scale.ItemStatistics.Select(s => s.AlphaIfDeleted!.Value).ToArray(), 0.0005, "alpha if deleted");
+    }
+
     [Fact]
     public void ReturnsUndefinedAlphaGivenConstantAnswers()
     {

@@ -68,6 +68,31 @@ public sealed class SurveyPropertyTests
         Assert.All(w.Departments, d => Vectors.Near(1, d.Weights.Sum(), 1e-9, d.Department));
     }
 
+    /// <summary>Equal department sizes: the geometric mean of the department geometric means is the overall geometric mean, so
+    /// balanced pairwise weights equal the plain group weights.</summary>
+    [Property(MaxTest = 40)]
+    public void BalancedPairwiseEqualsPlainGivenEqualDepartmentCounts(int seed)
+    {
+        var rng = new Random(seed);
+        var n = rng.Next(2, 6);
+        var size = rng.Next(1, 4);
+        var departments = rng.Next(1, 4);
+        var question = new SurveyQuestion { Id = "pw", Kind = QuestionKind.Pairwise, Options = Enumerable.Range(0, n).Select(j => $"c{j}").ToArray() };
+        var responses = Enumerable.Range(0, size * departments).Select(i => new SurveyResponse
+        {
+            RespondentId = $"r{i}", Department = $"dept{i % departments}",
+            Answers = new Dictionary<string, SurveyAnswer> { ["pw"] = SurveyAnswer.Pairwise(Enumerable.Range(0, n * (n - 1) / 2).Select(_ => Saaty[rng.Next(Saaty.Length)]).ToArray()) },
+        }).ToArray();
+
+        var w = SurveyAnalysis.DeriveWeights(new DeriveWeightsRequest
+        {
+            Questions = [question], Responses = responses, Method = WeightDerivationMethod.PairwiseJudgements,
+            Options = new SurveyOptions { ExcludeInconsistentRespondents = false },
+        });
+
+        Vectors.AllNear(w.PlainWeights, w.BalancedWeights, 1e-9, "balanced vs plain");
+    }
+
     /// <summary>When every department has the same number of (complete) respondents, balancing changes nothing.</summary>
     [Property(MaxTest = 200)]
     public void BalancedEqualsPlainGivenEqualDepartmentCounts(int seed)
