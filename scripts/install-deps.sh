@@ -3,12 +3,16 @@
 #   - PostgreSQL server binaries (the embedded cluster and the tests start their own server from them)
 #   - libgdiplus (ClosedXML 0.95 measures text through System.Drawing for column auto-fit)
 #   - python3-grpcio, python3-protobuf (the Python client in clients/python and its tests)
+#   - libreoffice-calc-nogui, poppler-utils (tests open every deck in LibreOffice and render a page)
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 dpkg -s libgdiplus >/dev/null 2>&1 || need+=(libgdiplus)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# Decks are opened in a real spreadsheet program by the tests: LibreOffice headless, pdftoppm.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # The Python client and its tests run on Debian's grpcio/protobuf (matching the generated stubs).
 /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
 

@@ -1,0 +1,55 @@
+using ClosedXML.Excel;
+
+namespace CoeInsights.Exports.Common;
+
+/// <summary>One theme and one set of number formats for every deck (Power BI's default palette).</summary>
+public static class DeckStyle
+{
+    public static readonly XLColor Primary = XLColor.FromHtml("#118DFF");
+    public static readonly XLColor Dark = XLColor.FromHtml("#12239E");
+    public static readonly XLColor Accent = XLColor.FromHtml("#E66C37");
+    public static readonly XLColor Good = XLColor.FromHtml("#1AAB40");
+    public static readonly XLColor Bad = XLColor.FromHtml("#D64550");
+    public static readonly XLColor Neutral = XLColor.FromHtml("#F3F2F1");
+    public static readonly XLColor Text = XLColor.FromHtml("#252423");
+    public const string Font = "Segoe UI";
+
+    public const string Score = "0.0000";
+    public const string Percent = "0.0%";
+    public const string Weight = "0.0%";
+    public const string Count = "#,##0";
+    public const string Money = "#,##0";
+    public const string Date = "yyyy-mm-dd";
+    public const string DateTime = "yyyy-mm-dd hh:mm";
+
+    /// <summary>Title row, frozen header, landscape fit-to-width print setup.</summary>
+    public static void Page(IXLWorksheet sheet, string title, int headerRow)
+    {
+        sheet.Style.Font.FontName = Font;
+        sheet.Style.Font.FontColor = Text;
+        var t = sheet.Cell(1, 1);
+        t.SetText(title);
+        t.Style.Font.FontSize = 16;
+        t.Style.Font.Bold = true;
+        t.Style.Font.FontColor = Dark;
+        if (headerRow > 0) sheet.SheetView.FreezeRows(headerRow);
+        sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
+        sheet.PageSetup.FitToPages(1, 0);
+        sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
+        sheet.PageSetup.Margins.SetLeft(0.4).SetRight(0.4).SetTop(0.5).SetBottom(0.5);
+    }
+
+    /// <summary>Column widths set explicitly: auto-fit would need libgdiplus (System.Drawing) on Linux.</summary>
+    public static void Widths(IXLWorksheet sheet, params double[] widths)
+    {
+        for (var i = 0; i < widths.Length; i++) sheet.Column(i + 1).Width = widths[i];
+    }
+
+    public static IXLTable Table(IXLRange range, string name)
+    {
+        var table = range.CreateTable(SafeText.TableName(name));
+        table.Theme = XLTableTheme.TableStyleMedium2;
+        table.ShowAutoFilter = true;
+        return table;
+    }
+}

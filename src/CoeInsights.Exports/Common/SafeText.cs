@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+
+namespace CoeInsights.Exports.Common;
+
+/// <summary>
+/// Excel's limits and the rules that keep user text inert. Text that users typed is always written
+/// as a string cell: a vendor named <c>=HYPERLINK(…)</c> stays text in Excel and LibreOffice.
+/// </summary>
+public static partial class SafeText
+{
+    public const int MaxCellCharacters = 32_767;
+    public const int MaxRows = 1_048_576;
+    public const int MaxSheetNameLength = 31;
+
+    /// <summary>Writes user text as a text cell, truncating (with a visible marker) at Excel's cell limit.</summary>
+    public static IXLCell SetText(this IXLCell cell, string? text)
+    {
+        var value = text ?? "";
+        const string marker = " …[truncated]";
+        if (value.Length > MaxCellCharacters) value = value[..(MaxCellCharacters - marker.Length)] + marker;
+        cell.SetValue(value);
+        cell.DataType = XLDataType.Text;
+        // A leading = + - @ or tab is what spreadsheet programs treat as a formula on re-entry (CSV
+        // paste, LibreOffice's "detect special numbers"); the quote prefix keeps it inert there too.
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) cell.Style.IncludeQuotePrefix = true;
+        return cell;
+    }
+
+    /// <summary>A valid, unique sheet name: no []:*?/\ , at most 31 characters, not blank.</summary>
+    public static string SheetName(string wanted, ISet<string> taken)
+    {
+        var clean = Spaces().Replace(InvalidSheetCharacters().Replace(wanted, " "), " ").Trim('\'', ' ');
+        if (clean.Length == 0) clean = "Sheet";
+        if (clean.Length > MaxSheetNameLength) clean = clean[..MaxSheetNameLength];
+        var name = clean;
+        for (var i = 2; taken.Contains(name); i++)
+        {
+            var suffix = $" ({i})";
+            name = clean[..Math.Min(clean.Length, MaxSheetNameLength - suffix.Length)] + suffix;
+        }
+        taken.Add(name);
+        return name;
+    }
+
+    /// <summary>A valid table name: starts with a letter or underscore, letters, digits, underscores only.</summary>
+    public static string TableName(string wanted)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in wanted) sb.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
+        if (sb.Length == 0 || !(char.IsLetter(sb[0]) || sb[0] == '_')) sb.Insert(0, '_');
+        return sb.Length > 255 ? sb.ToString(0, 255) : sb.ToString();
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"[\[\]:*?/\\]")]
+    private static partial Regex InvalidSheetCharacters();
+}

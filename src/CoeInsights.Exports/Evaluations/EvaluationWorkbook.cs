@@ -1,0 +1,352 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using CoeInsights.Analytics.Scoring;
+using CoeInsights.Exports.Common;
+
+namespace CoeInsights.Exports.Evaluations;
+
+/// <summary>
+/// The scored vendor workbook the steering committee holds: a dashboard with the recommendation,
+/// ranking, heat map, weights, sensitivity, agreement, comments, audit trail, methodology, and the
+/// data model as Excel Tables (FactScore, DimVendor, DimCriterion, DimEvaluator).
+/// </summary>
+public static class EvaluationWorkbook
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static void Write(EvaluationWorkbookModel model, Stream output)
+    {
+        var charts = new List<ChartSpec>();
+        Deck.Write(output, workbook =>
+        {
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var result = model.Result;
+            var primary = result.Methods.First(m => m.Method == result.PrimaryMethod);
+            var vendorName = model.Vendors.ToDictionary(v => v.Id, v => v.Name);
+            var order = Enumerable.Range(0, result.VendorIds.Count).OrderBy(i => primary.Ranks[i]).ToArray();
+
+            var dashboard = workbook.AddWorksheet(SafeText.SheetName("Dashboard", names));
+            var ranking = workbook.AddWorksheet(SafeText.SheetName("Ranking", names));
+            WriteRanking(ranking, model, primary, order, vendorName);
+            WriteDashboard(dashboard, model, primary, order, vendorName);
+            charts.Add(new ChartSpec(dashboard.Name, ChartKind.ClusteredBar, $"{primary.Method} score by vendor",
+                $"'{ranking.Name}'!$B$4:$B${3 + order.Length}",
+                [new ChartSeries($"{primary.Method} score", $"'{ranking.Name}'!$C$4:$C${3 + order.Length}", "118DFF")],
+                FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
+
+            WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName);
+            var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
+            WriteWeights(weights, model);
+            charts.Add(new ChartSpec(weights.Name, ChartKind.Radar, "Weights by criterion",
+                $"'{weights.Name}'!$A$4:$A${3 + result.CriterionIds.Count}",
+                [new ChartSeries("Weight", $"'{weights.Name}'!$D$4:$D${3 + result.CriterionIds.Count}", "E66C37")],
+                FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 22));
+            WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName);
+            WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model);
+            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName);
+            WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
+            WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
+            WriteDataModel(workbook, names, model);
+        }, charts);
+    }
+
+    private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, model.Title, 0);
+        sheet.Cell(2, 1).SetText(model.Purpose);
+        var r = model.Result.Recommendation;
+        var cards = new (string Label, Action<IXLCell> Value)[]
+        {
+            ("Recommended vendor", c => c.SetText(r.WinnerId is null ? "none" : vendorName.GetValueOrDefault(r.WinnerId, r.WinnerId))),
+            ("Probability first (weights varied)", c => Number(c, r.ProbabilityFirst, DeckStyle.Percent)),
+            ("Margin over runner-up", c => Number(c, r.Margin, DeckStyle.Score)),
+            ("Runner-up", c => c.SetText(r.RunnerUpId is null ? "" : vendorName.GetValueOrDefault(r.RunnerUpId, r.RunnerUpId))),
+            ("Evaluator agreement", c => c.SetText(r.AgreementLevel == AgreementLevel.NotAssessed ? "not assessed"
+                : $"{r.AgreementLevel} (mean W {r.MeanAgreement?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"})")),
+            ("Approval status", c => c.SetText(model.ApprovalStatus)),
+            ("Vendors / criteria / evaluators", c => c.SetText($"{model.Vendors.Count} / {model.Criteria.Count} / {model.Evaluators.Count}")),
+            ("Method", c => c.SetText($"{primary.Method} ({primary.Normalisation} normalisation)")),
+        };
+        for (var i = 0; i < cards.Length; i++)
+        {
+            var label = sheet.Cell(4 + i * 2, 1).SetText(cards[i].Label);
+            label.Style.Font.FontColor = XLColor.Gray;
+            var value = sheet.Cell(5 + i * 2, 1);
+            cards[i].Value(value);
+            value.Style.Font.FontSize = 14;
+            value.Style.Font.Bold = true;
+            value.Style.Fill.BackgroundColor = DeckStyle.Neutral;
+        }
+        var caveatRow = 5 + cards.Length * 2;
+        sheet.Cell(caveatRow, 1).SetText("Caveats").Style.Font.Bold = true;
+        for (var i = 0; i < r.Caveats.Count; i++) sheet.Cell(caveatRow + 1 + i, 1).SetText("• " + r.Caveats[i]);
+        DeckStyle.Widths(sheet, 48);
+    }
+
+    private static void WriteRanking(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, "Ranking", 3);
+        var result = model.Result;
+        var acceptability = result.Robustness?.MonteCarlo?.RankAcceptability;
+        var bootstrap = result.Robustness?.Bootstrap;
+        string[] header = ["Rank", "Vendor", $"{primary.Method} score", "P(first)", "CI lower", "CI upper", "Vendor id"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = order[k];
+            var row = 4 + k;
+            sheet.Cell(row, 1).SetValue(primary.Ranks[i]);
+            sheet.Cell(row, 2).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
+            Number(sheet.Cell(row, 3), primary.Scores[i], DeckStyle.Score);
+            Number(sheet.Cell(row, 4), acceptability?[i][0], DeckStyle.Percent);
+            Number(sheet.Cell(row, 5), bootstrap?.Lower[i], DeckStyle.Score);
+            Number(sheet.Cell(row, 6), bootstrap?.Upper[i], DeckStyle.Score);
+            sheet.Cell(row, 7).SetText(result.VendorIds[i]);
+        }
+        var last = 3 + order.Length;
+        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "Ranking");
+        sheet.Range(4, 3, last, 3).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
+        sheet.Range(4, 4, last, 4).AddConditionalFormat().ColorScale().LowestValue(XLColor.White).HighestValue(DeckStyle.Good);
+        var excludedRow = last + 2;
+        if (result.Excluded.Count > 0)
+        {
+            sheet.Cell(excludedRow, 1).SetText("Ranked out by a must-have criterion").Style.Font.Bold = true;
+            for (var i = 0; i < result.Excluded.Count; i++)
+                sheet.Cell(excludedRow + 1 + i, 1).SetText($"{vendorName.GetValueOrDefault(result.Excluded[i].VendorId, result.Excluded[i].VendorId)}: {result.Excluded[i].Reason}");
+        }
+        DeckStyle.Widths(sheet, 8, 28, 14, 11, 11, 11, 16);
+    }
+
+    private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, "Vendor × criterion (aggregated scores; colour: red low, green high)", 3);
+        var result = model.Result;
+        sheet.Cell(3, 1).SetText("Vendor");
+        for (var j = 0; j < result.CriterionIds.Count; j++) sheet.Cell(3, j + 2).SetText(result.CriterionIds[j]);
+        for (var i = 0; i < result.VendorIds.Count; i++)
+        {
+            sheet.Cell(4 + i, 1).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
+            for (var j = 0; j < result.CriterionIds.Count; j++) Number(sheet.Cell(4 + i, j + 2), result.DecisionMatrix[i][j], "0.00");
+        }
+        var lastRow = 3 + result.VendorIds.Count;
+        // Criteria differ in units (scores vs cost): one colour scale per column.
+        for (var j = 0; j < result.CriterionIds.Count; j++)
+        {
+            var cost = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j])?.Direction == CriterionDirection.Cost;
+            sheet.Range(4, j + 2, lastRow, j + 2).AddConditionalFormat().ColorScale()
+                .LowestValue(cost ? DeckStyle.Good : DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84"))
+                .HighestValue(cost ? DeckStyle.Bad : DeckStyle.Good);
+        }
+        sheet.Column(1).Width = 28;
+        for (var j = 0; j < result.CriterionIds.Count; j++) sheet.Column(j + 2).Width = 12;
+    }
+
+    private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    {
+        DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
+        var result = model.Result;
+        string[] header = ["Criterion", "Category", "Direction", "Weight", "Must-have threshold", "Description"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        for (var j = 0; j < result.CriterionIds.Count; j++)
+        {
+            var info = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
+            sheet.Cell(4 + j, 1).SetText(result.CriterionIds[j]);
+            sheet.Cell(4 + j, 2).SetText(info?.Category ?? "");
+            sheet.Cell(4 + j, 3).SetText(info?.Direction == CriterionDirection.Cost ? "cost (less is better)" : "benefit");
+            Number(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
+            Number(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
+            sheet.Cell(4 + j, 6).SetText(info?.Description ?? "");
+        }
+        var last = 3 + result.CriterionIds.Count;
+        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "Weights");
+        sheet.Range(4, 4, last, 4).AddConditionalFormat().DataBar(DeckStyle.Accent).LowestValue().HighestValue();
+        if (result.Ahp is { } ahp)
+            sheet.Cell(last + 2, 1).SetText(FormattableString.Invariant(
+                $"AHP: lambda_max {ahp.LambdaMax:0.0000}, CI {ahp.ConsistencyIndex:0.0000}, CR {ahp.ConsistencyRatio:0.0000} ({ahp.RandomIndexTable} random index {ahp.RandomIndex:0.00}); {(ahp.IsAcceptablyConsistent ? "acceptably consistent" : "inconsistent: revisit the judgements")}."));
+        DeckStyle.Widths(sheet, 22, 18, 20, 10, 12, 60);
+    }
+
+    private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, "Sensitivity: the weight moves that change the winner", 3);
+        string[] header = ["Criterion", "Weight", "Winner changes below", "New winner", "Winner changes above", "New winner ", "Smallest move"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        var rows = model.Result.Robustness?.Sensitivity ?? [];
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var s = rows[k];
+            sheet.Cell(4 + k, 1).SetText(s.CriterionId);
+            Number(sheet.Cell(4 + k, 2), s.Weight, DeckStyle.Weight);
+            Number(sheet.Cell(4 + k, 3), s.LowerCriticalWeight, DeckStyle.Weight);
+            sheet.Cell(4 + k, 4).SetText(s.LowerNewWinner is null ? "none in [0,1]" : vendorName.GetValueOrDefault(s.LowerNewWinner, s.LowerNewWinner));
+            Number(sheet.Cell(4 + k, 5), s.UpperCriticalWeight, DeckStyle.Weight);
+            sheet.Cell(4 + k, 6).SetText(s.UpperNewWinner is null ? "none in [0,1]" : vendorName.GetValueOrDefault(s.UpperNewWinner, s.UpperNewWinner));
+            Number(sheet.Cell(4 + k, 7), s.SmallestChange, DeckStyle.Weight);
+        }
+        if (rows.Count > 0)
+        {
+            DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "Sensitivity");
+            sheet.Range(4, 7, 3 + rows.Count, 7).AddConditionalFormat().ColorScale().LowestValue(DeckStyle.Bad).HighestValue(XLColor.White);
+        }
+        else
+        {
+            sheet.Cell(4, 1).SetText("Sensitivity was not requested for this scoring.");
+        }
+        DeckStyle.Widths(sheet, 22, 10, 20, 24, 20, 24, 14);
+    }
+
+    private static void WriteAgreement(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    {
+        DeckStyle.Page(sheet, "Evaluator agreement per criterion (Kendall's W, tie-corrected)", 3);
+        string[] header = ["Criterion", "W", "Chi-square", "df", "p-value", "Evaluators"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        var agg = model.Result.Aggregation;
+        var ids = model.Result.CriterionIds;
+        for (var j = 0; j < ids.Count; j++)
+        {
+            var w = agg?.AgreementPerCriterion.ElementAtOrDefault(j);
+            sheet.Cell(4 + j, 1).SetText(ids[j]);
+            Number(sheet.Cell(4 + j, 2), w?.IsDefined == true ? w.WTieCorrected : null, "0.000");
+            Number(sheet.Cell(4 + j, 3), w?.ChiSquare, "0.000");
+            Number(sheet.Cell(4 + j, 4), w?.DegreesOfFreedom, "0");
+            Number(sheet.Cell(4 + j, 5), w?.PValue, "0.0000");
+            Number(sheet.Cell(4 + j, 6), w?.Raters, "0");
+        }
+        DeckStyle.Table(sheet.Range(3, 1, 3 + ids.Count, header.Length), "Agreement");
+        sheet.Range(4, 2, 3 + ids.Count, 2).AddConditionalFormat().IconSet(XLIconSetStyle.ThreeTrafficLights1)
+            .AddValue(XLCFIconSetOperator.EqualOrGreaterThan, 0, XLCFContentType.Number)
+            .AddValue(XLCFIconSetOperator.EqualOrGreaterThan, 0.3, XLCFContentType.Number)
+            .AddValue(XLCFIconSetOperator.EqualOrGreaterThan, 0.5, XLCFContentType.Number);
+        DeckStyle.Widths(sheet, 22, 10, 12, 6, 10, 12);
+    }
+
+    private static void WriteComments(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, "Comments and evidence", 3);
+        string[] header = ["Vendor", "Criterion", "Evaluator", "Score", "Comment", "Evidence"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        var evaluator = model.Evaluators.ToDictionary(e => e.Id, e => e.Name);
+        var rows = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var s = rows[k];
+            sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(s.VendorId, s.VendorId));
+            sheet.Cell(4 + k, 2).SetText(s.CriterionId);
+            sheet.Cell(4 + k, 3).SetText(evaluator.GetValueOrDefault(s.EvaluatorId, s.EvaluatorId));
+            Number(sheet.Cell(4 + k, 4), s.Value, "0.##");
+            sheet.Cell(4 + k, 5).SetText(s.Comment);
+            sheet.Cell(4 + k, 6).SetText(s.Evidence);
+        }
+        if (rows.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "Comments");
+        else sheet.Cell(4, 1).SetText("No comments were recorded.");
+        DeckStyle.Widths(sheet, 24, 20, 20, 8, 60, 40);
+        sheet.Column(5).Style.Alignment.WrapText = true;
+    }
+
+    private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    {
+        DeckStyle.Page(sheet, "Audit trail", 3);
+        string[] header = ["Time (UTC)", "Who", "What", "Detail"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        for (var k = 0; k < model.AuditTrail.Count; k++)
+        {
+            var a = model.AuditTrail[k];
+            sheet.Cell(4 + k, 1).SetValue(a.Time.UtcDateTime).Style.DateFormat.Format = DeckStyle.DateTime;
+            sheet.Cell(4 + k, 2).SetText(a.Actor);
+            sheet.Cell(4 + k, 3).SetText(a.Action);
+            sheet.Cell(4 + k, 4).SetText(a.Detail);
+        }
+        if (model.AuditTrail.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + model.AuditTrail.Count, header.Length), "AuditTrail");
+        DeckStyle.Widths(sheet, 18, 24, 28, 80);
+    }
+
+    private static void WriteMethodology(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    {
+        DeckStyle.Page(sheet, "Methodology: how every number was made", 0);
+        var r = model.Result;
+        var lines = new List<string>
+        {
+            $"Scores: each evaluator scored each vendor on each criterion on a {model.ScaleMin:0.##}–{model.ScaleMax:0.##} scale; scores are aggregated per vendor and criterion ({r.Aggregation?.Method.ToString() ?? "as given"}; missing scores: {r.Aggregation?.MissingScorePolicy.ToString() ?? "n/a"}, {r.Aggregation?.MissingScoreCount ?? 0} missing).",
+            $"Weights: {model.WeightsSource}; they sum to 100%.",
+            "Cost criteria (less is better, e.g. annual cost) are inverted before normalising, so a higher normalised value is always better.",
+            $"Ranking: {r.PrimaryMethod} makes the recommendation; other methods shown for comparison: {string.Join(", ", r.Methods.Select(m => m.Method))}.",
+            "Heat map: the aggregated decision matrix (before normalisation), coloured per criterion.",
+            "Sensitivity: for each criterion, the smallest change of its weight (others rescaled proportionally) that changes the winner.",
+            "P(first): share of Monte Carlo weight samples (Dirichlet around the chosen weights) in which the vendor ranks first.",
+            "CI lower/upper: bootstrap percentile interval of each vendor's total when evaluators are resampled.",
+            "Agreement: Kendall's W with tie correction per criterion (0 = no agreement, 1 = perfect), with its chi-square test.",
+            "Conventions applied (from the scoring engine):",
+        };
+        lines.AddRange(r.Decisions.Select(d => "  • " + d));
+        for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
+        sheet.Column(1).Width = 140;
+        sheet.Column(1).Style.Alignment.WrapText = true;
+    }
+
+    /// <summary>The star schema a BI analyst imports as is: one fact table, three dimensions.</summary>
+    private static void WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model)
+    {
+        var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
+        string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
+        for (var c = 0; c < fh.Length; c++) fact.Cell(1, c + 1).SetText(fh[c]);
+        for (var k = 0; k < model.Scores.Count; k++)
+        {
+            var s = model.Scores[k];
+            fact.Cell(2 + k, 1).SetText(s.EvaluatorId);
+            fact.Cell(2 + k, 2).SetText(s.VendorId);
+            fact.Cell(2 + k, 3).SetText(s.CriterionId);
+            fact.Cell(2 + k, 4).SetValue(s.Value);
+        }
+        DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Scores.Count), fh.Length), "FactScore");
+        fact.SheetView.FreezeRows(1);
+        DeckStyle.Widths(fact, 20, 20, 20, 10);
+
+        var vendors = workbook.AddWorksheet(SafeText.SheetName("DimVendor", names));
+        string[] vh = ["VendorId", "Vendor", "AnnualCost"];
+        for (var c = 0; c < vh.Length; c++) vendors.Cell(1, c + 1).SetText(vh[c]);
+        for (var k = 0; k < model.Vendors.Count; k++)
+        {
+            vendors.Cell(2 + k, 1).SetText(model.Vendors[k].Id);
+            vendors.Cell(2 + k, 2).SetText(model.Vendors[k].Name);
+            Number(vendors.Cell(2 + k, 3), model.Vendors[k].AnnualCost, DeckStyle.Money);
+        }
+        DeckStyle.Table(vendors.Range(1, 1, 1 + model.Vendors.Count, vh.Length), "DimVendor");
+        DeckStyle.Widths(vendors, 20, 28, 14);
+
+        var criteria = workbook.AddWorksheet(SafeText.SheetName("DimCriterion", names));
+        string[] ch = ["CriterionId", "Category", "Direction", "Weight", "Description"];
+        for (var c = 0; c < ch.Length; c++) criteria.Cell(1, c + 1).SetText(ch[c]);
+        var weight = model.Result.CriterionIds.Select((id, j) => (id, j)).ToDictionary(x => x.id, x => model.Result.Weights[x.j]);
+        for (var k = 0; k < model.Criteria.Count; k++)
+        {
+            var c = model.Criteria[k];
+            criteria.Cell(2 + k, 1).SetText(c.Id);
+            criteria.Cell(2 + k, 2).SetText(c.Category);
+            criteria.Cell(2 + k, 3).SetText(c.Direction.ToString());
+            Number(criteria.Cell(2 + k, 4), weight.TryGetValue(c.Id, out var w) ? w : null, DeckStyle.Weight);
+            criteria.Cell(2 + k, 5).SetText(c.Description);
+        }
+        DeckStyle.Table(criteria.Range(1, 1, 1 + model.Criteria.Count, ch.Length), "DimCriterion");
+        DeckStyle.Widths(criteria, 20, 20, 12, 10, 60);
+
+        var evaluators = workbook.AddWorksheet(SafeText.SheetName("DimEvaluator", names));
+        string[] eh = ["EvaluatorId", "Evaluator", "Department"];
+        for (var c = 0; c < eh.Length; c++) evaluators.Cell(1, c + 1).SetText(eh[c]);
+        for (var k = 0; k < model.Evaluators.Count; k++)
+        {
+            evaluators.Cell(2 + k, 1).SetText(model.Evaluators[k].Id);
+            evaluators.Cell(2 + k, 2).SetText(model.Evaluators[k].Name);
+            evaluators.Cell(2 + k, 3).SetText(model.Evaluators[k].Department);
+        }
+        DeckStyle.Table(evaluators.Range(1, 1, 1 + Math.Max(1, model.Evaluators.Count), eh.Length), "DimEvaluator");
+        DeckStyle.Widths(evaluators, 20, 28, 20);
+    }
+
+    /// <summary>A number, or an empty cell for "no value" (never a zero, never NaN).</summary>
+    private static void Number(IXLCell cell, double? value, string format)
+    {
+        if (value is not { } v || !double.IsFinite(v)) return;
+        cell.SetValue(v);
+        cell.Style.NumberFormat.Format = format;
+    }
+}

@@ -1,0 +1,33 @@
+using CoeInsights.Analytics.Scoring;
+
+namespace CoeInsights.Exports.Evaluations;
+
+public sealed record VendorInfo(string Id, string Name, double? AnnualCost = null);
+
+public sealed record CriterionInfo(string Id, string Description, string Category, CriterionDirection Direction, double? MustHaveThreshold = null);
+
+public sealed record EvaluatorInfo(string Id, string Name, string Department);
+
+public sealed record ScoreEntry(string EvaluatorId, string VendorId, string CriterionId, double Value, string? Comment = null, string? Evidence = null);
+
+public sealed record AuditEntry(DateTimeOffset Time, string Actor, string Action, string Detail);
+
+/// <summary>Everything the scored vendor workbook shows: the evaluation as recorded, and its scoring result.</summary>
+public sealed record EvaluationWorkbookModel
+{
+    public required string Title { get; init; }
+    public string Purpose { get; init; } = "";
+    public required DateTimeOffset GeneratedAt { get; init; }
+    /// <summary>e.g. "Approved by 3 of 5 committee members", "Proposed", "Not yet proposed".</summary>
+    public string ApprovalStatus { get; init; } = "Not yet proposed";
+    public required double ScaleMin { get; init; }
+    public required double ScaleMax { get; init; }
+    public required IReadOnlyList<VendorInfo> Vendors { get; init; }
+    public required IReadOnlyList<CriterionInfo> Criteria { get; init; }
+    public required IReadOnlyList<EvaluatorInfo> Evaluators { get; init; }
+    /// <summary>Where the weights came from, e.g. "Direct", "AHP pairwise (CR 0.04)", "Survey 'Priorities 2026' v3".</summary>
+    public required string WeightsSource { get; init; }
+    public required IReadOnlyList<ScoreEntry> Scores { get; init; }
+    public required ScoringResult Result { get; init; }
+    public IReadOnlyList<AuditEntry> AuditTrail { get; init; } = [];
+}
