@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CoeInsights.Server.Reports;
+
+/// <summary>What a download link grants: one export of one resource, in one tenant, until it expires.</summary>
+public sealed record DownloadGrant(string TenantId, string ExportKind, string ResourceId, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Short-lived signed download links, for browsers that cannot send a bearer header. The token is
+/// <c>base64url(payload).base64url(HMAC-SHA256(secret, payload))</c>; anything tampered, expired or
+/// malformed is refused the same way, so a refusal says nothing about the workbook.
+/// </summary>
+public sealed class DownloadLinks(byte[] secret)
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
+
+    public string Create(DownloadGrant grant)
+    {
+        var payload = string.Join('\n', "v1", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString());
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        return $"{Base64Url(bytes)}.{Base64Url(HMACSHA256.HashData(secret, bytes))}";
+    }
+
+    public DownloadGrant? Verify(string token, DateTimeOffset now)
+    {
+        var dot = token.IndexOf('.');
+        if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature)) return null;
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, payload), signature)) return null;
+        var fields = Encoding.UTF8.GetString(payload).Split('\n');
+        if (fields.Length != 5 || fields[0] != "v1" || !long.TryParse(fields[4], out var expires)) return null;
+        var grant = new DownloadGrant(fields[1], fields[2], fields[3], DateTimeOffset.FromUnixTimeSeconds(expires));
+        return grant.ExpiresAt > now ? grant : null;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string text, out byte[] bytes)
+    {
+        var b64 = text.Replace('-', '+').Replace('_', '/');
+        b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+        var buffer = new byte[b64.Length];
+        var ok = Convert.TryFromBase64String(b64, buffer, out var written);
+        bytes = ok ? buffer[..written] : [];
+        return ok;
+    }
+}
