@@ -45,6 +45,12 @@ public static class DeckStyle
         for (var i = 0; i < widths.Length; i++) sheet.Column(i + 1).Width = widths[i];
     }
 
+    /// <summary>Writes a header row (as text) starting at column A.</summary>
+    public static void Header(IXLWorksheet sheet, int row, IReadOnlyList<string> headers)
+    {
+        for (var c = 0; c < headers.Count; c++) sheet.Cell(row, c + 1).SetText(headers[c]);
+    }
+
     public static IXLTable Table(IXLRange range, string name)
     {
         var table = range.CreateTable(SafeText.TableName(name));

@@ -90,7 +90,7 @@ public static class EvaluationWorkbook
         var acceptability = result.Robustness?.MonteCarlo?.RankAcceptability;
         var bootstrap = result.Robustness?.Bootstrap;
         string[] header = ["Rank", "Vendor", $"{primary.Method} score", "P(first)", "CI lower", "CI upper", "Vendor id"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
@@ -146,7 +146,7 @@ public static class EvaluationWorkbook
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
         var result = model.Result;
         string[] header = ["Criterion", "Category", "Direction", "Weight", "Must-have threshold", "Description"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         for (var j = 0; j < result.CriterionIds.Count; j++)
         {
             var info = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
@@ -170,7 +170,7 @@ public static class EvaluationWorkbook
     {
         DeckStyle.Page(sheet, "Sensitivity: the weight moves that change the winner", 3);
         string[] header = ["Criterion", "Weight", "Winner changes below", "New winner", "Winner changes above", "New winner ", "Smallest move"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         var rows = model.Result.Robustness?.Sensitivity ?? [];
         for (var k = 0; k < rows.Count; k++)
         {
@@ -199,7 +199,7 @@ public static class EvaluationWorkbook
     {
         DeckStyle.Page(sheet, "Evaluator agreement per criterion (Kendall's W, tie-corrected)", 3);
         string[] header = ["Criterion", "W", "Chi-square", "df", "p-value", "Evaluators"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         var agg = model.Result.Aggregation;
         var ids = model.Result.CriterionIds;
         for (var j = 0; j < ids.Count; j++)
@@ -224,7 +224,7 @@ public static class EvaluationWorkbook
     {
         DeckStyle.Page(sheet, "Comments and evidence", 3);
         string[] header = ["Vendor", "Criterion", "Evaluator", "Score", "Comment", "Evidence"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         var evaluator = model.Evaluators.ToDictionary(e => e.Id, e => e.Name);
         var rows = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
         for (var k = 0; k < rows.Count; k++)
@@ -247,7 +247,7 @@ public static class EvaluationWorkbook
     {
         DeckStyle.Page(sheet, "Audit trail", 3);
         string[] header = ["Time (UTC)", "Who", "What", "Detail"];
-        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        DeckStyle.Header(sheet, 3, header);
         for (var k = 0; k < model.AuditTrail.Count; k++)
         {
             var a = model.AuditTrail[k];
@@ -288,7 +288,7 @@ public static class EvaluationWorkbook
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
         string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
-        for (var c = 0; c < fh.Length; c++) fact.Cell(1, c + 1).SetText(fh[c]);
+        DeckStyle.Header(fact, 1, fh);
         for (var k = 0; k < model.Scores.Count; k++)
         {
             var s = model.Scores[k];
@@ -303,7 +303,7 @@ public static class EvaluationWorkbook
 
         var vendors = workbook.AddWorksheet(SafeText.SheetName("DimVendor", names));
         string[] vh = ["VendorId", "Vendor", "AnnualCost"];
-        for (var c = 0; c < vh.Length; c++) vendors.Cell(1, c + 1).SetText(vh[c]);
+        DeckStyle.Header(vendors, 1, vh);
         for (var k = 0; k < model.Vendors.Count; k++)
         {
             vendors.Cell(2 + k, 1).SetText(model.Vendors[k].Id);
@@ -315,7 +315,7 @@ public static class EvaluationWorkbook
 
         var criteria = workbook.AddWorksheet(SafeText.SheetName("DimCriterion", names));
         string[] ch = ["CriterionId", "Category", "Direction", "Weight", "Description"];
-        for (var c = 0; c < ch.Length; c++) criteria.Cell(1, c + 1).SetText(ch[c]);
+        DeckStyle.Header(criteria, 1, ch);
         var weight = model.Result.CriterionIds.Select((id, j) => (id, j)).ToDictionary(x => x.id, x => model.Result.Weights[x.j]);
         for (var k = 0; k < model.Criteria.Count; k++)
         {
@@ -331,7 +331,7 @@ public static class EvaluationWorkbook
 
         var evaluators = workbook.AddWorksheet(SafeText.SheetName("DimEvaluator", names));
         string[] eh = ["EvaluatorId", "Evaluator", "Department"];
-        for (var c = 0; c < eh.Length; c++) evaluators.Cell(1, c + 1).SetText(eh[c]);
+        DeckStyle.Header(evaluators, 1, eh);
         for (var k = 0; k < model.Evaluators.Count; k++)
         {
             evaluators.Cell(2 + k, 1).SetText(model.Evaluators[k].Id);
