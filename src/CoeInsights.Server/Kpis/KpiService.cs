@@ -47,10 +47,15 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        // Cancels the read-ahead when a batch fails: no read may be left pending when the call ends.
+        using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var known = new HashSet<Guid>();
+        var principal = caller.Caller.Principal;
         var index = 0;
-        while (await requestStream.MoveNext(ct))
+
+        async Task<RecordKpiBatch?> ReadNext()
         {
+            if (!await requestStream.MoveNext(readAhead.Token)) return null;
             var batch = requestStream.Current;
             var observations = new SentObservation[batch.Observations.Count];
             for (var i = 0; i < observations.Length; i++)
@@ -58,19 +63,41 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
                 var o = batch.Observations[i];
                 observations[i] = new SentObservation(o.ProfileId, o.Metric, o.Date?.Year ?? 0, o.Date?.Month ?? 0, o.Date?.Day ?? 0, o.Value);
             }
-            // A session per batch: each batch is its own transaction, acked once committed.
-            await using var session = store.LightweightSession(caller.Caller.TenantId);
-            var ack = await RecordKpiBatchHandler.Handle(session, new RecordKpiBatch(index, batch.IdempotencyKey, batch.Source,
-                batch.SourceTimeZone, observations, caller.Caller.Principal, clock.GetUtcNow()), known, ct);
-            await responseStream.WriteAsync(new RecordKpisResponse
+            return new RecordKpiBatch(index++, batch.IdempotencyKey, batch.Source, batch.SourceTimeZone, observations, principal, clock.GetUtcNow());
+        }
+
+        var next = ReadNext();
+        while (await next is { } command)
+        {
+            // Receive and map the next batch while this one is written: batches are still stored and acked in order.
+            next = ReadNext();
+            try
             {
-                IdempotencyKey = ack.IdempotencyKey,
-                BatchId = ack.BatchId.ToString(),
-                ObservationCount = ack.ObservationCount,
-                RecordTime = Timestamp.FromDateTimeOffset(ack.RecordedAt),
-                Replayed = ack.Replayed,
-            }, ct);
-            index++;
+                // A session per batch: each batch is its own transaction, acked once committed.
+                await using var session = store.LightweightSession(caller.Caller.TenantId);
+                var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
+                await responseStream.WriteAsync(new RecordKpisResponse
+                {
+                    IdempotencyKey = ack.IdempotencyKey,
+                    BatchId = ack.BatchId.ToString(),
+                    ObservationCount = ack.ObservationCount,
+                    RecordTime = Timestamp.FromDateTimeOffset(ack.RecordedAt),
+                    Replayed = ack.Replayed,
+                }, ct);
+            }
+            catch
+            {
+                await readAhead.CancelAsync();
+                try
+                {
+                    await next;
+                }
+                catch (Exception) when (readAhead.IsCancellationRequested)
+                {
+                    // The read-ahead's own failure (cancelled, or a bad message) is not this call's error.
+                }
+                throw;
+            }
         }
     }
 

@@ -12,8 +12,9 @@ public sealed record ObservationRow(
     DateTimeOffset RecordedAt, string? CorrectionReason);
 
 /// <summary>
-/// The flat, indexed observation table (<c>kpi_observations</c>), a Marten-managed schema object (Weasel) written
-/// by custom SQL queued on the same session as the event, so rows and event commit in one transaction.
+/// The flat, indexed observation table (<c>kpi_observations</c>), a Marten-managed schema object (Weasel, created and
+/// migrated with the store). Batch rows go in by binary COPY on the session's connection inside its transaction, a
+/// correction's row by SQL queued on the session: rows and events always commit (or roll back) together.
 /// Every version is a row; <c>seq</c> orders versions, and queries return the latest per (profile, metric, day).
 /// </summary>
 public static class ObservationTable
@@ -40,26 +41,33 @@ public static class ObservationTable
 
     private static string Qualified(IQuerySession session) => $"{session.DocumentStore.Options.DatabaseSchemaName}.{Name}";
 
-    /// <summary>Queues the rows of a batch on the session: written in the same transaction as the batch event.</summary>
-    public static void QueueInsert(IDocumentSession session, KpiBatchRecorded batch)
+    /// <summary>
+    /// Writes the rows of a batch with binary COPY on the session's own connection, inside the session's transaction
+    /// (begun here): they commit with the batch event in SaveChangesAsync, or roll back with it.
+    /// </summary>
+    public static async Task CopyInAsync(IDocumentSession session, KpiBatchRecorded batch, CancellationToken ct)
     {
-        var n = batch.Observations.Length;
-        var profiles = new Guid[n];
-        var metrics = new string[n];
-        var days = new DateOnly[n];
-        var values = new double[n];
-        for (var i = 0; i < n; i++)
+        await session.BeginTransactionAsync(ct);
+        var conn = session.Connection ?? throw new InvalidOperationException("The session has no open connection after BeginTransactionAsync.");
+        await using var importer = await conn.BeginBinaryImportAsync(
+            $"copy {Qualified(session)} (tenant_id, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at) from stdin (format binary)",
+            ct);
+        var tenant = session.TenantId;
+        for (var i = 0; i < batch.Count; i++)
         {
-            var o = batch.Observations[i];
-            profiles[i] = o.ProfileId;
-            metrics[i] = o.Metric;
-            days[i] = o.Date;
-            values[i] = o.Value;
+            var o = batch.Observation(i);
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(tenant, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(o.ProfileId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(o.Metric, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(o.Date, NpgsqlDbType.Date, ct);
+            await importer.WriteAsync(o.Value, NpgsqlDbType.Double, ct);
+            await importer.WriteAsync(batch.BatchId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(batch.Source, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(batch.SourceTimeZone, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(batch.RecordedAt, NpgsqlDbType.TimestampTz, ct);
         }
-        session.QueueSqlCommand(
-            $"insert into {Qualified(session)} (tenant_id, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at) " +
-            "select ?, u.p, u.m, u.d, u.v, ?, ?, ?, ? from unnest(?::uuid[], ?::text[], ?::date[], ?::double precision[]) as u(p, m, d, v)",
-            session.TenantId, batch.BatchId, batch.Source, batch.SourceTimeZone, batch.RecordedAt, profiles, metrics, days, values);
+        await importer.CompleteAsync(ct);
     }
 
     public static void QueueInsert(IDocumentSession session, KpiCorrected c) =>

@@ -39,8 +39,8 @@ public static class RecordKpiBatchHandler
 
         var batch = Decide(command, knownProfiles, Guid.CreateVersion7());
         session.Events.StartStream<KpiBatch>(batch.BatchId, batch);
-        session.Insert(new KpiBatchReceipt(batch.IdempotencyKey, batch.BatchId, batch.Observations.Length, batch.RecordedAt));
-        ObservationTable.QueueInsert(session, batch);
+        session.Insert(new KpiBatchReceipt(batch.IdempotencyKey, batch.BatchId, batch.Count, batch.RecordedAt));
+        await ObservationTable.CopyInAsync(session, batch, ct);
         try
         {
             await session.SaveChangesAsync(ct);
@@ -51,7 +51,7 @@ public static class RecordKpiBatchHandler
             await using var fresh = session.DocumentStore.QuerySession(session.TenantId);
             return Replay((await fresh.LoadAsync<KpiBatchReceipt>(command.IdempotencyKey, ct))!);
         }
-        return new KpiBatchAck(batch.IdempotencyKey, batch.BatchId, batch.Observations.Length, batch.RecordedAt, Replayed: false);
+        return new KpiBatchAck(batch.IdempotencyKey, batch.BatchId, batch.Count, batch.RecordedAt, Replayed: false);
     }
 
     private static KpiBatchAck Replay(KpiBatchReceipt r) => new(r.Id, r.BatchId, r.ObservationCount, r.RecordedAt, Replayed: true);
@@ -73,8 +73,12 @@ public static class RecordKpiBatchHandler
             v.ThrowIfInvalid();
         }
 
-        var observations = new KpiObservation[count];
-        var seen = new Dictionary<(Guid, string, DateOnly), int>(count);
+        var profiles = new List<Guid>();
+        var profileIndex = new Dictionary<Guid, int>();
+        var metrics = new List<string>();
+        var metricIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var packed = new byte[count * KpiBatchRecorded.BytesPerObservation];
+        var seen = new Dictionary<(int, int, DateOnly), int>(count);
         var bad = 0; // report the first 100 bad observations, not 10,000
         for (var i = 0; i < count && bad < 100; i++)
         {
@@ -118,19 +122,28 @@ public static class RecordKpiBatchHandler
             }
             if (ok)
             {
-                if (seen.TryGetValue((profileId, o.Metric!, date), out var first))
+                if (!profileIndex.TryGetValue(profileId, out var p))
                 {
+                    profileIndex[profileId] = p = profiles.Count;
+                    profiles.Add(profileId);
+                }
+                if (!metricIndex.TryGetValue(o.Metric!, out var m))
+                {
+                    metricIndex[o.Metric!] = m = metrics.Count;
+                    metrics.Add(o.Metric!);
+                }
+                if (!seen.TryAdd((p, m, date), i))
+                {
+                    var first = seen[(p, m, date)];
                     v.Add(path, $"duplicates {prefix}.observations[{first}] (same profile, metric and date)");
                     bad++;
                 }
-                else
-                    seen[(profileId, o.Metric!, date)] = i;
-                observations[i] = new KpiObservation(profileId, o.Metric!, date, o.Value);
+                KpiBatchRecorded.Pack(packed.AsSpan(i * KpiBatchRecorded.BytesPerObservation), p, m, date, o.Value);
             }
             else bad++;
         }
         v.ThrowIfInvalid();
         return new KpiBatchRecorded(batchId, command.IdempotencyKey, string.IsNullOrWhiteSpace(command.Source) ? "unspecified" : command.Source.Trim(),
-            timeZone, command.RecordedBy, command.Now, observations);
+            timeZone, command.RecordedBy, command.Now, profiles.ToArray(), metrics.ToArray(), count, packed);
     }
 }
