@@ -398,4 +398,22 @@ public sealed class KpiServiceTests(TestServer server) : IClassFixture<TestServe
         Assert.Equal(1.5, json.GetProperty("ols").GetProperty("slope").GetDouble(), 12);
         Assert.False(json.GetProperty("points")[4].TryGetProperty("value", out _)); // the missing day stays missing
     }
+
+    [Fact]
+    public async Task ListsVersionsAndMetricsOverJson()
+    {
+        var c = await ClientsFor("kpi-json-read");
+        var p = await Register(c, "json-read");
+        await Record(c.Ingest, Batch("jr-1", [Obs(p, Jan1, "shares", 3)]));
+        var key = await server.CreateKeyAsync("kpi-json-read", Role.Viewer);
+        using var http = server.Http(key);
+
+        var versions = await http.GetAsync($"/v1/kpi/observations:versions?profileId={p.ProfileId}&metric=shares&date.year=2025&date.month=1&date.day=1");
+        var metrics = await http.GetAsync("/v1/kpi/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, versions.StatusCode);
+        var json = System.Text.Json.JsonDocument.Parse(await versions.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(3, json.GetProperty("versions")[0].GetProperty("value").GetDouble());
+        Assert.Contains("\"followers\"", await metrics.Content.ReadAsStringAsync());
+    }
 }
