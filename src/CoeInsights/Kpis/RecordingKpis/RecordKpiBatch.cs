@@ -45,7 +45,7 @@ public static class RecordKpiBatchHandler
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (Exception e) when (e is DocumentAlreadyExistsException || e is AggregateException a && a.InnerExceptions.All(x => x is DocumentAlreadyExistsException))
         {
             // The same key raced in on another call: that one won, this one stored nothing.
             await using var fresh = session.DocumentStore.QuerySession(session.TenantId);
