@@ -61,6 +61,7 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "CorrelateMetrics" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "AnalyzeSeries" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "CompareNetworks" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "BenchmarkCompetitors" },
         },
         RetryPolicy = new RetryPolicy
         {

@@ -1,6 +1,7 @@
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 using CoeInsights.Kpis;
+using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -276,5 +277,17 @@ internal static class KpiMapping
         if (n.RoiPct is { } roi) c.RoiPct = roi;
         if (n.CostPerEngagement is { } cpe) c.CostPerEngagement = cpe;
         return c;
+    }
+
+    public static V1.ProfileBenchmark ToProto(CoeInsights.Kpis.BenchmarkingCompetitors.ProfileBenchmark b)
+    {
+        var p = new V1.ProfileBenchmark
+        {
+            ProfileId = b.Profile.Id.ToString(), Handle = b.Profile.Handle, Network = ToProto(b.Profile.Network),
+            Ownership = ToProto(b.Profile.Ownership), Metric = b.Metric, ObservedDays = b.ObservedDays, Rank = b.Rank,
+        };
+        if (b.Value is { } value) p.Value = value;
+        if (b.SharePct is { } share) p.SharePct = share;
+        return p;
     }
 }

@@ -2,6 +2,7 @@ using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 using CoeInsights.Common;
 using CoeInsights.Kpis;
+using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
 using CoeInsights.Kpis.CorrectingKpi;
 using CoeInsights.Kpis.ListingProfiles;
@@ -237,5 +238,19 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         v.ThrowIfInvalid();
         var networks = await CompareNetworksHandler.Handle(query, from, to, request.BusinessUnits, context.CancellationToken);
         return new CompareNetworksResponse { Networks = { networks.Select(ToProto) } };
+    }
+
+    public override async Task<BenchmarkCompetitorsResponse> BenchmarkCompetitors(BenchmarkCompetitorsRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        var networks = new List<CoeInsights.Kpis.Network>();
+        for (var i = 0; i < request.Networks.Count; i++)
+            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
+            else v.Add($"networks[{i}]", "must be a known network");
+        var from = ToDate(request.StartDate, "start_date", v);
+        var to = ToDate(request.EndDate, "end_date", v);
+        v.ThrowIfInvalid();
+        var rows = await BenchmarkCompetitorsHandler.Handle(query, request.Metrics, networks, request.BusinessUnits, from, to, context.CancellationToken);
+        return new BenchmarkCompetitorsResponse { Profiles = { rows.Select(ToProto) } };
     }
 }

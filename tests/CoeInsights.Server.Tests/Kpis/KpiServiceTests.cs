@@ -416,4 +416,37 @@ public sealed class KpiServiceTests(TestServer server) : IClassFixture<TestServe
         Assert.Equal(3, json.GetProperty("versions")[0].GetProperty("value").GetDouble());
         Assert.Contains("\"followers\"", await metrics.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ComparesOwnedWithCompetitorsGivenMentionsAndFollowers()
+    {
+        var c = await ClientsFor("kpi-bench");
+        var ours = await Register(c, "bench-ours", Network.X);
+        var rivalA = await Register(c, "bench-rival-a", Network.X, Ownership.Competitor);
+        var rivalB = await Register(c, "bench-rival-b", Network.X, Ownership.Competitor);
+        var obs = new List<KpiObservation>();
+        for (var d = 0; d < 10; d++)
+        {
+            obs.Add(Obs(ours, Jan1.AddDays(d), "mentions", 30));      // 300 in range
+            obs.Add(Obs(rivalA, Jan1.AddDays(d), "mentions", 50));    // 500
+            if (d < 5) obs.Add(Obs(rivalB, Jan1.AddDays(d), "mentions", 40)); // 200, five days missing (not zeros)
+            obs.Add(Obs(ours, Jan1.AddDays(d), "followers", 1000 + d));
+            obs.Add(Obs(rivalA, Jan1.AddDays(d), "followers", 5000 - d));
+        }
+        await Record(c.Ingest, Batch("bench-1", obs));
+
+        var result = await c.Viewer.BenchmarkCompetitorsAsync(new BenchmarkCompetitorsRequest
+        {
+            Metrics = { "mentions", "followers" }, StartDate = D(Jan1), EndDate = D(Jan1.AddDays(9)),
+        });
+
+        var mentions = result.Profiles.Where(p => p.Metric == "mentions").ToList();
+        Assert.Equal([rivalA.ProfileId, ours.ProfileId, rivalB.ProfileId], mentions.Select(p => p.ProfileId));
+        Assert.Equal(30, mentions[1].SharePct, 9); // share of voice 300 / (300 + 500 + 200), as docs/trends.md
+        Assert.Equal(5, mentions[2].ObservedDays);
+        var followers = result.Profiles.Where(p => p.Metric == "followers").ToList();
+        Assert.Equal(4991, followers.Single(p => p.ProfileId == rivalA.ProfileId).Value); // a level takes its last day
+        Assert.False(followers.Single(p => p.ProfileId == ours.ProfileId).HasSharePct); // no share of a level
+        Assert.False(followers.Single(p => p.ProfileId == rivalB.ProfileId).HasValue);
+    }
 }
