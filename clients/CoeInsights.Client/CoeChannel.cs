@@ -51,6 +51,17 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.ServerInfoService" },
             new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListTenants" },
             new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListApiKeys" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListProfiles" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListMetrics" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListObservationVersions" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "QuerySeries" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "GetTrend" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "DetectAnomalies" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "Forecast" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "CorrelateMetrics" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "AnalyzeSeries" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "CompareNetworks" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "BenchmarkCompetitors" },
         },
         RetryPolicy = new RetryPolicy
         {

@@ -33,5 +33,10 @@ public static class IssueBootstrapAdminKey
             // Another server won the race and issued the key.
             return null;
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is DocumentAlreadyExistsException or MartenCommandException))
+        {
+            // Both inserts (marker and tenant) lost the race at once: Marten reports them together.
+            return null;
+        }
     }
 }

@@ -1,0 +1,293 @@
+using CoeInsights.Analytics;
+using CoeInsights.Analytics.Trends;
+using CoeInsights.Kpis;
+using CoeInsights.Kpis.BenchmarkingCompetitors;
+using CoeInsights.Kpis.ComparingNetworks;
+using CoeInsights.V1;
+using Google.Protobuf.WellKnownTypes;
+using Granularity = CoeInsights.Analytics.Trends.Granularity;
+using Network = CoeInsights.Kpis.Network;
+using Ownership = CoeInsights.Kpis.Ownership;
+
+namespace CoeInsights.Server.Kpis;
+
+/// <summary>proto ⇄ domain for the KPI service. No rules here beyond "is this enum value known".</summary>
+internal static class KpiMapping
+{
+    public static DateOnly? ToDate(Google.Type.Date? d, string field, Validator v)
+    {
+        if (d is null || d is { Year: 0, Month: 0, Day: 0 }) return null;
+        if (d.Year is < 1 or > 9999 || d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(d.Year, d.Month))
+        {
+            v.Add(field, "must be a full calendar date (year, month and day)");
+            return null;
+        }
+        return new DateOnly(d.Year, d.Month, d.Day);
+    }
+
+    public static Google.Type.Date ToProto(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+
+    public static Network? FromProto(V1.Network n) => n switch
+    {
+        V1.Network.Linkedin => Network.LinkedIn,
+        V1.Network.Instagram => Network.Instagram,
+        V1.Network.Facebook => Network.Facebook,
+        V1.Network.X => Network.X,
+        V1.Network.Tiktok => Network.TikTok,
+        V1.Network.Youtube => Network.YouTube,
+        V1.Network.Pinterest => Network.Pinterest,
+        V1.Network.Threads => Network.Threads,
+        V1.Network.Other => Network.Other,
+        _ => null,
+    };
+
+    public static V1.Network ToProto(Network n) => n switch
+    {
+        Network.LinkedIn => V1.Network.Linkedin,
+        Network.Instagram => V1.Network.Instagram,
+        Network.Facebook => V1.Network.Facebook,
+        Network.X => V1.Network.X,
+        Network.TikTok => V1.Network.Tiktok,
+        Network.YouTube => V1.Network.Youtube,
+        Network.Pinterest => V1.Network.Pinterest,
+        Network.Threads => V1.Network.Threads,
+        _ => V1.Network.Other,
+    };
+
+    public static Ownership? FromProto(V1.Ownership o) => o switch
+    {
+        V1.Ownership.Owned => Ownership.Owned,
+        V1.Ownership.Competitor => Ownership.Competitor,
+        _ => null,
+    };
+
+    public static V1.Ownership ToProto(Ownership o) => o == Ownership.Owned ? V1.Ownership.Owned : V1.Ownership.Competitor;
+
+    public static Granularity FromProto(V1.Granularity g) => g switch
+    {
+        V1.Granularity.Week => Granularity.Week,
+        V1.Granularity.Month => Granularity.Month,
+        V1.Granularity.Quarter => Granularity.Quarter,
+        _ => Granularity.Day,
+    };
+
+    public static V1.Granularity ToProto(Granularity g) => g switch
+    {
+        Granularity.Week => V1.Granularity.Week,
+        Granularity.Month => V1.Granularity.Month,
+        Granularity.Quarter => V1.Granularity.Quarter,
+        _ => V1.Granularity.Day,
+    };
+
+    public static double PeriodsPerYear(Granularity g) => g switch
+    {
+        Granularity.Week => 52.1775,
+        Granularity.Month => 12,
+        Granularity.Quarter => 4,
+        _ => 365.25,
+    };
+
+    public static Rollup ToProto(AggregationMethod m) => m switch
+    {
+        AggregationMethod.Sum => Rollup.Sum,
+        AggregationMethod.Last => Rollup.Last,
+        _ => Rollup.Mean,
+    };
+
+    public static AggregationMethod FromProto(Rollup r) => r switch
+    {
+        Rollup.Last => AggregationMethod.Last,
+        Rollup.Mean => AggregationMethod.Mean,
+        _ => AggregationMethod.Sum,
+    };
+
+    public static Profile ToProto(KpiProfile p) => new()
+    {
+        ProfileId = p.Id.ToString(),
+        Network = ToProto(p.Network),
+        Handle = p.Handle,
+        BusinessUnit = p.BusinessUnit,
+        Ownership = ToProto(p.Ownership),
+        DisplayName = p.DisplayName,
+        RegisterTime = Timestamp.FromDateTimeOffset(p.RegisteredAt),
+        Etag = p.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public static Metric ToProto(MetricDefinition m) => new()
+    {
+        Name = m.Name,
+        Unit = m.Unit,
+        Kind = m.Kind == CoeInsights.Kpis.MetricKind.Flow ? V1.MetricKind.Flow : V1.MetricKind.Level,
+        Rollup = ToProto(m.Rollup),
+        Additive = m.Additive,
+        Description = m.Description,
+    };
+
+    public static ObservationHistory ToProto(Guid profileId, string metric, DateOnly date, IReadOnlyList<ObservationRow> rows) => new()
+    {
+        ProfileId = profileId.ToString(),
+        Metric = metric,
+        Date = ToProto(date),
+        Versions =
+        {
+            rows.Select(r => new ObservationVersion
+            {
+                Sequence = r.Sequence,
+                Value = r.Value,
+                BatchId = r.BatchId?.ToString() ?? "",
+                Source = r.Source,
+                SourceTimeZone = r.SourceTimeZone,
+                RecordTime = Timestamp.FromDateTimeOffset(r.RecordedAt),
+                CorrectionReason = r.CorrectionReason ?? "",
+            }),
+        },
+    };
+
+    public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.KpiSeries s)
+    {
+        var series = new V1.KpiSeries
+        {
+            ProfileId = s.Profile.Id.ToString(),
+            Network = ToProto(s.Profile.Network),
+            BusinessUnit = s.Profile.BusinessUnit,
+            Ownership = ToProto(s.Profile.Ownership),
+            Metric = s.Metric.Name,
+            Unit = s.Metric.Unit,
+            Rollup = ToProto(s.Metric.Rollup),
+            Granularity = ToProto(s.Series.Granularity),
+        };
+        var r = s.Series;
+        for (var i = 0; i < r.Values.Count; i++)
+        {
+            var point = new SeriesPoint
+            {
+                PeriodStart = ToProto(r.PeriodStarts[i]), ObservationCount = r.ObservationCounts[i], DaysInPeriod = r.DaysInPeriod[i],
+            };
+            if (r.Values[i] is { } value) point.Value = value;
+            series.Points.Add(point);
+        }
+        return series;
+    }
+
+    public static Analytics.Trends.TrendOptions ToOptions(V1.TrendOptions? o, Granularity granularity) => new(
+        ConfidenceLevel: o is { HasConfidenceLevel: true } ? o.ConfidenceLevel : 0.95,
+        Significance: o is { HasSignificance: true } ? o.Significance : 0.05,
+        MovingAverageWindow: o is { HasMovingAverageWindow: true } ? o.MovingAverageWindow : 7,
+        PeriodsPerYear: o is { HasPeriodsPerYear: true } ? o.PeriodsPerYear : PeriodsPerYear(granularity),
+        SeasonLength: o is { HasSeasonLength: true } ? o.SeasonLength : null,
+        AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : 3.5);
+
+    private static V1.Interval ToProto(Analytics.Trends.Interval i) => new() { Lower = i.Lower, Upper = i.Upper };
+
+    private static MannKendallTest ToProto(MannKendallResult m) => new()
+    {
+        N = m.N, S = m.S, VarianceS = m.VarianceS, Z = m.Z, PValue = m.PValue, TauB = m.TauB, TauA = m.TauA,
+        ContinuityCorrection = m.ContinuityCorrection,
+        Direction = m.Direction switch
+        {
+            Analytics.Trends.TrendDirection.Increasing => V1.TrendDirection.Increasing,
+            Analytics.Trends.TrendDirection.Decreasing => V1.TrendDirection.Decreasing,
+            _ => V1.TrendDirection.None,
+        },
+    };
+
+    public static IEnumerable<Anomaly> ToProto(AnomalyResult a, RegularSeries series) =>
+        a.Anomalies.Select(p => new Anomaly
+        {
+            PeriodStart = ToProto(series.PeriodStarts[p.Index]), Index = p.Index, Value = p.Value, Expected = p.Expected, Score = p.Score,
+        });
+
+    public static V1.TrendReport ToProto(Analytics.Trends.TrendReport t, RegularSeries series)
+    {
+        var report = new V1.TrendReport
+        {
+            Slots = t.Slots,
+            Observed = t.Observed,
+            Granularity = ToProto(series.Granularity),
+            Ols = new OlsTrend
+            {
+                N = t.Ols.N, Intercept = t.Ols.Intercept, Slope = t.Ols.Slope, SlopeStandardError = t.Ols.SlopeSe, SlopeCi = ToProto(t.Ols.SlopeCi),
+                SlopeT = t.Ols.SlopeT, SlopePValue = t.Ols.SlopePValue, RSquared = t.Ols.RSquared, ConfidenceLevel = t.Ols.ConfidenceLevel,
+            },
+            MannKendall = ToProto(t.MannKendall),
+            SeasonalMannKendall = t.SeasonalMannKendall is { } s ? ToProto(s) : null,
+            SenSlope = new SenSlopeEstimate
+            {
+                Slope = t.SenSlope.Slope, Ci = ToProto(t.SenSlope.Ci), Intercept = t.SenSlope.Intercept, PairCount = t.SenSlope.PairCount,
+            },
+            Anomalies = { ToProto(t.Anomalies, series) },
+        };
+        if (t.LastPeriodOverPeriodPct is { } last) report.LastPeriodOverPeriodPct = last;
+        if (t.Cagr is { } cagr) report.Cagr = cagr;
+        for (var i = 0; i < t.Slots; i++)
+        {
+            var p = new TrendPoint { PeriodStart = ToProto(series.PeriodStarts[i]) };
+            if (series.Values[i] is { } v) p.Value = v;
+            if (t.MovingAverage[i] is { } ma) p.MovingAverage = ma;
+            if (t.PeriodOverPeriodPct[i] is { } pop) p.PeriodOverPeriodPct = pop;
+            report.Points.Add(p);
+        }
+        return report;
+    }
+
+    public static ForecastResponse ToProto(SmoothingResult r, RegularSeries series)
+    {
+        var response = new ForecastResponse
+        {
+            Method = r.Method switch
+            {
+                SmoothingMethod.Simple => ForecastMethod.Simple,
+                SmoothingMethod.HoltLinear => ForecastMethod.Holt,
+                _ => ForecastMethod.HoltWinters,
+            },
+            Alpha = r.Alpha,
+            Sse = r.Sse,
+            ResidualVariance = r.ResidualVariance,
+        };
+        if (r.Beta is { } b) response.Beta = b;
+        if (r.Gamma is { } g) response.Gamma = g;
+        if (r.GammaStatsmodels is { } gs) response.GammaStatsmodels = gs;
+        var start = series.PeriodStarts[^1];
+        foreach (var f in r.Forecast)
+        {
+            start = SeriesAggregator.NextPeriodStart(start, series.Granularity);
+            response.Forecast.Add(new V1.ForecastPoint
+            {
+                Step = f.Step, PeriodStart = ToProto(start), Mean = f.Mean, PredictionInterval = ToProto(f.PredictionInterval),
+            });
+        }
+        return response;
+    }
+
+    public static CorrelationTest ToProto(CorrelationResult c)
+    {
+        var t = new CorrelationTest { N = c.N, Coefficient = c.Coefficient, Statistic = c.Statistic, PValue = c.PValue };
+        if (c.DegreesOfFreedom is { } df) t.DegreesOfFreedom = df;
+        if (c.Ci is { } ci) t.Ci = ToProto(ci);
+        return t;
+    }
+
+    public static NetworkComparison ToProto(NetworkRoi n)
+    {
+        var c = new NetworkComparison
+        {
+            Network = ToProto(n.Network), Rank = n.Rank, ProfileCount = n.Profiles, Spend = n.Spend, AttributedRevenue = n.AttributedRevenue,
+            Engagements = n.Engagements,
+        };
+        if (n.RoiPct is { } roi) c.RoiPct = roi;
+        if (n.CostPerEngagement is { } cpe) c.CostPerEngagement = cpe;
+        return c;
+    }
+
+    public static V1.ProfileBenchmark ToProto(CoeInsights.Kpis.BenchmarkingCompetitors.ProfileBenchmark b)
+    {
+        var p = new V1.ProfileBenchmark
+        {
+            ProfileId = b.Profile.Id.ToString(), Handle = b.Profile.Handle, Network = ToProto(b.Profile.Network),
+            Ownership = ToProto(b.Profile.Ownership), Metric = b.Metric, ObservedDays = b.ObservedDays, Rank = b.Rank,
+        };
+        if (b.Value is { } value) p.Value = value;
+        if (b.SharePct is { } share) p.SharePct = share;
+        return p;
+    }
+}

@@ -1,0 +1,50 @@
+using CoeInsights.Analytics.Trends;
+
+namespace CoeInsights.Kpis;
+
+/// <summary>Flow metrics count activity in a period and add up; level metrics are a stock at a moment and do not.</summary>
+public enum MetricKind
+{
+    Flow,
+    Level,
+}
+
+/// <summary>
+/// A metric of the catalogue. <see cref="Rollup"/> is how days become weeks, months and quarters:
+/// Sum for additive flows, Last for levels, Mean for flows that are not additive (unique reach).
+/// </summary>
+public sealed record MetricDefinition(string Name, string Unit, MetricKind Kind, AggregationMethod Rollup, string Description)
+{
+    public bool Additive => Rollup == AggregationMethod.Sum;
+}
+
+/// <summary>The default catalogue every tenant gets. Profile-level figures only (activity on the day, not post lifetime).</summary>
+public static class MetricCatalogue
+{
+    public static IReadOnlyList<MetricDefinition> Default { get; } =
+    [
+        new("impressions", "count", MetricKind.Flow, AggregationMethod.Sum, "Times content was shown on the day."),
+        new("reach", "accounts", MetricKind.Flow, AggregationMethod.Mean, "Unique accounts reached on the day; not additive across days (roll-up: mean daily reach)."),
+        new("engagements", "count", MetricKind.Flow, AggregationMethod.Sum, "Reactions + comments + shares + clicks on the day."),
+        new("reactions", "count", MetricKind.Flow, AggregationMethod.Sum, "Likes and other reactions on the day."),
+        new("comments", "count", MetricKind.Flow, AggregationMethod.Sum, "Comments on the day."),
+        new("shares", "count", MetricKind.Flow, AggregationMethod.Sum, "Shares, reposts, retweets on the day."),
+        new("clicks", "count", MetricKind.Flow, AggregationMethod.Sum, "Link clicks on the day."),
+        new("video_views", "count", MetricKind.Flow, AggregationMethod.Sum, "Video views on the day (network's own view definition)."),
+        new("posts_published", "count", MetricKind.Flow, AggregationMethod.Sum, "Posts published on the day."),
+        new("followers", "accounts", MetricKind.Level, AggregationMethod.Last, "Followers at the end of the day."),
+        new("new_followers", "accounts", MetricKind.Flow, AggregationMethod.Sum, "Net new followers on the day (gained − lost)."),
+        new("mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Brand mentions on the day (listening)."),
+        new("positive_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified positive."),
+        new("neutral_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified neutral."),
+        new("negative_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified negative."),
+        new("messages_received", "count", MetricKind.Flow, AggregationMethod.Sum, "Inbound messages needing an answer."),
+        new("messages_answered", "count", MetricKind.Flow, AggregationMethod.Sum, "Inbound messages answered."),
+        new("spend", "currency", MetricKind.Flow, AggregationMethod.Sum, "Paid spend on the day, in the tenant's reporting currency."),
+        new("attributed_revenue", "currency", MetricKind.Flow, AggregationMethod.Sum, "Revenue attributed to the profile on the day, same currency as spend."),
+    ];
+
+    private static readonly Dictionary<string, MetricDefinition> ByName = Default.ToDictionary(m => m.Name, StringComparer.Ordinal);
+
+    public static MetricDefinition? Find(string name) => ByName.GetValueOrDefault(name);
+}

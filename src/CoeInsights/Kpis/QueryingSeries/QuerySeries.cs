@@ -1,0 +1,90 @@
+using CoeInsights.Analytics;
+using CoeInsights.Analytics.Trends;
+using CoeInsights.Common;
+using Marten;
+
+namespace CoeInsights.Kpis.QueryingSeries;
+
+/// <summary>
+/// Which series to read. Profiles: the listed ids, or every profile matching the filters. Dates inclusive; when given,
+/// the series spans the whole range (days without a value are missing slots, never zero).
+/// </summary>
+public sealed record SeriesQuery(
+    IReadOnlyList<string> ProfileIds, IReadOnlyList<Network> Networks, IReadOnlyList<string> BusinessUnits, Ownership? Ownership,
+    IReadOnlyList<string> Metrics, DateOnly? From, DateOnly? To, Granularity Granularity, bool RequireCompletePeriods = false);
+
+/// <summary>One (profile, metric) series rolled up with the metric's own roll-up method.</summary>
+public sealed record KpiSeries(KpiProfile Profile, MetricDefinition Metric, RegularSeries Series);
+
+public static class QuerySeriesHandler
+{
+    public const int MaxSeries = 10_000;
+
+    public static async Task<IReadOnlyList<KpiSeries>> Handle(IQuerySession session, SeriesQuery query, CancellationToken ct)
+    {
+        var v = new Validator();
+        var ids = new List<Guid>();
+        for (var i = 0; i < query.ProfileIds.Count; i++)
+            if (Guid.TryParse(query.ProfileIds[i], out var id)) ids.Add(id);
+            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
+        v.Require(query.Metrics.Count > 0, "metrics", "name at least one metric (see ListMetrics)");
+        for (var i = 0; i < query.Metrics.Count; i++)
+            v.Require(MetricCatalogue.Find(query.Metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{query.Metrics[i]}' (see ListMetrics)");
+        if (query is { From: { } f, To: { } t }) v.Require(f <= t, "end_date", "must not be before start_date");
+        v.ThrowIfInvalid();
+
+        IQueryable<KpiProfile> q = session.Query<KpiProfile>();
+        if (ids.Count > 0) q = q.Where(p => p.Id.IsOneOf(ids.ToArray()));
+        if (query.Networks.Count > 0) q = q.Where(p => p.Network.IsOneOf(query.Networks.ToArray()));
+        if (query.BusinessUnits.Count > 0) q = q.Where(p => p.BusinessUnit.IsOneOf(query.BusinessUnits.ToArray()));
+        if (query.Ownership is { } o) q = q.Where(p => p.Ownership == o);
+        var profiles = (await q.ToListAsync(ct)).OrderBy(p => p.Id).ToList();
+        if (ids.Count > 0 && profiles.Count < ids.Distinct().Count())
+        {
+            var missing = ids.First(id => profiles.All(p => p.Id != id));
+            if (query.Networks.Count == 0 && query.BusinessUnits.Count == 0 && query.Ownership is null)
+                throw new NotFoundException("Profile", missing.ToString());
+        }
+        var metrics = query.Metrics.Distinct().Select(m => MetricCatalogue.Find(m)!).ToList();
+        if (profiles.Count * metrics.Count > MaxSeries)
+            throw new InvalidInputException("metrics", $"the query selects {profiles.Count * metrics.Count} series; at most {MaxSeries}: narrow it");
+        if (profiles.Count == 0) return [];
+
+        var from = query.From ?? RecordingKpis.RecordKpiBatchHandler.MinDate;
+        var to = query.To ?? RecordingKpis.RecordKpiBatchHandler.MaxDate;
+        var rows = await ObservationTable.LatestAsync(session, profiles.Select(p => p.Id).ToList(), metrics.Select(m => m.Name).ToList(), from, to, ct);
+        var byKey = rows.GroupBy(r => (r.ProfileId, r.Metric)).ToDictionary(g => g.Key, g => g.Select(r => new DatedValue(r.Date, r.Value)).ToList());
+
+        var result = new List<KpiSeries>();
+        foreach (var profile in profiles)
+        foreach (var metric in metrics)
+        {
+            var values = byKey.GetValueOrDefault((profile.Id, metric.Name)) ?? [];
+            if (values.Count == 0 && (query.From is null || query.To is null)) continue;
+            result.Add(new KpiSeries(profile, metric, Roll(values, metric, query)));
+        }
+        return result;
+    }
+
+    /// <summary>Rolls one metric's days up; with a date range the series is padded with missing slots to span it.</summary>
+    public static RegularSeries Roll(List<DatedValue> days, MetricDefinition metric, SeriesQuery query)
+    {
+        if (query.From is { } from && (days.Count == 0 || days[0].Date > from)) days.Insert(0, new DatedValue(from, null));
+        if (query.To is { } to && days[^1].Date < to) days.Add(new DatedValue(to, null));
+        return SeriesAggregator.Aggregate(days, new AggregationOptions(query.Granularity, metric.Rollup, query.RequireCompletePeriods));
+    }
+
+    /// <summary>Exactly one (profile, metric) series, for the statistics calls.</summary>
+    public static async Task<KpiSeries> One(IQuerySession session, string profileId, string metric, DateOnly? from, DateOnly? to,
+        Granularity granularity, CancellationToken ct, string field = "")
+    {
+        var prefix = field.Length > 0 ? field + "." : "";
+        var v = new Validator();
+        v.Require(Guid.TryParse(profileId, out _), $"{prefix}profile_id", "must be a profile id as returned by RegisterProfile");
+        v.Require(MetricCatalogue.Find(metric) is not null, $"{prefix}metric", $"unknown metric '{metric}' (see ListMetrics)");
+        v.ThrowIfInvalid();
+        var series = await Handle(session, new SeriesQuery([profileId], [], [], null, [metric], from, to, granularity), ct);
+        if (series.Count == 0) throw new RuleViolationException("NO_OBSERVATIONS", $"profiles/{profileId}/{metric}", $"Profile {profileId} has no '{metric}' observations in range.");
+        return series[0];
+    }
+}
