@@ -51,6 +51,9 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.ServerInfoService" },
             new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListTenants" },
             new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListApiKeys" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluation" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "ListEvaluations" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluationHistory" },
         },
         RetryPolicy = new RetryPolicy
         {

@@ -52,6 +52,7 @@ public static class CoeServer
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();
+        app.MapGrpcService<Evaluations.EvaluationService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(

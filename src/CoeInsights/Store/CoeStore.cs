@@ -1,4 +1,5 @@
 using CoeInsights.Access;
+using CoeInsights.Evaluations;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
@@ -24,6 +25,7 @@ public static class CoeStore
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         options.ConfigureAccess();
+        options.ConfigureEvaluations();
         return options;
     }
 }
