@@ -195,6 +195,8 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         var events = await query.Events.FetchStreamAsync(id, token: ct);
         if (events.Count == 0) throw EvaluationStream.NotFound(id);
         var sent = request.HasAfterVersion ? request.AfterVersion : events[^1].Version;
+        // Headers now: the client knows the watch is established before the first event.
+        await context.WriteResponseHeadersAsync([]);
         D.Evaluation? state = null;
         long folded = 0;
         try
