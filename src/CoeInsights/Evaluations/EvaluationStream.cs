@@ -50,9 +50,12 @@ public static class EvaluationStream
             {
                 await Task.Delay(Random.Shared.Next(5, 10 + 15 * attempt), ct);
             }
-            catch (ConcurrencyException) when (expectedVersion is { } expected)
+            catch (Exception e) when (expectedVersion is { } expected && IsConcurrentAppend(e))
             {
-                throw new StaleEtagException($"evaluations/{id}", expected, expected + 1);
+                // Another writer got in between our read and our append: the etag went stale while we decided.
+                await using var session2 = openSession();
+                var actual = (await session2.Events.FetchStreamStateAsync(id, ct))?.Version ?? expected;
+                throw new StaleEtagException($"evaluations/{id}", expected, actual);
             }
         }
     }
