@@ -22,20 +22,20 @@ public static class EvaluationMapping
 
     // ---- requests ----
 
-    public static D.CriterionDefinition ToDomain(P.Criterion c, int i, Validator v) => new(
+    public static D.CriterionDefinition ToDomain(P.Criterion c, int i, Validator v, string? field = null) => new(
         c.CriterionId, c.Description, c.Category,
         c.Direction switch
         {
             P.CriterionDirection.Unspecified or P.CriterionDirection.Benefit => D.CriterionDirection.Benefit,
             P.CriterionDirection.Cost => D.CriterionDirection.Cost,
-            _ => Invalid(v, $"criteria[{i}].direction", D.CriterionDirection.Benefit),
+            _ => Invalid(v, $"{field ?? $"criteria[{i}]"}.direction", D.CriterionDirection.Benefit),
         },
         c.HasMustHaveThreshold ? c.MustHaveThreshold : null,
         c.Source switch
         {
             P.CriterionSource.Unspecified or P.CriterionSource.EvaluatorScores => D.CriterionSource.EvaluatorScores,
             P.CriterionSource.VendorFact => D.CriterionSource.VendorFact,
-            _ => Invalid(v, $"criteria[{i}].source", D.CriterionSource.EvaluatorScores),
+            _ => Invalid(v, $"{field ?? $"criteria[{i}]"}.source", D.CriterionSource.EvaluatorScores),
         });
 
     public static D.VendorDefinition ToDomain(P.Vendor x) =>

@@ -4,6 +4,7 @@ using CoeInsights.Evaluations;
 using CoeInsights.Evaluations.AddingCriteria;
 using CoeInsights.Evaluations.AddingVendors;
 using CoeInsights.Evaluations.ApprovingRecommendation;
+using CoeInsights.Evaluations.ChangingCriteria;
 using CoeInsights.Evaluations.ClosingEvaluation;
 using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.GettingHistory;
@@ -87,6 +88,22 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         v.ThrowIfInvalid();
         var command = new AddCriteria(Guid.Empty, null, criteria, Caller.Principal, Now);
         return Write(request.EvaluationId, request.Etag, e => AddCriteriaHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> UpdateCriterion(UpdateCriterionRequest request, ServerCallContext context)
+    {
+        var v = new Validator().Require(request.Criterion is not null, "criterion", "is required");
+        v.ThrowIfInvalid();
+        var criterion = EvaluationMapping.ToDomain(request.Criterion!, 0, v, "criterion");
+        v.ThrowIfInvalid();
+        var command = new UpdateCriterion(Guid.Empty, null, criterion, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> RemoveCriterion(RemoveCriterionRequest request, ServerCallContext context)
+    {
+        var command = new RemoveCriterion(Guid.Empty, null, request.CriterionId, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
     }
 
     public override Task<V1.Evaluation> AddVendors(AddVendorsRequest request, ServerCallContext context)

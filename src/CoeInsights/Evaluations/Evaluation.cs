@@ -18,6 +18,12 @@ public sealed record EvaluationOpened(
 
 public sealed record CriteriaAdded(IReadOnlyList<CriterionDefinition> Criteria, string By, DateTimeOffset At) : IEvaluationEvent;
 
+/// <summary>A criterion's new definition. Scores on it are dropped when it becomes a vendor fact, facts when it becomes scored.</summary>
+public sealed record CriterionUpdated(CriterionDefinition Criterion, string By, DateTimeOffset At) : IEvaluationEvent;
+
+/// <summary>A criterion is gone, with its facts and scores; the stored weights no longer cover the criteria.</summary>
+public sealed record CriterionRemoved(string CriterionId, string By, DateTimeOffset At) : IEvaluationEvent;
+
 public sealed record VendorsAdded(IReadOnlyList<VendorDefinition> Vendors, string By, DateTimeOffset At) : IEvaluationEvent;
 
 public sealed record EvaluatorsInvited(IReadOnlyList<InvitedEvaluator> Evaluators, string By, DateTimeOffset At) : IEvaluationEvent;
@@ -159,6 +165,30 @@ public sealed record Evaluation
 
     public Evaluation Apply(CriteriaAdded e) => this with { Criteria = Criteria.AddRange(e.Criteria), UpdatedAt = e.At };
 
+    public Evaluation Apply(CriterionUpdated e)
+    {
+        var id = e.Criterion.Id;
+        return this with
+        {
+            Criteria = Criteria.Select(c => c.Id == id ? e.Criterion : c).ToImmutableList(),
+            Vendors = e.Criterion.Source == CriterionSource.VendorFact ? Vendors : WithoutFacts(id),
+            Scores = e.Criterion.Source == CriterionSource.EvaluatorScores ? Scores : Scores.RemoveAll(s => s.CriterionId == id),
+            UpdatedAt = e.At,
+        };
+    }
+
+    public Evaluation Apply(CriterionRemoved e) => this with
+    {
+        Criteria = Criteria.RemoveAll(c => c.Id == e.CriterionId),
+        Vendors = WithoutFacts(e.CriterionId),
+        Scores = Scores.RemoveAll(s => s.CriterionId == e.CriterionId),
+        UpdatedAt = e.At,
+    };
+
+    private ImmutableList<VendorDefinition> WithoutFacts(string criterionId) =>
+        Vendors.Select(v => v.Facts.Any(f => f.CriterionId == criterionId) ? v with { Facts = v.Facts.Where(f => f.CriterionId != criterionId).ToList() } : v)
+            .ToImmutableList();
+
     public Evaluation Apply(VendorsAdded e) => this with { Vendors = Vendors.AddRange(e.Vendors), UpdatedAt = e.At };
 
     public Evaluation Apply(EvaluatorsInvited e) => this with { Evaluators = Evaluators.AddRange(e.Evaluators), UpdatedAt = e.At };
@@ -210,6 +240,8 @@ public sealed record Evaluation
         EvaluationOpened e => Create(e),
         _ when state is null => null,
         CriteriaAdded e => state.Apply(e),
+        CriterionUpdated e => state.Apply(e),
+        CriterionRemoved e => state.Apply(e),
         VendorsAdded e => state.Apply(e),
         EvaluatorsInvited e => state.Apply(e),
         WeightsSet e => state.Apply(e),

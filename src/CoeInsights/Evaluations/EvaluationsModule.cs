@@ -14,6 +14,8 @@ public static class EvaluationsModule
     {
         options.Events.AddEventType<EvaluationOpened>();
         options.Events.AddEventType<CriteriaAdded>();
+        options.Events.AddEventType<CriterionUpdated>();
+        options.Events.AddEventType<CriterionRemoved>();
         options.Events.AddEventType<VendorsAdded>();
         options.Events.AddEventType<EvaluatorsInvited>();
         options.Events.AddEventType<WeightsSet>();

@@ -260,4 +260,35 @@ public sealed class EvaluationWorkflowTests(TestServer server) : IClassFixture<T
             EvaluationId = id, WhatIfWeights = { W("analytics", double.NaN), W("publishing", 1) },
         }));
     }
+
+    [Fact]
+    public async Task UpdatesAndRemovesCriteriaBeforeScoring()
+    {
+        var chair = await _kit.Chair;
+        var e = await _kit.CreateConfiguredAsync();
+
+        var updated = await chair.UpdateCriterionAsync(new UpdateCriterionRequest
+        {
+            EvaluationId = e.EvaluationId, Etag = e.Etag,
+            Criterion = new Criterion { CriterionId = "publishing", Description = "Publishing and approvals", Category = "Publishing", MustHaveThreshold = 2 },
+        });
+        Assert.Equal("Publishing and approvals", updated.Criteria.Single(c => c.CriterionId == "publishing").Description);
+        Assert.Equal(2, updated.Criteria.Single(c => c.CriterionId == "publishing").MustHaveThreshold);
+
+        var removed = await chair.RemoveCriterionAsync(new RemoveCriterionRequest { EvaluationId = e.EvaluationId, CriterionId = "annual-cost", Etag = updated.Etag });
+        Assert.Equal(["analytics", "publishing"], removed.Criteria.Select(c => c.CriterionId));
+        Assert.All(removed.Vendors, v => Assert.Empty(v.Facts));
+        await Refused(StatusCode.NotFound, () => chair.RemoveCriterionAsync(new RemoveCriterionRequest { EvaluationId = e.EvaluationId, CriterionId = "annual-cost" }), "CRITERION_NOT_FOUND");
+        await Refused(StatusCode.Aborted, () => chair.RemoveCriterionAsync(new RemoveCriterionRequest { EvaluationId = e.EvaluationId, CriterionId = "publishing", Etag = updated.Etag }));
+
+        // The weights named the removed criterion: set them again before closing.
+        await chair.SetWeightsAsync(new SetWeightsRequest { EvaluationId = e.EvaluationId, Direct = new DirectWeights { Weights = { W("analytics", 1), W("publishing", 1) } } });
+        await (await _kit.As("e1")).SubmitScoresAsync(new SubmitScoresRequest { EvaluationId = e.EvaluationId, RequestId = "r1", Scores = { S("hoot", "analytics", 4) } });
+        await Refused(StatusCode.FailedPrecondition, () => chair.UpdateCriterionAsync(new UpdateCriterionRequest
+        {
+            EvaluationId = e.EvaluationId, Criterion = new Criterion { CriterionId = "analytics", Description = "Changed after scoring" },
+        }), "CRITERIA_LOCKED_AFTER_SCORING");
+        var history = await chair.GetEvaluationHistoryAsync(new GetEvaluationHistoryRequest { EvaluationId = e.EvaluationId });
+        Assert.Contains(history.Events, x => x.EventType == "CriterionRemoved" && x.Summary == "removed criterion annual-cost");
+    }
 }

@@ -5,6 +5,7 @@ using CoeInsights.Evaluations;
 using CoeInsights.Evaluations.AddingCriteria;
 using CoeInsights.Evaluations.AddingVendors;
 using CoeInsights.Evaluations.ApprovingRecommendation;
+using CoeInsights.Evaluations.ChangingCriteria;
 using CoeInsights.Evaluations.ClosingEvaluation;
 using CoeInsights.Evaluations.InvitingEvaluators;
 using CoeInsights.Evaluations.OpeningEvaluation;
@@ -221,5 +222,40 @@ public sealed class EvaluationDecisionTests
         var request = ScoreEvaluationHandler.BuildRequest(new ScoreEvaluation(Id, [new CriterionWeight("cost", 1), new CriterionWeight("analytics", 0)],
             new A.AggregationOptions(), new A.ScoringOptions(), null), e);
         Assert.Equal([0.0, 1.0], request.Weights!);
+    }
+
+    [Fact]
+    public void RemovesCriterionWithItsFactsAndScoresAndLeavesWeightsToBeSetAgain()
+    {
+        var e = Configured();
+        e = Then(e, SubmitScoresHandler.Decide(Scores("e1", "r1"), e));
+        AssertRule("CRITERIA_LOCKED_AFTER_SCORING", () => ChangeCriteriaHandler.Decide(new RemoveCriterion(Id, null, "cost", "chair", T0), e));
+        e = Then(e, CloseEvaluationHandler.Decide(new CloseEvaluation(Id, null, "chair", T0), e));
+        AssertRule("CONFIGURATION_AFTER_CLOSE", () => ChangeCriteriaHandler.Decide(new RemoveCriterion(Id, null, "cost", "chair", T0), e));
+        e = Then(e, ReopenEvaluationHandler.Decide(new ReopenEvaluation(Id, null, "drop cost", "chair", T0), e));
+
+        e = Then(e, ChangeCriteriaHandler.Decide(new RemoveCriterion(Id, null, "cost", "chair", T0), e));
+        Assert.Equal(["analytics"], e.Criteria.Select(c => c.Id));
+        Assert.All(e.Vendors, v => Assert.Empty(v.Facts));
+        Assert.Equal(2, e.Scores.Count);
+        AssertRule("WEIGHTS_INVALID", () => CloseEvaluationHandler.Decide(new CloseEvaluation(Id, null, "chair", T0), e));
+        Assert.Throws<NotFoundException>(() => ChangeCriteriaHandler.Decide(new RemoveCriterion(Id, null, "cost", "chair", T0), e));
+    }
+
+    [Fact]
+    public void UpdatesCriterionAndDropsScoresWhenItBecomesAVendorFact()
+    {
+        var e = Configured();
+        e = Then(e, SubmitScoresHandler.Decide(Scores("e1", "r1"), e));
+        e = Then(e, CloseEvaluationHandler.Decide(new CloseEvaluation(Id, null, "chair", T0), e));
+        e = Then(e, ReopenEvaluationHandler.Decide(new ReopenEvaluation(Id, null, "analytics is a fact", "chair", T0), e));
+
+        e = Then(e, ChangeCriteriaHandler.Decide(new UpdateCriterion(Id, null,
+            new CriterionDefinition("analytics", "Dashboards included", "A", CriterionDirection.Benefit, null, CriterionSource.VendorFact), "chair", T0), e));
+        Assert.Equal(CriterionSource.VendorFact, e.Criteria[0].Source);
+        Assert.Equal("Dashboards included", e.Criteria[0].Description);
+        Assert.Empty(e.Scores);
+        Assert.Throws<NotFoundException>(() => ChangeCriteriaHandler.Decide(new UpdateCriterion(Id, null,
+            new CriterionDefinition("nothing", "N", "", CriterionDirection.Benefit, null, CriterionSource.EvaluatorScores), "chair", T0), e));
     }
 }

@@ -52,6 +52,8 @@ public static class EvaluationHistoryHandler
     {
         EvaluationOpened x => $"opened \"{x.Title}\" (scale {N(x.ScaleMin)}–{N(x.ScaleMax)}, {x.CommitteeMembers.Count} committee members)",
         CriteriaAdded x => $"added {x.Criteria.Count} criteria: {string.Join(", ", x.Criteria.Select(c => c.Id))}",
+        CriterionUpdated x => $"changed criterion {x.Criterion.Id}",
+        CriterionRemoved x => $"removed criterion {x.CriterionId}",
         VendorsAdded x => $"added {x.Vendors.Count} vendors: {string.Join(", ", x.Vendors.Select(v => v.Id))}",
         EvaluatorsInvited x => $"invited {string.Join(", ", x.Evaluators.Select(v => $"{v.EvaluatorId} ({v.Department})"))}",
         WeightsSet x => x.Source switch

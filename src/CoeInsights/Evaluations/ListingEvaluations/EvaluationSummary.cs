@@ -37,6 +37,7 @@ public sealed class EvaluationSummaryProjection : SingleStreamProjection<Evaluat
         s = e.Data switch
         {
             CriteriaAdded x => s with { CriterionCount = s.CriterionCount + x.Criteria.Count },
+            CriterionRemoved => s with { CriterionCount = s.CriterionCount - 1 },
             VendorsAdded x => s with { VendorCount = s.VendorCount + x.Vendors.Count },
             EvaluatorsInvited x => s with { EvaluatorCount = s.EvaluatorCount + x.Evaluators.Count },
             EvaluationClosed => s with { State = EvaluationState.Closed },
