@@ -33,5 +33,10 @@ public static class IssueBootstrapAdminKey
             // Another server won the race and issued the key.
             return null;
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is DocumentAlreadyExistsException or MartenCommandException))
+        {
+            // Marten reports several colliding inserts of one batch together: still the other server's win.
+            return null;
+        }
     }
 }
