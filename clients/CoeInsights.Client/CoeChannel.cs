@@ -62,6 +62,9 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "AnalyzeSeries" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "CompareNetworks" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "BenchmarkCompetitors" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluation" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "ListEvaluations" },
+            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluationHistory" },
         },
         RetryPolicy = new RetryPolicy
         {

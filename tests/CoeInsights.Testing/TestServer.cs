@@ -103,6 +103,18 @@ public class TestServer : IAsyncLifetime
         return created.Secret;
     }
 
+    /// <summary>Like <see cref="CreateKeyAsync(string, Role[])"/>, with a key that speaks for <paramref name="principal"/> (e.g. an evaluator id).</summary>
+    public async Task<string> CreateKeyAsync(string tenantId, string principal, params Role[] roles)
+    {
+        await CreateKeyAsync(tenantId, Role.Viewer); // makes sure the tenant exists
+        var admin = new AdminService.AdminServiceClient(Channel());
+        var created = await admin.CreateApiKeyAsync(new CreateApiKeyRequest
+        {
+            TenantId = tenantId, DisplayName = $"test {principal}", Roles = { roles }, Principal = principal,
+        });
+        return created.Secret;
+    }
+
     public virtual async Task DisposeAsync()
     {
         foreach (var channel in _channels) channel.Dispose();

@@ -53,6 +53,7 @@ public static class CoeServer
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();
         app.MapGrpcService<Kpis.KpiService>();
+        app.MapGrpcService<Evaluations.EvaluationService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(

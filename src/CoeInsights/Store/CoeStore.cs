@@ -1,5 +1,6 @@
 using CoeInsights.Access;
 using CoeInsights.Kpis;
+using CoeInsights.Evaluations;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
@@ -26,6 +27,7 @@ public static class CoeStore
 
         options.ConfigureAccess();
         options.ConfigureKpis();
+        options.ConfigureEvaluations();
         return options;
     }
 }

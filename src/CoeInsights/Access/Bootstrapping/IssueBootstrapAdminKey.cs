@@ -35,7 +35,7 @@ public static class IssueBootstrapAdminKey
         }
         catch (AggregateException e) when (e.InnerExceptions.All(x => x is DocumentAlreadyExistsException or MartenCommandException))
         {
-            // Both inserts (marker and tenant) lost the race at once: Marten reports them together.
+            // Marten reports several colliding inserts of one batch together: still the other server's win.
             return null;
         }
     }

@@ -1,0 +1,244 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+using CoeInsights.Evaluations;
+using CoeInsights.Evaluations.AddingCriteria;
+using CoeInsights.Evaluations.AddingVendors;
+using CoeInsights.Evaluations.ApprovingRecommendation;
+using CoeInsights.Evaluations.ChangingCriteria;
+using CoeInsights.Evaluations.ClosingEvaluation;
+using CoeInsights.Evaluations.GettingDetails;
+using CoeInsights.Evaluations.GettingHistory;
+using CoeInsights.Evaluations.InvitingEvaluators;
+using CoeInsights.Evaluations.ListingEvaluations;
+using CoeInsights.Evaluations.OpeningEvaluation;
+using CoeInsights.Evaluations.ProposingRecommendation;
+using CoeInsights.Evaluations.Reopening;
+using CoeInsights.Evaluations.ScoringEvaluation;
+using CoeInsights.Evaluations.SettingWeights;
+using CoeInsights.Evaluations.SubmittingScores;
+using CoeInsights.Server.Auth;
+using CoeInsights.Server.Scoring;
+using CoeInsights.V1;
+using Grpc.Core;
+using Marten;
+using Role = CoeInsights.Access.Role;
+using D = CoeInsights.Evaluations;
+
+namespace CoeInsights.Server.Evaluations;
+
+/// <summary>
+/// Adapter: proto ⇄ Evaluations commands. Committee (and admin) configure, close, propose and vote; evaluators
+/// submit scores; viewers, evaluators and the committee read. Rules live in the deciders.
+/// </summary>
+[RequireRole(Role.Committee)]
+public sealed class EvaluationService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock)
+    : V1.EvaluationService.EvaluationServiceBase
+{
+    /// <summary>How often WatchEvaluation looks for new events.</summary>
+    public static TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    private CoeInsights.Access.Caller Caller => callerContext.Caller;
+
+    private IDocumentSession OpenSession() => store.LightweightSession(Caller.TenantId);
+
+    private async Task<V1.Evaluation> Write(string evaluationId, string? etag, Func<D.Evaluation, IReadOnlyList<object>> decide, ServerCallContext context)
+    {
+        var id = EvaluationStream.ParseId(evaluationId);
+        var expected = EvaluationStream.ParseEtag(etag);
+        await EvaluationStream.AppendAsync(OpenSession, id, expected, decide, context.CancellationToken);
+        return await Read(id, context);
+    }
+
+    private async Task<V1.Evaluation> Read(Guid id, ServerCallContext context)
+    {
+        await using var session = store.QuerySession(Caller.TenantId);
+        return EvaluationMapping.ToProto(await GetEvaluationHandler.Handle(session, Caller, id, context.CancellationToken));
+    }
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    public override async Task<V1.Evaluation> CreateEvaluation(CreateEvaluationRequest request, ServerCallContext context)
+    {
+        var now = Now;
+        var id = await OpenEvaluationHandler.Handle(OpenSession, new OpenEvaluation(
+            Guid.CreateVersion7(now), request.Title, request.Purpose, request.Scale?.Min ?? 1, request.Scale?.Max ?? 5,
+            request.CommitteeMembers, request.ApprovalQuorum, request.ScorersMayNotApprove, request.RequestId, Caller.Principal, now),
+            context.CancellationToken);
+        return await Read(id, context);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override Task<V1.Evaluation> GetEvaluation(GetEvaluationRequest request, ServerCallContext context) =>
+        Read(EvaluationStream.ParseId(request.EvaluationId), context);
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        var state = EvaluationMapping.ToDomain(request.State, v);
+        v.ThrowIfInvalid();
+        var (rows, next) = await ListEvaluationsHandler.Handle(query, state, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        return new ListEvaluationsResponse { Evaluations = { rows.Select(EvaluationMapping.ToProto) }, NextPageToken = next };
+    }
+
+    public override Task<V1.Evaluation> AddCriteria(AddCriteriaRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        var criteria = request.Criteria.Select((c, i) => EvaluationMapping.ToDomain(c, i, v)).ToList();
+        v.ThrowIfInvalid();
+        var command = new AddCriteria(Guid.Empty, null, criteria, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => AddCriteriaHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> UpdateCriterion(UpdateCriterionRequest request, ServerCallContext context)
+    {
+        var v = new Validator().Require(request.Criterion is not null, "criterion", "is required");
+        v.ThrowIfInvalid();
+        var criterion = EvaluationMapping.ToDomain(request.Criterion!, 0, v, "criterion");
+        v.ThrowIfInvalid();
+        var command = new UpdateCriterion(Guid.Empty, null, criterion, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> RemoveCriterion(RemoveCriterionRequest request, ServerCallContext context)
+    {
+        var command = new RemoveCriterion(Guid.Empty, null, request.CriterionId, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> AddVendors(AddVendorsRequest request, ServerCallContext context)
+    {
+        var command = new AddVendors(Guid.Empty, null, request.Vendors.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => AddVendorsHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> InviteEvaluators(InviteEvaluatorsRequest request, ServerCallContext context)
+    {
+        var command = new InviteEvaluators(Guid.Empty, null, request.Evaluators.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => InviteEvaluatorsHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> SetWeights(SetWeightsRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        SetWeights command = request.SourceCase switch
+        {
+            SetWeightsRequest.SourceOneofCase.Direct => new SetWeights(Guid.Empty, null, D.WeightSource.Direct,
+                EvaluationMapping.ToDomain(request.Direct.Weights), null, null, Caller.Principal, Now),
+            SetWeightsRequest.SourceOneofCase.Survey => new SetWeights(Guid.Empty, null, D.WeightSource.Survey,
+                EvaluationMapping.ToDomain(request.Survey.Weights), null,
+                new D.SurveyReference(request.Survey.Survey?.SurveyId ?? "", request.Survey.Survey?.SurveyVersion ?? 0), Caller.Principal, Now),
+            SetWeightsRequest.SourceOneofCase.Ahp => new SetWeights(Guid.Empty, null, D.WeightSource.Ahp, [],
+                new AhpInput(request.Ahp.CriterionIds.ToList(), ScoringMapping.ToMatrices(request.Ahp.PairwiseMatrices) ?? [],
+                    ScoringMapping.ToAhpOptions(request.Ahp.Options, "ahp.options", v)), null, Caller.Principal, Now),
+            _ => throw new InvalidInputException("source", "give direct, ahp or survey weights"),
+        };
+        v.ThrowIfInvalid();
+        return Write(request.EvaluationId, request.Etag, e => SetWeightsHandler.Decide(command, e), context);
+    }
+
+    [RequireRole(Role.Evaluator)]
+    public override Task<V1.Evaluation> SubmitScores(SubmitScoresRequest request, ServerCallContext context)
+    {
+        var command = new SubmitScores(Guid.Empty, SubmitScoresHandler.ResolveEvaluator(Caller, request.EvaluatorId), request.RequestId,
+            request.Scores.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
+        return Write(request.EvaluationId, null, e => SubmitScoresHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> CloseEvaluation(CloseEvaluationRequest request, ServerCallContext context)
+    {
+        var command = new CloseEvaluation(Guid.Empty, null, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => CloseEvaluationHandler.Decide(command, e), context);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<ScoreEvaluationResponse> ScoreEvaluation(ScoreEvaluationRequest request, ServerCallContext context)
+    {
+        var id = EvaluationStream.ParseId(request.EvaluationId);
+        var v = new Validator();
+        var command = new ScoreEvaluation(id, request.WhatIfWeights.Count == 0 ? null : EvaluationMapping.ToDomain(request.WhatIfWeights),
+            EvaluationMapping.ToAggregation(request.Aggregation, v), ScoringMapping.ToOptions(request.Options, v), ScoringMapping.ToRobustness(request.Robustness, v));
+        v.ThrowIfInvalid();
+        var score = await ScoreEvaluationHandler.Handle(query, Caller, command, context.CancellationToken);
+        return new ScoreEvaluationResponse
+        {
+            Result = ScoringMapping.ToProto(score.Result),
+            Etag = EvaluationStream.ToEtag(score.Version),
+            WhatIf = score.WhatIf,
+            ScoresUsed = score.ScoresUsed,
+        };
+    }
+
+    public override Task<V1.Evaluation> ProposeRecommendation(ProposeRecommendationRequest request, ServerCallContext context)
+    {
+        var command = new ProposeRecommendation(Guid.Empty, null, request.VendorId, request.Rationale, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ProposeRecommendationHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> ApproveRecommendation(ApproveRecommendationRequest request, ServerCallContext context)
+    {
+        var command = new VoteOnRecommendation(Guid.Empty, true, request.Comment, Caller.Principal, Now);
+        return Write(request.EvaluationId, null, e => VoteOnRecommendationHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> RejectRecommendation(RejectRecommendationRequest request, ServerCallContext context)
+    {
+        var command = new VoteOnRecommendation(Guid.Empty, false, request.Comment, Caller.Principal, Now);
+        return Write(request.EvaluationId, null, e => VoteOnRecommendationHandler.Decide(command, e), context);
+    }
+
+    public override Task<V1.Evaluation> ReopenEvaluation(ReopenEvaluationRequest request, ServerCallContext context)
+    {
+        var command = new ReopenEvaluation(Guid.Empty, null, request.Reason, Caller.Principal, Now);
+        return Write(request.EvaluationId, request.Etag, e => ReopenEvaluationHandler.Decide(command, e), context);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<EvaluationHistory> GetEvaluationHistory(GetEvaluationHistoryRequest request, ServerCallContext context)
+    {
+        var id = EvaluationStream.ParseId(request.EvaluationId);
+        var (entries, version, next) = await EvaluationHistoryHandler.Handle(query, Caller, id,
+            Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = EvaluationStream.ToEtag(version), NextPageToken = next };
+    }
+
+    /// <summary>Polls the stream and sends each new event (blind scoring applied) until the client cancels.</summary>
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task WatchEvaluation(WatchEvaluationRequest request, IServerStreamWriter<EvaluationEvent> responseStream, ServerCallContext context)
+    {
+        var id = EvaluationStream.ParseId(request.EvaluationId);
+        var ct = context.CancellationToken;
+        new Validator().Require(!request.HasAfterVersion || request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfInvalid();
+        var events = await query.Events.FetchStreamAsync(id, token: ct);
+        if (events.Count == 0) throw EvaluationStream.NotFound(id);
+        var sent = request.HasAfterVersion ? request.AfterVersion : events[^1].Version;
+        // Headers now: the client knows the watch is established before the first event.
+        await context.WriteResponseHeadersAsync([]);
+        D.Evaluation? state = null;
+        long folded = 0;
+        try
+        {
+            while (true)
+            {
+                var fresh = new List<(JasperFx.Events.IEvent Event, D.EvaluationState After)>();
+                foreach (var e in events)
+                {
+                    state = D.Evaluation.Advance(state, e.Data);
+                    folded = e.Version;
+                    if (e.Version > sent) fresh.Add((e, state!.State));
+                }
+                foreach (var (e, after) in fresh)
+                {
+                    await responseStream.WriteAsync(EvaluationMapping.ToProto(EvaluationHistoryHandler.Describe(e, Caller, state!.State, after)), ct);
+                    sent = e.Version;
+                }
+                await Task.Delay(WatchPollInterval, ct);
+                events = await query.Events.FetchStreamAsync(id, fromVersion: folded + 1, token: ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the watch ends normally.
+        }
+    }
+}

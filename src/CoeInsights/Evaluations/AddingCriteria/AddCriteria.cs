@@ -1,0 +1,44 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+
+namespace CoeInsights.Evaluations.AddingCriteria;
+
+public sealed record AddCriteria(Guid EvaluationId, long? ExpectedVersion, IReadOnlyList<CriterionDefinition> Criteria, string By, DateTimeOffset Now);
+
+public static class AddCriteriaHandler
+{
+    public static IReadOnlyList<object> Decide(AddCriteria c, Evaluation e)
+    {
+        var v = new Validator().RequireList(c.Criteria, "criteria", 200);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Criteria.Count; i++)
+        {
+            var x = c.Criteria[i];
+            var f = $"criteria[{i}]";
+            v.RequireId(x.Id, $"{f}.criterion_id")
+                .RequireName(x.Description, $"{f}.description", Inputs.TextMax)
+                .OptionalText(x.Category, $"{f}.category", Inputs.NameMax)
+                .Require(Enum.IsDefined(x.Direction), $"{f}.direction", "is not a known direction")
+                .Require(Enum.IsDefined(x.Source), $"{f}.source", "is not a known source")
+                .Require(x.MustHaveThreshold is null || double.IsFinite(x.MustHaveThreshold.Value), $"{f}.must_have_threshold",
+                    "must be a finite number (not NaN or infinite)");
+            if (x.Id is not null && !seen.Add(x.Id)) v.Add($"{f}.criterion_id", $"'{x.Id}' is given twice");
+            if (x.Source == CriterionSource.EvaluatorScores && x.MustHaveThreshold is { } t && double.IsFinite(t))
+                v.Require(t >= e.ScaleMin && t <= e.ScaleMax, $"{f}.must_have_threshold", $"must be on the score scale [{e.ScaleMin}, {e.ScaleMax}]");
+        }
+        v.ThrowIfInvalid();
+
+        if (e.State != EvaluationState.Open)
+            throw new RuleViolationException("CONFIGURATION_AFTER_CLOSE", e.Subject, "Criteria can be added only while the evaluation is open: reopen it first.");
+        if (e.CriteriaLocked)
+            throw new RuleViolationException("CRITERIA_LOCKED_AFTER_SCORING", e.Subject,
+                "Scoring has started: criteria are locked. Reopen the evaluation (with a reason) to change them.");
+        if (c.Criteria.FirstOrDefault(x => e.Criteria.Any(y => y.Id == x.Id)) is { } dup)
+            throw new AlreadyExistsException("Criterion", dup.Id);
+
+        return [new CriteriaAdded(c.Criteria.Select(x => x with
+        {
+            Description = x.Description.Trim(), Category = Inputs.Clean(x.Category),
+        }).ToList(), c.By, c.Now)];
+    }
+}

@@ -1,0 +1,39 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+
+namespace CoeInsights.Evaluations.ApprovingRecommendation;
+
+/// <summary>ApproveRecommendation (Approve = true) or RejectRecommendation (Approve = false) by one committee member.</summary>
+public sealed record VoteOnRecommendation(Guid EvaluationId, bool Approve, string Comment, string By, DateTimeOffset Now);
+
+public static class VoteOnRecommendationHandler
+{
+    /// <summary>
+    /// Records the vote. Approvals reaching the quorum approve the recommendation; rejections that make the
+    /// quorum unreachable reject it. Voting the same way again is a no-op (safe retry); changing a vote is refused.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(VoteOnRecommendation c, Evaluation e)
+    {
+        new Validator().OptionalText(c.Comment, "comment").ThrowIfInvalid();
+        var previous = e.Proposal?.Votes.FirstOrDefault(x => x.Member == c.By);
+        if (previous is not null && previous.Approve == c.Approve) return [];
+        if (e.State != EvaluationState.RecommendationProposed || e.Proposal is null)
+            throw new RuleViolationException("NO_RECOMMENDATION_PENDING", e.Subject, "There is no proposed recommendation to vote on.");
+        if (!e.CommitteeMembers.Contains(c.By))
+            throw new RuleViolationException("NOT_A_COMMITTEE_MEMBER", e.Subject, $"'{c.By}' is not a committee member of this evaluation.");
+        if (e.ScorersMayNotApprove && e.HasScored(c.By))
+            throw new RuleViolationException("EVALUATOR_CANNOT_APPROVE", e.Subject,
+                $"'{c.By}' scored this evaluation, and this evaluation does not let its evaluators vote on the recommendation.");
+        if (previous is not null)
+            throw new RuleViolationException("ALREADY_VOTED", e.Subject, $"'{c.By}' already voted on this recommendation.");
+
+        var vote = new RecommendationVoteCast(c.By, c.Approve, Inputs.Clean(c.Comment), c.By, c.Now);
+        var votes = e.Proposal.Votes.Append(new Vote(c.By, c.Approve, "", c.Now)).ToList();
+        var approvals = votes.Count(x => x.Approve);
+        var rejections = votes.Count - approvals;
+        var quorum = e.EffectiveQuorum;
+        if (approvals >= quorum) return [vote, new RecommendationApproved(e.Proposal.VendorId, approvals, quorum, c.By, c.Now)];
+        if (e.CommitteeMembers.Count - rejections < quorum) return [vote, new RecommendationRejected(e.Proposal.VendorId, rejections, quorum, c.By, c.Now)];
+        return [vote];
+    }
+}

@@ -1,0 +1,34 @@
+using CoeInsights.Common;
+
+namespace CoeInsights.Evaluations.ClosingEvaluation;
+
+public sealed record CloseEvaluation(Guid EvaluationId, long? ExpectedVersion, string By, DateTimeOffset Now);
+
+public static class CloseEvaluationHandler
+{
+    public static IReadOnlyList<object> Decide(CloseEvaluation c, Evaluation e)
+    {
+        if (e.State != EvaluationState.Open)
+            throw new RuleViolationException("EVALUATION_NOT_OPEN", e.Subject, $"The evaluation is {e.State}, not open.");
+        Require(e, "CRITERIA_REQUIRED", e.Criteria.Count > 0, "Add at least one criterion before closing.");
+        Require(e, "VENDORS_REQUIRED", e.Vendors.Count >= 2, "Add at least two vendors before closing.");
+        Require(e, "EVALUATORS_REQUIRED", e.Evaluators.Count > 0, "Invite at least one evaluator before closing.");
+        Require(e, "WEIGHTS_INVALID", WeightsCoverCriteria(e), "Set weights for exactly the current criteria before closing.");
+        var missingFacts = (from cr in e.Criteria
+                            where cr.Source == CriterionSource.VendorFact
+                            from vendor in e.Vendors
+                            where vendor.Facts.All(f => f.CriterionId != cr.Id)
+                            select $"{vendor.Id}/{cr.Id}").ToList();
+        Require(e, "FACTS_MISSING", missingFacts.Count == 0, $"Vendor facts are missing: {string.Join(", ", missingFacts.Take(10))}.");
+        Require(e, "SCORES_REQUIRED", e.Scores.Count > 0, "No scores were submitted yet.");
+        return [new EvaluationClosed(c.By, c.Now)];
+    }
+
+    public static bool WeightsCoverCriteria(Evaluation e) =>
+        e.Weights is { } w && w.Weights.Count == e.Criteria.Count && e.Criteria.All(cr => w.Weights.Any(x => x.CriterionId == cr.Id));
+
+    private static void Require(Evaluation e, string rule, bool condition, string message)
+    {
+        if (!condition) throw new RuleViolationException(rule, e.Subject, message);
+    }
+}

@@ -1,0 +1,39 @@
+using CoeInsights.Access;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
+
+namespace CoeInsights.Evaluations.GettingDetails;
+
+/// <summary>
+/// The details read model: the folded evaluation plus its stream version (handed out as the etag).
+/// Inline, so a write is visible to the next read. Scores are filtered per caller on the way out.
+/// </summary>
+public sealed record EvaluationDetails
+{
+    public required Guid Id { get; init; }
+    public long Version { get; set; }
+    public required Evaluation Evaluation { get; init; }
+}
+
+public sealed class EvaluationDetailsProjection : SingleStreamProjection<EvaluationDetails, Guid>
+{
+    public override EvaluationDetails? Evolve(EvaluationDetails? snapshot, Guid id, IEvent e)
+    {
+        var evaluation = Evaluation.Advance(snapshot?.Evaluation, e.Data);
+        return evaluation is null ? snapshot : new EvaluationDetails { Id = id, Version = e.Version, Evaluation = evaluation };
+    }
+}
+
+public static class GetEvaluationHandler
+{
+    public static async Task<EvaluationDetails> Load(IQuerySession session, Guid id, CancellationToken ct) =>
+        await session.LoadAsync<EvaluationDetails>(id, ct) ?? throw EvaluationStream.NotFound(id);
+
+    /// <summary>The evaluation as the caller may see it (blind scoring until close).</summary>
+    public static async Task<EvaluationDetails> Handle(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
+    {
+        var details = await Load(session, id, ct);
+        return details with { Evaluation = details.Evaluation.VisibleTo(caller) };
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using CoeInsights.Access;
+using CoeInsights.Common;
+using JasperFx.Events;
+using Marten;
+
+namespace CoeInsights.Evaluations.GettingHistory;
+
+/// <summary>One line of the audit trail: who did what, when. <see cref="Details"/> is the event (redacted when blind).</summary>
+public sealed record HistoryEntry(long Version, string EventType, string Actor, DateTimeOffset At, string Summary, object Details, EvaluationState StateAfter);
+
+/// <summary>What a blind caller sees of another evaluator's scores: that they were submitted, not their values.</summary>
+public sealed record RedactedScores(string EvaluatorId, string Note);
+
+public static class EvaluationHistoryHandler
+{
+    /// <summary>The audit trail, oldest first, as the caller may see it.</summary>
+    public static async Task<(IReadOnlyList<HistoryEntry> Entries, long Version, string NextPageToken)> Handle(
+        IQuerySession session, Caller caller, Guid id, Page page, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        if (events.Count == 0) throw EvaluationStream.NotFound(id);
+        var after = new List<EvaluationState>(events.Count);
+        Evaluation? folded = null;
+        foreach (var e in events)
+        {
+            folded = Evaluation.Advance(folded, e.Data);
+            after.Add(folded?.State ?? EvaluationState.Open);
+        }
+        var current = after[^1];
+        var rows = events.Select((e, i) => (e, i)).Skip(page.Offset).Take(page.Size + 1)
+            .Select(x => Describe(x.e, caller, current, after[x.i])).ToList();
+        return (rows.Take(page.Size).ToList(), events[^1].Version, page.NextToken(rows.Count));
+    }
+
+    /// <summary>
+    /// One event as <paramref name="caller"/> may see it, given the evaluation's <paramref name="currentState"/>:
+    /// until close, another evaluator's score values are withheld (blind scoring).
+    /// </summary>
+    public static HistoryEntry Describe(IEvent e, Caller caller, EvaluationState currentState, EvaluationState stateAfter)
+    {
+        var by = e.Data is IEvaluationEvent ev ? ev.By : "";
+        var at = e.Data is IEvaluationEvent ev2 ? ev2.At : e.Timestamp;
+        var type = e.Data.GetType().Name;
+        if (e.Data is ScoresSubmitted hidden && !BlindScoring.SeesScoresOf(caller, currentState, hidden.EvaluatorId))
+            return new HistoryEntry(e.Version, type, by, at, $"{hidden.EvaluatorId} submitted scores (hidden until the evaluation closes)",
+                new RedactedScores(hidden.EvaluatorId, "hidden until the evaluation closes"), stateAfter);
+        return new HistoryEntry(e.Version, type, by, at, Summarise(e.Data), e.Data, stateAfter);
+    }
+
+    private static string Summarise(object data) => data switch
+    {
+        EvaluationOpened x => $"opened \"{x.Title}\" (scale {N(x.ScaleMin)}–{N(x.ScaleMax)}, {x.CommitteeMembers.Count} committee members)",
+        CriteriaAdded x => $"added {x.Criteria.Count} criteria: {string.Join(", ", x.Criteria.Select(c => c.Id))}",
+        CriterionUpdated x => $"changed criterion {x.Criterion.Id}",
+        CriterionRemoved x => $"removed criterion {x.CriterionId}",
+        VendorsAdded x => $"added {x.Vendors.Count} vendors: {string.Join(", ", x.Vendors.Select(v => v.Id))}",
+        EvaluatorsInvited x => $"invited {string.Join(", ", x.Evaluators.Select(v => $"{v.EvaluatorId} ({v.Department})"))}",
+        WeightsSet x => x.Source switch
+        {
+            WeightSource.Ahp => $"set weights from AHP judgements (CR {N(x.Ahp?.ConsistencyRatio ?? 0)})",
+            WeightSource.Survey => $"set weights from survey {x.Survey?.SurveyId} v{x.Survey?.SurveyVersion}",
+            _ => "set weights directly",
+        },
+        ScoresSubmitted x => $"{x.EvaluatorId} submitted {x.Scores.Count} scores",
+        EvaluationClosed => "closed the evaluation",
+        RecommendationProposed x => $"proposed {x.VendorId}",
+        RecommendationVoteCast x => $"{x.Member} {(x.Approve ? "approved" : "rejected")} the recommendation",
+        RecommendationApproved x => $"recommendation {x.VendorId} approved ({x.Approvals} of {x.Quorum} needed)",
+        RecommendationRejected x => $"recommendation {x.VendorId} rejected ({x.Rejections} rejections; quorum {x.Quorum} unreachable)",
+        EvaluationReopened x => $"reopened: {x.Reason}",
+        _ => data.GetType().Name,
+    };
+
+    private static string N(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,28 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+
+namespace CoeInsights.Evaluations.ProposingRecommendation;
+
+public sealed record ProposeRecommendation(Guid EvaluationId, long? ExpectedVersion, string VendorId, string Rationale, string By, DateTimeOffset Now);
+
+public static class ProposeRecommendationHandler
+{
+    public static IReadOnlyList<object> Decide(ProposeRecommendation c, Evaluation e)
+    {
+        switch (e.State)
+        {
+            case EvaluationState.Open:
+                throw new RuleViolationException("RECOMMENDATION_REQUIRES_CLOSE", e.Subject, "Close the evaluation before proposing a recommendation.");
+            case EvaluationState.RecommendationProposed:
+                throw new RuleViolationException("RECOMMENDATION_ALREADY_PROPOSED", e.Subject,
+                    "A recommendation is already awaiting votes: it must be rejected, or the evaluation reopened, first.");
+            case EvaluationState.Approved:
+                throw new RuleViolationException("EVALUATION_APPROVED", e.Subject, "The recommendation is approved: the evaluation is final.");
+        }
+        new Validator()
+            .Require(e.Vendors.Any(x => x.Id == c.VendorId), "vendor_id", $"'{c.VendorId}' is not a vendor of this evaluation")
+            .OptionalText(c.Rationale, "rationale")
+            .ThrowIfInvalid();
+        return [new RecommendationProposed(c.VendorId, Inputs.Clean(c.Rationale), c.By, c.Now)];
+    }
+}
