@@ -16,6 +16,7 @@ using Grpc.Core;
 using Marten;
 using static CoeInsights.Server.Kpis.KpiMapping;
 using Role = CoeInsights.Access.Role;
+using AggregationOptions = CoeInsights.Analytics.Trends.AggregationOptions;
 
 namespace CoeInsights.Server.Kpis;
 
