@@ -161,26 +161,37 @@ internal abstract class WeightScorer
         private readonly double[] _w2 = new double[n];
         private readonly double[] _dPlus = new double[m];
         private readonly double[] _dMinus = new double[m];
+        private readonly double[] _max = new double[n];
+        private readonly double[] _min = new double[n];
         private readonly double[] _dPlusScratch = new double[m];
         private readonly double[] _dMinusScratch = new double[m];
         private double[] _w = [];
 
         public override void Load(ReadOnlySpan<double> r)
         {
-            for (var j = 0; j < N; j++)
+            // row by row (contiguous; the bootstrap reloads once per resample), column extremes first
+            Array.Fill(_max, double.NegativeInfinity);
+            Array.Fill(_min, double.PositiveInfinity);
+            for (var i = 0; i < M; i++)
             {
-                double max = double.NegativeInfinity, min = double.PositiveInfinity;
-                for (var i = 0; i < M; i++)
+                var ri = r.Slice(i * N, N);
+                for (var j = 0; j < N; j++)
                 {
-                    var v = r[i * N + j];
-                    if (v > max) max = v;
-                    if (v < min) min = v;
+                    var v = ri[j];
+                    if (v > _max[j]) _max[j] = v;
+                    if (v < _min[j]) _min[j] = v;
                 }
-                for (var i = 0; i < M; i++)
+            }
+            for (var i = 0; i < M; i++)
+            {
+                var ri = r.Slice(i * N, N);
+                var plus = _pPlus.AsSpan(i * N, N);
+                var minus = _pMinus.AsSpan(i * N, N);
+                for (var j = 0; j < N; j++)
                 {
-                    var v = r[i * N + j];
-                    _pPlus[i * N + j] = (v - max) * (v - max);
-                    _pMinus[i * N + j] = (v - min) * (v - min);
+                    var v = ri[j];
+                    plus[j] = (v - _max[j]) * (v - _max[j]);
+                    minus[j] = (v - _min[j]) * (v - _min[j]);
                 }
             }
         }
