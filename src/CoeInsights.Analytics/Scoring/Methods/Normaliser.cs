@@ -53,9 +53,25 @@ internal static class Normaliser
         {
             var xi = x.Slice(i * n, n);
             var ri = r.Slice(i * n, n);
+            // one loop per method so the method switch is not paid per element
+            switch (method)
+            {
+                case NormalisationMethod.MinMax:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? (b[j] - xi[j]) / (b[j] - a[j]) : (xi[j] - a[j]) / (b[j] - a[j]);
+                    break;
+                case NormalisationMethod.Vector:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? 1.0 - xi[j] / a[j] : xi[j] / a[j];
+                    break;
+                case NormalisationMethod.Max:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? a[j] / xi[j] : xi[j] / a[j];
+                    break;
+                default:
+                    for (var j = 0; j < n; j++) ri[j] = (isCost[j] ? 1.0 / xi[j] : xi[j]) / a[j];
+                    break;
+            }
             for (var j = 0; j < n; j++)
             {
-                ri[j] = constant[j] ? 1.0 : NormaliseValue(xi[j], isCost[j], method, a[j], b[j]);
+                if (constant[j]) ri[j] = 1.0;
             }
         }
     }
@@ -73,7 +89,7 @@ internal static class Normaliser
     }
 
     /// <summary>
-    /// The column statistics each method needs, scanned rows in order: MinMax (a = min, b = max), Vector (a = ‖x‖₂),
+    /// The column statistics each method needs (formulas as in <see cref="NormaliseColumn"/>), scanned rows in order: MinMax (a = min, b = max), Vector (a = ‖x‖₂),
     /// Max (a = min for cost, max for benefit), Sum (a = Σx, or Σ1/x for cost).
     /// </summary>
     private static void ColumnStatistics(
@@ -122,15 +138,6 @@ internal static class Normaliser
                 break;
         }
     }
-
-    /// <summary>One normalised value from its column statistics (the formulas of <see cref="NormaliseColumn"/>).</summary>
-    private static double NormaliseValue(double v, bool cost, NormalisationMethod method, double a, double b) => method switch
-    {
-        NormalisationMethod.MinMax => cost ? (b - v) / (b - a) : (v - a) / (b - a),
-        NormalisationMethod.Vector => cost ? 1.0 - v / a : v / a,
-        NormalisationMethod.Max => cost ? a / v : v / a,
-        _ => (cost ? 1.0 / v : v) / a,
-    };
 
     /// <summary>Normalises column j (the reference formulation; <see cref="Normalise"/> is the row-wise equivalent).</summary>
     public static void NormaliseColumn(

@@ -34,6 +34,16 @@ internal abstract class WeightScorer
     /// <summary>Utilities for weights w (summing to 1).</summary>
     public abstract void Evaluate(ReadOnlySpan<double> w, Span<double> utility);
 
+    /// <summary>
+    /// <see cref="Load"/> then <see cref="Evaluate"/>, for a matrix scored once (bootstrap resamples). Scorers override
+    /// it to skip building their intermediate matrices; results are bit-identical to Load + Evaluate.
+    /// </summary>
+    public virtual void Score(ReadOnlySpan<double> r, ReadOnlySpan<double> w, Span<double> utility)
+    {
+        Load(r);
+        Evaluate(w, utility);
+    }
+
     /// <summary>Precomputes what <see cref="EvaluateOneAtATime"/> needs for base weights w.</summary>
     public abstract void PrepareOneAtATime(ReadOnlySpan<double> w);
 
@@ -134,6 +144,12 @@ internal abstract class WeightScorer
             DotRows(_a, N, w, utility[..M]);
         }
 
+        public override void Score(ReadOnlySpan<double> r, ReadOnlySpan<double> w, Span<double> utility)
+        {
+            if (logarithmic) base.Score(r, w, utility);
+            else DotRows(r, N, w, utility[..M]);
+        }
+
         public override void PrepareOneAtATime(ReadOnlySpan<double> w)
         {
             _w = w.ToArray();
@@ -169,7 +185,24 @@ internal abstract class WeightScorer
 
         public override void Load(ReadOnlySpan<double> r)
         {
-            // row by row (contiguous; the bootstrap reloads once per resample), column extremes first
+            ColumnExtremes(r);
+            for (var i = 0; i < M; i++)
+            {
+                var ri = r.Slice(i * N, N);
+                var plus = _pPlus.AsSpan(i * N, N);
+                var minus = _pMinus.AsSpan(i * N, N);
+                for (var j = 0; j < N; j++)
+                {
+                    var v = ri[j];
+                    plus[j] = (v - _max[j]) * (v - _max[j]);
+                    minus[j] = (v - _min[j]) * (v - _min[j]);
+                }
+            }
+        }
+
+        /// <summary>Column maxima and minima, row by row (contiguous memory).</summary>
+        private void ColumnExtremes(ReadOnlySpan<double> r)
+        {
             Array.Fill(_max, double.NegativeInfinity);
             Array.Fill(_min, double.PositiveInfinity);
             for (var i = 0; i < M; i++)
@@ -182,17 +215,44 @@ internal abstract class WeightScorer
                     if (v < _min[j]) _min[j] = v;
                 }
             }
+        }
+
+        /// <summary>
+        /// Load + Evaluate fused: the squared gaps to the ideal and anti-ideal are formed in registers and weighted
+        /// straight away, in the same vector lanes and order as <see cref="Dot"/> over the stored matrices.
+        /// </summary>
+        public override void Score(ReadOnlySpan<double> r, ReadOnlySpan<double> w, Span<double> utility)
+        {
+            if (!Vector.IsHardwareAccelerated || N < Vector<double>.Count * 2)
+            {
+                base.Score(r, w, utility);
+                return;
+            }
+            ColumnExtremes(r);
+            for (var j = 0; j < N; j++) _w2[j] = w[j] * w[j];
+            var max = MemoryMarshal.Cast<double, Vector<double>>(_max.AsSpan());
+            var min = MemoryMarshal.Cast<double, Vector<double>>(_min.AsSpan());
+            var w2 = MemoryMarshal.Cast<double, Vector<double>>(_w2.AsSpan());
+            var tail = max.Length * Vector<double>.Count;
             for (var i = 0; i < M; i++)
             {
-                var ri = r.Slice(i * N, N);
-                var plus = _pPlus.AsSpan(i * N, N);
-                var minus = _pMinus.AsSpan(i * N, N);
-                for (var j = 0; j < N; j++)
+                var row = r.Slice(i * N, N);
+                var v = MemoryMarshal.Cast<double, Vector<double>>(row);
+                Vector<double> plus = Vector<double>.Zero, minus = Vector<double>.Zero;
+                for (var k = 0; k < max.Length; k++)
                 {
-                    var v = ri[j];
-                    plus[j] = (v - _max[j]) * (v - _max[j]);
-                    minus[j] = (v - _min[j]) * (v - _min[j]);
+                    var gapPlus = v[k] - max[k];
+                    var gapMinus = v[k] - min[k];
+                    plus += gapPlus * gapPlus * w2[k];
+                    minus += gapMinus * gapMinus * w2[k];
                 }
+                double dPlus = Vector.Sum(plus), dMinus = Vector.Sum(minus);
+                for (var j = tail; j < N; j++)
+                {
+                    dPlus += (row[j] - _max[j]) * (row[j] - _max[j]) * _w2[j];
+                    dMinus += (row[j] - _min[j]) * (row[j] - _min[j]) * _w2[j];
+                }
+                utility[i] = Closeness(Math.Sqrt(dPlus), Math.Sqrt(dMinus));
             }
         }
 
