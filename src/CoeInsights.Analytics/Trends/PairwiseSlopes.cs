@@ -126,6 +126,8 @@ internal sealed class PairwiseSlopes
     }
 
     private readonly List<(double S, long Below, long AtMost)> _known = [];
+    private double[]? _listZ, _listB, _listBScratch;
+    private int[]? _listOrder, _listOrderScratch;
     private double _maxY;
     private double _maxT;
 
@@ -136,16 +138,24 @@ internal sealed class PairwiseSlopes
         var answered = new bool[ranks.Count];
         var m = Math.Min(2 * _n, 1 << 16);
         var sample = Sample(m);
-        Array.Sort(sample);
         var kMin = ranks.Min();
         var kMax = ranks.Max();
         var w = 2.5 * Math.Sqrt(m) + 1;
-        var spread = sample[^1] - sample[0] + 1.0;
+        // only two order statistics and the range of the sample are used: select them, no full sort
+        double sampleMin = double.PositiveInfinity, sampleMax = double.NegativeInfinity;
+        foreach (var x in sample)
+        {
+            sampleMin = Math.Min(sampleMin, x);
+            sampleMax = Math.Max(sampleMax, x);
+        }
+        var spread = sampleMax - sampleMin + 1.0;
+        var loGuess = Selection.Select(sample, Math.Clamp((int)Math.Floor((double)kMin / _pairs * m - w), 0, m - 1));
+        var hiGuess = Selection.Select(sample, Math.Clamp((int)Math.Ceiling((kMax + 1.0) / _pairs * m + w), 0, m - 1));
 
         // one wide bracket around all wanted ranks from the sample, widened until the counts confirm it
-        var (lo, bLo, _) = CountBelowBound(sample[Math.Clamp((int)Math.Floor((double)kMin / _pairs * m - w), 0, m - 1)]);
+        var (lo, bLo, _) = CountBelowBound(loGuess);
         for (var step = spread; bLo > kMin; step *= 4) (lo, bLo, _) = CountBelowBound(lo - step);
-        var (hi, _, cHi) = CountAboveBound(sample[Math.Clamp((int)Math.Ceiling((kMax + 1.0) / _pairs * m + w), 0, m - 1)]);
+        var (hi, _, cHi) = CountAboveBound(hiGuess);
         for (var step = spread; cHi <= kMax; step *= 4) (hi, _, cHi) = CountAboveBound(hi + step);
 
         if (lo < 0 && hi > 0)
@@ -235,8 +245,9 @@ internal sealed class PairwiseSlopes
     private double[]? List(double lo, double hi, int expected)
     {
         var n = _n;
-        var a = new double[n];
-        var idx = new int[n];
+        // work arrays are kept for the next listing (three per Sen's slope with its CI)
+        var a = _listZ ??= new double[n];
+        var idx = _listOrder ??= new int[n];
         for (var i = 0; i < n; i++)
         {
             a[i] = _y[i] - lo * _t[i];
@@ -251,13 +262,13 @@ internal sealed class PairwiseSlopes
             if (e - s > 1) Array.Sort(idx, s, e - s);
             s = e;
         }
-        var b = new double[n];
+        var b = _listB ??= new double[n];
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
         var outList = new double[expected];
         var count = 0;
-        var bTmp = new double[n];
-        var iTmp = new int[n];
+        var bTmp = _listBScratch ??= new double[n];
+        var iTmp = _listOrderScratch ??= new int[n];
         double[] bs = b, bd = bTmp;
         int[] xs = idx, xd = iTmp;
         for (var width = 1; width < n; width *= 2)
