@@ -126,7 +126,7 @@ public static class MannKendall
         var n = a.Length;
         if (tmp.Length < n) throw new ArgumentException("scratch array too short", nameof(tmp));
         // bottom-up merge sort; insertion sort on small runs
-        const int Run = 16;
+        const int Run = 8;
         var inv = InsertionSortRuns(a, Run);
         var src = a;
         var dst = tmp;
@@ -177,24 +177,68 @@ public static class MannKendall
         return inv;
     }
 
-    /// <summary>Merges src[lo, mid) and src[mid, hi) into dst; returns the strict inversions between the halves.</summary>
+    /// <summary>
+    /// Merges src[lo, mid) and src[mid, hi) into dst (stable); returns the strict inversions between the halves
+    /// (pairs left x &gt; right y).
+    /// </summary>
+    /// <remarks>
+    /// A branch-free merge step is latency-bound (the next load depends on the previous comparison), so the merge
+    /// runs from both ends at once: the front fills dst[lo, frontEnd) smallest first, the back fills
+    /// dst[frontEnd, hi) largest first, two independent chains. The front counts, for each right element it takes,
+    /// the left elements it has not taken; the back counts, for each left element it takes, the right elements it
+    /// has not taken. A pair (left x in the back part, right y in the front part) is an inversion counted by both,
+    /// so that product is subtracted once.
+    /// </remarks>
     private static long MergeCounting(ref double src, ref double dst, int lo, int mid, int hi)
     {
-        long inv = 0;
+        long front = 0, back = 0;
         int i = lo, j = mid, k = lo;
-        while (i < mid && j < hi)
+        int ib = mid - 1, jb = hi - 1, kb = hi - 1;
+        var frontEnd = lo + (hi - lo) / 2;
+        while (k < frontEnd && i < mid && j < hi && ib >= lo && jb >= mid)
         {
-            // branch-free merge step (a taken right element jumps over mid − i left elements)
+            // front: take the right element only when strictly smaller (ties keep left first: stable)
             var l = Unsafe.Add(ref src, i);
             var r = Unsafe.Add(ref src, j);
             var right = r < l ? 1 : 0;
             Unsafe.Add(ref dst, k++) = right == 1 ? r : l;
-            inv += right * (mid - i);
+            front += right * (mid - i);
             j += right;
             i += 1 - right;
+            // back: take the left element only when strictly larger (ties put right last: stable)
+            var lb = Unsafe.Add(ref src, ib);
+            var rb = Unsafe.Add(ref src, jb);
+            var left = lb > rb ? 1 : 0;
+            Unsafe.Add(ref dst, kb--) = left == 1 ? lb : rb;
+            back += left * (jb - mid + 1);
+            ib -= left;
+            jb -= 1 - left;
         }
-        while (i < mid) Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, i++);
-        while (j < hi) Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, j++);
-        return inv;
+        while (k < frontEnd)
+        {
+            if (j >= hi || (i < mid && !(Unsafe.Add(ref src, j) < Unsafe.Add(ref src, i))))
+            {
+                Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, i++);
+            }
+            else
+            {
+                front += mid - i;
+                Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, j++);
+            }
+        }
+        while (kb >= frontEnd)
+        {
+            if (jb < mid || (ib >= lo && Unsafe.Add(ref src, ib) > Unsafe.Add(ref src, jb)))
+            {
+                back += jb - mid + 1;
+                Unsafe.Add(ref dst, kb--) = Unsafe.Add(ref src, ib--);
+            }
+            else
+            {
+                Unsafe.Add(ref dst, kb--) = Unsafe.Add(ref src, jb--);
+            }
+        }
+        long leftInBack = mid - i, rightInFront = j - mid;
+        return front + back - leftInBack * rightInFront;
     }
 }
