@@ -209,14 +209,15 @@ internal sealed class PairwiseSlopes
 
         var expected = cHi - bLo;
         var candidates = expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
+        var selected = new double[ranks.Count];
         if (candidates is not null)
         {
             // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
             for (var r = 0; r < ranks.Count && candidates is not null; r++)
             {
                 if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
-                var value = Selection.Select(candidates, (int)(ranks[r] - bLo));
-                if (value - lo <= 2 * Fuzz(lo) || hi - value <= 2 * Fuzz(hi)) candidates = null;
+                selected[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
+                if (selected[r] - lo <= 2 * Fuzz(lo) || hi - selected[r] <= 2 * Fuzz(hi)) candidates = null;
             }
         }
         if (candidates is null)
@@ -232,8 +233,65 @@ internal sealed class PairwiseSlopes
         for (var r = 0; r < ranks.Count; r++)
         {
             if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
-            result[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
+            result[r] = selected[r];
             answered[r] = true;
+        }
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="keys"/> ascending carrying <paramref name="items"/>, stable (equal keys keep their input
+    /// order): insertion-sorted runs, then branch-free bottom-up merges. Cheaper than Array.Sort with items plus a
+    /// pass re-sorting tie groups by index.
+    /// </summary>
+    internal static void StableSortByKey(double[] keys, int[] items, double[] keyScratch, int[] itemScratch)
+    {
+        const int Run = 8;
+        var n = keys.Length;
+        for (var lo = 0; lo < n; lo += Run)
+        {
+            var hi = Math.Min(lo + Run, n);
+            for (var i = lo + 1; i < hi; i++)
+            {
+                var key = keys[i];
+                var item = items[i];
+                var j = i - 1;
+                while (j >= lo && keys[j] > key)
+                {
+                    keys[j + 1] = keys[j];
+                    items[j + 1] = items[j];
+                    j--;
+                }
+                keys[j + 1] = key;
+                items[j + 1] = item;
+            }
+        }
+        double[] ks = keys, kd = keyScratch;
+        int[] xs = items, xd = itemScratch;
+        for (var width = Run; width < n; width *= 2)
+        {
+            for (var lo = 0; lo < n; lo += 2 * width)
+            {
+                var mid = Math.Min(lo + width, n);
+                var hi = Math.Min(lo + 2 * width, n);
+                int i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                {
+                    var right = ks[j] < ks[i];
+                    kd[k] = right ? ks[j] : ks[i];
+                    xd[k++] = right ? xs[j] : xs[i];
+                    j += right ? 1 : 0;
+                    i += right ? 0 : 1;
+                }
+                while (i < mid) { kd[k] = ks[i]; xd[k++] = xs[i++]; }
+                while (j < hi) { kd[k] = ks[j]; xd[k++] = xs[j++]; }
+            }
+            (ks, kd) = (kd, ks);
+            (xs, xd) = (xd, xs);
+        }
+        if (!ReferenceEquals(ks, keys))
+        {
+            Array.Copy(ks, keys, n);
+            Array.Copy(xs, items, n);
         }
     }
 
@@ -253,22 +311,15 @@ internal sealed class PairwiseSlopes
             a[i] = _y[i] - lo * _t[i];
             idx[i] = i;
         }
-        Array.Sort(a, idx);
-        // equal z(lo) keep time order
-        for (var s = 0; s < n;)
-        {
-            var e = s + 1;
-            while (e < n && a[e] == a[s]) e++;
-            if (e - s > 1) Array.Sort(idx, s, e - s);
-            s = e;
-        }
         var b = _listB ??= new double[n];
+        var bTmp = _listBScratch ??= new double[n];
+        var iTmp = _listOrderScratch ??= new int[n];
+        // equal z(lo) keep time order: a stable sort of the time-ordered points does that by itself
+        StableSortByKey(a, idx, bTmp, iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
         var outList = new double[expected];
         var count = 0;
-        var bTmp = _listBScratch ??= new double[n];
-        var iTmp = _listOrderScratch ??= new int[n];
         double[] bs = b, bd = bTmp;
         int[] xs = idx, xd = iTmp;
         for (var width = 1; width < n; width *= 2)
