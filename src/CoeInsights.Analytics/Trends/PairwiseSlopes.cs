@@ -128,6 +128,7 @@ internal sealed class PairwiseSlopes
     private readonly List<(double S, long Below, long AtMost)> _known = [];
     private double[]? _listZ, _listB, _listBScratch;
     private int[]? _listOrder, _listOrderScratch;
+    private double[] _candidates = [];
     private double _maxY;
     private double _maxT;
 
@@ -208,19 +209,20 @@ internal sealed class PairwiseSlopes
         }
 
         var expected = cHi - bLo;
-        var candidates = expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
+        var listed = expected <= Math.Max(_cap, 64L * _n) && List(lo, hi, (int)expected);
         var selected = new double[ranks.Count];
-        if (candidates is not null)
+        if (listed)
         {
+            var candidates = _candidates.AsSpan(0, (int)expected);
             // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
-            for (var r = 0; r < ranks.Count && candidates is not null; r++)
+            for (var r = 0; r < ranks.Count && listed; r++)
             {
                 if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
                 selected[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
-                if (selected[r] - lo <= 2 * Fuzz(lo) || hi - selected[r] <= 2 * Fuzz(hi)) candidates = null;
+                if (selected[r] - lo <= 2 * Fuzz(lo) || hi - selected[r] <= 2 * Fuzz(hi)) listed = false;
             }
         }
-        if (candidates is null)
+        if (!listed)
         {
             for (var r = 0; r < ranks.Count; r++)
             {
@@ -296,11 +298,12 @@ internal sealed class PairwiseSlopes
     }
 
     /// <summary>
-    /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>: order points by
-    /// z(lo) (ties by time), then list the pairs inverted (non-strictly) by z(hi). Null when more than
-    /// <paramref name="expected"/> are found (inconsistent rounding: the caller falls back to the exact path).
+    /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>, written to
+    /// _candidates[0, expected) (a buffer reused by the next listing): order points by z(lo) (ties by time), then list
+    /// the pairs inverted (non-strictly) by z(hi). False when the number found differs from
+    /// <paramref name="expected"/> (inconsistent rounding: the caller falls back to the exact path).
     /// </summary>
-    private double[]? List(double lo, double hi, int expected)
+    private bool List(double lo, double hi, int expected)
     {
         var n = _n;
         // work arrays are kept for the next listing (three per Sen's slope with its CI)
@@ -318,7 +321,8 @@ internal sealed class PairwiseSlopes
         StableSortByKey(a, idx, bTmp, iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
-        var outList = new double[expected];
+        if (_candidates.Length < expected) _candidates = new double[Math.Max(expected, 2 * _candidates.Length)];
+        var outList = _candidates;
         var count = 0;
         double[] bs = b, bd = bTmp;
         int[] xs = idx, xd = iTmp;
@@ -340,7 +344,7 @@ internal sealed class PairwiseSlopes
                         {
                             var pIdx = xs[l];
                             if (_t[pIdx] >= tq) continue;
-                            if (count == expected) return null;
+                            if (count == expected) return false;
                             outList[count++] = (yq - _y[pIdx]) / (tq - _t[pIdx]);
                         }
                         bd[k] = bs[j];
@@ -360,6 +364,6 @@ internal sealed class PairwiseSlopes
             (bs, bd) = (bd, bs);
             (xs, xd) = (xd, xs);
         }
-        return count == expected ? outList : null;
+        return count == expected;
     }
 }
