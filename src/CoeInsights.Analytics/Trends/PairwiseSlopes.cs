@@ -241,63 +241,6 @@ internal sealed class PairwiseSlopes
     }
 
     /// <summary>
-    /// Sorts <paramref name="keys"/> ascending carrying <paramref name="items"/>, stable (equal keys keep their input
-    /// order): insertion-sorted runs, then branch-free bottom-up merges. Cheaper than Array.Sort with items plus a
-    /// pass re-sorting tie groups by index.
-    /// </summary>
-    internal static void StableSortByKey(double[] keys, int[] items, double[] keyScratch, int[] itemScratch)
-    {
-        const int Run = 8;
-        var n = keys.Length;
-        for (var lo = 0; lo < n; lo += Run)
-        {
-            var hi = Math.Min(lo + Run, n);
-            for (var i = lo + 1; i < hi; i++)
-            {
-                var key = keys[i];
-                var item = items[i];
-                var j = i - 1;
-                while (j >= lo && keys[j] > key)
-                {
-                    keys[j + 1] = keys[j];
-                    items[j + 1] = items[j];
-                    j--;
-                }
-                keys[j + 1] = key;
-                items[j + 1] = item;
-            }
-        }
-        double[] ks = keys, kd = keyScratch;
-        int[] xs = items, xd = itemScratch;
-        for (var width = Run; width < n; width *= 2)
-        {
-            for (var lo = 0; lo < n; lo += 2 * width)
-            {
-                var mid = Math.Min(lo + width, n);
-                var hi = Math.Min(lo + 2 * width, n);
-                int i = lo, j = mid, k = lo;
-                while (i < mid && j < hi)
-                {
-                    var right = ks[j] < ks[i];
-                    kd[k] = right ? ks[j] : ks[i];
-                    xd[k++] = right ? xs[j] : xs[i];
-                    j += right ? 1 : 0;
-                    i += right ? 0 : 1;
-                }
-                while (i < mid) { kd[k] = ks[i]; xd[k++] = xs[i++]; }
-                while (j < hi) { kd[k] = ks[j]; xd[k++] = xs[j++]; }
-            }
-            (ks, kd) = (kd, ks);
-            (xs, xd) = (xd, xs);
-        }
-        if (!ReferenceEquals(ks, keys))
-        {
-            Array.Copy(ks, keys, n);
-            Array.Copy(xs, items, n);
-        }
-    }
-
-    /// <summary>
     /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>, written to
     /// _candidates[0, expected) (a buffer reused by the next listing): order points by z(lo) (ties by time), then list
     /// the pairs inverted (non-strictly) by z(hi). False when the number found differs from
@@ -314,11 +257,18 @@ internal sealed class PairwiseSlopes
             a[i] = _y[i] - lo * _t[i];
             idx[i] = i;
         }
+        Array.Sort(a, idx);
+        // equal z(lo) keep time order
+        for (var s = 0; s < n;)
+        {
+            var e = s + 1;
+            while (e < n && a[e] == a[s]) e++;
+            if (e - s > 1) Array.Sort(idx, s, e - s);
+            s = e;
+        }
         var b = _listB ??= new double[n];
         var bTmp = _listBScratch ??= new double[n];
         var iTmp = _listOrderScratch ??= new int[n];
-        // equal z(lo) keep time order: a stable sort of the time-ordered points does that by itself
-        StableSortByKey(a, idx, bTmp, iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
         if (_candidates.Length < expected) _candidates = new double[Math.Max(expected, 2 * _candidates.Length)];
