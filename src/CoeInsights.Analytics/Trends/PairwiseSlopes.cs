@@ -214,11 +214,19 @@ internal sealed class PairwiseSlopes
         if (listed)
         {
             var candidates = _candidates.AsSpan(0, (int)expected);
+            var lastSelected = -1;
             // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
             for (var r = 0; r < ranks.Count && listed; r++)
             {
                 if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
-                selected[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
+                var position = (int)(ranks[r] - bLo);
+                // the upper middle of an even median pair right after the lower one: after selecting position p
+                // everything beyond p is ≥ it, so position p + 1 holds the minimum of that part (a scan, not a select)
+                selected[r] = position == lastSelected + 1 && lastSelected >= 0
+                    ? Min(candidates[position..])
+                    : Selection.Select(candidates, position);
+                if (position != lastSelected + 1 || lastSelected < 0) lastSelected = position;
+                else lastSelected = -1;
                 if (selected[r] - lo <= 2 * Fuzz(lo) || hi - selected[r] <= 2 * Fuzz(hi)) listed = false;
             }
         }
@@ -238,6 +246,13 @@ internal sealed class PairwiseSlopes
             result[r] = selected[r];
             answered[r] = true;
         }
+    }
+
+    private static double Min(ReadOnlySpan<double> values)
+    {
+        var min = values[0];
+        for (var i = 1; i < values.Length; i++) min = Math.Min(min, values[i]);
+        return min;
     }
 
     /// <summary>
