@@ -129,6 +129,7 @@ internal sealed class PairwiseSlopes
     private double[]? _listZ, _listB, _listBScratch;
     private int[]? _listOrder, _listOrderScratch;
     private double[] _candidates = [];
+    private ulong[]? _radixKeys, _radixKeyScratch;
     private double _maxY;
     private double _maxT;
 
@@ -248,6 +249,53 @@ internal sealed class PairwiseSlopes
         }
     }
 
+    /// <summary>
+    /// Fills <paramref name="order"/> with 0..n−1 sorted by <paramref name="keys"/> ascending, equal keys (−0 = +0)
+    /// in index (time) order — what Array.Sort(keys, order) followed by re-sorting each tie group by index gives.
+    /// A stable LSD radix sort on order-preserving 64-bit images of the doubles: six branch-free counting passes
+    /// of 11 bits, skipping a pass when every key has the same digit (the exponent bits usually agree), instead of
+    /// a comparison sort whose unpredictable branches dominated the listing.
+    /// </summary>
+    internal static void SortOrderByKey(ReadOnlySpan<double> keys, int[] order, ulong[] image, ulong[] imageScratch, int[] orderScratch)
+    {
+        const int Bits = 11;
+        const int Buckets = 1 << Bits;
+        var n = keys.Length;
+        for (var i = 0; i < n; i++)
+        {
+            // + 0.0 turns −0 into +0; flipping makes unsigned order match numeric order
+            var bits = BitConverter.DoubleToUInt64Bits(keys[i] + 0.0);
+            image[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            order[i] = i;
+        }
+        if (n < 2) return;
+        Span<int> start = stackalloc int[Buckets];
+        ulong[] ks = image, kd = imageScratch;
+        int[] os = order, od = orderScratch;
+        for (var shift = 0; shift < 64; shift += Bits)
+        {
+            start.Clear();
+            for (var i = 0; i < n; i++) start[(int)((ks[i] >> shift) & (Buckets - 1))]++;
+            if (start[(int)((ks[0] >> shift) & (Buckets - 1))] == n) continue; // one digit for all: nothing moves
+            var sum = 0;
+            for (var d = 0; d < Buckets; d++)
+            {
+                var c = start[d];
+                start[d] = sum;
+                sum += c;
+            }
+            for (var i = 0; i < n; i++)
+            {
+                var p = start[(int)((ks[i] >> shift) & (Buckets - 1))]++;
+                kd[p] = ks[i];
+                od[p] = os[i];
+            }
+            (ks, kd) = (kd, ks);
+            (os, od) = (od, os);
+        }
+        if (!ReferenceEquals(os, order)) Array.Copy(os, order, n);
+    }
+
     private static double Min(ReadOnlySpan<double> values)
     {
         var min = values[0];
@@ -267,23 +315,12 @@ internal sealed class PairwiseSlopes
         // work arrays are kept for the next listing (three per Sen's slope with its CI)
         var a = _listZ ??= new double[n];
         var idx = _listOrder ??= new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            a[i] = _y[i] - lo * _t[i];
-            idx[i] = i;
-        }
-        Array.Sort(a, idx);
-        // equal z(lo) keep time order
-        for (var s = 0; s < n;)
-        {
-            var e = s + 1;
-            while (e < n && a[e] == a[s]) e++;
-            if (e - s > 1) Array.Sort(idx, s, e - s);
-            s = e;
-        }
+        for (var i = 0; i < n; i++) a[i] = _y[i] - lo * _t[i];
         var b = _listB ??= new double[n];
         var bTmp = _listBScratch ??= new double[n];
         var iTmp = _listOrderScratch ??= new int[n];
+        // equal z(lo) keep time order
+        SortOrderByKey(a, idx, _radixKeys ??= new ulong[n], _radixKeyScratch ??= new ulong[n], iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
         if (_candidates.Length < expected) _candidates = new double[Math.Max(expected, 2 * _candidates.Length)];
