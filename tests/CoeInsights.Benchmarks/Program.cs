@@ -4,10 +4,16 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        // Console harness (end to end through a real server, not a BenchmarkDotNet micro-benchmark).
+        // Console harnesses (end to end through a real server, or paired old/new comparisons),
+        // then BenchmarkDotNet micro-benchmarks for everything else.
         if (args is ["kpi-ingestion", .. var rest])
         {
             Kpis.KpiIngestionBenchmark.RunAsync(rest).GetAwaiter().GetResult();
+            return;
+        }
+        if (args is ["harness", .. var harness])
+        {
+            Harness.Run(harness);
             return;
         }
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace CoeInsights.Analytics.Trends;
 
 /// <summary>Direction called by a trend test at its significance level.</summary>
@@ -38,6 +41,12 @@ public static class MannKendall
         var o = Observed.From(values);
         ValidateSignificance(significance);
         if (o.Count < 3) throw new InvalidInputException("values", "needs at least 3 observed values");
+        return Test(o, continuityCorrection, significance);
+    }
+
+    /// <summary>Mann-Kendall on already validated observed points (at least 3).</summary>
+    internal static MannKendallResult Test(Observed o, bool continuityCorrection, double significance)
+    {
         var (s, pairs, tiePairs, t5) = Statistic(o.Values);
         var n = (double)o.Count;
         var varS = (n * (n - 1) * (2 * n + 5) - t5) / 18.0;
@@ -108,60 +117,128 @@ public static class MannKendall
     }
 
     /// <summary>Pairs i &lt; j with a[i] &gt; a[j]; sorts <paramref name="a"/> ascending (stable merge sort).</summary>
+    /// <remarks>
+    /// The hottest loop of Sen's slope (one call per bracket count), so the merge steps run on refs without
+    /// bounds checks; <paramref name="tmp"/> must be at least as long as <paramref name="a"/>.
+    /// </remarks>
     internal static long CountStrictInversions(double[] a, double[] tmp)
     {
         var n = a.Length;
-        long inv = 0;
+        if (tmp.Length < n) throw new ArgumentException("scratch array too short", nameof(tmp));
         // bottom-up merge sort; insertion sort on small runs
-        const int Run = 16;
-        for (var lo = 0; lo < n; lo += Run)
-        {
-            var hi = Math.Min(lo + Run, n);
-            for (var i = lo + 1; i < hi; i++)
-            {
-                var x = a[i];
-                var j = i - 1;
-                while (j >= lo && a[j] > x)
-                {
-                    a[j + 1] = a[j];
-                    j--;
-                }
-                inv += i - 1 - j;
-                a[j + 1] = x;
-            }
-        }
+        const int Run = 8;
+        var inv = InsertionSortRuns(a, Run);
         var src = a;
         var dst = tmp;
         for (var width = Run; width < n; width *= 2)
         {
+            ref var s = ref MemoryMarshal.GetArrayDataReference(src);
+            ref var d = ref MemoryMarshal.GetArrayDataReference(dst);
             for (var lo = 0; lo < n; lo += 2 * width)
             {
                 var mid = Math.Min(lo + width, n);
                 var hi = Math.Min(lo + 2 * width, n);
-                int i = lo, j = mid, k = lo;
-                if (mid >= hi || src[mid - 1] <= src[mid])
+                if (mid >= hi || Unsafe.Add(ref s, mid - 1) <= Unsafe.Add(ref s, mid))
                 {
                     // already in order: nothing to count
                     Array.Copy(src, lo, dst, lo, hi - lo);
                     continue;
                 }
-                while (i < mid && j < hi)
-                {
-                    // branch-free merge step (a taken right element jumps over mid − i left elements)
-                    var l = src[i];
-                    var r = src[j];
-                    var right = r < l ? 1 : 0;
-                    dst[k++] = right == 1 ? r : l;
-                    inv += right * (mid - i);
-                    j += right;
-                    i += 1 - right;
-                }
-                while (i < mid) dst[k++] = src[i++];
-                while (j < hi) dst[k++] = src[j++];
+                inv += MergeCounting(ref s, ref d, lo, mid, hi);
             }
             (src, dst) = (dst, src);
         }
         if (!ReferenceEquals(src, a)) Array.Copy(src, a, n);
         return inv;
+    }
+
+    /// <summary>Sorts each run of <paramref name="run"/> elements by insertion; returns the inversions removed.</summary>
+    private static long InsertionSortRuns(double[] a, int run)
+    {
+        long inv = 0;
+        var n = a.Length;
+        ref var r = ref MemoryMarshal.GetArrayDataReference(a);
+        for (var lo = 0; lo < n; lo += run)
+        {
+            var hi = Math.Min(lo + run, n);
+            for (var i = lo + 1; i < hi; i++)
+            {
+                var x = Unsafe.Add(ref r, i);
+                var j = i - 1;
+                while (j >= lo && Unsafe.Add(ref r, j) > x)
+                {
+                    Unsafe.Add(ref r, j + 1) = Unsafe.Add(ref r, j);
+                    j--;
+                }
+                inv += i - 1 - j;
+                Unsafe.Add(ref r, j + 1) = x;
+            }
+        }
+        return inv;
+    }
+
+    /// <summary>
+    /// Merges src[lo, mid) and src[mid, hi) into dst (stable); returns the strict inversions between the halves
+    /// (pairs left x &gt; right y).
+    /// </summary>
+    /// <remarks>
+    /// A branch-free merge step is latency-bound (the next load depends on the previous comparison), so the merge
+    /// runs from both ends at once: the front fills dst[lo, frontEnd) smallest first, the back fills
+    /// dst[frontEnd, hi) largest first, two independent chains. The front counts, for each right element it takes,
+    /// the left elements it has not taken; the back counts, for each left element it takes, the right elements it
+    /// has not taken. A pair (left x in the back part, right y in the front part) is an inversion counted by both,
+    /// so that product is subtracted once.
+    /// </remarks>
+    private static long MergeCounting(ref double src, ref double dst, int lo, int mid, int hi)
+    {
+        long front = 0, back = 0;
+        int i = lo, j = mid, k = lo;
+        int ib = mid - 1, jb = hi - 1, kb = hi - 1;
+        var frontEnd = lo + (hi - lo) / 2;
+        while (k < frontEnd && i < mid && j < hi && ib >= lo && jb >= mid)
+        {
+            // front: take the right element only when strictly smaller (ties keep left first: stable)
+            var l = Unsafe.Add(ref src, i);
+            var r = Unsafe.Add(ref src, j);
+            var right = r < l ? 1 : 0;
+            Unsafe.Add(ref dst, k++) = right == 1 ? r : l;
+            front += right * (mid - i);
+            j += right;
+            i += 1 - right;
+            // back: take the left element only when strictly larger (ties put right last: stable)
+            var lb = Unsafe.Add(ref src, ib);
+            var rb = Unsafe.Add(ref src, jb);
+            var left = lb > rb ? 1 : 0;
+            Unsafe.Add(ref dst, kb--) = left == 1 ? lb : rb;
+            back += left * (jb - mid + 1);
+            ib -= left;
+            jb -= 1 - left;
+        }
+        while (k < frontEnd)
+        {
+            if (j >= hi || (i < mid && !(Unsafe.Add(ref src, j) < Unsafe.Add(ref src, i))))
+            {
+                Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, i++);
+            }
+            else
+            {
+                front += mid - i;
+                Unsafe.Add(ref dst, k++) = Unsafe.Add(ref src, j++);
+            }
+        }
+        while (kb >= frontEnd)
+        {
+            if (jb < mid || (ib >= lo && Unsafe.Add(ref src, ib) > Unsafe.Add(ref src, jb)))
+            {
+                back += jb - mid + 1;
+                Unsafe.Add(ref dst, kb--) = Unsafe.Add(ref src, ib--);
+            }
+            else
+            {
+                Unsafe.Add(ref dst, kb--) = Unsafe.Add(ref src, jb--);
+            }
+        }
+        long leftInBack = mid - i, rightInFront = j - mid;
+        return front + back - leftInBack * rightInFront;
     }
 }

@@ -126,6 +126,10 @@ internal sealed class PairwiseSlopes
     }
 
     private readonly List<(double S, long Below, long AtMost)> _known = [];
+    private double[]? _listZ, _listB, _listBScratch;
+    private int[]? _listOrder, _listOrderScratch;
+    private double[] _candidates = [];
+    private ulong[]? _radixKeys, _radixKeyScratch;
     private double _maxY;
     private double _maxT;
 
@@ -136,16 +140,24 @@ internal sealed class PairwiseSlopes
         var answered = new bool[ranks.Count];
         var m = Math.Min(2 * _n, 1 << 16);
         var sample = Sample(m);
-        Array.Sort(sample);
         var kMin = ranks.Min();
         var kMax = ranks.Max();
         var w = 2.5 * Math.Sqrt(m) + 1;
-        var spread = sample[^1] - sample[0] + 1.0;
+        // only two order statistics and the range of the sample are used: select them, no full sort
+        double sampleMin = double.PositiveInfinity, sampleMax = double.NegativeInfinity;
+        foreach (var x in sample)
+        {
+            sampleMin = Math.Min(sampleMin, x);
+            sampleMax = Math.Max(sampleMax, x);
+        }
+        var spread = sampleMax - sampleMin + 1.0;
+        var loGuess = Selection.Select(sample, Math.Clamp((int)Math.Floor((double)kMin / _pairs * m - w), 0, m - 1));
+        var hiGuess = Selection.Select(sample, Math.Clamp((int)Math.Ceiling((kMax + 1.0) / _pairs * m + w), 0, m - 1));
 
         // one wide bracket around all wanted ranks from the sample, widened until the counts confirm it
-        var (lo, bLo, _) = CountBelowBound(sample[Math.Clamp((int)Math.Floor((double)kMin / _pairs * m - w), 0, m - 1)]);
+        var (lo, bLo, _) = CountBelowBound(loGuess);
         for (var step = spread; bLo > kMin; step *= 4) (lo, bLo, _) = CountBelowBound(lo - step);
-        var (hi, _, cHi) = CountAboveBound(sample[Math.Clamp((int)Math.Ceiling((kMax + 1.0) / _pairs * m + w), 0, m - 1)]);
+        var (hi, _, cHi) = CountAboveBound(hiGuess);
         for (var step = spread; cHi <= kMax; step *= 4) (hi, _, cHi) = CountAboveBound(hi + step);
 
         if (lo < 0 && hi > 0)
@@ -198,18 +210,28 @@ internal sealed class PairwiseSlopes
         }
 
         var expected = cHi - bLo;
-        var candidates = expected <= Math.Max(_cap, 64L * _n) ? List(lo, hi, (int)expected) : null;
-        if (candidates is not null)
+        var listed = expected <= Math.Max(_cap, 64L * _n) && List(lo, hi, (int)expected);
+        var selected = new double[ranks.Count];
+        if (listed)
         {
+            var candidates = _candidates.AsSpan(0, (int)expected);
+            var lastSelected = -1;
             // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
-            for (var r = 0; r < ranks.Count && candidates is not null; r++)
+            for (var r = 0; r < ranks.Count && listed; r++)
             {
                 if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
-                var value = Selection.Select(candidates, (int)(ranks[r] - bLo));
-                if (value - lo <= 2 * Fuzz(lo) || hi - value <= 2 * Fuzz(hi)) candidates = null;
+                var position = (int)(ranks[r] - bLo);
+                // the upper middle of an even median pair right after the lower one: after selecting position p
+                // everything beyond p is ≥ it, so position p + 1 holds the minimum of that part (a scan, not a select)
+                selected[r] = position == lastSelected + 1 && lastSelected >= 0
+                    ? Min(candidates[position..])
+                    : Selection.Select(candidates, position);
+                if (position != lastSelected + 1 || lastSelected < 0) lastSelected = position;
+                else lastSelected = -1;
+                if (selected[r] - lo <= 2 * Fuzz(lo) || hi - selected[r] <= 2 * Fuzz(hi)) listed = false;
             }
         }
-        if (candidates is null)
+        if (!listed)
         {
             for (var r = 0; r < ranks.Count; r++)
             {
@@ -222,42 +244,88 @@ internal sealed class PairwiseSlopes
         for (var r = 0; r < ranks.Count; r++)
         {
             if (answered[r] || ranks[r] < bLo || ranks[r] >= cHi) continue;
-            result[r] = Selection.Select(candidates, (int)(ranks[r] - bLo));
+            result[r] = selected[r];
             answered[r] = true;
         }
     }
 
     /// <summary>
-    /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>: order points by
-    /// z(lo) (ties by time), then list the pairs inverted (non-strictly) by z(hi). Null when more than
-    /// <paramref name="expected"/> are found (inconsistent rounding: the caller falls back to the exact path).
+    /// Fills <paramref name="order"/> with 0..n−1 sorted by <paramref name="keys"/> ascending, equal keys (−0 = +0)
+    /// in index (time) order — what Array.Sort(keys, order) followed by re-sorting each tie group by index gives.
+    /// A stable LSD radix sort on order-preserving 64-bit images of the doubles: six branch-free counting passes
+    /// of 11 bits, skipping a pass when every key has the same digit (the exponent bits usually agree), instead of
+    /// a comparison sort whose unpredictable branches dominated the listing.
     /// </summary>
-    private double[]? List(double lo, double hi, int expected)
+    internal static void SortOrderByKey(ReadOnlySpan<double> keys, int[] order, ulong[] image, ulong[] imageScratch, int[] orderScratch)
     {
-        var n = _n;
-        var a = new double[n];
-        var idx = new int[n];
+        const int Bits = 11;
+        const int Buckets = 1 << Bits;
+        var n = keys.Length;
         for (var i = 0; i < n; i++)
         {
-            a[i] = _y[i] - lo * _t[i];
-            idx[i] = i;
+            // + 0.0 turns −0 into +0; flipping makes unsigned order match numeric order
+            var bits = BitConverter.DoubleToUInt64Bits(keys[i] + 0.0);
+            image[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            order[i] = i;
         }
-        Array.Sort(a, idx);
-        // equal z(lo) keep time order
-        for (var s = 0; s < n;)
+        if (n < 2) return;
+        Span<int> start = stackalloc int[Buckets];
+        ulong[] ks = image, kd = imageScratch;
+        int[] os = order, od = orderScratch;
+        for (var shift = 0; shift < 64; shift += Bits)
         {
-            var e = s + 1;
-            while (e < n && a[e] == a[s]) e++;
-            if (e - s > 1) Array.Sort(idx, s, e - s);
-            s = e;
+            start.Clear();
+            for (var i = 0; i < n; i++) start[(int)((ks[i] >> shift) & (Buckets - 1))]++;
+            if (start[(int)((ks[0] >> shift) & (Buckets - 1))] == n) continue; // one digit for all: nothing moves
+            var sum = 0;
+            for (var d = 0; d < Buckets; d++)
+            {
+                var c = start[d];
+                start[d] = sum;
+                sum += c;
+            }
+            for (var i = 0; i < n; i++)
+            {
+                var p = start[(int)((ks[i] >> shift) & (Buckets - 1))]++;
+                kd[p] = ks[i];
+                od[p] = os[i];
+            }
+            (ks, kd) = (kd, ks);
+            (os, od) = (od, os);
         }
-        var b = new double[n];
+        if (!ReferenceEquals(os, order)) Array.Copy(os, order, n);
+    }
+
+    private static double Min(ReadOnlySpan<double> values)
+    {
+        var min = values[0];
+        for (var i = 1; i < values.Length; i++) min = Math.Min(min, values[i]);
+        return min;
+    }
+
+    /// <summary>
+    /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>, written to
+    /// _candidates[0, expected) (a buffer reused by the next listing): order points by z(lo) (ties by time), then list
+    /// the pairs inverted (non-strictly) by z(hi). False when the number found differs from
+    /// <paramref name="expected"/> (inconsistent rounding: the caller falls back to the exact path).
+    /// </summary>
+    private bool List(double lo, double hi, int expected)
+    {
+        var n = _n;
+        // work arrays are kept for the next listing (three per Sen's slope with its CI)
+        var a = _listZ ??= new double[n];
+        var idx = _listOrder ??= new int[n];
+        for (var i = 0; i < n; i++) a[i] = _y[i] - lo * _t[i];
+        var b = _listB ??= new double[n];
+        var bTmp = _listBScratch ??= new double[n];
+        var iTmp = _listOrderScratch ??= new int[n];
+        // equal z(lo) keep time order
+        SortOrderByKey(a, idx, _radixKeys ??= new ulong[n], _radixKeyScratch ??= new ulong[n], iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
-        var outList = new double[expected];
+        if (_candidates.Length < expected) _candidates = new double[Math.Max(expected, 2 * _candidates.Length)];
+        var outList = _candidates;
         var count = 0;
-        var bTmp = new double[n];
-        var iTmp = new int[n];
         double[] bs = b, bd = bTmp;
         int[] xs = idx, xd = iTmp;
         for (var width = 1; width < n; width *= 2)
@@ -278,7 +346,7 @@ internal sealed class PairwiseSlopes
                         {
                             var pIdx = xs[l];
                             if (_t[pIdx] >= tq) continue;
-                            if (count == expected) return null;
+                            if (count == expected) return false;
                             outList[count++] = (yq - _y[pIdx]) / (tq - _t[pIdx]);
                         }
                         bd[k] = bs[j];
@@ -298,6 +366,6 @@ internal sealed class PairwiseSlopes
             (bs, bd) = (bd, bs);
             (xs, xd) = (xd, xs);
         }
-        return count == expected ? outList : null;
+        return count == expected;
     }
 }

@@ -34,14 +34,15 @@ public static class SenSlope
         return Estimate(o, confidenceLevel, exactLimit);
     }
 
-    internal static SenSlopeResult Estimate(Observed o, double confidenceLevel, long exactLimit)
+    /// <param name="mannKendallVariance">
+    /// The tie-corrected Var(S) of the same observed values when the caller already has it (TrendAnalysis runs
+    /// Mann-Kendall first), saving a sort; computed here otherwise.
+    /// </param>
+    internal static SenSlopeResult Estimate(Observed o, double confidenceLevel, long exactLimit, double? mannKendallVariance = null)
     {
         var n = o.Count;
         long pairs = (long)n * (n - 1) / 2;
-        var (ties, _, t5) = StatMath.TieSums(o.Values);
-        _ = ties;
-        double dn = n;
-        var varS = (dn * (dn - 1) * (2 * dn + 5) - t5) / 18.0;
+        var varS = mannKendallVariance ?? MannKendallVariance(o.Values);
         var c = StatMath.ZCritical(confidenceLevel) * Math.Sqrt(varS);
         var lower = Math.Clamp((long)Math.Round((pairs - c) / 2.0, MidpointRounding.ToEven), 1, pairs) - 1;
         var upper = Math.Clamp((long)Math.Round((pairs + c) / 2.0 + 1.0, MidpointRounding.ToEven), 1, pairs) - 1;
@@ -51,7 +52,22 @@ public static class SenSlope
         var stats = PairwiseSlopes.OrderStatistics(o.Times, o.Values, ranks, exactLimit);
         var slope = pairs % 2 == 1 ? stats[0] : (stats[0] + stats[1]) / 2.0;
         var ci = pairs % 2 == 1 ? new Interval(stats[1], stats[2]) : new Interval(stats[2], stats[3]);
-        var intercept = StatMath.Median(o.Values) - slope * StatMath.Median(o.Times);
+        var intercept = StatMath.Median(o.Values) - slope * MedianOfSorted(o.Times);
         return new SenSlopeResult(n, pairs, slope, confidenceLevel, ci, intercept);
+    }
+
+    /// <summary>Tie-corrected Var(S) = [n(n−1)(2n+5) − Σt(t−1)(2t+5)]/18, as <see cref="MannKendall"/>.</summary>
+    private static double MannKendallVariance(double[] values)
+    {
+        var (_, _, t5) = StatMath.TieSums(values);
+        double n = values.Length;
+        return (n * (n - 1) * (2 * n + 5) - t5) / 18.0;
+    }
+
+    /// <summary>Median of ascending values (slot times are), same value as <see cref="StatMath.Median"/> without a copy.</summary>
+    private static double MedianOfSorted(double[] sorted)
+    {
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 }

@@ -47,15 +47,16 @@ public static class TrendAnalysis
         v.ThrowIfInvalid();
 
         var pop = Growth.PeriodOverPeriod(values);
+        var mannKendall = MannKendall.Test(o, options.ContinuityCorrection, options.Significance);
         return new TrendReport(
             Slots: values.Count,
             Observed: o.Count,
             Ols: LinearRegression.Trend(values, options.ConfidenceLevel),
-            MannKendall: MannKendall.Test(values, options.ContinuityCorrection, options.Significance),
+            MannKendall: mannKendall,
             SeasonalMannKendall: options.SeasonLength is { } m
                 ? MannKendall.SeasonalTest(values, m, options.ContinuityCorrection, options.Significance)
                 : null,
-            SenSlope: SenSlope.Estimate(o, options.ConfidenceLevel, PairwiseSlopes.DefaultExactLimit),
+            SenSlope: SenSlope.Estimate(o, options.ConfidenceLevel, PairwiseSlopes.DefaultExactLimit, mannKendall.VarianceS),
             PeriodOverPeriodPct: pop,
             LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
             Cagr: Growth.Cagr(values, options.PeriodsPerYear),

@@ -29,15 +29,117 @@ internal static class Normaliser
         return true;
     }
 
+    /// <summary>
+    /// Normalises every column. Works row by row (contiguous memory, the robustness loops call this thousands of
+    /// times) with the same per-element arithmetic and the same scan order per column as
+    /// <see cref="NormaliseColumn"/>, so the result is bit-identical to it (a test checks).
+    /// </summary>
     public static void Normalise(
         ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> r)
     {
-        for (var j = 0; j < n; j++)
+        if (method == NormalisationMethod.None)
         {
-            NormaliseColumn(x, m, n, j, isCost[j], method, r);
+            x[..(m * n)].CopyTo(r);
+            return;
+        }
+        if (method is not (NormalisationMethod.MinMax or NormalisationMethod.Vector or NormalisationMethod.Max or NormalisationMethod.Sum))
+            throw new ArgumentOutOfRangeException(nameof(method), method, "Unresolved normalisation.");
+        Span<double> a = n <= 512 ? stackalloc double[n] : new double[n];
+        Span<double> b = n <= 512 ? stackalloc double[n] : new double[n];
+        Span<bool> constant = n <= 512 ? stackalloc bool[n] : new bool[n];
+        MarkConstantColumns(x, m, n, constant);
+        ColumnStatistics(x, m, n, isCost, method, a, b);
+        for (var i = 0; i < m; i++)
+        {
+            var xi = x.Slice(i * n, n);
+            var ri = r.Slice(i * n, n);
+            // one loop per method so the method switch is not paid per element
+            switch (method)
+            {
+                case NormalisationMethod.MinMax:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? (b[j] - xi[j]) / (b[j] - a[j]) : (xi[j] - a[j]) / (b[j] - a[j]);
+                    break;
+                case NormalisationMethod.Vector:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? 1.0 - xi[j] / a[j] : xi[j] / a[j];
+                    break;
+                case NormalisationMethod.Max:
+                    for (var j = 0; j < n; j++) ri[j] = isCost[j] ? a[j] / xi[j] : xi[j] / a[j];
+                    break;
+                default:
+                    for (var j = 0; j < n; j++) ri[j] = (isCost[j] ? 1.0 / xi[j] : xi[j]) / a[j];
+                    break;
+            }
+            for (var j = 0; j < n; j++)
+            {
+                if (constant[j]) ri[j] = 1.0;
+            }
         }
     }
 
+    /// <summary>constant[j] = every value of column j equals the first one (as <see cref="IsConstant"/>).</summary>
+    private static void MarkConstantColumns(ReadOnlySpan<double> x, int m, int n, Span<bool> constant)
+    {
+        constant.Fill(true);
+        var first = x[..n];
+        for (var i = 1; i < m; i++)
+        {
+            var xi = x.Slice(i * n, n);
+            for (var j = 0; j < n; j++) constant[j] &= xi[j] == first[j];
+        }
+    }
+
+    /// <summary>
+    /// The column statistics each method needs (formulas as in <see cref="NormaliseColumn"/>), scanned rows in order: MinMax (a = min, b = max), Vector (a = ‖x‖₂),
+    /// Max (a = min for cost, max for benefit), Sum (a = Σx, or Σ1/x for cost).
+    /// </summary>
+    private static void ColumnStatistics(
+        ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> a, Span<double> b)
+    {
+        switch (method)
+        {
+            case NormalisationMethod.MinMax:
+                a.Fill(double.PositiveInfinity);
+                b.Fill(double.NegativeInfinity);
+                for (var i = 0; i < m; i++)
+                {
+                    var xi = x.Slice(i * n, n);
+                    for (var j = 0; j < n; j++)
+                    {
+                        var v = xi[j];
+                        if (v < a[j]) a[j] = v;
+                        if (v > b[j]) b[j] = v;
+                    }
+                }
+                break;
+            case NormalisationMethod.Vector:
+                a.Clear();
+                for (var i = 0; i < m; i++)
+                {
+                    var xi = x.Slice(i * n, n);
+                    for (var j = 0; j < n; j++) a[j] += xi[j] * xi[j];
+                }
+                for (var j = 0; j < n; j++) a[j] = Math.Sqrt(a[j]);
+                break;
+            case NormalisationMethod.Max:
+                for (var j = 0; j < n; j++) a[j] = isCost[j] ? double.PositiveInfinity : double.NegativeInfinity;
+                for (var i = 0; i < m; i++)
+                {
+                    var xi = x.Slice(i * n, n);
+                    for (var j = 0; j < n; j++) a[j] = isCost[j] ? Math.Min(a[j], xi[j]) : Math.Max(a[j], xi[j]);
+                }
+                break;
+            case NormalisationMethod.Sum:
+                a.Clear();
+                for (var i = 0; i < m; i++)
+                {
+                    var xi = x.Slice(i * n, n);
+                    for (var j = 0; j < n; j++) a[j] += isCost[j] ? 1.0 / xi[j] : xi[j];
+                }
+                break;
+        }
+    }
+
+    /// <summary>Normalises column j (the reference formulation; <see cref="Normalise"/> is the row-wise equivalent).</summary>
     public static void NormaliseColumn(
         ReadOnlySpan<double> x, int m, int n, int j, bool cost, NormalisationMethod method, Span<double> r)
     {

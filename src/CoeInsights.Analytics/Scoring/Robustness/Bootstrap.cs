@@ -71,8 +71,7 @@ internal static class Bootstrap
                         for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
                     }
                     Normaliser.Normalise(ws.X, m, n, isCost, normalisation, ws.R);
-                    ws.Scorer.Load(ws.R);
-                    ws.Scorer.Evaluate(weights, ws.U);
+                    ws.Scorer.Score(ws.R, weights, ws.U);
                     firsts[k] = Ranking.Winner(ws.U, tieOrder);
                     for (var v = 0; v < m; v++) all[k * m + v] = ws.Scorer.ToScore(ws.U[v]);
                 }

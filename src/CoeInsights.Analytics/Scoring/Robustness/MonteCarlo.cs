@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using CoeInsights.Analytics.Scoring.Methods;
 
 namespace CoeInsights.Analytics.Scoring.Robustness;
@@ -23,42 +25,29 @@ internal static class MonteCarlo
         }
 
         var gamma = alpha.Select(GammaConstants.For).ToArray();
+        var inverseBoost = gamma.Select(g => g.InverseBoostShape).ToArray();
         var blockCounts = new long[blocks][];
         var blockCentral = new double[blocks][];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => (Scorer: scorerFactory(), W: new double[n], U: new double[m]),
-            (b, _, local) =>
+            () => new Workspace(scorerFactory(), m, n),
+            (b, _, ws) =>
             {
                 var counts = new long[m * m];
                 var central = new double[m * n];
                 var rng = new Rng(options.Seed, (ulong)b);
                 var start = b * BlockSize;
                 var end = Math.Min(samples, start + BlockSize);
-                var w = local.W;
-                var u = local.U;
                 for (var k = start; k < end; k++)
                 {
-                    SampleDirichlet(ref rng, gamma, weights, w);
-                    local.Scorer.Evaluate(w, u);
-                    var first = -1;
-                    for (var i = 0; i < m; i++)
-                    {
-                        var rank = 0;
-                        var ui = u[i];
-                        for (var q = 0; q < m; q++)
-                        {
-                            var uq = u[q];
-                            if (uq > ui || (uq == ui && q < i)) rank++;
-                        }
-                        counts[i * m + rank]++;
-                        if (rank == 0) first = i;
-                    }
+                    SampleDirichlet(ref rng, gamma, inverseBoost, weights, ws.W, ws.Boost);
+                    ws.Scorer.Evaluate(ws.W, ws.U);
+                    var first = AddRanks(ws.U, counts);
                     var row = central.AsSpan(first * n, n);
-                    for (var j = 0; j < n; j++) row[j] += w[j];
+                    for (var j = 0; j < n; j++) row[j] += ws.W[j];
                 }
                 blockCounts[b] = counts;
                 blockCentral[b] = central;
-                return local;
+                return ws;
             },
             _ => { });
 
@@ -108,19 +97,92 @@ internal static class MonteCarlo
         }
     }
 
-    /// <summary>Dirichlet(α) via normalised Gamma(α_j) variates; α_j = 0 keeps weight 0. Falls back to the mean if every draw underflows.</summary>
-    internal static void SampleDirichlet(ref Rng rng, GammaConstants[] gamma, ReadOnlySpan<double> mean, Span<double> w)
+    /// <summary>
+    /// Counts each alternative's rank in this sample (counts[i·m + rank]++) and returns the one ranked first.
+    /// rank_i = #{q : u_q &gt; u_i} + #{q &lt; i : u_q = u_i}, i.e. ties broken by input order. Counted with SIMD
+    /// comparisons rather than a branchy O(m²) double loop: which of two utilities is larger is a coin flip the
+    /// branch predictor cannot learn, and mispredictions dominated the ranking cost.
+    /// </summary>
+    internal static int AddRanks(ReadOnlySpan<double> u, Span<long> counts)
+    {
+        var m = u.Length;
+        var first = -1;
+        for (var i = 0; i < m; i++)
+        {
+            var ui = u[i];
+            var rank = CountAtLeast(u[..i], ui) + CountAbove(u[(i + 1)..], ui);
+            counts[i * m + rank]++;
+            if (rank == 0) first = i;
+        }
+        return first;
+    }
+
+    private static int CountAbove(ReadOnlySpan<double> u, double value)
+    {
+        var q = 0;
+        long count = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var v = new Vector<double>(value);
+            var acc = Vector<long>.Zero;
+            for (; q <= u.Length - Vector<double>.Count; q += Vector<double>.Count)
+            {
+                acc -= Vector.GreaterThan(new Vector<double>(u[q..]), v); // true lanes are −1
+            }
+            count = Vector.Sum(acc);
+        }
+        for (; q < u.Length; q++) count += u[q] > value ? 1 : 0;
+        return (int)count;
+    }
+
+    private static int CountAtLeast(ReadOnlySpan<double> u, double value)
+    {
+        var q = 0;
+        long count = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var v = new Vector<double>(value);
+            var acc = Vector<long>.Zero;
+            for (; q <= u.Length - Vector<double>.Count; q += Vector<double>.Count)
+            {
+                acc -= Vector.GreaterThanOrEqual(new Vector<double>(u[q..]), v);
+            }
+            count = Vector.Sum(acc);
+        }
+        for (; q < u.Length; q++) count += u[q] >= value ? 1 : 0;
+        return (int)count;
+    }
+
+    /// <summary>
+    /// Dirichlet(α) via normalised Gamma(α_j) variates; α_j = 0 keeps weight 0. Falls back to the mean if every draw
+    /// underflows. The random stream is consumed exactly as by <see cref="Rng.NextGammaPrepared"/> one criterion after
+    /// the other (Marsaglia–Tsang draw, then the boost uniform for α_j &lt; 1), but the boost factors U^(1/α_j) are
+    /// applied afterwards in one SIMD pass (vector exp/log instead of one libm log and exp per criterion); they may
+    /// differ from the scalar ones in the last bit (docs/scoring.md).
+    /// </summary>
+    internal static void SampleDirichlet(
+        ref Rng rng, GammaConstants[] gamma, ReadOnlySpan<double> inverseBoost, ReadOnlySpan<double> mean, Span<double> w,
+        Span<double> boostUniform)
     {
         for (var attempt = 0; attempt < 16; attempt++)
         {
-            double sum = 0;
             for (var j = 0; j < gamma.Length; j++)
             {
                 var p = gamma[j];
-                var g = p.D > 0 ? rng.NextGammaPrepared(p.D, p.C, p.InverseBoostShape) : 0.0;
-                w[j] = g;
-                sum += g;
+                if (p.D > 0)
+                {
+                    w[j] = rng.MarsagliaTsang(p.D, p.C);
+                    boostUniform[j] = p.InverseBoostShape > 0 ? rng.NextOpenDouble() : 1.0;
+                }
+                else
+                {
+                    w[j] = 0;
+                    boostUniform[j] = 1.0;
+                }
             }
+            ApplyBoost(w, boostUniform, inverseBoost);
+            double sum = 0;
+            for (var j = 0; j < w.Length; j++) sum += w[j];
             if (sum > 0 && double.IsFinite(sum))
             {
                 var inv = 1.0 / sum;
@@ -129,5 +191,31 @@ internal static class MonteCarlo
             }
         }
         mean.CopyTo(w);
+    }
+
+    /// <summary>w_j ·= exp(ln(u_j)·e_j); e_j = 0 (and u_j = 1) leaves w_j unchanged.</summary>
+    private static void ApplyBoost(Span<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> exponent)
+    {
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vw = MemoryMarshal.Cast<double, Vector<double>>(w);
+            var vu = MemoryMarshal.Cast<double, Vector<double>>(u[..w.Length]);
+            var ve = MemoryMarshal.Cast<double, Vector<double>>(exponent[..w.Length]);
+            for (var k = 0; k < vw.Length; k++) vw[k] *= Vector.Exp(Vector.Log(vu[k]) * ve[k]);
+            j = vw.Length * Vector<double>.Count;
+        }
+        for (; j < w.Length; j++)
+        {
+            if (exponent[j] > 0) w[j] *= Math.Exp(Math.Log(u[j]) * exponent[j]);
+        }
+    }
+
+    private sealed class Workspace(WeightScorer scorer, int m, int n)
+    {
+        public WeightScorer Scorer { get; } = scorer;
+        public double[] W { get; } = new double[n];
+        public double[] Boost { get; } = new double[n];
+        public double[] U { get; } = new double[m];
     }
 }

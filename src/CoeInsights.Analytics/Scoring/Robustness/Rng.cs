@@ -98,7 +98,8 @@ internal struct Rng
         return inverseBoostShape > 0 ? g * Math.Exp(Math.Log(NextOpenDouble()) * inverseBoostShape) : g;
     }
 
-    private double MarsagliaTsang(double d, double c)
+    /// <summary>Gamma(a') for precomputed d = a' − 1/3, c = 1/√(9d) (a' ≥ 1), without the shape &lt; 1 boost.</summary>
+    public double MarsagliaTsang(double d, double c)
     {
         while (true)
         {
