@@ -7,7 +7,7 @@ public sealed class DownloadLinksTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DownloadLinks Links = new("a server secret of thirty-two bytes!"u8.ToArray());
-    private static readonly DownloadGrant Grant = new("acme", "evaluation-workbook", "0193a1b2-0000-7000-8000-000000000001", Now.AddMinutes(15));
+    private static readonly DownloadGrant Grant = new("acme", "evaluation-workbook", "0193a1b2-0000-7000-8000-000000000001", Now.AddMinutes(15), "alice", "Viewer,Evaluator");
 
     [Fact]
     public void GrantsOneExportGivenFreshToken()

@@ -54,8 +54,11 @@ public static class CoeServer
         app.MapGrpcService<Scoring.ScoringService>();
         app.MapGrpcService<Kpis.KpiService>();
         app.MapGrpcService<Evaluations.EvaluationService>();
+        app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        // Signed links for browsers (no bearer header): the token is the credential.
+        app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         app.MapGet("/", () => Results.Text(
             "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
         return app;
@@ -87,6 +90,7 @@ public static class CoeServer
         if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
         services.AddHostedService<BootstrapAdminKey>();
+        services.AddSingleton<Reports.DownloadLinkIssuer>();
     }
 
     private static DaemonMode ResolveDaemonMode(CoeServerOptions options, bool embedded) =>

@@ -17,4 +17,6 @@ public sealed class CoeServerOptions
     public string Schema { get; set; } = CoeInsights.Store.CoeStore.DefaultSchema;
     /// <summary>Solo, HotCold or Disabled. Empty: Solo on the embedded cluster (one node by construction), HotCold otherwise.</summary>
     public string DaemonMode { get; set; } = "";
+    /// <summary>Base of download links handed to browsers (e.g. https://coe.example.com behind a proxy). Empty: the JSON port's address.</summary>
+    public string PublicBaseUrl { get; set; } = "";
 }

@@ -10,6 +10,7 @@ public static class AccessModule
         options.Schema.For<TenantRecord>().SingleTenanted();
         options.Schema.For<ApiKeyRecord>().SingleTenanted().Index(k => k.TenantId);
         options.Schema.For<BootstrapMarker>().SingleTenanted();
+        options.Schema.For<SigningKeys.SigningKey>().SingleTenanted();
         return options;
     }
 }

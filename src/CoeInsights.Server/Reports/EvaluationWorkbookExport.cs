@@ -1,0 +1,96 @@
+using CoeInsights.Access;
+using CoeInsights.Common;
+using CoeInsights.Evaluations;
+using CoeInsights.Evaluations.GettingDetails;
+using CoeInsights.Evaluations.GettingHistory;
+using CoeInsights.Evaluations.ScoringEvaluation;
+using CoeInsights.Exports.Evaluations;
+using Marten;
+using A = CoeInsights.Analytics.Scoring;
+
+namespace CoeInsights.Server.Reports;
+
+/// <summary>A rendered workbook: its name, type and bytes.</summary>
+public sealed record RenderedExport(string FileName, string ContentType, byte[] Content);
+
+/// <summary>
+/// Evaluation (as the caller may see it) + its scoring + its audit trail → the scored vendor workbook.
+/// The same path serves the gRPC stream and the signed download link.
+/// </summary>
+public static class EvaluationWorkbookExport
+{
+    public static async Task<RenderedExport> Render(
+        IQuerySession session, Caller caller, Guid evaluationId, A.ScoringOptions? options, A.RobustnessOptions? robustness,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var details = await GetEvaluationHandler.Handle(session, caller, evaluationId, ct);
+        var evaluation = details.Evaluation;
+        var scoring = await ScoreEvaluationHandler.Handle(session, caller, new ScoreEvaluation(evaluationId, null, new A.AggregationOptions(),
+            options ?? new A.ScoringOptions { Methods = [A.ScoringMethod.Wsm, A.ScoringMethod.Topsis] },
+            robustness ?? new A.RobustnessOptions()), ct);
+        var audit = new List<AuditEntry>();
+        var token = "";
+        do
+        {
+            var (entries, _, next) = await EvaluationHistoryHandler.Handle(session, caller, evaluationId, Page.From(Page.MaxSize, token), ct);
+            audit.AddRange(entries.Select(e => new AuditEntry(e.At, e.Actor, e.EventType, e.Summary)));
+            token = next;
+        } while (token != "");
+
+        var model = new EvaluationWorkbookModel
+        {
+            Title = evaluation.Title,
+            Purpose = evaluation.Purpose,
+            GeneratedAt = now,
+            ApprovalStatus = ApprovalStatus(evaluation),
+            ScaleMin = evaluation.ScaleMin,
+            ScaleMax = evaluation.ScaleMax,
+            Vendors = evaluation.Vendors.Select(v => new VendorInfo(v.Id, v.Name, AnnualCost(evaluation, v))).ToList(),
+            Criteria = evaluation.Criteria.Select(c => new CriterionInfo(c.Id, c.Description, c.Category,
+                c.Direction == CriterionDirection.Cost ? A.CriterionDirection.Cost : A.CriterionDirection.Benefit, c.MustHaveThreshold)).ToList(),
+            Evaluators = evaluation.Evaluators.Select(e => new EvaluatorInfo(e.EvaluatorId, e.DisplayName, e.Department)).ToList(),
+            WeightsSource = WeightsSource(evaluation.Weights),
+            Scores = evaluation.Scores.Select(s => new ScoreEntry(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value,
+                NullIfEmpty(s.Comment), NullIfEmpty(s.Evidence))).ToList(),
+            Result = scoring.Result,
+            AuditTrail = audit,
+        };
+        using var stream = new MemoryStream();
+        EvaluationWorkbook.Write(model, stream);
+        return new RenderedExport(FileName(evaluation.Title, now), EvaluationWorkbook.ContentType, stream.ToArray());
+    }
+
+    private static string ApprovalStatus(Evaluation e) => e.State switch
+    {
+        EvaluationState.Open => "Open: scoring in progress",
+        EvaluationState.Closed => "Closed: no recommendation proposed yet",
+        EvaluationState.RecommendationProposed => $"Proposed: {e.Proposal?.Votes.Count(v => v.Approve) ?? 0} of {e.EffectiveQuorum} approvals needed",
+        EvaluationState.Approved => $"Approved ({e.ApprovedVendorId})",
+        EvaluationState.Rejected => "Rejected by the committee",
+        _ => e.State.ToString(),
+    };
+
+    private static string WeightsSource(WeightsState? w) => w switch
+    {
+        null => "not set",
+        { Source: WeightSource.Ahp, Ahp: { } ahp } => $"AHP pairwise judgements (CR {ahp.ConsistencyRatio:0.000}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
+        { Source: WeightSource.Survey, Survey: { } s } => $"Stakeholder survey {s.SurveyId} (version {s.SurveyVersion}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
+        _ => $"Direct, set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
+    };
+
+    /// <summary>The vendor's value on the first cost fact (e.g. annual cost), for the DimVendor table.</summary>
+    private static double? AnnualCost(Evaluation e, VendorDefinition v)
+    {
+        var cost = e.Criteria.FirstOrDefault(c => c is { Source: CriterionSource.VendorFact, Direction: CriterionDirection.Cost });
+        return cost is null ? null : v.Facts.FirstOrDefault(f => f.CriterionId == cost.Id)?.Value;
+    }
+
+    private static string FileName(string title, DateTimeOffset now)
+    {
+        var safe = new string(title.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        if (safe.Length > 60) safe = safe[..60];
+        return $"{(safe.Length == 0 ? "evaluation" : safe)}-{now:yyyyMMdd}.xlsx";
+    }
+
+    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}
