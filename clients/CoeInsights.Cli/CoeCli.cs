@@ -14,7 +14,7 @@ public static class CoeCli
         {
             GlobalOptions.Address, GlobalOptions.Key, GlobalOptions.KeyFile, GlobalOptions.Output,
         };
-        foreach (var command in new[] { ServerInfoCommands.Build(Run), AdminCommands.Build(Run), ScoringCommands.Build(Run) })
+        foreach (var command in new[] { ServerInfoCommands.Build(Run), AdminCommands.Build(Run), ScoringCommands.Build(Run), ReportCommands.Build(Run) })
             root.Add(command);
 
         var parse = root.Parse(args);

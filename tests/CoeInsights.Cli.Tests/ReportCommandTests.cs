@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using CoeInsights.Testing;
+using CoeInsights.V1;
+
+namespace CoeInsights.Cli.Tests;
+
+/// <summary>`coe reports …` against a real server and a closed evaluation.</summary>
+public sealed class ReportCommandTests(TestServer server) : IClassFixture<TestServer>
+{
+    private async Task<(string ChairKey, string EvaluationId)> ClosedEvaluation()
+    {
+        var chairKey = await server.CreateKeyAsync("cli-reports", "chair", Role.Committee);
+        var chair = new EvaluationService.EvaluationServiceClient(server.Channel(chairKey));
+        var e = await chair.CreateEvaluationAsync(new CreateEvaluationRequest
+        {
+            Title = "CLI export", Scale = new ScoreScale { Min = 1, Max = 5 }, CommitteeMembers = { "m2" },
+        });
+        var id = e.EvaluationId;
+        await chair.AddCriteriaAsync(new AddCriteriaRequest
+        {
+            EvaluationId = id,
+            Criteria = { new Criterion { CriterionId = "analytics", Description = "Analytics" }, new Criterion { CriterionId = "publishing", Description = "Publishing" } },
+        });
+        await chair.AddVendorsAsync(new AddVendorsRequest
+        {
+            EvaluationId = id, Vendors = { new Vendor { VendorId = "a", DisplayName = "Alpha" }, new Vendor { VendorId = "b", DisplayName = "Beta" } },
+        });
+        await chair.InviteEvaluatorsAsync(new InviteEvaluatorsRequest { EvaluationId = id, Evaluators = { new Evaluator { EvaluatorId = "e1", Department = "Social" } } });
+        await chair.SetWeightsAsync(new SetWeightsRequest
+        {
+            EvaluationId = id,
+            Direct = new DirectWeights { Weights = { new CriterionWeight { CriterionId = "analytics", Weight = 0.6 }, new CriterionWeight { CriterionId = "publishing", Weight = 0.4 } } },
+        });
+        var e1 = new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync("cli-reports", "e1", Role.Evaluator)));
+        await e1.SubmitScoresAsync(new SubmitScoresRequest
+        {
+            EvaluationId = id, RequestId = "s1",
+            Scores =
+            {
+                new ScoreEntry { VendorId = "a", CriterionId = "analytics", Value = 5 }, new ScoreEntry { VendorId = "a", CriterionId = "publishing", Value = 3 },
+                new ScoreEntry { VendorId = "b", CriterionId = "analytics", Value = 2 }, new ScoreEntry { VendorId = "b", CriterionId = "publishing", Value = 4 },
+            },
+        });
+        await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
+        return (chairKey, id);
+    }
+
+    private async Task<(int Code, string Out, string Err)> Coe(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await CoeCli.RunAsync([.. args, "--address", server.GrpcAddress.ToString()], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task SavesCompleteWorkbookGivenClosedEvaluation()
+    {
+        var (key, id) = await ClosedEvaluation();
+        var path = Path.Combine(Path.GetTempPath(), $"coe-cli-{Guid.NewGuid():N}.xlsx");
+
+        var (code, output, error) = await Coe("reports", "evaluation-workbook", id, "-f", path, "--key", key, "-o", "json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var metadata = ExportMetadata.Parser.ParseJson(output);
+        var bytes = await File.ReadAllBytesAsync(path);
+        Assert.Equal(metadata.SizeBytes, bytes.Length);
+        Assert.Equal("PK"u8.ToArray(), bytes[..2]); // an .xlsx is a zip package
+    }
+
+    [Fact]
+    public async Task PrintsWorkingBrowserLinkGivenClosedEvaluation()
+    {
+        var (key, id) = await ClosedEvaluation();
+
+        var (code, output, error) = await Coe("reports", "link", id, "--key", key, "-o", "json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var url = JsonDocument.Parse(output).RootElement.GetProperty("url").GetString()!;
+        using var browser = new HttpClient();
+        using var response = await browser.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExitsRefusedGivenUnknownEvaluation()
+    {
+        var key = await server.CreateKeyAsync("cli-reports", "viewer", Role.Viewer);
+
+        var (code, _, error) = await Coe("reports", "evaluation-workbook", Guid.NewGuid().ToString(), "--key", key);
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.Contains("NotFound", error);
+    }
+}
