@@ -21,7 +21,7 @@ public sealed record ChartSeries(string Name, string ValuesReference, string Col
 /// <summary>A chart anchored over cells [FromColumn, FromRow) to [ToColumn, ToRow) (zero-based).</summary>
 public sealed record ChartSpec(
     string Sheet, ChartKind Kind, string Title, string CategoriesReference, IReadOnlyList<ChartSeries> Series,
-    int FromColumn, int FromRow, int ToColumn, int ToRow);
+    int FromColumn, int FromRow, int ToColumn, int ToRow, bool CategoriesAreDates = false);
 
 /// <summary>
 /// Native Excel charts (ClosedXML has none), written as chart parts with DocumentFormat.OpenXml and
@@ -110,7 +110,10 @@ public static class NativeCharts
                     new C.Scaling(new C.Orientation { Val = horizontal ? C.OrientationValues.MaxMin : C.OrientationValues.MinMax }),
                     new C.Delete { Val = false },
                     new C.AxisPosition { Val = horizontal ? C.AxisPositionValues.Left : C.AxisPositionValues.Bottom },
-                    new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
+                    // Date categories are cell serials: label them as dates, not numbers.
+                    spec.CategoriesAreDates
+                        ? new C.NumberingFormat { FormatCode = "yyyy-mm-dd", SourceLinked = false }
+                        : new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
                     new C.TickLabelPosition { Val = C.TickLabelPositionValues.Low },
                     new C.CrossingAxis { Val = valueAxis },
                     new C.Crosses { Val = C.CrossesValues.AutoZero },
@@ -146,7 +149,9 @@ public static class NativeCharts
             spec.Kind is ChartKind.Line or ChartKind.Radar
                 ? new A.Outline(new A.SolidFill(new A.RgbColorModelHex { Val = s.ColorHex })) { Width = 28575 }
                 : new A.SolidFill(new A.RgbColorModelHex { Val = s.ColorHex }));
-        var categories = new C.CategoryAxisData(new C.StringReference(new C.Formula(spec.CategoriesReference)));
+        var categories = spec.CategoriesAreDates
+            ? new C.CategoryAxisData(new C.NumberReference(new C.Formula(spec.CategoriesReference)))
+            : new C.CategoryAxisData(new C.StringReference(new C.Formula(spec.CategoriesReference)));
         var values = new C.Values(new C.NumberReference(new C.Formula(s.ValuesReference)));
         var name = new C.SeriesText(new C.NumericValue(s.Name));
         OpenXmlCompositeElement series = spec.Kind switch

@@ -6,13 +6,15 @@ namespace CoeInsights.Exports.Common;
 /// <summary>
 /// Repairs the markup ClosedXML 0.95.4 gets wrong, rather than dropping the features:
 /// lower-case GUIDs in data-bar extensions (OpenXmlValidator pattern errors), and x14 data bars whose
-/// lowest/highest values are written as the number 0 instead of min/max (bars then all look full).
+/// lowest/highest values are written as the number 0 instead of min/max (bars then all look full),
+/// and an undeclared xr2:uid attribute on sparkline groups.
 /// </summary>
 public static class OpenXmlFixups
 {
     private static readonly XNamespace Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private static readonly XNamespace X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main";
     private static readonly XNamespace Xm = "http://schemas.microsoft.com/office/excel/2006/main";
+    private static readonly XNamespace Revision2 = "http://schemas.microsoft.com/office/spreadsheetml/2015/revision2";
 
     public static void Apply(SpreadsheetDocument document)
     {
@@ -60,6 +62,14 @@ public static class OpenXmlFixups
                 cfvos[i].Elements(Xm + "f").Remove();
                 changed = true;
             }
+        }
+
+        // 3. Sparkline groups carry an xr2:uid the x14 schema does not declare (and nothing needs).
+        foreach (var group in xml.Descendants(X14 + "sparklineGroup"))
+        {
+            var undeclared = group.Attributes().Where(a => a.Name.Namespace == Revision2).ToList();
+            undeclared.ForEach(a => a.Remove());
+            changed |= undeclared.Count > 0;
         }
         return changed;
     }

@@ -28,6 +28,14 @@ public static partial class SafeText
         return cell;
     }
 
+    /// <summary>A number, or an empty cell for "no value": never a zero, never NaN.</summary>
+    public static void SetNumber(IXLCell cell, double? value, string format)
+    {
+        if (value is not { } v || !double.IsFinite(v)) return;
+        cell.SetValue(v);
+        cell.Style.NumberFormat.Format = format;
+    }
+
     /// <summary>A valid, unique sheet name: no []:*?/\ , at most 31 characters, not blank.</summary>
     public static string SheetName(string wanted, ISet<string> taken)
     {

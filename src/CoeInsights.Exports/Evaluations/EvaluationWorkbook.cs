@@ -58,8 +58,8 @@ public static class EvaluationWorkbook
         var cards = new (string Label, Action<IXLCell> Value)[]
         {
             ("Recommended vendor", c => c.SetText(r.WinnerId is null ? "none" : vendorName.GetValueOrDefault(r.WinnerId, r.WinnerId))),
-            ("Probability first (weights varied)", c => Number(c, r.ProbabilityFirst, DeckStyle.Percent)),
-            ("Margin over runner-up", c => Number(c, r.Margin, DeckStyle.Score)),
+            ("Probability first (weights varied)", c => SafeText.SetNumber(c, r.ProbabilityFirst, DeckStyle.Percent)),
+            ("Margin over runner-up", c => SafeText.SetNumber(c, r.Margin, DeckStyle.Score)),
             ("Runner-up", c => c.SetText(r.RunnerUpId is null ? "" : vendorName.GetValueOrDefault(r.RunnerUpId, r.RunnerUpId))),
             ("Evaluator agreement", c => c.SetText(r.AgreementLevel == AgreementLevel.NotAssessed ? "not assessed"
                 : $"{r.AgreementLevel} (mean W {r.MeanAgreement?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"})")),
@@ -97,10 +97,10 @@ public static class EvaluationWorkbook
             var row = 4 + k;
             sheet.Cell(row, 1).SetValue(primary.Ranks[i]);
             sheet.Cell(row, 2).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
-            Number(sheet.Cell(row, 3), primary.Scores[i], DeckStyle.Score);
-            Number(sheet.Cell(row, 4), acceptability?[i][0], DeckStyle.Percent);
-            Number(sheet.Cell(row, 5), bootstrap?.Lower[i], DeckStyle.Score);
-            Number(sheet.Cell(row, 6), bootstrap?.Upper[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 3), primary.Scores[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 4), acceptability?[i][0], DeckStyle.Percent);
+            SafeText.SetNumber(sheet.Cell(row, 5), bootstrap?.Lower[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 6), bootstrap?.Upper[i], DeckStyle.Score);
             sheet.Cell(row, 7).SetText(result.VendorIds[i]);
         }
         var last = 3 + order.Length;
@@ -126,7 +126,7 @@ public static class EvaluationWorkbook
         for (var i = 0; i < result.VendorIds.Count; i++)
         {
             sheet.Cell(4 + i, 1).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
-            for (var j = 0; j < result.CriterionIds.Count; j++) Number(sheet.Cell(4 + i, j + 2), result.DecisionMatrix[i][j], "0.00");
+            for (var j = 0; j < result.CriterionIds.Count; j++) SafeText.SetNumber(sheet.Cell(4 + i, j + 2), result.DecisionMatrix[i][j], "0.00");
         }
         var lastRow = 3 + result.VendorIds.Count;
         // Criteria differ in units (scores vs cost): one colour scale per column.
@@ -153,8 +153,8 @@ public static class EvaluationWorkbook
             sheet.Cell(4 + j, 1).SetText(result.CriterionIds[j]);
             sheet.Cell(4 + j, 2).SetText(info?.Category ?? "");
             sheet.Cell(4 + j, 3).SetText(info?.Direction == CriterionDirection.Cost ? "cost (less is better)" : "benefit");
-            Number(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
-            Number(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
+            SafeText.SetNumber(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
             sheet.Cell(4 + j, 6).SetText(info?.Description ?? "");
         }
         var last = 3 + result.CriterionIds.Count;
@@ -176,12 +176,12 @@ public static class EvaluationWorkbook
         {
             var s = rows[k];
             sheet.Cell(4 + k, 1).SetText(s.CriterionId);
-            Number(sheet.Cell(4 + k, 2), s.Weight, DeckStyle.Weight);
-            Number(sheet.Cell(4 + k, 3), s.LowerCriticalWeight, DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + k, 2), s.Weight, DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + k, 3), s.LowerCriticalWeight, DeckStyle.Weight);
             sheet.Cell(4 + k, 4).SetText(s.LowerNewWinner is null ? "none in [0,1]" : vendorName.GetValueOrDefault(s.LowerNewWinner, s.LowerNewWinner));
-            Number(sheet.Cell(4 + k, 5), s.UpperCriticalWeight, DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + k, 5), s.UpperCriticalWeight, DeckStyle.Weight);
             sheet.Cell(4 + k, 6).SetText(s.UpperNewWinner is null ? "none in [0,1]" : vendorName.GetValueOrDefault(s.UpperNewWinner, s.UpperNewWinner));
-            Number(sheet.Cell(4 + k, 7), s.SmallestChange, DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + k, 7), s.SmallestChange, DeckStyle.Weight);
         }
         if (rows.Count > 0)
         {
@@ -206,11 +206,11 @@ public static class EvaluationWorkbook
         {
             var w = agg?.AgreementPerCriterion.ElementAtOrDefault(j);
             sheet.Cell(4 + j, 1).SetText(ids[j]);
-            Number(sheet.Cell(4 + j, 2), w?.IsDefined == true ? w.WTieCorrected : null, "0.000");
-            Number(sheet.Cell(4 + j, 3), w?.ChiSquare, "0.000");
-            Number(sheet.Cell(4 + j, 4), w?.DegreesOfFreedom, "0");
-            Number(sheet.Cell(4 + j, 5), w?.PValue, "0.0000");
-            Number(sheet.Cell(4 + j, 6), w?.Raters, "0");
+            SafeText.SetNumber(sheet.Cell(4 + j, 2), w?.IsDefined == true ? w.WTieCorrected : null, "0.000");
+            SafeText.SetNumber(sheet.Cell(4 + j, 3), w?.ChiSquare, "0.000");
+            SafeText.SetNumber(sheet.Cell(4 + j, 4), w?.DegreesOfFreedom, "0");
+            SafeText.SetNumber(sheet.Cell(4 + j, 5), w?.PValue, "0.0000");
+            SafeText.SetNumber(sheet.Cell(4 + j, 6), w?.Raters, "0");
         }
         DeckStyle.Table(sheet.Range(3, 1, 3 + ids.Count, header.Length), "Agreement");
         sheet.Range(4, 2, 3 + ids.Count, 2).AddConditionalFormat().IconSet(XLIconSetStyle.ThreeTrafficLights1)
@@ -233,7 +233,7 @@ public static class EvaluationWorkbook
             sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(s.VendorId, s.VendorId));
             sheet.Cell(4 + k, 2).SetText(s.CriterionId);
             sheet.Cell(4 + k, 3).SetText(evaluator.GetValueOrDefault(s.EvaluatorId, s.EvaluatorId));
-            Number(sheet.Cell(4 + k, 4), s.Value, "0.##");
+            SafeText.SetNumber(sheet.Cell(4 + k, 4), s.Value, "0.##");
             sheet.Cell(4 + k, 5).SetText(s.Comment);
             sheet.Cell(4 + k, 6).SetText(s.Evidence);
         }
@@ -308,7 +308,7 @@ public static class EvaluationWorkbook
         {
             vendors.Cell(2 + k, 1).SetText(model.Vendors[k].Id);
             vendors.Cell(2 + k, 2).SetText(model.Vendors[k].Name);
-            Number(vendors.Cell(2 + k, 3), model.Vendors[k].AnnualCost, DeckStyle.Money);
+            SafeText.SetNumber(vendors.Cell(2 + k, 3), model.Vendors[k].AnnualCost, DeckStyle.Money);
         }
         DeckStyle.Table(vendors.Range(1, 1, 1 + model.Vendors.Count, vh.Length), "DimVendor");
         DeckStyle.Widths(vendors, 20, 28, 14);
@@ -323,7 +323,7 @@ public static class EvaluationWorkbook
             criteria.Cell(2 + k, 1).SetText(c.Id);
             criteria.Cell(2 + k, 2).SetText(c.Category);
             criteria.Cell(2 + k, 3).SetText(c.Direction.ToString());
-            Number(criteria.Cell(2 + k, 4), weight.TryGetValue(c.Id, out var w) ? w : null, DeckStyle.Weight);
+            SafeText.SetNumber(criteria.Cell(2 + k, 4), weight.TryGetValue(c.Id, out var w) ? w : null, DeckStyle.Weight);
             criteria.Cell(2 + k, 5).SetText(c.Description);
         }
         DeckStyle.Table(criteria.Range(1, 1, 1 + model.Criteria.Count, ch.Length), "DimCriterion");
@@ -342,11 +342,4 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(evaluators, 20, 28, 20);
     }
 
-    /// <summary>A number, or an empty cell for "no value" (never a zero, never NaN).</summary>
-    private static void Number(IXLCell cell, double? value, string format)
-    {
-        if (value is not { } v || !double.IsFinite(v)) return;
-        cell.SetValue(v);
-        cell.Style.NumberFormat.Format = format;
-    }
 }

@@ -1,0 +1,113 @@
+using ClosedXML.Excel;
+using CoeInsights.Exports.Kpis;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
+
+namespace CoeInsights.Exports.Tests;
+
+public sealed class KpiDeckTests
+{
+    private static MemoryStream Written(KpiDeckModel model)
+    {
+        var stream = new MemoryStream();
+        KpiDeck.Write(model, stream);
+        stream.Position = 0;
+        return stream;
+    }
+
+    [Fact]
+    public void PassesOpenXmlValidatorGivenSampleKpis()
+    {
+        using var stream = Written(SampleKpis.Build());
+        using var document = SpreadsheetDocument.Open(stream, false);
+
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Take(20)));
+    }
+
+    [Fact]
+    public void KeepsEveryFactAndAGaplessDateTableGivenMissingDay()
+    {
+        var model = SampleKpis.Build();
+        using var workbook = new XLWorkbook(Written(model));
+
+        var fact = workbook.Worksheet("FactKpi").Table("FactKpi");
+        Assert.Equal(model.Observations.Count, fact.DataRange.RowCount());
+        Assert.Equal(model.Observations.Sum(o => o.Value), fact.DataRange.Rows().Sum(r => r.Cell(4).GetDouble()), 6);
+        var dates = workbook.Worksheet("DimDate").Table("DimDate").DataRange.Rows().Select(r => r.Cell(1).GetDateTime()).ToList();
+        Assert.Equal(120, dates.Count);
+        Assert.All(dates.Zip(dates.Skip(1)), pair => Assert.Equal(1, (pair.Second - pair.First).TotalDays));
+    }
+
+    [Fact]
+    public void LeavesMissingPeriodEmptyNotZeroGivenWeekWithoutData()
+    {
+        var model = SampleKpis.Build() is var m ? m with
+        {
+            Series = m.Series.Select(s => s.ProfileId == "p-li" && s.Metric == "impressions"
+                ? s with { Values = s.Values.Select((v, i) => i == 3 ? null : v).ToList() } : s).ToList(),
+        } : null!;
+        using var workbook = new XLWorkbook(Written(model));
+
+        var sheet = workbook.Worksheet("Trend impressions");
+        var column = Enumerable.Range(2, 4).First(c => sheet.Cell(3, c).GetString() == "LinkedIn acme");
+        Assert.True(sheet.Cell(4 + 3, column).IsEmpty());
+        Assert.False(sheet.Cell(4 + 2, column).IsEmpty());
+    }
+
+    [Fact]
+    public void ListsPlantedSpikeAsAnomalyGivenInstagramSpike()
+    {
+        using var workbook = new XLWorkbook(Written(SampleKpis.Build()));
+
+        var anomalies = workbook.Worksheet("Anomalies").Table("Anomalies").DataRange.Rows()
+            .Select(r => (Profile: r.Cell(1).GetString(), Metric: r.Cell(2).GetString(), Date: r.Cell(3).GetDateTime())).ToList();
+
+        // Day 90 of the range falls in the week starting on the Monday on or before it.
+        var spike = SampleKpis.From.AddDays(90);
+        var week = spike.AddDays(-(((int)spike.DayOfWeek + 6) % 7)).ToDateTime(TimeOnly.MinValue);
+        Assert.Contains(anomalies, a => a.Metric == "impressions" && a.Date == week && a.Profile.EndsWith(SampleKpis.HostileHandle));
+    }
+
+    [Fact]
+    public void DrawsLineChartsAndSparklinesFromTrendSheetsGivenTwoMetrics()
+    {
+        using var stream = Written(SampleKpis.Build());
+        using var document = SpreadsheetDocument.Open(stream, false);
+
+        var parts = document.WorkbookPart!.WorksheetParts.ToList();
+        var lineCharts = parts.Where(p => p.DrawingsPart is not null).SelectMany(p => p.DrawingsPart!.ChartParts)
+            .Count(c => c.ChartSpace.Descendants<DocumentFormat.OpenXml.Drawing.Charts.LineChart>().Any());
+        var sparklines = parts.SelectMany(p => p.Worksheet.Descendants<DocumentFormat.OpenXml.Office2010.Excel.Sparkline>()).ToList();
+
+        Assert.Equal(2, lineCharts);
+        Assert.Equal(6, sparklines.Count); // 3 profiles × 2 metrics
+        Assert.All(sparklines, s => Assert.StartsWith("'Trend ", s.Formula!.Text));
+    }
+
+    [Fact]
+    public void WritesHostileHandleAsTextGivenFormulaLikeHandle()
+    {
+        using var workbook = new XLWorkbook(Written(SampleKpis.Build()));
+
+        var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).ToList();
+        Assert.DoesNotContain(cells, c => c.HasFormula);
+        Assert.Contains(cells, c => c.GetString() == SampleKpis.HostileHandle && c.DataType == XLDataType.Text);
+    }
+
+    [Fact]
+    public async Task OpensInLibreOfficeWithInkOnFirstPageGivenSampleKpis()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"coe-kpi-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var xlsx = Path.Combine(folder, "kpi-deck.xlsx");
+        await using (var file = File.Create(xlsx)) KpiDeck.Write(SampleKpis.Build(), file);
+
+        var pdf = await SpreadsheetProgram.ConvertToPdfAsync(xlsx);
+
+        Assert.InRange(await SpreadsheetProgram.InkOnPageAsync(pdf, 1), 0.01, 0.9);
+    }
+}
