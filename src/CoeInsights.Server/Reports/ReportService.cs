@@ -31,6 +31,20 @@ public sealed class ReportService(IQuerySession session, CallerContext callerCon
         await Stream(export, responseStream, context.CancellationToken);
     }
 
+    public override async Task ExportKpiDeck(ExportKpiDeckRequest request, IServerStreamWriter<ExportChunk> responseStream, ServerCallContext context)
+    {
+        var v = new Validator();
+        var from = Kpis.KpiMapping.ToDate(request.StartDate, "start_date", v);
+        var to = Kpis.KpiMapping.ToDate(request.EndDate, "end_date", v);
+        v.Require(request.StartDate is not null, "start_date", "is required").Require(request.EndDate is not null, "end_date", "is required");
+        v.ThrowIfInvalid();
+        var granularity = request.Granularity == Granularity.Unspecified ? Analytics.Trends.Granularity.Week : Kpis.KpiMapping.FromProto(request.Granularity);
+        var export = await KpiDeckExport.Render(session,
+            new KpiDeckExport.Request(from!.Value, to!.Value, granularity, request.Metrics, request.BusinessUnits, request.Title),
+            clock.GetUtcNow(), context.CancellationToken);
+        await Stream(export, responseStream, context.CancellationToken);
+    }
+
     public override async Task<DownloadLink> CreateDownloadLink(CreateDownloadLinkRequest request, ServerCallContext context)
     {
         var v = new Validator()
