@@ -17,6 +17,7 @@ public static class EvaluationWorkbook
     public static void Write(EvaluationWorkbookModel model, Stream output)
     {
         var charts = new List<ChartSpec>();
+        var streamed = new List<StreamedRows>();
         Deck.Write(output, workbook =>
         {
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -46,8 +47,8 @@ public static class EvaluationWorkbook
             WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName);
             WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
-            WriteDataModel(workbook, names, model);
-        }, charts);
+            streamed.Add(WriteDataModel(workbook, names, model));
+        }, charts, streamed);
     }
 
     private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
@@ -284,18 +285,19 @@ public static class EvaluationWorkbook
     }
 
     /// <summary>The star schema a BI analyst imports as is: one fact table, three dimensions.</summary>
-    private static void WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model)
+    private static StreamedRows WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
         string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
         DeckStyle.Header(fact, 1, fh);
-        for (var k = 0; k < model.Scores.Count; k++)
+        // The first row through ClosedXML (it sets the styles); the rest are streamed (memory stays flat).
+        if (model.Scores.Count > 0)
         {
-            var s = model.Scores[k];
-            fact.Cell(2 + k, 1).SetText(s.EvaluatorId);
-            fact.Cell(2 + k, 2).SetText(s.VendorId);
-            fact.Cell(2 + k, 3).SetText(s.CriterionId);
-            fact.Cell(2 + k, 4).SetValue(s.Value);
+            var s = model.Scores[0];
+            fact.Cell(2, 1).SetText(s.EvaluatorId);
+            fact.Cell(2, 2).SetText(s.VendorId);
+            fact.Cell(2, 3).SetText(s.CriterionId);
+            fact.Cell(2, 4).SetValue(s.Value);
         }
         DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Scores.Count), fh.Length), "FactScore");
         fact.SheetView.FreezeRows(1);
@@ -340,6 +342,8 @@ public static class EvaluationWorkbook
         }
         DeckStyle.Table(evaluators.Range(1, 1, 1 + Math.Max(1, model.Evaluators.Count), eh.Length), "DimEvaluator");
         DeckStyle.Widths(evaluators, 20, 28, 20);
+        return new StreamedRows(fact.Name, Math.Max(0, model.Scores.Count - 1),
+            model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }));
     }
 
 }

@@ -17,6 +17,7 @@ public static class KpiDeck
     public static void Write(KpiDeckModel model, Stream output)
     {
         var charts = new List<ChartSpec>();
+        var streamed = new List<StreamedRows>();
         Deck.Write(output, workbook =>
         {
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -32,8 +33,8 @@ public static class KpiDeck
             WriteRoi(roi, model, charts);
             WriteBenchmark(workbook.AddWorksheet(SafeText.SheetName("Competitor benchmark", names)), model, profiles);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
-            WriteStarSchema(workbook, names, model);
-        }, charts);
+            streamed.Add(WriteStarSchema(workbook, names, model));
+        }, charts, streamed);
     }
 
     private static string Label(DeckProfile p) => $"{p.Network} {p.Handle}";
@@ -257,17 +258,18 @@ public static class KpiDeck
         sheet.Column(1).Style.Alignment.WrapText = true;
     }
 
-    private static void WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)
+    private static StreamedRows WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactKpi", names));
         DeckStyle.Header(fact, 1, ["Date", "ProfileId", "Metric", "Value"]);
-        for (var k = 0; k < model.Observations.Count; k++)
+        // The first row through ClosedXML (it sets the styles); the rest are streamed (memory stays flat).
+        if (model.Observations.Count > 0)
         {
-            var o = model.Observations[k];
-            fact.Cell(2 + k, 1).SetValue(o.Date.ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = DeckStyle.Date;
-            fact.Cell(2 + k, 2).SetText(o.ProfileId);
-            fact.Cell(2 + k, 3).SetText(o.Metric);
-            fact.Cell(2 + k, 4).SetValue(o.Value);
+            var o = model.Observations[0];
+            fact.Cell(2, 1).SetValue(o.Date.ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = DeckStyle.Date;
+            fact.Cell(2, 2).SetText(o.ProfileId);
+            fact.Cell(2, 3).SetText(o.Metric);
+            fact.Cell(2, 4).SetValue(o.Value);
         }
         DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Observations.Count), 4), "FactKpi");
         fact.SheetView.FreezeRows(1);
@@ -316,6 +318,8 @@ public static class KpiDeck
         }
         DeckStyle.Table(metrics.Range(1, 1, 1 + Math.Max(1, model.Metrics.Count), 4), "DimMetric");
         DeckStyle.Widths(metrics, 20, 10, 9, 80);
+        return new StreamedRows(fact.Name, Math.Max(0, model.Observations.Count - 1),
+            model.Observations.Skip(1).Select(o => new object?[] { o.Date, o.ProfileId, o.Metric, o.Value }));
     }
 
     private static string Column(int number) => XLHelper.GetColumnLetterFromNumber(number);
