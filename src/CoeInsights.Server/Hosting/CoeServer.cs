@@ -54,6 +54,7 @@ public static class CoeServer
         app.MapGrpcService<Scoring.ScoringService>();
         app.MapGrpcService<Kpis.KpiService>();
         app.MapGrpcService<Evaluations.EvaluationService>();
+        app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapGet("/", () => Results.Text(

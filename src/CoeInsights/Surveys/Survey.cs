@@ -19,7 +19,11 @@ public sealed record EvaluationLink(Guid EvaluationId, IReadOnlyList<string> Cri
 
 public sealed record SurveyPublished(
     Guid SurveyId, string Title, IReadOnlyList<AudienceDepartment> Audience, IReadOnlyList<SurveyQuestion> Questions,
-    IReadOnlyList<SurveyScale> Scales, EvaluationLink? Evaluation, string? RequestId, string By, DateTimeOffset At) : ISurveyEvent;
+    IReadOnlyList<SurveyScale> Scales, EvaluationLink? Evaluation, string? RequestId, string By, DateTimeOffset At) : ISurveyEvent
+{
+    /// <summary>The wording of each question, by question id (the analytics need only ids and kinds).</summary>
+    public IReadOnlyDictionary<string, string> QuestionTexts { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A respondent's answers. A later submission by the same respondent is a revision that replaces this one.</summary>
 public sealed record ResponseSubmitted(
@@ -49,6 +53,7 @@ public sealed record Survey
     public required ImmutableList<SurveyQuestion> Questions { get; init; }
     public required ImmutableList<SurveyScale> Scales { get; init; }
     public EvaluationLink? Evaluation { get; init; }
+    public IReadOnlyDictionary<string, string> QuestionTexts { get; init; } = new Dictionary<string, string>();
     public required string CreatedBy { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public string? RequestId { get; init; }
@@ -62,7 +67,7 @@ public sealed record Survey
     public static Survey Create(SurveyPublished e) => new()
     {
         Id = e.SurveyId, Title = e.Title, State = SurveyState.Open, Audience = [.. e.Audience], Questions = [.. e.Questions],
-        Scales = [.. e.Scales], Evaluation = e.Evaluation, CreatedBy = e.By, CreatedAt = e.At, RequestId = e.RequestId, UpdatedAt = e.At,
+        Scales = [.. e.Scales], Evaluation = e.Evaluation, QuestionTexts = e.QuestionTexts, CreatedBy = e.By, CreatedAt = e.At, RequestId = e.RequestId, UpdatedAt = e.At,
     };
 
     public Survey Apply(ResponseSubmitted e)

@@ -9,7 +9,11 @@ namespace CoeInsights.Surveys.PublishingSurvey;
 
 public sealed record PublishSurvey(
     Guid SurveyId, string Title, IReadOnlyList<AudienceDepartment> Audience, IReadOnlyList<SurveyQuestion> Questions,
-    IReadOnlyList<SurveyScale> Scales, EvaluationLink? Evaluation, string? RequestId, string By, DateTimeOffset Now);
+    IReadOnlyList<SurveyScale> Scales, EvaluationLink? Evaluation, string? RequestId, string By, DateTimeOffset Now)
+{
+    /// <summary>The wording of each question, by question id (optional).</summary>
+    public IReadOnlyDictionary<string, string> QuestionTexts { get; init; } = new Dictionary<string, string>();
+}
 
 public static class PublishSurveyHandler
 {
@@ -61,11 +65,13 @@ public static class PublishSurveyHandler
             for (var i = 0; i < c.Questions.Count; i++)
                 if (c.Questions[i].CriterionId is not null) v.Add($"questions[{i}].criterion_id", "link the survey to an evaluation to name its criteria");
         }
+        foreach (var (questionId, text) in c.QuestionTexts)
+            v.OptionalText(text, $"questions[{questionId}].text", 1000);
         v.ThrowIfInvalid();
         SurveyStream.Validate(c.Questions, c.Scales, null, "");
         var audience = c.Audience.Select(a => new AudienceDepartment(Inputs.Clean(a.Department), a.Invited)).ToList();
         return new SurveyPublished(c.SurveyId, c.Title.Trim(), audience, c.Questions, c.Scales, c.Evaluation,
-            string.IsNullOrEmpty(c.RequestId) ? null : c.RequestId, c.By, c.Now);
+            string.IsNullOrEmpty(c.RequestId) ? null : c.RequestId, c.By, c.Now) { QuestionTexts = c.QuestionTexts };
     }
 
     private static async Task<Guid?> FindByRequestId(Func<IDocumentSession> openSession, string? requestId, CancellationToken ct)
