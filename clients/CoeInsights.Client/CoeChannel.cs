@@ -65,6 +65,10 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluation" },
             new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "ListEvaluations" },
             new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluationHistory" },
+            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "GetSurvey" },
+            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "ListSurveys" },
+            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "GetSurveyResults" },
+            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "DeriveWeights" },
         },
         RetryPolicy = new RetryPolicy
         {

@@ -13,6 +13,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new V1.AdminService.AdminServiceClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>()));
         services.AddSingleton(sp => new V1.KpiService.KpiServiceClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>()));
         services.AddSingleton(sp => new V1.EvaluationService.EvaluationServiceClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>()));
+        services.AddSingleton(sp => new V1.SurveyService.SurveyServiceClient(sp.GetRequiredService<Grpc.Net.Client.GrpcChannel>()));
         return services;
     }
 }

@@ -55,6 +55,7 @@ public static class CoeServer
         app.MapGrpcService<Kpis.KpiService>();
         app.MapGrpcService<Evaluations.EvaluationService>();
         app.MapGrpcService<Reports.ReportService>();
+        app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         // Signed links for browsers (no bearer header): the token is the credential.

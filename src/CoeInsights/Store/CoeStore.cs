@@ -1,6 +1,7 @@
 using CoeInsights.Access;
 using CoeInsights.Kpis;
 using CoeInsights.Evaluations;
+using CoeInsights.Surveys;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.MultiTenancy;
@@ -28,6 +29,7 @@ public static class CoeStore
         options.ConfigureAccess();
         options.ConfigureKpis();
         options.ConfigureEvaluations();
+        options.ConfigureSurveys();
         return options;
     }
 }

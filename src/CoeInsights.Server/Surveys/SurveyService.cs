@@ -1,0 +1,127 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+using CoeInsights.Evaluations;
+using CoeInsights.Server.Auth;
+using CoeInsights.Surveys;
+using CoeInsights.Surveys.ClosingSurvey;
+using CoeInsights.Surveys.DerivingWeights;
+using CoeInsights.Surveys.GettingDetails;
+using CoeInsights.Surveys.GettingResults;
+using CoeInsights.Surveys.ListingSurveys;
+using CoeInsights.Surveys.PublishingSurvey;
+using CoeInsights.Surveys.SubmittingResponse;
+using CoeInsights.V1;
+using Grpc.Core;
+using Marten;
+using A = CoeInsights.Analytics.Surveys;
+using Role = CoeInsights.Access.Role;
+using D = CoeInsights.Surveys;
+
+namespace CoeInsights.Server.Surveys;
+
+/// <summary>
+/// Adapter: proto ⇄ Surveys commands. Committee (and admin) create, close and apply weights; evaluator or viewer keys
+/// answer as themselves; any reader sees results. Rules live in the deciders.
+/// </summary>
+[RequireRole(Role.Committee)]
+public sealed class SurveyService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock)
+    : V1.SurveyService.SurveyServiceBase
+{
+    private CoeInsights.Access.Caller Caller => callerContext.Caller;
+
+    private IDocumentSession OpenSession() => store.LightweightSession(Caller.TenantId);
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    private async Task<V1.Survey> Read(Guid id, ServerCallContext context) =>
+        SurveyMapping.ToProto(await GetSurveyHandler.Load(query, id, context.CancellationToken));
+
+    public override async Task<V1.Survey> CreateSurvey(CreateSurveyRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        var questions = request.Questions.Select((q, i) => SurveyMapping.ToDomain(q, i, v)).ToList();
+        var link = SurveyMapping.ToDomain(request.Evaluation, v);
+        v.ThrowIfInvalid();
+        var now = Now;
+        var id = await PublishSurveyHandler.Handle(OpenSession, new PublishSurvey(
+            Guid.CreateVersion7(now), request.Title, request.Audience.Select(a => new D.AudienceDepartment(a.Department, a.Invited)).ToList(),
+            questions, request.Scales.Select(s => new A.SurveyScale { Id = s.ScaleId, QuestionIds = s.QuestionIds.ToList() }).ToList(),
+            link, request.RequestId, Caller.Principal, now)
+        {
+            QuestionTexts = request.Questions.Where(q => q.Text.Length > 0).GroupBy(q => q.QuestionId).ToDictionary(g => g.Key, g => g.First().Text),
+        }, context.CancellationToken);
+        return await Read(id, context);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override Task<V1.Survey> GetSurvey(GetSurveyRequest request, ServerCallContext context) =>
+        Read(SurveyStream.ParseId(request.SurveyId), context);
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<ListSurveysResponse> ListSurveys(ListSurveysRequest request, ServerCallContext context)
+    {
+        var (rows, next) = await ListSurveysHandler.Handle(query, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        return new ListSurveysResponse { Surveys = { rows.Select(SurveyMapping.ToProto) }, NextPageToken = next };
+    }
+
+    /// <summary>A respondent answers as themselves: respondent_id is the caller's principal (committee and admin may enter
+    /// a response for someone else, e.g. from a paper form).</summary>
+    [RequireRole(Role.Evaluator, Role.Viewer, Role.Committee)]
+    public override async Task<SubmitResponseResponse> SubmitResponse(SubmitResponseRequest request, ServerCallContext context)
+    {
+        var id = SurveyStream.ParseId(request.SurveyId);
+        var respondent = string.IsNullOrWhiteSpace(request.RespondentId) ? Caller.Principal : request.RespondentId.Trim();
+        if (respondent != Caller.Principal && !Caller.Has(Role.Committee))
+            throw new PermissionDeniedException("surveys.respond_for_others", "A respondent answers only for themselves: leave respondent_id empty or give your own.");
+        var v = new Validator();
+        var answers = SurveyMapping.ToDomain(request.Answers, v);
+        v.ThrowIfInvalid();
+        var command = new SubmitResponse(respondent, request.Department, answers, request.RequestId, Caller.Principal, Now);
+        var written = await SurveyStream.AppendAsync(OpenSession, id, null, s => SubmitResponseHandler.Decide(command, s), context.CancellationToken);
+        var details = await GetSurveyHandler.Load(query, id, context.CancellationToken);
+        return new SubmitResponseResponse
+        {
+            SurveyId = id.ToString(), RespondentId = respondent, Etag = SurveyStream.ToEtag(written.Version),
+            Revision = details.Survey.Responses.FirstOrDefault(r => r.RespondentId == respondent)?.Revision > 1,
+        };
+    }
+
+    public override async Task<V1.Survey> CloseSurvey(CloseSurveyRequest request, ServerCallContext context)
+    {
+        var id = SurveyStream.ParseId(request.SurveyId);
+        var command = new CloseSurvey(Caller.Principal, Now);
+        await SurveyStream.AppendAsync(OpenSession, id, EvaluationStream.ParseEtag(request.Etag), s => CloseSurveyHandler.Decide(command, s), context.CancellationToken);
+        return await Read(id, context);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<V1.SurveyResults> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context)
+    {
+        var id = SurveyStream.ParseId(request.SurveyId);
+        var options = SurveyMapping.ToOptions(request.ConfidenceLevel, request.MaxConsistencyRatio);
+        var (results, version) = await GetSurveyResultsHandler.Handle(query, new GetSurveyResults(id, request.Departments.ToList(), options), context.CancellationToken);
+        return SurveyMapping.ToProto(results, version);
+    }
+
+    [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
+    public override async Task<V1.DerivedWeights> DeriveWeights(DeriveWeightsRequest request, ServerCallContext context)
+    {
+        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio);
+        var (weights, version) = await DeriveSurveyWeightsHandler.Handle(query, derive, context.CancellationToken);
+        return SurveyMapping.ToProto(weights, version);
+    }
+
+    public override async Task<ApplySurveyWeightsResponse> ApplySurveyWeights(ApplySurveyWeightsRequest request, ServerCallContext context)
+    {
+        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio);
+        var command = new ApplySurveyWeights(derive, EvaluationStream.ParseEtag(request.EvaluationEtag), Caller.Principal, Now);
+        var (weights, surveyVersion, evaluation) = await DeriveSurveyWeightsHandler.Apply(OpenSession, command, context.CancellationToken);
+        return new ApplySurveyWeightsResponse
+        {
+            Derived = SurveyMapping.ToProto(weights, surveyVersion),
+            EvaluationId = evaluation.EvaluationId.ToString(),
+            EvaluationEtag = EvaluationStream.ToEtag(evaluation.Version),
+            SurveyVersion = surveyVersion,
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using CoeInsights.Analytics.Surveys;
+using CoeInsights.Common;
+using CoeInsights.Evaluations;
+using CoeInsights.Evaluations.SettingWeights;
+using CoeInsights.Surveys.GettingDetails;
+using Marten;
+
+namespace CoeInsights.Surveys.DerivingWeights;
+
+/// <param name="QuestionIds">Empty: every importance rating (or the only pairwise question).</param>
+public sealed record DeriveSurveyWeights(
+    Guid SurveyId, WeightDerivationMethod Method, IReadOnlyList<string> QuestionIds, bool DepartmentBalanced, SurveyOptions Options);
+
+/// <summary>Derives the weights, then sets them on the linked evaluation through the Evaluations slice (SetWeights, source Survey).</summary>
+public sealed record ApplySurveyWeights(DeriveSurveyWeights Derive, long? EvaluationExpectedVersion, string By, DateTimeOffset Now);
+
+public static class DeriveSurveyWeightsHandler
+{
+    public static async Task<(DerivedWeights Weights, long Version)> Handle(IQuerySession session, DeriveSurveyWeights q, CancellationToken ct)
+    {
+        var details = await GetSurveyHandler.Load(session, q.SurveyId, ct);
+        return (Derive(details.Survey, q), details.Version);
+    }
+
+    public static DerivedWeights Derive(Survey s, DeriveSurveyWeights q) =>
+        SurveyAnalysis.DeriveWeights(new DeriveWeightsRequest
+        {
+            Questions = s.Questions, Responses = s.LatestResponses(), Method = q.Method, QuestionIds = q.QuestionIds,
+            DepartmentBalanced = q.DepartmentBalanced, Options = q.Options,
+        });
+
+    /// <summary>The SetWeights command for the linked evaluation, recording this survey and the version the weights come from.</summary>
+    public static SetWeights ToSetWeights(Survey s, long surveyVersion, DerivedWeights w, ApplySurveyWeights c)
+    {
+        var link = s.Evaluation ?? throw new RuleViolationException("SURVEY_NOT_LINKED", s.Subject,
+            "The survey is not linked to an evaluation: publish it with an evaluation link to apply its weights.");
+        return new SetWeights(link.EvaluationId, c.EvaluationExpectedVersion, WeightSource.Survey,
+            w.CriterionIds.Select((id, i) => new CriterionWeight(id, w.Weights[i])).ToList(), null,
+            new SurveyReference(s.Id.ToString(), surveyVersion), c.By, c.Now);
+    }
+
+    public static async Task<(DerivedWeights Weights, long SurveyVersion, WriteResult Evaluation)> Apply(
+        Func<IDocumentSession> openSession, ApplySurveyWeights c, CancellationToken ct)
+    {
+        SurveyDetails details;
+        await using (var session = openSession())
+            details = await GetSurveyHandler.Load(session, c.Derive.SurveyId, ct);
+        var weights = Derive(details.Survey, c.Derive);
+        var command = ToSetWeights(details.Survey, details.Version, weights, c);
+        var written = await EvaluationStream.AppendAsync(openSession, command.EvaluationId, command.ExpectedVersion,
+            e => SetWeightsHandler.Decide(command, e), ct);
+        return (weights, details.Version, written);
+    }
+}

@@ -1,0 +1,87 @@
+using CoeInsights.Analytics;
+using CoeInsights.Analytics.Surveys;
+using CoeInsights.Evaluations;
+using CoeInsights.Surveys.ListingSurveys;
+using Marten;
+using Npgsql;
+
+namespace CoeInsights.Surveys.PublishingSurvey;
+
+public sealed record PublishSurvey(
+    Guid SurveyId, string Title, IReadOnlyList<AudienceDepartment> Audience, IReadOnlyList<SurveyQuestion> Questions,
+    IReadOnlyList<SurveyScale> Scales, EvaluationLink? Evaluation, string? RequestId, string By, DateTimeOffset Now)
+{
+    /// <summary>The wording of each question, by question id (optional).</summary>
+    public IReadOnlyDictionary<string, string> QuestionTexts { get; init; } = new Dictionary<string, string>();
+}
+
+public static class PublishSurveyHandler
+{
+    /// <summary>Opens the stream; a retried request_id returns the survey it created.</summary>
+    public static async Task<Guid> Handle(Func<IDocumentSession> openSession, PublishSurvey command, CancellationToken ct)
+    {
+        var published = Decide(command);
+        if (await FindByRequestId(openSession, command.RequestId, ct) is { } existing) return existing;
+        await using var session = openSession();
+        session.Events.StartStream<Survey>(published.SurveyId, published);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return published.SurveyId;
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            if (await FindByRequestId(openSession, command.RequestId, ct) is { } raced) return raced;
+            throw;
+        }
+    }
+
+    public static SurveyPublished Decide(PublishSurvey c)
+    {
+        var v = new Validator()
+            .RequireName(c.Title, "title")
+            .RequireList(c.Audience, "audience", 200)
+            .RequireList(c.Questions, "questions", 200)
+            .Require(c.RequestId is null || c.RequestId.Length <= 100, "request_id", "at most 100 characters");
+        var departments = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Audience.Count; i++)
+        {
+            var a = c.Audience[i];
+            v.RequireName(a.Department, $"audience[{i}].department")
+                .Require(a.Invited >= 0, $"audience[{i}].invited", "must not be negative");
+            if (!departments.Add(Inputs.Clean(a.Department))) v.Add($"audience[{i}].department", $"department '{a.Department}' is listed twice");
+        }
+        if (c.Evaluation is { } link)
+        {
+            v.Require(link.EvaluationId != Guid.Empty, "evaluation.evaluation_id", "must be an evaluation id");
+            for (var i = 0; i < link.CriterionIds.Count; i++)
+                v.RequireId(link.CriterionIds[i], $"evaluation.criterion_ids[{i}]");
+            for (var i = 0; i < c.Questions.Count; i++)
+                if (c.Questions[i].CriterionId is { } cid && link.CriterionIds.Count > 0 && !link.CriterionIds.Contains(cid))
+                    v.Add($"questions[{i}].criterion_id", $"'{cid}' is not one of the linked evaluation's criteria");
+        }
+        else
+        {
+            for (var i = 0; i < c.Questions.Count; i++)
+                if (c.Questions[i].CriterionId is not null) v.Add($"questions[{i}].criterion_id", "link the survey to an evaluation to name its criteria");
+        }
+        foreach (var (questionId, text) in c.QuestionTexts)
+            v.OptionalText(text, $"questions[{questionId}].text", 1000);
+        v.ThrowIfInvalid();
+        SurveyStream.Validate(c.Questions, c.Scales, null, "");
+        var audience = c.Audience.Select(a => new AudienceDepartment(Inputs.Clean(a.Department), a.Invited)).ToList();
+        return new SurveyPublished(c.SurveyId, c.Title.Trim(), audience, c.Questions, c.Scales, c.Evaluation,
+            string.IsNullOrEmpty(c.RequestId) ? null : c.RequestId, c.By, c.Now) { QuestionTexts = c.QuestionTexts };
+    }
+
+    private static async Task<Guid?> FindByRequestId(Func<IDocumentSession> openSession, string? requestId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(requestId)) return null;
+        await using var session = openSession();
+        var found = await session.Query<SurveySummary>().Where(s => s.RequestId == requestId).Select(s => s.Id).ToListAsync(ct);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    private static bool IsUniqueViolation(Exception? e) =>
+        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } || IsUniqueViolation(e.InnerException));
+}

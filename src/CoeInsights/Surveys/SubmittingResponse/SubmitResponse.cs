@@ -1,0 +1,43 @@
+using CoeInsights.Analytics;
+using CoeInsights.Analytics.Surveys;
+using CoeInsights.Common;
+using CoeInsights.Evaluations;
+
+namespace CoeInsights.Surveys.SubmittingResponse;
+
+/// <summary>One respondent's answers keyed by question id; a second submission by the same respondent revises the first.</summary>
+public sealed record SubmitResponse(
+    string RespondentId, string Department, IReadOnlyDictionary<string, SurveyAnswer> Answers, string RequestId, string By, DateTimeOffset Now);
+
+public static class SubmitResponseHandler
+{
+    public static IReadOnlyList<object> Decide(SubmitResponse c, Survey s)
+    {
+        var v = new Validator()
+            .RequireName(c.RequestId, "request_id", 100)
+            .RequireName(c.RespondentId, "respondent_id")
+            .RequireName(c.Department, "department");
+        v.ThrowIfInvalid();
+        if (s.ResponseRequestIds.Contains(c.RequestId)) return []; // a retry: already stored
+        if (s.State != SurveyState.Open)
+            throw new RuleViolationException("SURVEY_CLOSED", s.Subject, "The survey is closed: responses are no longer accepted.");
+        var department = Inputs.Clean(c.Department);
+        if (s.Audience.All(a => a.Department != department))
+            throw new InvalidInputException("department", $"'{department}' is not in the survey's audience ({string.Join(", ", s.Audience.Select(a => a.Department))})");
+        var respondent = Inputs.Clean(c.RespondentId);
+        var previous = s.Responses.FirstOrDefault(r => r.RespondentId == respondent);
+        if (previous is not null && previous.Department != department)
+            throw new InvalidInputException("department", $"respondent '{respondent}' answered for '{previous.Department}'; a revision keeps the department");
+        if (previous is null)
+        {
+            var audience = s.Audience.First(a => a.Department == department);
+            var responded = s.Responses.Count(r => r.Department == department);
+            if (audience.Invited > 0 && responded >= audience.Invited)
+                throw new RuleViolationException("SURVEY_AUDIENCE_FULL", s.Subject,
+                    $"All {audience.Invited} invited people of '{department}' have responded; raise the invitation count to accept more.");
+        }
+        var response = new SurveyResponse { RespondentId = respondent, Department = department, Answers = c.Answers };
+        SurveyStream.Validate(s.Questions, [], response, "");
+        return [new ResponseSubmitted(respondent, department, c.Answers, c.RequestId, previous is not null, c.By, c.Now)];
+    }
+}

@@ -1,0 +1,148 @@
+using CoeInsights.Client;
+using CoeInsights.Testing;
+using CoeInsights.V1;
+using Grpc.Core;
+using static CoeInsights.Server.Tests.Evaluations.EvaluationTestKit;
+using static CoeInsights.Server.Tests.Surveys.SurveyTestKit;
+
+namespace CoeInsights.Server.Tests.Surveys;
+
+/// <summary>Bad answers, revisions, retries, close, roles and tenants: typed errors and nothing stored wrongly.</summary>
+public sealed class SurveyInputTests(TestServer server) : IClassFixture<TestServer>
+{
+    private readonly SurveyTestKit _kit = new(server, "survey-inputs");
+
+    [Fact]
+    public async Task ReturnsFieldViolationsGivenBadAnswersAndStoresNothing()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var ann = await _kit.As("ann", Role.Evaluator);
+
+        var bad = await Refused(StatusCode.InvalidArgument, () => ann.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "bad-1",
+            Answers =
+            {
+                new SurveyAnswer { QuestionId = "q1", Nps = 9 },           // wrong kind
+                Answer("q2", 6),                                           // out of range
+                new SurveyAnswer { QuestionId = "nps", Nps = 11 },         // out of range
+                new SurveyAnswer { QuestionId = "tool", SingleChoice = "brand" }, // unknown option
+                Answer("nope", 3),                                         // unknown question
+            },
+        }));
+        Assert.Equal(["answers[nope]", "answers[nps]", "answers[q1]", "answers[q2]", "answers[tool][0]"],
+            bad.FieldViolations().Select(v => v.Field).Order(StringComparer.Ordinal));
+
+        var outsider = await Refused(StatusCode.InvalidArgument, () => ann.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Legal", RequestId = "bad-2", Answers = { Answer("q1", 3) },
+        }));
+        Assert.Equal("department", Assert.Single(outsider.FieldViolations()).Field);
+        var noRequestId = await Refused(StatusCode.InvalidArgument, () => ann.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", Answers = { Answer("q1", 3) },
+        }));
+        Assert.Equal("request_id", Assert.Single(noRequestId.FieldViolations()).Field);
+
+        var unchanged = await (await _kit.Chair).GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId });
+        Assert.Equal(survey.Etag, unchanged.Etag);
+        Assert.Equal(0, unchanged.Respondents);
+    }
+
+    [Fact]
+    public async Task ReturnsFieldViolationsGivenBadSurvey()
+    {
+        var chair = await _kit.Chair;
+        var bad = await Refused(StatusCode.InvalidArgument, () => chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "",
+            Audience = { new AudienceDepartment { Department = "Marketing", Invited = -1 } },
+            Questions = { Likert("q1", points: 6), new V1.SurveyQuestion { QuestionId = "c", Kind = QuestionKind.SingleChoice, Options = { "a", "a" } } },
+        }));
+        Assert.Equal(["audience[0].invited", "title"], bad.FieldViolations().Select(v => v.Field).Order(StringComparer.Ordinal));
+        var questions = await Refused(StatusCode.InvalidArgument, () => chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "T", Audience = { new AudienceDepartment { Department = "Marketing", Invited = 1 } },
+            Questions = { Likert("q1", points: 6), new V1.SurveyQuestion { QuestionId = "c", Kind = QuestionKind.SingleChoice, Options = { "a", "a" } } },
+        }));
+        Assert.Equal(["questions[0].scale_points", "questions[1].options[1]"], questions.FieldViolations().Select(v => v.Field).Order(StringComparer.Ordinal));
+        var kind = await Refused(StatusCode.InvalidArgument, () => chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "T", Audience = { new AudienceDepartment { Department = "Marketing", Invited = 1 } }, Questions = { new V1.SurveyQuestion { QuestionId = "x" } },
+        }));
+        Assert.Equal("questions[0].kind", Assert.Single(kind.FieldViolations()).Field);
+    }
+
+    [Fact]
+    public async Task TreatsASecondResponseAsARevisionAndARetryAsNoOp()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var bob = await _kit.As("bob", Role.Viewer);
+        SubmitResponseRequest Request(string requestId, double q1) => new()
+        {
+            SurveyId = survey.SurveyId, Department = "Sales", RequestId = requestId, Answers = { Answer("q1", q1) },
+        };
+
+        var first = await bob.SubmitResponseAsync(Request("b-1", 2));
+        var retry = await bob.SubmitResponseAsync(Request("b-1", 2));
+        Assert.Equal(first.Etag, retry.Etag);
+        Assert.False(first.Revision);
+        var revised = await bob.SubmitResponseAsync(Request("b-2", 5));
+        Assert.True(revised.Revision);
+        Assert.Equal("bob", revised.RespondentId);
+
+        var results = await bob.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId });
+        Assert.Equal(1, results.Respondents);
+        var q1 = results.Questions.Single(q => q.QuestionId == "q1");
+        Assert.Equal(5, q1.Numeric.Mean);
+        Assert.Equal(1, (await bob.GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId })).Respondents);
+        var listed = await bob.ListSurveysAsync(new ListSurveysRequest());
+        Assert.Equal(1, listed.Surveys.Single(s => s.SurveyId == survey.SurveyId).Respondents);
+
+        // A respondent answers only for themselves.
+        await Refused(StatusCode.PermissionDenied, () => bob.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, RespondentId = "carol", Department = "Sales", RequestId = "b-3", Answers = { Answer("q1", 1) },
+        }));
+    }
+
+    [Fact]
+    public async Task RefusesResponsesAfterCloseAndStaleCloseEtags()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var chair = await _kit.Chair;
+        var dan = await _kit.As("dan", Role.Evaluator);
+        var submitted = await dan.SubmitResponseAsync(new SubmitResponseRequest { SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "d-1", Answers = { Answer("q1", 4) } });
+
+        await Refused(StatusCode.Aborted, () => chair.CloseSurveyAsync(new CloseSurveyRequest { SurveyId = survey.SurveyId, Etag = survey.Etag }), "STALE_ETAG");
+        await Refused(StatusCode.PermissionDenied, () => dan.CloseSurveyAsync(new CloseSurveyRequest { SurveyId = survey.SurveyId, Etag = submitted.Etag }));
+        var closed = await chair.CloseSurveyAsync(new CloseSurveyRequest { SurveyId = survey.SurveyId, Etag = submitted.Etag });
+        Assert.Equal(SurveyState.Closed, closed.State);
+
+        await Refused(StatusCode.FailedPrecondition, () => dan.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "d-2", Answers = { Answer("q1", 1) },
+        }), "SURVEY_CLOSED");
+        var after = await chair.GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId });
+        Assert.Equal(closed.Etag, after.Etag);
+        // Results stay readable after close, from the response stored before it.
+        Assert.Equal(4, (await dan.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId })).Questions[0].Numeric.Mean);
+    }
+
+    [Fact]
+    public async Task HidesSurveysOfOtherTenants()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var other = new SurveyTestKit(server, "survey-other");
+        var stranger = await other.Chair;
+        await Refused(StatusCode.NotFound, () => stranger.GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId }), "SURVEY_NOT_FOUND");
+        await Refused(StatusCode.NotFound, () => stranger.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId }));
+        await Refused(StatusCode.NotFound, () => stranger.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "x", Answers = { Answer("q1", 1) },
+        }));
+        Assert.DoesNotContain((await stranger.ListSurveysAsync(new ListSurveysRequest())).Surveys, s => s.SurveyId == survey.SurveyId);
+        var viewer = await _kit.As("viewer", Role.Viewer);
+        await Refused(StatusCode.PermissionDenied, () => viewer.CreateSurveyAsync(new CreateSurveyRequest { Title = "no" }));
+    }
+}
