@@ -7,6 +7,19 @@ namespace CoeInsights.Analytics.Surveys;
 public static class SurveyAnalysis
 {
     /// <summary>Per-question results, scale reliability and response rates. Filter responses (e.g. by department) before calling.</summary>
+    /// <summary>
+    /// Checks questions, scales and responses with the same rules and field paths as <see cref="Analyze"/>,
+    /// without computing anything: for the domain to refuse a survey or a response before storing it.
+    /// </summary>
+    public static void Validate(IReadOnlyList<SurveyQuestion> questions, IReadOnlyList<SurveyScale> scales, IReadOnlyList<SurveyResponse> responses)
+    {
+        var v = new Validator();
+        var byId = SurveyValidation.Questions(questions, v);
+        SurveyValidation.Responses(responses, byId, v);
+        ValidateScales(scales, byId, v);
+        v.ThrowIfInvalid();
+    }
+
     public static SurveyResults Analyze(SurveyResultsRequest request)
     {
         var v = new Validator();

@@ -63,26 +63,18 @@ public static class SurveyStream
         Guid.TryParse(text, out var id) ? id : throw new InvalidInputException(field, "must be a survey id as returned by CreateSurvey");
 
     /// <summary>
-    /// Validates questions and answers with the analytics' own rules (one source of truth for field paths), without computing:
-    /// an always-invalid option makes <see cref="SurveyAnalysis.Analyze"/> stop after validation; that violation is dropped.
+    /// Validates questions and answers with the analytics' own rules (one source of truth for field paths).
     /// <paramref name="responsePrefix"/> replaces "responses[0]" in the paths (e.g. "" for a single submitted response).
     /// </summary>
     public static void Validate(IReadOnlyList<SurveyQuestion> questions, IReadOnlyList<SurveyScale> scales, SurveyResponse? response, string responsePrefix)
     {
-        const string Sentinel = "options.confidence_level";
         try
         {
-            SurveyAnalysis.Analyze(new SurveyResultsRequest
-            {
-                Questions = questions, Responses = response is null ? [] : [response], Scales = scales,
-                Options = new SurveyOptions { ConfidenceLevel = 2 },
-            });
+            SurveyAnalysis.Validate(questions, scales, response is null ? [] : [response]);
         }
         catch (InvalidInputException bad)
         {
-            var real = bad.Violations.Where(x => x.Field != Sentinel)
-                .Select(x => x with { Field = Rename(x.Field, responsePrefix) }).ToList();
-            if (real.Count > 0) throw new InvalidInputException(real);
+            throw new InvalidInputException(bad.Violations.Select(x => x with { Field = Rename(x.Field, responsePrefix) }).ToList());
         }
     }
 
