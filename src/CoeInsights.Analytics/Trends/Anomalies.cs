@@ -40,9 +40,12 @@ public static class AnomalyDetector
     /// is used; when that is also 0 no slot is scored as an anomaly.
     /// </summary>
     public static AnomalyResult Detect(IReadOnlyList<double?> values, AnomalyOptions? options = null)
+        => Detect(Observed.From(values), options);
+
+    /// <summary><see cref="Detect(IReadOnlyList{double?}, AnomalyOptions?)"/> on already extracted observed points.</summary>
+    internal static AnomalyResult Detect(Observed o, AnomalyOptions? options)
     {
         options ??= new AnomalyOptions();
-        var o = Observed.From(values);
         var v = new Validator();
         v.Require(double.IsFinite(options.Threshold) && options.Threshold > 0, "threshold", "must be a positive number");
         if (options.SeasonLength is { } sl) v.Require(sl >= 2, "season_length", "must be at least 2");
