@@ -110,15 +110,26 @@ public static class MannKendall
     {
         var n = x.Length;
         // per-thread work arrays, reused across series (a Parallel.For over many series otherwise allocates two
-        // n-sized arrays per test); only the first n elements are used
-        if (t_sorted is null || t_sorted.Length < n)
+        // n-sized arrays per test);
+        // only the first n elements are used; very long series get throwaway arrays (bounded retention per thread)
+        double[] a, scratch;
+        if (n > PairwiseSlopes.PooledLimit)
         {
-            t_sorted = new double[n];
-            t_scratch = new double[n];
+            a = new double[n];
+            scratch = new double[n];
         }
-        var a = t_sorted;
+        else
+        {
+            if (t_sorted is null || t_sorted.Length < n)
+            {
+                t_sorted = new double[n];
+                t_scratch = new double[n];
+            }
+            a = t_sorted;
+            scratch = t_scratch!;
+        }
         x.CopyTo(a);
-        var inversions = CountStrictInversions(a, t_scratch!, n); // a[0, n) is sorted afterwards
+        var inversions = CountStrictInversions(a, scratch, n); // a[0, n) is sorted afterwards
         var (tiePairs, _, t5) = StatMath.TieSumsSorted(a.AsSpan(0, n));
         var pairs = (double)n * (n - 1) / 2;
         // concordant = pairs − tied − discordant; S = concordant − discordant

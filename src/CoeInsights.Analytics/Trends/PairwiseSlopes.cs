@@ -28,10 +28,14 @@ internal sealed class PairwiseSlopes
     private double[]? _all;
 
     /// <summary>
-    /// Largest n whose work arrays a thread keeps between calls (≈ 90 bytes per point in all, so ≤ 12 MB per
-    /// thread); longer series get fresh arrays that the GC takes back.
+    /// Largest n whose work arrays a thread keeps between calls (≈ 80 bytes per point plus a candidate list of at
+    /// most <see cref="PooledCandidateLimit"/>, so ≤ 15 MB per thread); longer series get fresh arrays that the
+    /// GC takes back.
     /// </summary>
-    private const int PooledLimit = 1 << 17;
+    internal const int PooledLimit = 1 << 17;
+
+    /// <summary>A candidate list longer than this (a rare wide listing) is not kept for the next series.</summary>
+    private const int PooledCandidateLimit = 4 * PooledLimit + 1024;
 
     /// <summary>
     /// The O(n) work arrays of the counting path (≈ 0.5 MB for a 10-year daily series, ten arrays, the candidate
@@ -86,6 +90,7 @@ internal sealed class PairwiseSlopes
             return result;
         }
         s.SelectLarge(ranks, result);
+        if (s._ws.Candidates.Length > PooledCandidateLimit) s._ws.Candidates = [];
         return result;
     }
 
