@@ -40,9 +40,12 @@ public static class AnomalyDetector
     /// is used; when that is also 0 no slot is scored as an anomaly.
     /// </summary>
     public static AnomalyResult Detect(IReadOnlyList<double?> values, AnomalyOptions? options = null)
+        => Detect(Observed.From(values), options);
+
+    /// <summary><see cref="Detect(IReadOnlyList{double?}, AnomalyOptions?)"/> on already extracted observed points.</summary>
+    internal static AnomalyResult Detect(Observed o, AnomalyOptions? options)
     {
         options ??= new AnomalyOptions();
-        var o = Observed.From(values);
         var v = new Validator();
         v.Require(double.IsFinite(options.Threshold) && options.Threshold > 0, "threshold", "must be a positive number");
         if (options.SeasonLength is { } sl) v.Require(sl >= 2, "season_length", "must be at least 2");
@@ -50,7 +53,9 @@ public static class AnomalyDetector
         v.ThrowIfInvalid();
 
         var n = o.Count;
-        var seasonal = new double[n];
+        // residuals, deviations and seasonal offsets are work arrays (the points carry their own values): one
+        // per-thread set reused across series, with the same bounded retention as Sen's slope's work arrays
+        var (seasonal, r, dev) = WorkArrays(n);
         if (options.SeasonLength is { } m)
         {
             var medians = new double[m];
@@ -63,12 +68,10 @@ public static class AnomalyDetector
             }
             for (var i = 0; i < n; i++) seasonal[i] = medians[(int)o.Times[i] % m];
         }
-        var r = new double[n];
         for (var i = 0; i < n; i++) r[i] = o.Values[i] - seasonal[i];
-        var median = StatMath.Median(r);
-        var dev = new double[n];
+        var median = StatMath.Median(r.AsSpan(0, n));
         for (var i = 0; i < n; i++) dev[i] = Math.Abs(r[i] - median);
-        var mad = StatMath.Median(dev);
+        var mad = StatMath.Median(dev.AsSpan(0, n));
         var useMean = false;
         double factor;
         var scale = mad;
@@ -76,7 +79,7 @@ public static class AnomalyDetector
         else
         {
             useMean = true;
-            scale = MeanAdFactor * dev.Average();
+            scale = MeanAdFactor * Average(dev.AsSpan(0, n));
             factor = scale > 0 ? 1.0 / scale : 0.0;
         }
         var points = new AnomalyPoint[n];
@@ -86,5 +89,32 @@ public static class AnomalyDetector
             points[i] = new AnomalyPoint((int)o.Times[i], o.Values[i], seasonal[i] + median, score, Math.Abs(score) > options.Threshold);
         }
         return new AnomalyResult(options.Threshold, options.SeasonLength, median, scale, useMean, points);
+    }
+
+    [ThreadStatic] private static double[]? t_seasonal, t_residual, t_deviation;
+
+    /// <summary>
+    /// Three arrays of at least n elements (only [0, n) is used); the seasonal offsets are zeroed, as they must be
+    /// when there is no season.
+    /// </summary>
+    private static (double[] Seasonal, double[] Residual, double[] Deviation) WorkArrays(int n)
+    {
+        if (n > PairwiseSlopes.PooledLimit) return (new double[n], new double[n], new double[n]);
+        if (t_seasonal is null || t_seasonal.Length < n)
+        {
+            t_seasonal = new double[n];
+            t_residual = new double[n];
+            t_deviation = new double[n];
+        }
+        Array.Clear(t_seasonal, 0, n);
+        return (t_seasonal, t_residual!, t_deviation!);
+    }
+
+    /// <summary>Mean in index order (the same sum as Enumerable.Average over an array).</summary>
+    private static double Average(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        foreach (var v in x) sum += v;
+        return sum / x.Length;
     }
 }

@@ -11,6 +11,12 @@ public static class Growth
     public static double?[] PeriodOverPeriod(IReadOnlyList<double?> values)
     {
         Observed.From(values);
+        return PeriodOverPeriodValidated(values);
+    }
+
+    /// <summary><see cref="PeriodOverPeriod"/> for values the caller has already validated (TrendAnalysis).</summary>
+    internal static double?[] PeriodOverPeriodValidated(IReadOnlyList<double?> values)
+    {
         var result = new double?[values.Count];
         for (var i = 1; i < values.Count; i++) result[i] = PercentChange(values[i], values[i - 1]);
         return result;
@@ -32,8 +38,11 @@ public static class Growth
     /// when fewer than two observations, first ≤ 0 or last &lt; 0 (growth of a non-positive base is undefined).
     /// </summary>
     public static double? Cagr(IReadOnlyList<double?> values, double? periodsPerYear = null)
+        => Cagr(Observed.From(values), periodsPerYear);
+
+    /// <summary><see cref="Cagr(IReadOnlyList{double?}, double?)"/> on already extracted observed points.</summary>
+    internal static double? Cagr(Observed o, double? periodsPerYear)
     {
-        var o = Observed.From(values);
         if (periodsPerYear is { } ppy && !(double.IsFinite(ppy) && ppy > 0))
             throw new InvalidInputException("periods_per_year", "must be a positive finite number");
         if (o.Count < 2) return null;
@@ -72,6 +81,12 @@ public static class MovingAverages
     public static double?[] Simple(IReadOnlyList<double?> values, int window, WindowAlignment alignment = WindowAlignment.Trailing)
     {
         Observed.From(values);
+        return SimpleValidated(values, window, alignment);
+    }
+
+    /// <summary><see cref="Simple"/> for values the caller has already validated (TrendAnalysis).</summary>
+    internal static double?[] SimpleValidated(IReadOnlyList<double?> values, int window, WindowAlignment alignment)
+    {
         if (window < 1) throw new InvalidInputException("window", "must be at least 1");
         if (!Enum.IsDefined(alignment)) throw new InvalidInputException("alignment", "unknown alignment");
         var n = values.Count;

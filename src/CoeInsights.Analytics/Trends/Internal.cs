@@ -110,11 +110,22 @@ internal static class StatMath
         return (pairs, t3, t5);
     }
 
+    [ThreadStatic] private static double[]? t_medianBuffer;
+
     /// <summary>Median of a copy (the input is left untouched). Empty → NaN.</summary>
     public static double Median(ReadOnlySpan<double> x)
     {
         if (x.Length == 0) return double.NaN;
-        var a = x.ToArray();
+        // the copy goes to a per-thread buffer reused across calls (several medians per analysed series); very
+        // long inputs get a throwaway copy so a thread's retained buffer stays bounded
+        Span<double> a;
+        if (x.Length > PairwiseSlopes.PooledLimit) a = new double[x.Length];
+        else
+        {
+            if (t_medianBuffer is null || t_medianBuffer.Length < x.Length) t_medianBuffer = new double[x.Length];
+            a = t_medianBuffer.AsSpan(0, x.Length);
+        }
+        x.CopyTo(a);
         return MedianInPlace(a);
     }
 

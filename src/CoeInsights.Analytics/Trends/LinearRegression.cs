@@ -51,10 +51,10 @@ public static class LinearRegression
     /// OLS of a regular series on its slot index (slope per bucket); missing slots are dropped, their index kept.
     /// </summary>
     public static OlsResult Trend(IReadOnlyList<double?> values, double confidenceLevel = 0.95)
-    {
-        var o = Observed.From(values);
-        return Fit(o.Times, o.Values, confidenceLevel, "values");
-    }
+        => Trend(Observed.From(values), confidenceLevel);
+
+    /// <summary><see cref="Trend(IReadOnlyList{double?}, double)"/> on already extracted observed points.</summary>
+    internal static OlsResult Trend(Observed o, double confidenceLevel) => Fit(o.Times, o.Values, confidenceLevel, "values");
 
     /// <summary>OLS of y on x with a two-pass, mean-centred formula (NIST StRD Norris certified to 1e-9).</summary>
     /// <exception cref="InvalidInputException">x/y not finite, lengths differ, fewer than 3 points, constant x.</exception>

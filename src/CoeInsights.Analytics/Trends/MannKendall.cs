@@ -102,14 +102,35 @@ public static class MannKendall
         return new MannKendallResult(n, s, varS, z, p, tauB, s / pairs, cc, dir);
     }
 
+    [ThreadStatic] private static double[]? t_sorted;
+    [ThreadStatic] private static double[]? t_scratch;
+
     /// <summary>S, N = n(n−1)/2, tied pairs Σt(t−1)/2 and Σt(t−1)(2t+5) for values in time order.</summary>
     internal static (double S, double Pairs, double TiePairs, double T5) Statistic(ReadOnlySpan<double> x)
     {
         var n = x.Length;
-        var a = x.ToArray();
-        var tmp = new double[n];
-        var inversions = CountStrictInversions(a, tmp); // a is sorted afterwards
-        var (tiePairs, _, t5) = StatMath.TieSumsSorted(a);
+        // per-thread work arrays, reused across series (a Parallel.For over many series otherwise allocates two
+        // n-sized arrays per test);
+        // only the first n elements are used; very long series get throwaway arrays (bounded retention per thread)
+        double[] a, scratch;
+        if (n > PairwiseSlopes.PooledLimit)
+        {
+            a = new double[n];
+            scratch = new double[n];
+        }
+        else
+        {
+            if (t_sorted is null || t_sorted.Length < n)
+            {
+                t_sorted = new double[n];
+                t_scratch = new double[n];
+            }
+            a = t_sorted;
+            scratch = t_scratch!;
+        }
+        x.CopyTo(a);
+        var inversions = CountStrictInversions(a, scratch, n); // a[0, n) is sorted afterwards
+        var (tiePairs, _, t5) = StatMath.TieSumsSorted(a.AsSpan(0, n));
         var pairs = (double)n * (n - 1) / 2;
         // concordant = pairs − tied − discordant; S = concordant − discordant
         var s = pairs - tiePairs - 2.0 * inversions;
@@ -121,13 +142,18 @@ public static class MannKendall
     /// The hottest loop of Sen's slope (one call per bracket count), so the merge steps run on refs without
     /// bounds checks; <paramref name="tmp"/> must be at least as long as <paramref name="a"/>.
     /// </remarks>
-    internal static long CountStrictInversions(double[] a, double[] tmp)
+    internal static long CountStrictInversions(double[] a, double[] tmp) => CountStrictInversions(a, tmp, a.Length);
+
+    /// <summary>
+    /// As <see cref="CountStrictInversions(double[], double[])"/> on a[0, n): the arrays may be longer (pooled
+    /// per-thread work arrays, see PairwiseSlopes).
+    /// </summary>
+    internal static long CountStrictInversions(double[] a, double[] tmp, int n)
     {
-        var n = a.Length;
-        if (tmp.Length < n) throw new ArgumentException("scratch array too short", nameof(tmp));
+        if (a.Length < n || tmp.Length < n) throw new ArgumentException("array shorter than n", nameof(n));
         // bottom-up merge sort; insertion sort on small runs
         const int Run = 8;
-        var inv = InsertionSortRuns(a, Run);
+        var inv = InsertionSortRuns(a, Run, n);
         var src = a;
         var dst = tmp;
         for (var width = Run; width < n; width *= 2)
@@ -153,10 +179,9 @@ public static class MannKendall
     }
 
     /// <summary>Sorts each run of <paramref name="run"/> elements by insertion; returns the inversions removed.</summary>
-    private static long InsertionSortRuns(double[] a, int run)
+    private static long InsertionSortRuns(double[] a, int run, int n)
     {
         long inv = 0;
-        var n = a.Length;
         ref var r = ref MemoryMarshal.GetArrayDataReference(a);
         for (var lo = 0; lo < n; lo += run)
         {

@@ -24,7 +24,46 @@ internal sealed class PairwiseSlopes
     private readonly double[] _z;
     private readonly double[] _tmp;
     private readonly int _cap;
+    private readonly Workspace _ws;
     private double[]? _all;
+
+    /// <summary>
+    /// Largest n whose work arrays a thread keeps between calls (≈ 80 bytes per point plus a candidate list of at
+    /// most <see cref="PooledCandidateLimit"/>, so ≤ 15 MB per thread); longer series get fresh arrays that the
+    /// GC takes back.
+    /// </summary>
+    internal const int PooledLimit = 1 << 17;
+
+    /// <summary>A candidate list longer than this (a rare wide listing) is not kept for the next series.</summary>
+    private const int PooledCandidateLimit = 4 * PooledLimit + 1024;
+
+    /// <summary>
+    /// The O(n) work arrays of the counting path (≈ 0.5 MB for a 10-year daily series, ten arrays, the candidate
+    /// list on the large-object heap). Every Sen's slope used to allocate them afresh, so 1,000 series in parallel
+    /// spent much of their time in the GC; one set per thread is reused instead. Arrays may be longer than n:
+    /// every use is bounded by n (or by the expected candidate count), never by the array length.
+    /// </summary>
+    private sealed class Workspace
+    {
+        public double[] Z = [], Tmp = [], Sample = [], ListZ = [], ListB = [], ListBScratch = [], Candidates = [];
+        public int[] ListOrder = [], ListOrderScratch = [];
+        public ulong[] RadixKeys = [], RadixKeyScratch = [];
+
+        [ThreadStatic] private static Workspace? t_current;
+
+        /// <summary>This thread's workspace, or a throwaway one above <see cref="PooledLimit"/>.</summary>
+        public static Workspace For(int n)
+        {
+            if (n > PooledLimit) return new Workspace();
+            return t_current ??= new Workspace();
+        }
+
+        public static T[] Ensure<T>(ref T[] array, int n)
+        {
+            if (array.Length < n) array = new T[n];
+            return array;
+        }
+    }
 
     private PairwiseSlopes(double[] t, double[] y)
     {
@@ -32,8 +71,9 @@ internal sealed class PairwiseSlopes
         _y = y;
         _n = t.Length;
         _pairs = (long)_n * (_n - 1) / 2;
-        _z = new double[_n];
-        _tmp = new double[_n];
+        _ws = Workspace.For(_n);
+        _z = Workspace.Ensure(ref _ws.Z, _n);
+        _tmp = Workspace.Ensure(ref _ws.Tmp, _n);
         _cap = 4 * _n + 1024;
     }
 
@@ -50,6 +90,7 @@ internal sealed class PairwiseSlopes
             return result;
         }
         s.SelectLarge(ranks, result);
+        if (s._ws.Candidates.Length > PooledCandidateLimit) s._ws.Candidates = [];
         return result;
     }
 
@@ -69,7 +110,7 @@ internal sealed class PairwiseSlopes
         return Selection.Select(_all, checked((int)k));
     }
 
-    private double[] Sample(int m)
+    private Span<double> Sample(int m)
     {
         // SplitMix64 seeded by n: deterministic and reproducible across runs and platforms
         var state = 0x9E3779B97F4A7C15UL ^ (ulong)_n;
@@ -81,7 +122,7 @@ internal sealed class PairwiseSlopes
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             return z ^ (z >> 31);
         }
-        var sample = new double[m];
+        var sample = Workspace.Ensure(ref _ws.Sample, m).AsSpan(0, m);
         for (var s = 0; s < m; s++)
         {
             int i, j;
@@ -100,8 +141,8 @@ internal sealed class PairwiseSlopes
     private (long Below, long AtMost) Count(double s)
     {
         for (var i = 0; i < _n; i++) _z[i] = _y[i] - s * _t[i];
-        var below = MannKendall.CountStrictInversions(_z, _tmp);
-        var (ties, _, _) = StatMath.TieSumsSorted(_z);
+        var below = MannKendall.CountStrictInversions(_z, _tmp, _n);
+        var (ties, _, _) = StatMath.TieSumsSorted(_z.AsSpan(0, _n));
         return (below, below + (long)ties);
     }
 
@@ -126,10 +167,6 @@ internal sealed class PairwiseSlopes
     }
 
     private readonly List<(double S, long Below, long AtMost)> _known = [];
-    private double[]? _listZ, _listB, _listBScratch;
-    private int[]? _listOrder, _listOrderScratch;
-    private double[] _candidates = [];
-    private ulong[]? _radixKeys, _radixKeyScratch;
     private double _maxY;
     private double _maxT;
 
@@ -214,7 +251,7 @@ internal sealed class PairwiseSlopes
         var selected = new double[ranks.Count];
         if (listed)
         {
-            var candidates = _candidates.AsSpan(0, (int)expected);
+            var candidates = _ws.Candidates.AsSpan(0, (int)expected);
             var lastSelected = -1;
             // accept only answers clear of the bounds: pairs within rounding error of a bound may sit on either side
             for (var r = 0; r < ranks.Count && listed; r++)
@@ -305,26 +342,26 @@ internal sealed class PairwiseSlopes
 
     /// <summary>
     /// Slopes of pairs that are not below <paramref name="lo"/> and not above <paramref name="hi"/>, written to
-    /// _candidates[0, expected) (a buffer reused by the next listing): order points by z(lo) (ties by time), then list
+    /// the workspace's candidate list [0, expected) (reused by the next listing): order points by z(lo) (ties by time), then list
     /// the pairs inverted (non-strictly) by z(hi). False when the number found differs from
     /// <paramref name="expected"/> (inconsistent rounding: the caller falls back to the exact path).
     /// </summary>
     private bool List(double lo, double hi, int expected)
     {
         var n = _n;
-        // work arrays are kept for the next listing (three per Sen's slope with its CI)
-        var a = _listZ ??= new double[n];
-        var idx = _listOrder ??= new int[n];
+        // work arrays come from the thread's workspace (three listings per Sen's slope with its CI, many series)
+        var a = Workspace.Ensure(ref _ws.ListZ, n);
+        var idx = Workspace.Ensure(ref _ws.ListOrder, n);
         for (var i = 0; i < n; i++) a[i] = _y[i] - lo * _t[i];
-        var b = _listB ??= new double[n];
-        var bTmp = _listBScratch ??= new double[n];
-        var iTmp = _listOrderScratch ??= new int[n];
+        var b = Workspace.Ensure(ref _ws.ListB, n);
+        var bTmp = Workspace.Ensure(ref _ws.ListBScratch, n);
+        var iTmp = Workspace.Ensure(ref _ws.ListOrderScratch, n);
         // equal z(lo) keep time order
-        SortOrderByKey(a, idx, _radixKeys ??= new ulong[n], _radixKeyScratch ??= new ulong[n], iTmp);
+        SortOrderByKey(a.AsSpan(0, n), idx, Workspace.Ensure(ref _ws.RadixKeys, n), Workspace.Ensure(ref _ws.RadixKeyScratch, n), iTmp);
         for (var p = 0; p < n; p++) b[p] = _y[idx[p]] - hi * _t[idx[p]];
 
-        if (_candidates.Length < expected) _candidates = new double[Math.Max(expected, 2 * _candidates.Length)];
-        var outList = _candidates;
+        if (_ws.Candidates.Length < expected) _ws.Candidates = new double[Math.Max(expected, 2 * _ws.Candidates.Length)];
+        var outList = _ws.Candidates;
         var count = 0;
         double[] bs = b, bd = bTmp;
         int[] xs = idx, xd = iTmp;

@@ -46,12 +46,14 @@ public static class TrendAnalysis
         v.Require(o.Count >= 3, "values", "needs at least 3 observed values");
         v.ThrowIfInvalid();
 
-        var pop = Growth.PeriodOverPeriod(values);
+        // every statistic below works on `o` (or on values already validated by Observed.From above) instead of
+        // extracting and validating the observed points again: five fewer pairs of n-sized arrays per series
+        var pop = Growth.PeriodOverPeriodValidated(values);
         var mannKendall = MannKendall.Test(o, options.ContinuityCorrection, options.Significance);
         return new TrendReport(
             Slots: values.Count,
             Observed: o.Count,
-            Ols: LinearRegression.Trend(values, options.ConfidenceLevel),
+            Ols: LinearRegression.Trend(o, options.ConfidenceLevel),
             MannKendall: mannKendall,
             SeasonalMannKendall: options.SeasonLength is { } m
                 ? MannKendall.SeasonalTest(values, m, options.ContinuityCorrection, options.Significance)
@@ -59,8 +61,8 @@ public static class TrendAnalysis
             SenSlope: SenSlope.Estimate(o, options.ConfidenceLevel, PairwiseSlopes.DefaultExactLimit, mannKendall.VarianceS),
             PeriodOverPeriodPct: pop,
             LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
-            Cagr: Growth.Cagr(values, options.PeriodsPerYear),
-            MovingAverage: MovingAverages.Simple(values, options.MovingAverageWindow, options.MovingAverageAlignment),
-            Anomalies: AnomalyDetector.Detect(values, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength)));
+            Cagr: Growth.Cagr(o, options.PeriodsPerYear),
+            MovingAverage: MovingAverages.SimpleValidated(values, options.MovingAverageWindow, options.MovingAverageAlignment),
+            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength)));
     }
 }
