@@ -7,6 +7,14 @@ from google.rpc import error_details_pb2, status_pb2
 from coeinsights.v1 import (
     admin_service_pb2,
     admin_service_pb2_grpc,
+    evaluation_service_pb2,
+    evaluation_service_pb2_grpc,
+    kpi_service_pb2,
+    kpi_service_pb2_grpc,
+    report_service_pb2,
+    report_service_pb2_grpc,
+    survey_service_pb2,
+    survey_service_pb2_grpc,
     scoring_pb2,
     scoring_service_pb2,
     scoring_service_pb2_grpc,
@@ -77,6 +85,10 @@ class Client:
 
     v1 = SimpleNamespace(
         admin_service_pb2=admin_service_pb2,
+        evaluation_service_pb2=evaluation_service_pb2,
+        kpi_service_pb2=kpi_service_pb2,
+        report_service_pb2=report_service_pb2,
+        survey_service_pb2=survey_service_pb2,
         scoring_pb2=scoring_pb2,
         scoring_service_pb2=scoring_service_pb2,
         server_info_service_pb2=server_info_service_pb2,
@@ -87,6 +99,10 @@ class Client:
         self.server_info = server_info_service_pb2_grpc.ServerInfoServiceStub(self._channel)
         self.admin = admin_service_pb2_grpc.AdminServiceStub(self._channel)
         self.scoring = scoring_service_pb2_grpc.ScoringServiceStub(self._channel)
+        self.evaluations = evaluation_service_pb2_grpc.EvaluationServiceStub(self._channel)
+        self.kpis = kpi_service_pb2_grpc.KpiServiceStub(self._channel)
+        self.surveys = survey_service_pb2_grpc.SurveyServiceStub(self._channel)
+        self.reports = report_service_pb2_grpc.ReportServiceStub(self._channel)
 
     def close(self):
         self._channel.close()
