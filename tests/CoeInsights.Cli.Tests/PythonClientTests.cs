@@ -8,17 +8,10 @@ namespace CoeInsights.Cli.Tests;
 /// <summary>The Python client's example scripts (Debian's python3-grpcio) against a real server.</summary>
 public sealed class PythonClientTests(TestServer server) : IClassFixture<TestServer>
 {
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CoeInsights.sln"))) dir = dir.Parent;
-        return dir!.FullName;
-    }
-
     private async Task<(int Code, string Out, string Err)> Python(string script, params string[] args)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(Repo(), "clients", "python", "examples", script));
+        psi.ArgumentList.Add(Path.Combine(Repository.Root(), "clients", "python", "examples", script));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add("--address");
         psi.ArgumentList.Add(server.GrpcAddress.Authority);

@@ -101,11 +101,7 @@ public sealed class TwoServerProcessesTests : IAsyncLifetime
     /// <summary>The server built beside this test assembly, in the same configuration.</summary>
     private static string ServerDll()
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/{Configuration}/net10.0/
-        var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CoeInsights.sln"))) root = root.Parent;
-        var dll = Path.Combine(root!.FullName, "src", "CoeInsights.Server", "bin", configuration, "net10.0", "CoeInsights.Server.dll");
+        var dll = Path.Combine(Repository.Root(), "src", "CoeInsights.Server", "bin", Repository.Configuration, "net10.0", "CoeInsights.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }
 

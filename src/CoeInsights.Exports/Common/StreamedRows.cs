@@ -59,7 +59,7 @@ internal static class StreamedRowWriter
         {
             if (child is SheetDimension)
             {
-                writer.WriteElement(new SheetDimension { Reference = $"A1:{ColumnName(columns)}{lastIndex + (uint)streamed.Count}" });
+                writer.WriteElement(new SheetDimension { Reference = $"A1:{ClosedXML.Excel.XLHelper.GetColumnLetterFromNumber(columns)}{lastIndex + (uint)streamed.Count}" });
                 continue;
             }
             if (child is not SheetData)
@@ -114,12 +114,5 @@ internal static class StreamedRowWriter
         writer.WriteStartElement(new Cell(), attributes);
         if (number is { } n) writer.WriteElement(new CellValue(n.ToString("R", CultureInfo.InvariantCulture)));
         writer.WriteEndElement();
-    }
-
-    private static string ColumnName(int number)
-    {
-        var name = "";
-        for (; number > 0; number = (number - 1) / 26) name = (char)('A' + (number - 1) % 26) + name;
-        return name;
     }
 }

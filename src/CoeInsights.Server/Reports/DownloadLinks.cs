@@ -24,7 +24,7 @@ public sealed class DownloadLinks(byte[] secret)
         var payload = string.Join('\n', "v1", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString(),
             grant.Principal, grant.Roles);
         var bytes = Encoding.UTF8.GetBytes(payload);
-        return $"{Base64Url(bytes)}.{Base64Url(HMACSHA256.HashData(secret, bytes))}";
+        return $"{System.Buffers.Text.Base64Url.EncodeToString(bytes)}.{System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(secret, bytes))}";
     }
 
     public DownloadGrant? Verify(string token, DateTimeOffset now)
@@ -38,15 +38,10 @@ public sealed class DownloadLinks(byte[] secret)
         return grant.ExpiresAt > now ? grant : null;
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     private static bool TryFromBase64Url(string text, out byte[] bytes)
     {
-        var b64 = text.Replace('-', '+').Replace('_', '/');
-        b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-        var buffer = new byte[b64.Length];
-        var ok = Convert.TryFromBase64String(b64, buffer, out var written);
-        bytes = ok ? buffer[..written] : [];
+        var ok = System.Buffers.Text.Base64Url.IsValid(text);
+        bytes = ok ? System.Buffers.Text.Base64Url.DecodeFromChars(text) : [];
         return ok;
     }
 }

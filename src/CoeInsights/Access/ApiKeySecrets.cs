@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -13,7 +14,7 @@ public static class ApiKeySecrets
 
     public static (string Secret, byte[] Hash) New(Guid keyId)
     {
-        var random = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var random = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var secret = $"{Prefix}{keyId:N}_{random}";
         return (secret, Hash(secret));
     }

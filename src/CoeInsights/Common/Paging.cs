@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using CoeInsights.Analytics;
 
@@ -24,22 +25,13 @@ public readonly record struct Page(int Offset, int Size)
     /// <summary>The token for the next page, or "" when <paramref name="fetched"/> (Size + 1 asked) shows there is none.</summary>
     public string NextToken(int fetched) => fetched > Size ? Encode(Offset + Size) : "";
 
-    private static string Encode(int offset) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"o1:{offset}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(int offset) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"o1:{offset}"));
 
     private static bool TryDecode(string token, out int offset)
     {
         offset = 0;
-        try
-        {
-            var b64 = token.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-            return text.StartsWith("o1:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(3), out offset) && offset >= 0;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        if (!Base64Url.IsValid(token)) return false;
+        var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        return text.StartsWith("o1:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(3), out offset) && offset >= 0;
     }
 }
