@@ -8,6 +8,8 @@ using Google.Protobuf.WellKnownTypes;
 using Granularity = CoeInsights.Analytics.Trends.Granularity;
 using Network = CoeInsights.Kpis.Network;
 using Ownership = CoeInsights.Kpis.Ownership;
+using AlertDirection = CoeInsights.Analytics.Trends.AlertDirection;
+using AlertSeverity = CoeInsights.Analytics.Trends.AlertSeverity;
 
 namespace CoeInsights.Server.Kpis;
 
@@ -290,4 +292,33 @@ internal static class KpiMapping
         if (b.SharePct is { } share) p.SharePct = share;
         return p;
     }
+
+    public static AlertDirection? FromProto(V1.AlertDirection d) => d switch
+    {
+        V1.AlertDirection.Unspecified or V1.AlertDirection.Both => AlertDirection.Both,
+        V1.AlertDirection.Up => AlertDirection.Up,
+        V1.AlertDirection.Down => AlertDirection.Down,
+        _ => null,
+    };
+
+    public static V1.KpiAlert ToProto(CoeInsights.Kpis.WatchingAlerts.KpiAlert a) => new()
+    {
+        ProfileId = a.Profile.Id.ToString(),
+        Network = ToProto(a.Profile.Network),
+        Handle = a.Profile.Handle,
+        BusinessUnit = a.Profile.BusinessUnit,
+        Metric = a.Metric,
+        Date = ToProto(a.Date),
+        Value = a.Verdict.Value,
+        Expected = a.Verdict.Expected,
+        Score = a.Verdict.Score,
+        Direction = a.Verdict.Direction == AlertDirection.Up ? V1.AlertDirection.Up : V1.AlertDirection.Down,
+        Severity = a.Verdict.Severity == AlertSeverity.Critical ? V1.AlertSeverity.Critical : V1.AlertSeverity.Warning,
+        BatchId = a.BatchId?.ToString() ?? "",
+        IdempotencyKey = a.IdempotencyKey ?? "",
+        CorrectionReason = a.CorrectionReason ?? "",
+        RecordTime = Timestamp.FromDateTimeOffset(a.RecordedAt),
+        HistoryCount = a.Verdict.HistoryCount,
+        Sequence = a.Sequence,
+    };
 }

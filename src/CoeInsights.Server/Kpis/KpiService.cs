@@ -9,6 +9,7 @@ using CoeInsights.Kpis.ListingProfiles;
 using CoeInsights.Kpis.QueryingSeries;
 using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
+using CoeInsights.Kpis.WatchingAlerts;
 using CoeInsights.Server.Auth;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -24,6 +25,9 @@ namespace CoeInsights.Server.Kpis;
 public sealed class KpiService(IDocumentStore store, IQuerySession query, CallerContext caller, TimeProvider clock)
     : V1.KpiService.KpiServiceBase
 {
+    /// <summary>How often WatchAlerts looks for newly recorded KPI events.</summary>
+    public static TimeSpan AlertPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     [RequireRole(Role.Committee)]
     public override async Task<Profile> RegisterProfile(RegisterProfileRequest request, ServerCallContext context)
     {
@@ -253,5 +257,37 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         v.ThrowIfInvalid();
         var rows = await BenchmarkCompetitorsHandler.Handle(query, request.Metrics, networks, request.BusinessUnits, from, to, context.CancellationToken);
         return new BenchmarkCompetitorsResponse { Profiles = { rows.Select(ToProto) } };
+    }
+
+    /// <summary>Polls the tenant's KPI events (as WatchEvaluation polls its stream) and sends each alert until the client cancels.</summary>
+    public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<V1.KpiAlert> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var v = new Validator();
+        var networks = new List<CoeInsights.Kpis.Network>();
+        for (var i = 0; i < request.Networks.Count; i++)
+            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
+            else v.Add($"networks[{i}]", "must be a known network");
+        var direction = FromProto(request.Direction);
+        v.Require(direction is not null, "direction", "must be ALERT_DIRECTION_UP, ALERT_DIRECTION_DOWN or ALERT_DIRECTION_BOTH");
+        v.ThrowIfInvalid();
+        var cursor = await WatchAlertsHandler.StartAsync(query, new CoeInsights.Kpis.WatchingAlerts.WatchAlerts(request.Metrics, request.ProfileIds,
+            networks, request.BusinessUnits, direction!.Value, request.HasThreshold ? request.Threshold : null, request.Seasonal,
+            request.HasBaselineDays ? request.BaselineDays : null), ct);
+        // Headers now: the client knows the watch is established (and from where it looks) before the first alert.
+        await context.WriteResponseHeadersAsync([]);
+        try
+        {
+            while (true)
+            {
+                foreach (var alert in await WatchAlertsHandler.NextAsync(query, cursor, clock.GetUtcNow(), ct))
+                    await responseStream.WriteAsync(ToProto(alert), ct);
+                await Task.Delay(AlertPollInterval, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the watch ends normally.
+        }
     }
 }

@@ -88,6 +88,11 @@ class KpiServiceStub(object):
                 request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsRequest.SerializeToString,
                 response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsResponse.FromString,
                 )
+        self.WatchAlerts = channel.unary_stream(
+                '/coeinsights.v1.KpiService/WatchAlerts',
+                request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.WatchAlertsRequest.SerializeToString,
+                response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.KpiAlert.FromString,
+                )
 
 
 class KpiServiceServicer(object):
@@ -201,6 +206,17 @@ class KpiServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchAlerts(self, request, context):
+        """The crisis early warning: streams one KpiAlert for each observation recorded (RecordKpis or CorrectKpi, once
+        durable) while the watch is open that is anomalous against the stored history of its (profile, metric) before
+        its day: robust median/MAD modified z-score, scored as DetectAnomalies would score the day as the last slot of
+        [day − baseline_days, day]. Live only: what was recorded before the watch opened never alerts. Ends when the
+        client cancels. The caller's tenant only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_KpiServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -273,6 +289,11 @@ def add_KpiServiceServicer_to_server(servicer, server):
                     servicer.BenchmarkCompetitors,
                     request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsRequest.FromString,
                     response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsResponse.SerializeToString,
+            ),
+            'WatchAlerts': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchAlerts,
+                    request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.WatchAlertsRequest.FromString,
+                    response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.KpiAlert.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -523,5 +544,22 @@ class KpiService(object):
         return grpc.experimental.unary_unary(request, target, '/coeinsights.v1.KpiService/BenchmarkCompetitors',
             coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsRequest.SerializeToString,
             coeinsights_dot_v1_dot_kpi__service__pb2.BenchmarkCompetitorsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def WatchAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/coeinsights.v1.KpiService/WatchAlerts',
+            coeinsights_dot_v1_dot_kpi__service__pb2.WatchAlertsRequest.SerializeToString,
+            coeinsights_dot_v1_dot_kpi__service__pb2.KpiAlert.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -1,0 +1,173 @@
+using CoeInsights.Analytics;
+using CoeInsights.Analytics.Trends;
+using CoeInsights.Common;
+using JasperFx.Events;
+using Marten;
+using Marten.Events;
+
+namespace CoeInsights.Kpis.WatchingAlerts;
+
+/// <summary>
+/// What to watch: the metrics (at least one), optionally only some profiles (ids, networks, business units), which way
+/// a value must move, and the rule's threshold, weekday seasonality and how many days before the value are its history.
+/// </summary>
+public sealed record WatchAlerts(
+    IReadOnlyList<string> Metrics, IReadOnlyList<string> ProfileIds, IReadOnlyList<Network> Networks, IReadOnlyList<string> BusinessUnits,
+    AlertDirection Direction, double? Threshold, bool Seasonal, int? BaselineDays);
+
+/// <summary>
+/// One alert: a newly recorded value of (profile, metric, day) anomalous against that series' stored history before the
+/// day. <see cref="BatchId"/> and <see cref="IdempotencyKey"/> name the batch that recorded it; a correction has none
+/// and a <see cref="CorrectionReason"/> instead. <see cref="Sequence"/> is the recording event's position in the store.
+/// </summary>
+public sealed record KpiAlert(
+    KpiProfile Profile, string Metric, DateOnly Date, ObservationAlert Verdict, Guid? BatchId, string? IdempotencyKey, string? CorrectionReason,
+    DateTimeOffset RecordedAt, long Sequence);
+
+/// <summary>
+/// Where a watch is in the tenant's event log: every KPI event with a sequence above <see cref="Floor"/> not yet
+/// <see cref="Seen"/> is still to be looked at. Sequences are taken before commit, so a transaction may commit a lower
+/// sequence after a higher one is visible: the floor only passes a sequence once it has been seen for the grace period.
+/// </summary>
+public sealed class AlertCursor
+{
+    internal AlertCursor(AlertRule rule, HashSet<string> metrics, HashSet<Guid> profileIds, HashSet<Network> networks, HashSet<string> businessUnits,
+        int baselineDays)
+    {
+        Rule = rule;
+        Metrics = metrics;
+        ProfileIds = profileIds;
+        Networks = networks;
+        BusinessUnits = businessUnits;
+        BaselineDays = baselineDays;
+    }
+
+    public long Floor { get; internal set; }
+    internal Dictionary<long, DateTimeOffset> Seen { get; } = [];
+    internal Dictionary<Guid, KpiProfile?> Profiles { get; } = [];
+    internal AlertRule Rule { get; }
+    internal HashSet<string> Metrics { get; }
+    internal HashSet<Guid> ProfileIds { get; }
+    internal HashSet<Network> Networks { get; }
+    internal HashSet<string> BusinessUnits { get; }
+    internal int BaselineDays { get; }
+}
+
+public static class WatchAlertsHandler
+{
+    public const double DefaultThreshold = 3.5;
+    public const int DefaultBaselineDays = 90;
+    public const int MinBaselineDays = 7;
+    public const int MaxBaselineDays = 730;
+
+    /// <summary>How long a seen sequence holds the floor back (a transaction's time between taking a sequence and committing).</summary>
+    public static TimeSpan CommitGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Validates the watch (INVALID_ARGUMENT with field paths; an unknown profile id is NOT_FOUND) and returns a cursor
+    /// at the tenant's current end of the event log: only what is recorded from now on is looked at.
+    /// </summary>
+    public static async Task<AlertCursor> StartAsync(IQuerySession session, WatchAlerts watch, CancellationToken ct)
+    {
+        var v = new Validator();
+        v.Require(watch.Metrics.Count > 0, "metrics", "name at least one metric (see ListMetrics)");
+        for (var i = 0; i < watch.Metrics.Count; i++)
+            v.Require(MetricCatalogue.Find(watch.Metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{watch.Metrics[i]}' (see ListMetrics)");
+        var ids = new List<Guid>();
+        for (var i = 0; i < watch.ProfileIds.Count; i++)
+            if (Guid.TryParse(watch.ProfileIds[i], out var id)) ids.Add(id);
+            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
+        if (watch.Threshold is { } t) v.Require(double.IsFinite(t) && t > 0, "threshold", "must be a positive number (default 3.5)");
+        if (watch.BaselineDays is { } b)
+            v.Require(b is >= MinBaselineDays and <= MaxBaselineDays, "baseline_days", $"must be between {MinBaselineDays} and {MaxBaselineDays} (default {DefaultBaselineDays})");
+        v.ThrowIfInvalid();
+
+        var cursor = new AlertCursor(new AlertRule(watch.Threshold ?? DefaultThreshold, watch.Seasonal, watch.Direction),
+            watch.Metrics.ToHashSet(StringComparer.Ordinal), ids.ToHashSet(), watch.Networks.ToHashSet(),
+            watch.BusinessUnits.ToHashSet(StringComparer.Ordinal), watch.BaselineDays ?? DefaultBaselineDays);
+        foreach (var id in ids.Distinct())
+            cursor.Profiles[id] = await session.LoadAsync<KpiProfile>(id, ct) ?? throw new NotFoundException("Profile", id.ToString());
+        cursor.Floor = await session.Events.QueryAllRawEvents().AnyAsync(ct)
+            ? await session.Events.QueryAllRawEvents().MaxAsync(e => e.Sequence, ct)
+            : 0;
+        return cursor;
+    }
+
+    /// <summary>
+    /// Looks at the KPI events committed since the last call (batches and corrections, the caller's tenant only) and
+    /// returns the alerts among their observations, in recording order.
+    /// </summary>
+    public static async Task<IReadOnlyList<KpiAlert>> NextAsync(IQuerySession session, AlertCursor cursor, DateTimeOffset now, CancellationToken ct)
+    {
+        var floor = cursor.Floor;
+        var tenant = session.TenantId;
+        var seen = cursor.Seen.Keys.ToArray();
+        var fresh = await session.Events.QueryAllRawEvents()
+            .Where(e => e.TenantId == tenant && e.Sequence > floor && e.EventTypesAre(typeof(KpiBatchRecorded), typeof(KpiCorrected)))
+            .Where(e => !e.Sequence.IsOneOf(seen))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(ct);
+        var alerts = new List<KpiAlert>();
+        foreach (var e in fresh)
+        {
+            cursor.Seen[e.Sequence] = now;
+            switch (e.Data)
+            {
+                case KpiBatchRecorded batch:
+                    var observations = new List<KpiObservation>(batch.Count);
+                    for (var i = 0; i < batch.Count; i++) observations.Add(batch.Observation(i));
+                    await Evaluate(session, cursor, observations, (p, o, verdict) =>
+                        new KpiAlert(p, o.Metric, o.Date, verdict, batch.BatchId, batch.IdempotencyKey, null, batch.RecordedAt, e.Sequence), alerts, ct);
+                    break;
+                case KpiCorrected c:
+                    await Evaluate(session, cursor, [new KpiObservation(c.ProfileId, c.Metric, c.Date, c.Value)], (p, o, verdict) =>
+                        new KpiAlert(p, o.Metric, o.Date, verdict, null, null, c.Reason, c.CorrectedAt, e.Sequence), alerts, ct);
+                    break;
+            }
+        }
+        var settled = now - CommitGrace;
+        foreach (var (sequence, at) in cursor.Seen)
+            if (at <= settled && sequence > cursor.Floor) cursor.Floor = sequence;
+        foreach (var sequence in cursor.Seen.Keys.Where(s => s <= cursor.Floor).ToList()) cursor.Seen.Remove(sequence);
+        return alerts;
+    }
+
+    private static async Task Evaluate(IQuerySession session, AlertCursor cursor, IReadOnlyList<KpiObservation> observations,
+        Func<KpiProfile, KpiObservation, ObservationAlert, KpiAlert> alert, List<KpiAlert> alerts, CancellationToken ct)
+    {
+        // Watched observations, grouped by series: one history read per (profile, metric) of the batch.
+        var watched = new List<(KpiProfile Profile, KpiObservation Observation)>();
+        foreach (var o in observations)
+        {
+            if (!cursor.Metrics.Contains(o.Metric)) continue;
+            if (await Profile(session, cursor, o.ProfileId, ct) is { } p && Matches(cursor, p)) watched.Add((p, o));
+        }
+        foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric)))
+        {
+            var days = series.Select(w => w.Observation.Date).ToList();
+            var from = days.Min().AddDays(-cursor.BaselineDays);
+            var to = days.Max().AddDays(-1);
+            var history = (await ObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct))
+                .ToDictionary(r => r.Date, r => r.Value);
+            foreach (var (profile, o) in series)
+            {
+                var slots = new double?[cursor.BaselineDays];
+                var start = o.Date.AddDays(-cursor.BaselineDays);
+                for (var i = 0; i < slots.Length; i++)
+                    slots[i] = history.TryGetValue(start.AddDays(i), out var value) ? value : null;
+                if (ObservationAlerts.Decide(slots, o.Value, cursor.Rule) is { } verdict) alerts.Add(alert(profile, o, verdict));
+            }
+        }
+    }
+
+    private static bool Matches(AlertCursor cursor, KpiProfile p) =>
+        (cursor.ProfileIds.Count == 0 || cursor.ProfileIds.Contains(p.Id)) &&
+        (cursor.Networks.Count == 0 || cursor.Networks.Contains(p.Network)) &&
+        (cursor.BusinessUnits.Count == 0 || cursor.BusinessUnits.Contains(p.BusinessUnit));
+
+    private static async Task<KpiProfile?> Profile(IQuerySession session, AlertCursor cursor, Guid id, CancellationToken ct)
+    {
+        if (cursor.Profiles.TryGetValue(id, out var known)) return known;
+        return cursor.Profiles[id] = await session.LoadAsync<KpiProfile>(id, ct);
+    }
+}
