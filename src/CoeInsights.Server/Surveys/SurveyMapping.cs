@@ -83,13 +83,15 @@ public static class SurveyMapping
         return byId;
     }
 
-    public static A.SurveyOptions ToOptions(double confidenceLevel, double maxConsistencyRatio) => new()
+    public static A.SurveyOptions ToOptions(double confidenceLevel, double maxConsistencyRatio, bool keepInconsistent = false) => new()
     {
         ConfidenceLevel = confidenceLevel == 0 ? 0.95 : confidenceLevel,
         MaxConsistencyRatio = maxConsistencyRatio == 0 ? 0.10 : maxConsistencyRatio,
+        ExcludeInconsistentRespondents = !keepInconsistent,
     };
 
-    public static DeriveSurveyWeights ToDomain(string surveyId, V1.WeightDerivationMethod method, IEnumerable<string> questionIds, bool plain, double maxCr)
+    public static DeriveSurveyWeights ToDomain(string surveyId, V1.WeightDerivationMethod method, IEnumerable<string> questionIds, bool plain, double maxCr,
+        bool keepInconsistent = false)
     {
         var id = SurveyStream.ParseId(surveyId);
         var m = method switch
@@ -98,7 +100,7 @@ public static class SurveyMapping
             V1.WeightDerivationMethod.PairwiseJudgements => A.WeightDerivationMethod.PairwiseJudgements,
             _ => throw new InvalidInputException("method", "choose importance ratings or pairwise judgements"),
         };
-        return new DeriveSurveyWeights(id, m, questionIds.ToList(), !plain, ToOptions(0, maxCr));
+        return new DeriveSurveyWeights(id, m, questionIds.ToList(), !plain, ToOptions(0, maxCr, keepInconsistent));
     }
 
     public static V1.Survey ToProto(SurveyDetails details)
@@ -181,18 +183,25 @@ public static class SurveyMapping
         if (q.Numeric is { } num)
         {
             p.Numeric = new V1.NumericSummary
-                { N = num.N, Mean = num.Mean, Median = num.Median, Minimum = num.Minimum, Maximum = num.Maximum, BalancedMean = num.BalancedMean };
+            {
+                N = num.N, Mean = num.Mean, Median = num.Median, Minimum = num.Minimum, Maximum = num.Maximum, BalancedMean = num.BalancedMean,
+                Departments = num.Departments,
+            };
             if (num.StandardDeviation is { } sd) p.Numeric.StandardDeviation = sd;
         }
         if (q.Likert is { } l)
             p.Likert = new V1.LikertSummary
-                { TopTwoBox = l.TopTwoBox, BottomTwoBox = l.BottomTwoBox, BalancedTopTwoBox = l.BalancedTopTwoBox, BalancedBottomTwoBox = l.BalancedBottomTwoBox };
+            {
+                TopTwoBox = l.TopTwoBox, BottomTwoBox = l.BottomTwoBox, BalancedTopTwoBox = l.BalancedTopTwoBox, BalancedBottomTwoBox = l.BalancedBottomTwoBox,
+                ScalePoints = l.ScalePoints, ReverseKeyed = l.ReverseKeyed,
+            };
         if (q.Nps is { } nps)
         {
             p.Nps = new NpsSummary
             {
                 N = nps.N, Promoters = nps.Promoters, Passives = nps.Passives, Detractors = nps.Detractors, Score = nps.Score,
                 StandardError = nps.StandardError, ConfidenceLevel = nps.ConfidenceLevel, Lower = nps.Lower, Upper = nps.Upper,
+                PromoterShare = nps.PromoterShare, PassiveShare = nps.PassiveShare, DetractorShare = nps.DetractorShare,
             };
             if (nps.BalancedScore is { } b) p.Nps.BalancedScore = b;
         }
@@ -202,9 +211,12 @@ public static class SurveyMapping
                 Options =
                 {
                     rk.Options.Select(o => new V1.RankedOption
-                        { Option = o.Option, BordaPoints = o.BordaPoints, MeanRank = o.MeanRank, BalancedMeanRank = o.BalancedMeanRank, TimesRanked = o.TimesRanked }),
+                    {
+                        Option = o.Option, BordaPoints = o.BordaPoints, MeanRank = o.MeanRank, BalancedMeanRank = o.BalancedMeanRank, TimesRanked = o.TimesRanked,
+                        MeanBordaPoints = o.MeanBordaPoints, BalancedMeanBordaPoints = o.BalancedMeanBordaPoints,
+                    }),
                 },
-                Order = { rk.Order },
+                Order = { rk.Order }, Rankings = rk.Rankings, PartialRankings = rk.PartialRankings,
             };
         if (q.Pairwise is { } pw)
         {
@@ -213,8 +225,21 @@ public static class SurveyMapping
                 Criteria = { pw.Criteria }, GroupWeights = { pw.Group?.Weights ?? [] }, BalancedWeights = { pw.BalancedWeights ?? [] },
                 Departments = { pw.Departments.Select(ToProto) }, ExcludedRespondents = { pw.ExcludedRespondents.Select(ToProto) },
                 InconsistentRespondents = pw.Respondents.Count(x => x.IsInconsistent),
+                Respondents =
+                {
+                    pw.Respondents.Select(x => new V1.RespondentAhp
+                    {
+                        RespondentId = x.RespondentId, Department = x.Department, Weights = { x.Weights }, ConsistencyRatio = x.ConsistencyRatio,
+                        Inconsistent = x.IsInconsistent, Excluded = !x.UsedInGroup,
+                    }),
+                },
+                UsedRespondents = { pw.UsedRespondents },
             };
-            if (pw.Group is { } g) p.Pairwise.GroupConsistencyRatio = g.ConsistencyRatio;
+            if (pw.Group is { } g)
+            {
+                p.Pairwise.GroupConsistencyRatio = g.ConsistencyRatio;
+                p.Pairwise.GroupLambdaMax = g.LambdaMax;
+            }
         }
         return p;
     }
@@ -234,15 +259,22 @@ public static class SurveyMapping
             {
                 r.ItemStatistics.Select(i =>
                 {
-                    var x = new V1.ItemStatistics { Item = i.Item, Mean = i.Mean };
+                    var x = new V1.ItemStatistics
+                    {
+                        Item = i.Item, Mean = i.Mean, StandardDeviation = i.StandardDeviation, ScaleMeanIfDeleted = i.ScaleMeanIfDeleted,
+                        ScaleVarianceIfDeleted = i.ScaleVarianceIfDeleted,
+                    };
                     if (i.CorrectedItemTotalCorrelation is { } c) x.CorrectedItemTotalCorrelation = c;
                     if (i.AlphaIfDeleted is { } a) x.AlphaIfDeleted = a;
+                    if (i.StandardizedAlphaIfDeleted is { } sa) x.StandardizedAlphaIfDeleted = sa;
                     return x;
                 }),
             },
         };
         if (r.Alpha is { } alpha) p.Alpha = alpha;
         if (r.StandardizedAlpha is { } st) p.StandardizedAlpha = st;
+        if (r.MeanInterItemCorrelation is { } rbar) p.MeanInterItemCorrelation = rbar;
+        p.Note = r.Note ?? "";
         return p;
     }
 

@@ -60,7 +60,14 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task<ListSurveysResponse> ListSurveys(ListSurveysRequest request, ServerCallContext context)
     {
-        var (rows, next) = await ListSurveysHandler.Handle(query, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        D.SurveyState? state = request.State switch
+        {
+            V1.SurveyState.Unspecified => null,
+            V1.SurveyState.Open => D.SurveyState.Open,
+            V1.SurveyState.Closed => D.SurveyState.Closed,
+            _ => throw new InvalidInputException("state", "must be SURVEY_STATE_OPEN, SURVEY_STATE_CLOSED or unspecified (all)"),
+        };
+        var (rows, next) = await ListSurveysHandler.Handle(query, Page.From(request.PageSize, request.PageToken), context.CancellationToken, state);
         return new ListSurveysResponse { Surveys = { rows.Select(SurveyMapping.ToProto) }, NextPageToken = next };
     }
 
@@ -98,7 +105,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     public override async Task<V1.SurveyResults> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context)
     {
         var id = SurveyStream.ParseId(request.SurveyId);
-        var options = SurveyMapping.ToOptions(request.ConfidenceLevel, request.MaxConsistencyRatio);
+        var options = SurveyMapping.ToOptions(request.ConfidenceLevel, request.MaxConsistencyRatio, request.KeepInconsistentRespondents);
         var (results, version) = await GetSurveyResultsHandler.Handle(query, new GetSurveyResults(id, request.Departments.ToList(), options), context.CancellationToken);
         return SurveyMapping.ToProto(results, version);
     }
@@ -106,14 +113,16 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task<V1.DerivedWeights> DeriveWeights(DeriveWeightsRequest request, ServerCallContext context)
     {
-        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio);
+        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
+            request.KeepInconsistentRespondents);
         var (weights, version) = await DeriveSurveyWeightsHandler.Handle(query, derive, context.CancellationToken);
         return SurveyMapping.ToProto(weights, version);
     }
 
     public override async Task<ApplySurveyWeightsResponse> ApplySurveyWeights(ApplySurveyWeightsRequest request, ServerCallContext context)
     {
-        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio);
+        var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
+            request.KeepInconsistentRespondents);
         var command = new ApplySurveyWeights(derive, EvaluationStream.ParseEtag(request.EvaluationEtag), Caller.Principal, Now);
         var (weights, surveyVersion, evaluation) = await DeriveSurveyWeightsHandler.Apply(OpenSession, command, context.CancellationToken);
         return new ApplySurveyWeightsResponse

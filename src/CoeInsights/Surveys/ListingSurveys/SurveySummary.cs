@@ -46,10 +46,13 @@ public sealed class SurveySummaryProjection : SingleStreamProjection<SurveySumma
 
 public static class ListSurveysHandler
 {
-    /// <summary>Newest first.</summary>
-    public static async Task<(IReadOnlyList<SurveySummary> Surveys, string NextPageToken)> Handle(IQuerySession session, Page page, CancellationToken ct)
+    /// <summary>Newest first; only surveys in <paramref name="state"/> when given.</summary>
+    public static async Task<(IReadOnlyList<SurveySummary> Surveys, string NextPageToken)> Handle(IQuerySession session, Page page, CancellationToken ct,
+        SurveyState? state = null)
     {
-        var rows = await session.Query<SurveySummary>().OrderByDescending(s => s.Id).Skip(page.Offset).Take(page.Size + 1).ToListAsync(ct);
+        IQueryable<SurveySummary> query = session.Query<SurveySummary>();
+        if (state is { } only) query = query.Where(s => s.State == only);
+        var rows = await query.OrderByDescending(s => s.Id).Skip(page.Offset).Take(page.Size + 1).ToListAsync(ct);
         return (rows.Take(page.Size).ToList(), page.NextToken(rows.Count));
     }
 }

@@ -78,7 +78,7 @@ class SurveyServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def ListSurveys(self, request, context):
-        """Surveys, newest first.
+        """Surveys, newest first; optionally only open or only closed ones.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
