@@ -57,8 +57,13 @@ public static class SurveyAnalysis
             var responded = request.Responses.Count(r => string.Equals(r.Department, inv.Department, StringComparison.Ordinal));
             return new DepartmentResponseRate(inv.Department, inv.Invited, responded, inv.Invited > 0 ? (double)responded / inv.Invited : null);
         }).ToArray();
+        // 0 invited = not counted (the survey takes any number of respondents there): neither its invitations nor its responses
+        // enter the overall rate.
         var invited = request.Invitations.Sum(i => i.Invited);
-        double? overall = request.Invitations.Count > 0 && invited > 0 ? (double)request.Responses.Count / invited : null;
+        var counted = request.Invitations.Where(i => i.Invited > 0).Select(i => i.Department).ToHashSet(StringComparer.Ordinal);
+        double? overall = request.Invitations.Count > 0 && invited > 0
+            ? (double)request.Responses.Count(r => counted.Contains(r.Department)) / invited
+            : null;
 
         return new SurveyResults
         {
@@ -94,7 +99,7 @@ public static class SurveyAnalysis
         foreach (var (department, j) in index)
         {
             var responded = request.Responses.Count(r => r is not null && string.Equals(r.Department, department, StringComparison.Ordinal));
-            if (responded > request.Invitations[j].Invited)
+            if (request.Invitations[j].Invited > 0 && responded > request.Invitations[j].Invited)
                 v.Add($"invitations[{j}].invited", $"{responded} responses from '{department}' but only {request.Invitations[j].Invited} invited");
         }
     }

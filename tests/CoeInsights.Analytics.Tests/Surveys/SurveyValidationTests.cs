@@ -96,6 +96,24 @@ public sealed class SurveyValidationTests
         Assert.Equal(["responses[2].department", "invitations[0].invited"], e.Violations.Select(v => v.Field));
     }
 
+    /// <summary>0 invited is an uncounted department (the survey accepts any number there): its responses are no error, its
+    /// rate is null, and neither its invitations nor its responses enter the overall rate.</summary>
+    [Fact]
+    public void CountsNoRateGivenDepartmentWithZeroInvited()
+    {
+        var results = SurveyAnalysis.Analyze(new SurveyResultsRequest
+        {
+            Questions = [new SurveyQuestion { Id = "q", Kind = QuestionKind.Number }],
+            Responses = new[] { "a", "b", "c" }.Select((id, i) => new SurveyResponse
+                { RespondentId = id, Department = i == 0 ? "Social" : "Open", Answers = new Dictionary<string, SurveyAnswer> { ["q"] = SurveyAnswer.Number(i) } }).ToArray(),
+            Invitations = [new("Social", 4), new("Open", 0)],
+        });
+        Assert.Equal(new double?[] { 0.25, null }, results.ResponseRates.Select(r => r.Rate));
+        Assert.Equal([1, 2], results.ResponseRates.Select(r => r.Responded));
+        Assert.Equal(0.25, results.OverallResponseRate);
+        Assert.Equal(3, results.Respondents);
+    }
+
     [Fact]
     public void ReportsBadOptions()
     {

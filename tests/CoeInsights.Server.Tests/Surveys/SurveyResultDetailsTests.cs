@@ -215,4 +215,69 @@ public sealed class SurveyResultDetailsTests(TestServer server) : IClassFixture<
         var bad = await Refused(StatusCode.InvalidArgument, () => viewer.ListSurveysAsync(new ListSurveysRequest { State = (SurveyState)9 }));
         Assert.Equal("state", Assert.Single(bad.FieldViolations()).Field);
     }
+
+    /// <summary>
+    /// Published worked examples end to end over gRPC. NPS: whuber's answer to Cross Validated question 18603 — 1/2 promoters,
+    /// 1/3 passives, 1/6 detractors give NPS 1/3 and a variance of 5/9 per answer (sd ≈ 0.75), whatever the sample size
+    /// (here 96 answers: 48 / 32 / 16). Borda count: Wikipedia "Borda count", the Tennessee capital example (42% Memphis,
+    /// 26% Nashville, 15% Chattanooga, 17% Knoxville first) — 100 voters give Memphis 126, Nashville 194, Chattanooga 173,
+    /// Knoxville 107 points; Nashville wins.
+    /// </summary>
+    [Fact]
+    public async Task ReturnsPublishedNpsAndBordaResultsGivenTheirWorkedExamplesOverGrpc()
+    {
+        var kit = new SurveyTestKit(server, "survey-published");
+        var chair = await kit.Chair;
+        string[] cities = ["Memphis", "Nashville", "Chattanooga", "Knoxville"];
+        var survey = await chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "Published", RequestId = "published",
+            Audience = { new AudienceDepartment { Department = "Tennessee" } },
+            Questions =
+            {
+                new V1.SurveyQuestion { QuestionId = "nps", Kind = QuestionKind.Nps },
+                new V1.SurveyQuestion { QuestionId = "capital", Kind = QuestionKind.Ranking, Options = { cities } },
+            },
+        });
+        (int Voters, string[] Order)[] ballots =
+        [
+            (42, ["Memphis", "Nashville", "Chattanooga", "Knoxville"]),
+            (26, ["Nashville", "Chattanooga", "Knoxville", "Memphis"]),
+            (15, ["Chattanooga", "Knoxville", "Nashville", "Memphis"]),
+            (17, ["Knoxville", "Chattanooga", "Nashville", "Memphis"]),
+        ];
+        var rankings = ballots.SelectMany(b => Enumerable.Repeat(b.Order, b.Voters)).ToArray();
+        for (var i = 0; i < rankings.Length; i++)
+        {
+            // Voter i also answers the NPS question (the last four skip it): 48 promoters, 32 passives, 16 detractors.
+            var request = new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = $"p{i}", Department = "Tennessee", RequestId = $"p{i}",
+                Answers = { new SurveyAnswer { QuestionId = "capital", Ranking = new RankingAnswer { OptionIds = { rankings[i] } } } },
+            };
+            if (i < 96) request.Answers.Add(new SurveyAnswer { QuestionId = "nps", Nps = i % 6 < 3 ? 9 + i % 2 : i % 6 < 5 ? 7 + i % 2 : i % 7 });
+            await chair.SubmitResponseAsync(request);
+        }
+
+        var results = await chair.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId });
+
+        // Tennessee was published with 0 invited (no cap): results still come back, with no rate for it.
+        Assert.Equal(100, results.Respondents);
+        Assert.False(Assert.Single(results.ResponseRates).HasRate);
+        var nps = results.Questions.Single(q => q.QuestionId == "nps").Nps;
+        Assert.Equal((96, 48, 32, 16), (nps.N, nps.Promoters, nps.Passives, nps.Detractors));
+        Assert.Equal(4, results.Questions.Single(q => q.QuestionId == "nps").Missing);
+        Assert.Equal(100.0 / 3, nps.Score, 9);
+        Assert.Equal(5.0 / 9, Math.Pow(nps.StandardError / 100, 2) * 96, 9); // published variance per answer
+        Assert.Equal(0.75, nps.StandardError / 100 * Math.Sqrt(96), 2); // published sd per answer ≈ 0.75
+        Assert.Equal(0.5, nps.PromoterShare, 12);
+        Assert.Equal(1.0 / 3, nps.PassiveShare, 12);
+        Assert.Equal(1.0 / 6, nps.DetractorShare, 12);
+        var ranking = results.Questions.Single(q => q.QuestionId == "capital").Ranking;
+        Assert.Equal([126.0, 194, 173, 107], ranking.Options.Select(o => o.BordaPoints));
+        Assert.Equal(["Nashville", "Chattanooga", "Memphis", "Knoxville"], ranking.Order);
+        Near([1.26, 1.94, 1.73, 1.07], ranking.Options.Select(o => o.MeanBordaPoints), 1e-12, "mean Borda points");
+        Near([2.74, 2.06, 2.27, 2.93], ranking.Options.Select(o => o.MeanRank), 1e-12, "mean rank"); // points = n − rank
+        Assert.Equal((100, 0), (ranking.Rankings, ranking.PartialRankings));
+    }
 }

@@ -130,6 +130,11 @@ public sealed class SurveyWorkflowTests(TestServer server) : IClassFixture<TestS
         Assert.Equal(survey.SurveyId, stored.Survey.SurveyId);
         Assert.Equal(41, stored.Survey.SurveyVersion); // published + 40 responses
         Assert.Equal(applied.SurveyVersion, stored.Survey.SurveyVersion);
+        // On the evaluation's stream: the WeightsSet event names the survey and its version.
+        var history = await chairOfEvaluation.GetEvaluationHistoryAsync(new GetEvaluationHistoryRequest { EvaluationId = evaluationId, PageSize = 100 });
+        var weightsSet = history.Events.Last(e => e.EventType == "WeightsSet");
+        Assert.Equal($"set weights from survey {survey.SurveyId} v41", weightsSet.Summary);
+        Assert.Equal("chair", weightsSet.Actor);
 
         var after = await chairOfEvaluation.ScoreEvaluationAsync(new ScoreEvaluationRequest { EvaluationId = evaluationId });
         var used = after.Result.CriterionIds.Zip(after.Result.Weights).ToDictionary(x => x.First, x => x.Second);
