@@ -189,6 +189,28 @@ public sealed class SurveyWorkbookTests
     }
 
     [Fact]
+    public void CutsVisiblyAtCellLimitGivenFreeTextOverIt()
+    {
+        var model = SampleSurvey.Build();
+        var longText = new string('x', 40_000);
+        var responses = model.Responses.Select(r => r with
+        {
+            Answers = new Dictionary<string, SurveyAnswer>(r.Answers) { ["comment"] = SurveyAnswer.FreeText(longText) },
+        }).ToList();
+        using var stream = Written(model with { Responses = responses });
+
+        using (var workbook = new XLWorkbook(stream))
+        {
+            var texts = workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.Rows()
+                .Where(r => r.Cell(2).GetString() == "comment").Select(r => r.Cell(6).GetString()).ToList();
+            Assert.Equal(30, texts.Count);
+            Assert.All(texts, t => Assert.Equal((Common.SafeText.MaxCellCharacters, true), (t.Length, t.EndsWith("[truncated]", StringComparison.Ordinal))));
+        }
+        stream.Position = 0;
+        Assert.Empty(ValidationErrors(stream));
+    }
+
+    [Fact]
     public async Task OpensInLibreOfficeWithInkOnFirstPageGivenSampleSurvey()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"coe-deck-{Guid.NewGuid():N}");

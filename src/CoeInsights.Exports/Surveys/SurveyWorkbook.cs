@@ -502,7 +502,7 @@ public static class SurveyWorkbook
                         yield return [respondent, q.Id, $"{q.Options[i]} vs {q.Options[j]}", a.Judgements[k], null, null];
                 break;
             case QuestionKind.FreeText:
-                yield return [respondent, q.Id, null, null, null, a.Text ?? ""];
+                yield return [respondent, q.Id, null, null, null, SafeText.Fit(a.Text)];
                 break;
         }
     }
