@@ -184,6 +184,8 @@ public sealed class SurveyWorkbookTests
         Assert.Contains(Ref(questions.Table("Q_priorities"), 3), formulas);
         Assert.Contains(Ref(questions.Table("LikertTopTwoBox"), 4), formulas);
         Assert.Contains(Ref(workbook.Worksheet("Overview").Table("ResponseRates"), 4), formulas);
+        Assert.Contains("'Departments'!$E$4:$E$8", formulas); // the five Likert items' means, not the NPS or the budget
+        Assert.Equal(["Likert"], workbook.Worksheet("Departments").Table("PlainVsBalanced").DataRange.Rows().Take(5).Select(r => r.Cell(2).GetString()).Distinct());
         Assert.Contains(("Weights", "radarChart", 3), charts); // one series per department
         Assert.All(charts.Where(c => c.Sheet == "Questions"), c => Assert.Equal("barChart", c.Kind));
     }

@@ -294,7 +294,9 @@ public static class SurveyWorkbook
     {
         var model = context.Model;
         DeckStyle.Page(sheet, "Departments: plain vs department-balanced figures, and each department's own", 3);
-        var numeric = model.Results.Questions.Where(q => q.Numeric is not null).ToList();
+        // Likert items first: the chart compares their means (other kinds are on other scales).
+        var numeric = model.Results.Questions.Where(q => q.Numeric is not null).OrderBy(q => q.Kind == QuestionKind.Likert ? 0 : 1).ToList();
+        var likertCount = numeric.Count(q => q.Kind == QuestionKind.Likert);
         var rows = numeric.Select(q => new object?[]
         {
             q.QuestionId, q.Kind.ToString(), q.Answered, q.Numeric!.Departments, q.Numeric.Mean, q.Numeric.BalancedMean,
@@ -304,22 +306,27 @@ public static class SurveyWorkbook
             [new("Question"), new("Kind"), new("Answered", DeckStyle.Count), new("Departments", DeckStyle.Count), new("Mean", "0.00"),
                 new("Balanced mean", "0.00"), new("Top-2-box", DeckStyle.Percent), new("Balanced top-2-box", DeckStyle.Percent),
                 new("NPS", "0.0"), new("Balanced NPS", "0.0")], rows, context.Tables);
-        if (rows.Count > 0)
-            context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredColumn, "Mean: plain vs department-balanced",
-                NativeCharts.Ref(sheet.Name, 1, 4, 3 + rows.Count),
+        if (likertCount > 0)
+            context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredColumn, "Likert means: plain vs department-balanced",
+                NativeCharts.Ref(sheet.Name, 1, 4, 3 + likertCount),
                 [
-                    new ChartSeries("Mean", NativeCharts.Ref(sheet.Name, 5, 4, 3 + rows.Count), DeckStyle.Palette[0]),
-                    new ChartSeries("Balanced mean", NativeCharts.Ref(sheet.Name, 6, 4, 3 + rows.Count), DeckStyle.Palette[2]),
+                    new ChartSeries("Mean", NativeCharts.Ref(sheet.Name, 5, 4, 3 + likertCount), DeckStyle.Palette[0]),
+                    new ChartSeries("Balanced mean", NativeCharts.Ref(sheet.Name, 6, 4, 3 + likertCount), DeckStyle.Palette[2]),
                 ], FromColumn: 11, FromRow: 2, ToColumn: 19, ToRow: 2 + ChartRows));
         var row = 3 + Math.Max(rows.Count + 3, ChartRows + 2);
-        sheet.Cell(row, 1).SetText("Each department's own figures").Style.Font.Bold = true;
+        sheet.Cell(row, 1).SetText("Each department's own figures (colour: low to high within each question)").Style.Font.Bold = true;
         var breakdown = numeric.SelectMany(q => q.Departments.Select(d => new object?[] { q.QuestionId, d.Department, d.Answered, d.Mean, d.TopTwoBox, d.NpsScore })).ToList();
         DeckTable.Write(sheet, row + 1, 1, "DepartmentBreakdown",
             [new("Question"), new("Department"), new("Answered", DeckStyle.Count), new("Mean", "0.00"), new("Top-2-box", DeckStyle.Percent), new("NPS", "0.0")],
             breakdown, context.Tables);
-        if (breakdown.Count > 0)
-            sheet.Range(row + 2, 4, row + 1 + breakdown.Count, 4).AddConditionalFormat().ColorScale()
+        // One colour scale per question: questions differ in scale (1–5, 0–10, amounts).
+        var first = row + 2;
+        foreach (var q in numeric.Where(q => q.Departments.Count > 0))
+        {
+            sheet.Range(first, 4, first + q.Departments.Count - 1, 4).AddConditionalFormat().ColorScale()
                 .LowestValue(DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84")).HighestValue(DeckStyle.Good);
+            first += q.Departments.Count;
+        }
         DeckStyle.Widths(sheet, 24, 24, 11, 12, 10, 14, 11, 16, 9, 13);
     }
 
