@@ -83,6 +83,43 @@ public sealed class ReportCommandTests(TestServer server) : IClassFixture<TestSe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>A survey with one NPS question answered by three people (entered by the chair).</summary>
+    private async Task<(string Key, string SurveyId)> AnsweredSurvey()
+    {
+        var key = await server.CreateKeyAsync("cli-reports", "chair", Role.Committee);
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel(key));
+        var survey = await surveys.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "CLI survey", Audience = { new AudienceDepartment { Department = "Social", Invited = 5 } },
+            Questions = { new V1.SurveyQuestion { QuestionId = "nps", Kind = QuestionKind.Nps } },
+        });
+        for (var i = 0; i < 3; i++)
+            await surveys.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = $"p{i}", Department = "Social", RequestId = $"r{i}",
+                Answers = { new V1.SurveyAnswer { QuestionId = "nps", Nps = 8 + i } },
+            });
+        return (key, survey.SurveyId);
+    }
+
+    [Fact]
+    public async Task SavesSurveyWorkbookAndPrintsItsLinkGivenAnsweredSurvey()
+    {
+        var (key, id) = await AnsweredSurvey();
+        var path = Path.Combine(Path.GetTempPath(), $"coe-cli-{Guid.NewGuid():N}.xlsx");
+
+        var (code, output, error) = await Coe("reports", "survey-workbook", id, "-f", path, "--key", key, "-o", "json");
+        var (linkCode, linkOutput, linkError) = await Coe("reports", "link", id, "--kind", "survey-workbook", "--key", key, "-o", "json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal(ExportMetadata.Parser.ParseJson(output).SizeBytes, new FileInfo(path).Length);
+        Assert.True(linkCode == ExitCodes.Ok, linkError);
+        using var browser = new HttpClient();
+        using var response = await browser.GetAsync(JsonDocument.Parse(linkOutput).RootElement.GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("PK"u8.ToArray(), (await response.Content.ReadAsByteArrayAsync())[..2]);
+    }
+
     [Fact]
     public async Task ExitsRefusedGivenUnknownEvaluation()
     {

@@ -39,6 +39,18 @@ public sealed class DownloadLinksTests
         Assert.Null(Links.Verify(spliced, Now));
     }
 
+    [Fact]
+    public void RefusesGivenParametersSplicedFromAnotherLink()
+    {
+        var deck = Grant with { ExportKind = "kpi-deck", ResourceId = "", Parameters = "CgQI6g8QAQ" };
+        var token = Links.Create(deck);
+        var wider = Links.Create(deck with { Parameters = "CgQI6g8QAhIE" });
+        var spliced = wider[..wider.IndexOf('.')] + token[token.IndexOf('.')..];
+
+        Assert.Equal(deck, Links.Verify(token, Now));
+        Assert.Null(Links.Verify(spliced, Now));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("no-dot")]

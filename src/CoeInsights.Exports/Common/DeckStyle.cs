@@ -14,6 +14,9 @@ public static class DeckStyle
     public static readonly XLColor Text = XLColor.FromHtml("#252423");
     public const string Font = "Segoe UI";
 
+    /// <summary>Series colours (hex, no #) in order: Power BI's default theme.</summary>
+    public static readonly IReadOnlyList<string> Palette = ["118DFF", "12239E", "E66C37", "6B007B", "E044A7", "744EC2", "D9B300", "D64550", "197278", "1AAB40"];
+
     public const string Score = "0.0000";
     public const string Percent = "0.0%";
     public const string Weight = "0.0%";

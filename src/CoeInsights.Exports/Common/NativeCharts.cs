@@ -29,6 +29,13 @@ public sealed record ChartSpec(
 /// </summary>
 public static class NativeCharts
 {
+    /// <summary>An absolute A1 reference to rows firstRow..lastRow of one column (1-based), sheet name quoted.</summary>
+    public static string Ref(string sheet, int column, int firstRow, int lastRow)
+    {
+        var letter = ClosedXML.Excel.XLHelper.GetColumnLetterFromNumber(column);
+        return $"'{sheet.Replace("'", "''")}'!${letter}${firstRow}:${letter}${lastRow}";
+    }
+
     public static void Add(SpreadsheetDocument document, IReadOnlyList<ChartSpec> charts)
     {
         var workbookPart = document.WorkbookPart!;

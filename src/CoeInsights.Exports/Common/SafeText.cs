@@ -17,15 +17,21 @@ public static partial class SafeText
     /// <summary>Writes user text as a text cell, truncating (with a visible marker) at Excel's cell limit.</summary>
     public static IXLCell SetText(this IXLCell cell, string? text)
     {
-        var value = text ?? "";
-        const string marker = " …[truncated]";
-        if (value.Length > MaxCellCharacters) value = value[..(MaxCellCharacters - marker.Length)] + marker;
+        var value = Fit(text);
         cell.SetValue(value);
         cell.DataType = XLDataType.Text;
         // A leading = + - @ or tab is what spreadsheet programs treat as a formula on re-entry (CSV
         // paste, LibreOffice's "detect special numbers"); the quote prefix keeps it inert there too.
         if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) cell.Style.IncludeQuotePrefix = true;
         return cell;
+    }
+
+    /// <summary>Text cut (with a visible marker) to Excel's cell limit; for cells written outside ClosedXML too.</summary>
+    public static string Fit(string? text)
+    {
+        const string marker = " …[truncated]";
+        var value = text ?? "";
+        return value.Length > MaxCellCharacters ? value[..(MaxCellCharacters - marker.Length)] + marker : value;
     }
 
     /// <summary>A number, or an empty cell for "no value": never a zero, never NaN.</summary>

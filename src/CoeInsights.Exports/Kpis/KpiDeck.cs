@@ -12,7 +12,7 @@ namespace CoeInsights.Exports.Kpis;
 /// </summary>
 public static class KpiDeck
 {
-    private static readonly string[] Palette = ["118DFF", "12239E", "E66C37", "6B007B", "E044A7", "744EC2", "D9B300", "D64550", "197278", "1AAB40"];
+    private static readonly string[] Palette = [.. DeckStyle.Palette];
 
     public static void Write(KpiDeckModel model, Stream output)
     {

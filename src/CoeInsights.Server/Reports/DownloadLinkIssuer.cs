@@ -1,6 +1,6 @@
 using CoeInsights.Access;
 using CoeInsights.Access.SigningKeys;
-using CoeInsights.Evaluations;
+using Google.Protobuf;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +9,7 @@ using CoeInsights.Server.Hosting;
 
 namespace CoeInsights.Server.Reports;
 
-/// <summary>Issues signed links and serves <c>GET /downloads/{token}</c> on the HTTP/1.1 port.</summary>
+/// <summary>Issues signed links for every export kind and serves <c>GET /downloads/{token}</c> on the HTTP/1.1 port.</summary>
 public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOptions<CoeServerOptions> options, TimeProvider clock)
 {
     public const string KeyId = "download-links";
@@ -18,11 +18,13 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
     private async Task<DownloadLinks> Links(CancellationToken ct) =>
         _links ??= new DownloadLinks(await SigningKeyStore.GetOrCreate(store, KeyId, clock.GetUtcNow(), ct));
 
-    public async Task<(string Url, DateTimeOffset Expires)> Issue(Caller caller, string kind, string resourceId, TimeSpan ttl, CancellationToken ct)
+    /// <summary>A link to one export request (see <see cref="ExportCatalogue"/>): its kind, scope and parameters are signed in.</summary>
+    public async Task<(string Url, DateTimeOffset Expires)> Issue(Caller caller, IMessage export, TimeSpan ttl, CancellationToken ct)
     {
         var expires = clock.GetUtcNow() + (ttl > DownloadLinks.MaxLifetime ? DownloadLinks.MaxLifetime : ttl);
+        var (kind, resourceId) = ExportCatalogue.Scope(export);
         var token = (await Links(ct)).Create(new DownloadGrant(caller.TenantId, kind, resourceId, expires, caller.Principal,
-            string.Join(',', caller.Roles.Order())));
+            string.Join(',', caller.Roles.Order()), System.Buffers.Text.Base64Url.EncodeToString(export.ToByteArray())));
         return ($"{BaseUrl().TrimEnd('/')}/downloads/{token}", expires);
     }
 
@@ -41,17 +43,21 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
     public async Task<IResult> Download(string token, CancellationToken ct)
     {
         var grant = (await Links(ct)).Verify(token, clock.GetUtcNow());
-        if (grant is null || grant.ExportKind != ReportService.EvaluationWorkbookKind || !Guid.TryParse(grant.ResourceId, out var id))
+        var export = grant is not null && System.Buffers.Text.Base64Url.IsValid(grant.Parameters)
+            ? ExportCatalogue.Parse(grant.ExportKind, System.Buffers.Text.Base64Url.DecodeFromChars(grant.Parameters))
+            : null;
+        // The parameters must name the very resource the link is scoped to.
+        if (grant is null || export is null || ExportCatalogue.Scope(export).ResourceId != grant.ResourceId)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         var roles = grant.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Role>).ToHashSet();
         var caller = new Caller(grant.TenantId, Guid.Empty, grant.Principal, roles);
         try
         {
             await using var session = store.QuerySession(grant.TenantId);
-            var export = await EvaluationWorkbookExport.Render(session, caller, id, null, null, clock.GetUtcNow(), ct);
-            return Results.File(export.Content, export.ContentType, export.FileName);
+            var rendered = await ExportCatalogue.Render(session, caller, export, clock.GetUtcNow(), ct);
+            return Results.File(rendered.Content, rendered.ContentType, rendered.FileName);
         }
-        catch (Common.DomainException)
+        catch (Exception e) when (e is Common.DomainException or Analytics.InvalidInputException)
         {
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -11,7 +11,16 @@ using A = CoeInsights.Analytics.Scoring;
 namespace CoeInsights.Server.Reports;
 
 /// <summary>A rendered workbook: its name, type and bytes.</summary>
-public sealed record RenderedExport(string FileName, string ContentType, byte[] Content);
+public sealed record RenderedExport(string FileName, string ContentType, byte[] Content)
+{
+    /// <summary>"&lt;title as letters, digits, - and _&gt;-&lt;yyyyMMdd&gt;.xlsx", or the fallback name for a title with none.</summary>
+    public static string SafeFileName(string title, string fallback, DateTimeOffset now)
+    {
+        var safe = new string(title.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        if (safe.Length > 60) safe = safe[..60];
+        return $"{(safe.Length == 0 ? fallback : safe)}-{now:yyyyMMdd}.xlsx";
+    }
+}
 
 /// <summary>
 /// Evaluation (as the caller may see it) + its scoring + its audit trail → the scored vendor workbook.
@@ -57,7 +66,7 @@ public static class EvaluationWorkbookExport
         };
         using var stream = new MemoryStream();
         EvaluationWorkbook.Write(model, stream);
-        return new RenderedExport(FileName(evaluation.Title, now), EvaluationWorkbook.ContentType, stream.ToArray());
+        return new RenderedExport(RenderedExport.SafeFileName(evaluation.Title, "evaluation", now), EvaluationWorkbook.ContentType, stream.ToArray());
     }
 
     private static string ApprovalStatus(Evaluation e) => e.State switch
@@ -83,13 +92,6 @@ public static class EvaluationWorkbookExport
     {
         var cost = e.Criteria.FirstOrDefault(c => c is { Source: CriterionSource.VendorFact, Direction: CriterionDirection.Cost });
         return cost is null ? null : v.Facts.FirstOrDefault(f => f.CriterionId == cost.Id)?.Value;
-    }
-
-    private static string FileName(string title, DateTimeOffset now)
-    {
-        var safe = new string(title.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
-        if (safe.Length > 60) safe = safe[..60];
-        return $"{(safe.Length == 0 ? "evaluation" : safe)}-{now:yyyyMMdd}.xlsx";
     }
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -17,12 +17,20 @@ public static class KpiDeckExport
 
     public sealed record Request(DateOnly From, DateOnly To, Granularity Granularity, IReadOnlyList<string> Metrics, IReadOnlyList<string> BusinessUnits, string Title);
 
+    /// <summary>Everything that can be checked without the data: before rendering, and before a download link is signed.</summary>
+    public static void Validate(Request request)
+    {
+        var v = new Validator()
+            .Require(request.From <= request.To, "end_date", "must not be before start_date")
+            .Require(request.To.DayNumber - request.From.DayNumber < MaxDays, "end_date", $"the range is at most {MaxDays} days");
+        for (var i = 0; i < request.Metrics.Count; i++)
+            v.Require(MetricCatalogue.Find(request.Metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{request.Metrics[i]}' (see ListMetrics)");
+        v.ThrowIfInvalid();
+    }
+
     public static async Task<RenderedExport> Render(IQuerySession session, Request request, DateTimeOffset now, CancellationToken ct)
     {
-        new Validator()
-            .Require(request.From <= request.To, "end_date", "must not be before start_date")
-            .Require(request.To.DayNumber - request.From.DayNumber < MaxDays, "end_date", $"the range is at most {MaxDays} days")
-            .ThrowIfInvalid();
+        Validate(request);
         var metrics = request.Metrics.Count > 0 ? request.Metrics : DefaultMetrics;
         var daily = await QuerySeriesHandler.Handle(session,
             new SeriesQuery([], [], request.BusinessUnits, null, metrics, request.From, request.To, Granularity.Day), ct);

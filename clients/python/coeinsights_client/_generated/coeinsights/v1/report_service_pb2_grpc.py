@@ -25,6 +25,11 @@ class ReportServiceStub(object):
                 request_serializer=coeinsights_dot_v1_dot_report__service__pb2.ExportKpiDeckRequest.SerializeToString,
                 response_deserializer=coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.FromString,
                 )
+        self.ExportSurveyWorkbook = channel.unary_stream(
+                '/coeinsights.v1.ReportService/ExportSurveyWorkbook',
+                request_serializer=coeinsights_dot_v1_dot_report__service__pb2.ExportSurveyWorkbookRequest.SerializeToString,
+                response_deserializer=coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.FromString,
+                )
         self.CreateDownloadLink = channel.unary_unary(
                 '/coeinsights.v1.ReportService/CreateDownloadLink',
                 request_serializer=coeinsights_dot_v1_dot_report__service__pb2.CreateDownloadLinkRequest.SerializeToString,
@@ -52,9 +57,19 @@ class ReportServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportSurveyWorkbook(self, request, context):
+        """The survey workbook: overview (response rate per department, NPS with its interval, Cronbach's
+        alpha), per-question distributions with bar charts, department breakdown (plain vs balanced),
+        derived weights (per department, AHP consistency per respondent), methodology, and the
+        FactAnswer/DimQuestion/DimRespondent/DimDepartment tables.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateDownloadLink(self, request, context):
-        """A signed, expiring URL for a browser (which sends no bearer header): scoped to one export of one
-        resource in the caller's tenant, rendered with the caller's visibility. Tampered or expired: 403.
+        """A signed, expiring URL for a browser (which sends no bearer header): scoped to one export (its kind
+        and parameters) in the caller's tenant, rendered with the caller's visibility. Tampered or expired: 403.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -71,6 +86,11 @@ def add_ReportServiceServicer_to_server(servicer, server):
             'ExportKpiDeck': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportKpiDeck,
                     request_deserializer=coeinsights_dot_v1_dot_report__service__pb2.ExportKpiDeckRequest.FromString,
+                    response_serializer=coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.SerializeToString,
+            ),
+            'ExportSurveyWorkbook': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportSurveyWorkbook,
+                    request_deserializer=coeinsights_dot_v1_dot_report__service__pb2.ExportSurveyWorkbookRequest.FromString,
                     response_serializer=coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.SerializeToString,
             ),
             'CreateDownloadLink': grpc.unary_unary_rpc_method_handler(
@@ -119,6 +139,23 @@ class ReportService(object):
             metadata=None):
         return grpc.experimental.unary_stream(request, target, '/coeinsights.v1.ReportService/ExportKpiDeck',
             coeinsights_dot_v1_dot_report__service__pb2.ExportKpiDeckRequest.SerializeToString,
+            coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ExportSurveyWorkbook(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/coeinsights.v1.ReportService/ExportSurveyWorkbook',
+            coeinsights_dot_v1_dot_report__service__pb2.ExportSurveyWorkbookRequest.SerializeToString,
             coeinsights_dot_v1_dot_report__service__pb2.ExportChunk.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

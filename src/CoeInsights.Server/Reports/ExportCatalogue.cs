@@ -1,0 +1,166 @@
+using CoeInsights.Access;
+using CoeInsights.Analytics;
+using CoeInsights.Evaluations;
+using CoeInsights.Evaluations.GettingDetails;
+using CoeInsights.Server.Scoring;
+using CoeInsights.Server.Surveys;
+using CoeInsights.Surveys;
+using CoeInsights.Surveys.GettingDetails;
+using CoeInsights.V1;
+using Google.Protobuf;
+using Marten;
+
+namespace CoeInsights.Server.Reports;
+
+/// <summary>
+/// Every export the report service makes, described by its request message (kind + parameters): how a
+/// download link names it, how it is checked before a link is signed, and how it is rendered. One path
+/// for the gRPC streams and for the browser links, whatever the kind.
+/// </summary>
+public static class ExportCatalogue
+{
+    public const string EvaluationWorkbookKind = "evaluation-workbook";
+    public const string KpiDeckKind = "kpi-deck";
+    public const string SurveyWorkbookKind = "survey-workbook";
+
+    /// <summary>The kind's name in a signed link, and the one resource it is scoped to ("" for the KPI deck: the whole tenant).</summary>
+    public static (string Kind, string ResourceId) Scope(IMessage export) => export switch
+    {
+        ExportEvaluationWorkbookRequest r => (EvaluationWorkbookKind, r.EvaluationId),
+        ExportKpiDeckRequest => (KpiDeckKind, ""),
+        ExportSurveyWorkbookRequest r => (SurveyWorkbookKind, r.SurveyId),
+        _ => throw new ArgumentOutOfRangeException(nameof(export), export.Descriptor.Name, "not an export request"),
+    };
+
+    /// <summary>The export request a signed link carries, or null when the kind is unknown or the bytes are not one.</summary>
+    public static IMessage? Parse(string kind, byte[] parameters)
+    {
+        MessageParser? parser = kind switch
+        {
+            EvaluationWorkbookKind => ExportEvaluationWorkbookRequest.Parser,
+            KpiDeckKind => ExportKpiDeckRequest.Parser,
+            SurveyWorkbookKind => ExportSurveyWorkbookRequest.Parser,
+            _ => null,
+        };
+        try
+        {
+            return parser?.ParseFrom(parameters);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The export a link asks for: the parameters of its kind (defaults when unset) with the resource id filled in.
+    /// Adds field violations to <paramref name="v"/>; null when the kind is unspecified or the request is invalid.
+    /// </summary>
+    public static IMessage? ForLink(CreateDownloadLinkRequest request, Validator v)
+    {
+        var mismatched = request.ParametersCase != CreateDownloadLinkRequest.ParametersOneofCase.None && request.ParametersCase != request.Kind switch
+        {
+            ExportKind.EvaluationWorkbook => CreateDownloadLinkRequest.ParametersOneofCase.EvaluationWorkbook,
+            ExportKind.KpiDeck => CreateDownloadLinkRequest.ParametersOneofCase.KpiDeck,
+            ExportKind.SurveyWorkbook => CreateDownloadLinkRequest.ParametersOneofCase.SurveyWorkbook,
+            _ => request.ParametersCase,
+        };
+        if (mismatched)
+        {
+            v.Add(Field(request.ParametersCase), $"does not match kind {request.Kind}");
+            return null;
+        }
+        switch (request.Kind)
+        {
+            case ExportKind.EvaluationWorkbook:
+                var evaluation = request.EvaluationWorkbook?.Clone() ?? new ExportEvaluationWorkbookRequest();
+                evaluation.EvaluationId = ResourceId(request.ResourceId, evaluation.EvaluationId, "evaluation_workbook.evaluation_id", v);
+                return evaluation;
+            case ExportKind.SurveyWorkbook:
+                var survey = request.SurveyWorkbook?.Clone() ?? new ExportSurveyWorkbookRequest();
+                survey.SurveyId = ResourceId(request.ResourceId, survey.SurveyId, "survey_workbook.survey_id", v);
+                return survey;
+            case ExportKind.KpiDeck:
+                v.Require(request.ResourceId.Length == 0, "resource_id", "must be empty for EXPORT_KIND_KPI_DECK (the deck covers the tenant)")
+                    .Require(request.KpiDeck is not null, "kpi_deck", "is required for EXPORT_KIND_KPI_DECK (start_date and end_date)");
+                return request.KpiDeck?.Clone();
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Refuses now, not when the browser comes: bad parameters (INVALID_ARGUMENT), a resource the caller cannot see (NOT_FOUND).</summary>
+    public static async Task Check(IQuerySession session, IMessage export, CancellationToken ct)
+    {
+        switch (export)
+        {
+            case ExportEvaluationWorkbookRequest r:
+                var evaluationId = EvaluationStream.ParseId(r.EvaluationId, "resource_id");
+                EvaluationOptions(r);
+                await GetEvaluationHandler.Load(session, evaluationId, ct);
+                break;
+            case ExportKpiDeckRequest r:
+                KpiDeckExport.Validate(KpiRequest(r));
+                break;
+            case ExportSurveyWorkbookRequest r:
+                var surveyId = SurveyStream.ParseId(r.SurveyId, "resource_id");
+                await GetSurveyHandler.Load(session, surveyId, ct);
+                break;
+        }
+    }
+
+    public static Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
+    {
+        switch (export)
+        {
+            case ExportEvaluationWorkbookRequest r:
+                var id = EvaluationStream.ParseId(r.EvaluationId);
+                var (options, robustness) = EvaluationOptions(r);
+                return EvaluationWorkbookExport.Render(session, caller, id, options, robustness, now, ct);
+            case ExportKpiDeckRequest r:
+                return KpiDeckExport.Render(session, KpiRequest(r), now, ct);
+            case ExportSurveyWorkbookRequest r:
+                return SurveyWorkbookExport.Render(session, SurveyStream.ParseId(r.SurveyId),
+                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), now, ct);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(export), export.Descriptor.Name, "not an export request");
+        }
+    }
+
+    private static (Analytics.Scoring.ScoringOptions?, Analytics.Scoring.RobustnessOptions?) EvaluationOptions(ExportEvaluationWorkbookRequest r)
+    {
+        var v = new Validator();
+        var options = r.Options is null ? null : ScoringMapping.ToOptions(r.Options, v);
+        var robustness = ScoringMapping.ToRobustness(r.Robustness, v);
+        v.ThrowIfInvalid();
+        return (options, robustness);
+    }
+
+    private static KpiDeckExport.Request KpiRequest(ExportKpiDeckRequest r)
+    {
+        var v = new Validator();
+        var from = Kpis.KpiMapping.ToDate(r.StartDate, "start_date", v);
+        var to = Kpis.KpiMapping.ToDate(r.EndDate, "end_date", v);
+        v.Require(r.StartDate is not null, "start_date", "is required").Require(r.EndDate is not null, "end_date", "is required");
+        v.ThrowIfInvalid();
+        var granularity = r.Granularity == Granularity.Unspecified ? Analytics.Trends.Granularity.Week : Kpis.KpiMapping.FromProto(r.Granularity);
+        return new KpiDeckExport.Request(from!.Value, to!.Value, granularity, r.Metrics, r.BusinessUnits, r.Title);
+    }
+
+    /// <summary>resource_id or the id inside the parameters: one of them, or both the same.</summary>
+    private static string ResourceId(string resourceId, string inParameters, string parametersField, Validator v)
+    {
+        if (resourceId.Length > 0 && inParameters.Length > 0 && resourceId != inParameters)
+            v.Add(parametersField, "differs from resource_id: give the id once");
+        var id = resourceId.Length > 0 ? resourceId : inParameters;
+        v.Require(id.Length > 0, "resource_id", "is required for this kind");
+        return id;
+    }
+
+    private static string Field(CreateDownloadLinkRequest.ParametersOneofCase c) => c switch
+    {
+        CreateDownloadLinkRequest.ParametersOneofCase.EvaluationWorkbook => "evaluation_workbook",
+        CreateDownloadLinkRequest.ParametersOneofCase.KpiDeck => "kpi_deck",
+        _ => "survey_workbook",
+    };
+}

@@ -1,0 +1,234 @@
+using System.Net;
+using ClosedXML.Excel;
+using CoeInsights.Server.Tests.Surveys;
+using CoeInsights.Testing;
+using CoeInsights.V1;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
+using Grpc.Core;
+using Date = Google.Type.Date;
+
+namespace CoeInsights.Server.Tests.Reports;
+
+/// <summary>The survey workbook over a real channel, and signed download links for every export kind.</summary>
+public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture<TestServer>
+{
+    private const string HostileTitle = "=HYPERLINK(\"http://evil.example\",\"Open\")";
+    private const string HostileComment = "@SUM(1+1)";
+    private const string HostileDepartment = "+Sales";
+    private const int Respondents = 12;
+
+    /// <summary>A survey answered by 12 people (entered by the chair) in two departments: two importance ratings, NPS, a choice, free text.</summary>
+    private async Task<string> AnsweredSurvey(string tenant)
+    {
+        var kit = new SurveyTestKit(server, tenant);
+        var chair = await kit.Chair;
+        var survey = await chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = HostileTitle, RequestId = "create",
+            Evaluation = new SurveyEvaluationLink { EvaluationId = Guid.NewGuid().ToString(), CriterionIds = { "reach", "cost" } },
+            Audience = { new AudienceDepartment { Department = "Marketing", Invited = 10 }, new AudienceDepartment { Department = HostileDepartment, Invited = 10 } },
+            Questions =
+            {
+                SurveyTestKit.Likert("imp_reach", "reach"), SurveyTestKit.Likert("imp_cost", "cost"),
+                new V1.SurveyQuestion { QuestionId = "nps", Kind = QuestionKind.Nps, Text = "Would you recommend the CoE?" },
+                new V1.SurveyQuestion { QuestionId = "tool", Kind = QuestionKind.SingleChoice, Options = { "hoot", "sprout" } },
+                new V1.SurveyQuestion { QuestionId = "comment", Kind = QuestionKind.FreeText },
+            },
+        });
+        for (var i = 0; i < Respondents; i++)
+            await chair.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = $"person-{i}", Department = i % 2 == 0 ? "Marketing" : HostileDepartment, RequestId = $"r{i}",
+                Answers =
+                {
+                    SurveyTestKit.Answer("imp_reach", 1 + i % 5), SurveyTestKit.Answer("imp_cost", 5 - i % 3),
+                    new V1.SurveyAnswer { QuestionId = "nps", Nps = i % 11 },
+                    new V1.SurveyAnswer { QuestionId = "tool", SingleChoice = i % 3 == 0 ? "sprout" : "hoot" },
+                    new V1.SurveyAnswer { QuestionId = "comment", FreeText = i == 0 ? HostileComment : $"comment {i}" },
+                },
+            });
+        return survey.SurveyId;
+    }
+
+    private async Task<ReportService.ReportServiceClient> Reports(string tenant, params Role[] roles) =>
+        new(server.Channel(await server.CreateKeyAsync(tenant, roles)));
+
+    private static async Task<(ExportMetadata Metadata, byte[] Bytes)> Export(ReportService.ReportServiceClient client, string surveyId)
+    {
+        using var call = client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = surveyId });
+        ExportMetadata? metadata = null;
+        using var bytes = new MemoryStream();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+        {
+            if (chunk.PartCase == ExportChunk.PartOneofCase.Metadata) metadata = chunk.Metadata;
+            else
+            {
+                Assert.NotNull(metadata); // metadata comes first
+                chunk.Data.WriteTo(bytes);
+            }
+        }
+        return (metadata!, bytes.ToArray());
+    }
+
+    private static void AssertValid(byte[] bytes)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Take(10)));
+    }
+
+    [Fact]
+    public async Task StreamsValidWorkbookWithResultsAndWeightsGivenSubmittedResponses()
+    {
+        var id = await AnsweredSurvey("survey-deck-a");
+        var viewer = new SurveyService.SurveyServiceClient(server.Channel(await server.CreateKeyAsync("survey-deck-a", Role.Viewer)));
+        var results = await viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = id });
+        var weights = await viewer.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = id, Method = WeightDerivationMethod.ImportanceRatings });
+
+        var (metadata, bytes) = await Export(await Reports("survey-deck-a", Role.Viewer), id);
+
+        Assert.Equal(bytes.Length, metadata.SizeBytes);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", metadata.ContentType);
+        Assert.Matches(@"^HYPERLINK--http---evil-example---Open-[0-9]{8}\.xlsx$", metadata.FileName);
+        AssertValid(bytes);
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+        var overview = workbook.Worksheet("Overview");
+        Assert.Equal((HostileTitle, XLDataType.Text), (overview.Cell(1, 1).GetString(), overview.Cell(1, 1).DataType));
+        Assert.Equal(Respondents, overview.Cell(5, 1).GetDouble());
+        Assert.Equal(Math.Round(results.Questions.Single(q => q.QuestionId == "nps").Nps.Score, 10), Math.Round(overview.Cell(9, 1).GetDouble(), 10));
+        var derived = workbook.Worksheet("Weights").Table("WeightsImportance").DataRange.Rows()
+            .Select(r => (r.Cell(1).GetString(), Math.Round(r.Cell(2).GetDouble(), 10))).ToList();
+        Assert.Equal(weights.Weights.Select(w => (w.CriterionId, Math.Round(w.Weight, 10))), derived);
+        Assert.Equal(Respondents * 5, workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.RowCount());
+        var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).ToList();
+        Assert.DoesNotContain(cells, c => c.HasFormula);
+        Assert.Contains(cells, c => c.GetString() == HostileComment && c.DataType == XLDataType.Text);
+        Assert.Contains(cells, c => c.GetString() == HostileDepartment && c.DataType == XLDataType.Text);
+    }
+
+    [Fact]
+    public async Task ReturnsNotFoundGivenOtherTenantsSurvey()
+    {
+        var id = await AnsweredSurvey("survey-deck-b");
+        var outsider = await Reports("survey-deck-c", Role.Committee);
+
+        var stream = await Assert.ThrowsAsync<RpcException>(() => Export(outsider, id));
+        var link = await Assert.ThrowsAsync<RpcException>(() =>
+            outsider.CreateDownloadLinkAsync(new CreateDownloadLinkRequest { Kind = ExportKind.SurveyWorkbook, ResourceId = id }).ResponseAsync);
+
+        Assert.Equal((StatusCode.NotFound, StatusCode.NotFound), (stream.StatusCode, link.StatusCode));
+    }
+
+    [Fact]
+    public async Task DownloadsSurveyWorkbookWithoutBearerGivenSignedLink()
+    {
+        var id = await AnsweredSurvey("survey-deck-d");
+        var link = await (await Reports("survey-deck-d", Role.Viewer)).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+        {
+            Kind = ExportKind.SurveyWorkbook, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = id, ConfidenceLevel = 0.9 },
+        });
+        using var browser = new HttpClient();
+
+        using var response = await browser.GetAsync(link.Url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        AssertValid(bytes);
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+        Assert.Equal(Respondents, workbook.Worksheet("DimRespondent").Table("DimRespondent").DataRange.RowCount());
+        Assert.Equal("90% CI", workbook.Worksheet("Overview").Cell(9, 2).GetString()); // the link's parameters were used
+    }
+
+    [Fact]
+    public async Task DownloadsKpiDeckWithItsParametersGivenSignedLink()
+    {
+        var start = new DateOnly(2026, 3, 2);
+        var committee = new KpiService.KpiServiceClient(server.Channel(await server.CreateKeyAsync("survey-deck-e", Role.Committee)));
+        var ingest = new KpiService.KpiServiceClient(server.Channel(await server.CreateKeyAsync("survey-deck-e", Role.Ingest)));
+        var profile = await committee.RegisterProfileAsync(new RegisterProfileRequest
+            { Network = Network.Linkedin, Handle = "acme", BusinessUnit = "Corporate", Ownership = Ownership.Owned, RequestId = "reg" });
+        using (var call = ingest.RecordKpis())
+        {
+            await call.RequestStream.WriteAsync(new RecordKpisRequest
+            {
+                IdempotencyKey = "seed", Source = "test", SourceTimeZone = "UTC",
+                Observations = { Enumerable.Range(0, 14).Select(d => new KpiObservation { ProfileId = profile.ProfileId, Date = D(start.AddDays(d)), Metric = "impressions", Value = 100 + d }) },
+            });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            await call.RequestStream.CompleteAsync();
+        }
+        var link = await (await Reports("survey-deck-e", Role.Viewer)).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+        {
+            Kind = ExportKind.KpiDeck,
+            KpiDeck = new ExportKpiDeckRequest { StartDate = D(start), EndDate = D(start.AddDays(13)), Metrics = { "impressions" }, Title = "Committee pack" },
+        });
+        using var browser = new HttpClient();
+
+        using var response = await browser.GetAsync(link.Url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var workbook = new XLWorkbook(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("Committee pack", workbook.Worksheet("Dashboard").Cell(1, 1).GetString());
+        Assert.Equal(14, workbook.Worksheet("FactKpi").Table("FactKpi").DataRange.RowCount());
+    }
+
+    [Fact]
+    public async Task RefusesWithBare403GivenTamperedOrExpiredLinkOfEveryKind()
+    {
+        var id = await AnsweredSurvey("survey-deck-f");
+        var reports = await Reports("survey-deck-f", Role.Viewer);
+        var kpi = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 1)), EndDate = D(new DateOnly(2026, 1, 31)) };
+        var links = new List<(DownloadLink Good, DownloadLink ShortLived)>
+        {
+            (await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest { Kind = ExportKind.SurveyWorkbook, ResourceId = id }),
+                await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest { Kind = ExportKind.SurveyWorkbook, ResourceId = id, TtlSeconds = 1 })),
+            (await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest { Kind = ExportKind.KpiDeck, KpiDeck = kpi }),
+                await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest { Kind = ExportKind.KpiDeck, KpiDeck = kpi, TtlSeconds = 1 })),
+        };
+        using var browser = new HttpClient();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        foreach (var (good, shortLived) in links)
+        {
+            var token = good.Url[(good.Url.LastIndexOf('/') + 1)..];
+            var payload = token[..token.IndexOf('.')];
+            // Change one character of the signed payload (the kind, scope or parameters), keep the signature.
+            var tampered = good.Url.Replace(payload, payload[..10] + (payload[10] == 'A' ? 'B' : 'A') + payload[11..]);
+            foreach (var url in new[] { tampered, shortLived.Url })
+            {
+                using var response = await browser.GetAsync(url);
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            }
+            using var ok = await browser.GetAsync(good.Url);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // the untouched link still works
+        }
+    }
+
+    [Fact]
+    public async Task ReturnsFieldViolationsGivenParametersNotMatchingKind()
+    {
+        var reports = await Reports("survey-deck-g", Role.Viewer);
+        var someId = Guid.NewGuid().ToString();
+
+        async Task<IEnumerable<string>> Fields(CreateDownloadLinkRequest r) =>
+            Client.CoeErrors.FieldViolations(await Assert.ThrowsAsync<RpcException>(() => reports.CreateDownloadLinkAsync(r).ResponseAsync)).Select(v => v.Field);
+
+        Assert.Equal(["kpi_deck"], await Fields(new CreateDownloadLinkRequest { Kind = ExportKind.SurveyWorkbook, KpiDeck = new ExportKpiDeckRequest() }));
+        Assert.Equal(["kpi_deck"], await Fields(new CreateDownloadLinkRequest { Kind = ExportKind.KpiDeck }));
+        Assert.Equal(["resource_id"], await Fields(new CreateDownloadLinkRequest
+            { Kind = ExportKind.KpiDeck, ResourceId = someId, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 2)), EndDate = D(new DateOnly(2026, 1, 2)) } }));
+        Assert.Equal(["end_date"], await Fields(new CreateDownloadLinkRequest
+            { Kind = ExportKind.KpiDeck, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 2)), EndDate = D(new DateOnly(2026, 1, 1)) } }));
+        Assert.Equal(["metrics[0]"], await Fields(new CreateDownloadLinkRequest
+            { Kind = ExportKind.KpiDeck, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 1)), EndDate = D(new DateOnly(2026, 1, 1)), Metrics = { "vibes" } } }));
+        Assert.Equal(["survey_workbook.survey_id"], await Fields(new CreateDownloadLinkRequest
+            { Kind = ExportKind.SurveyWorkbook, ResourceId = someId, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = Guid.NewGuid().ToString() } }));
+        Assert.Equal(["resource_id"], await Fields(new CreateDownloadLinkRequest { Kind = ExportKind.EvaluationWorkbook }));
+    }
+
+    private static Date D(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+}
