@@ -13,16 +13,59 @@ internal static class ReportCommands
         var reports = new Command("reports", "Download decks, or create a signed browser link.");
 
         var id = new Argument<string>("evaluation-id");
+        // One line per deck kind: its command, its arguments and the streaming call that exports it.
+        reports.Add(Download(run, "evaluation-workbook", "Download the scored vendor workbook of an evaluation.", [id],
+            (result, client, ct) => client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = result.GetValue(id)! }, cancellationToken: ct)));
+        var from = KpiCommands.DateOption("--from", "First reporting day");
+        var to = KpiCommands.DateOption("--to", "Last reporting day");
+        var granularity = new Option<Granularity>("--granularity") { Description = "Trend periods: Day, Week (default), Month or Quarter." };
+        var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = true, Description = "Metrics (repeat; default impressions, engagements, followers)." };
+        var units = new Option<string[]>("--business-unit") { AllowMultipleArgumentsPerToken = true, Description = "Only these business units (repeat)." };
+        var title = new Option<string?>("--title") { Description = "Deck title." };
+        reports.Add(Download(run, "kpi-deck", "Download the KPI deck for a date range (dashboard, trends, anomalies, ROI, benchmark, fact tables).",
+            [from, to, granularity, metrics, units, title],
+            (result, client, ct) => client.ExportKpiDeck(new ExportKpiDeckRequest
+            {
+                StartDate = KpiCommands.ToProto(result.GetValue(from)), EndDate = KpiCommands.ToProto(result.GetValue(to)),
+                Granularity = result.GetValue(granularity), Metrics = { result.GetValue(metrics) ?? [] },
+                BusinessUnits = { result.GetValue(units) ?? [] }, Title = result.GetValue(title) ?? "",
+            }, cancellationToken: ct)));
+
+        var ttl = new Option<int>("--ttl") { Description = "Seconds the link stays valid (default 900, at most 86400)." };
+        var link = new Command("link", "A signed, expiring URL to open the evaluation workbook in a browser.") { id, ttl };
+        link.SetAction((result, ct) => run(result, async context =>
+        {
+            var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+            {
+                Kind = ExportKind.EvaluationWorkbook, ResourceId = result.GetValue(id)!, TtlSeconds = result.GetValue(ttl),
+            }, cancellationToken: ct);
+            context.Write(created, console => console.WriteLine($"{created.Url}\n(valid until {created.ExpireTime.ToDateTimeOffset():u})"));
+        }));
+
+        reports.Add(link);
+        return reports;
+    }
+
+    /// <summary>
+    /// A download command for one deck kind: streams ExportMetadata then the bytes into -f FILE (default: the server's
+    /// file name), with a progress bar for people; -o json prints the metadata. Checks the size against the metadata.
+    /// </summary>
+    private static Command Download(CommandRunner run, string name, string description, Symbol[] symbols,
+        Func<ParseResult, ReportService.ReportServiceClient, CancellationToken, AsyncServerStreamingCall<ExportChunk>> export)
+    {
         var file = new Option<FileInfo?>("--file", "-f") { Description = "Where to save (default: the server's file name, in the current folder)." };
-        var download = new Command("evaluation-workbook", "Download the scored vendor workbook of an evaluation.") { id, file };
+        var download = new Command(name, description) { file };
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Argument argument) download.Add(argument);
+            else download.Add((Option)symbol);
+        }
         download.SetAction((result, ct) => run(result, async context =>
         {
-            var client = new ReportService.ReportServiceClient(context.Channel);
-            using var call = client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = result.GetValue(id)! }, cancellationToken: ct);
+            using var call = export(result, new ReportService.ReportServiceClient(context.Channel), ct);
             ExportMetadata? metadata = null;
             FileInfo? target = null;
             FileStream? output = null;
-            // Progress only for people: with -o json stdout carries nothing but the JSON.
             async Task Receive(Func<ExportMetadata, Action<long>> onStart)
             {
                 Action<long> advance = _ => { };
@@ -43,6 +86,7 @@ internal static class ReportCommands
             }
             try
             {
+                // Progress only for people: with -o json stdout carries nothing but the JSON.
                 if (context.Format == OutputFormat.Json) await Receive(_ => _ => { });
                 else
                     await context.Console.Progress().AutoClear(true).StartAsync(progress => Receive(m =>
@@ -56,23 +100,10 @@ internal static class ReportCommands
                 if (output is not null) await output.DisposeAsync();
             }
             if (metadata is null || target is null) throw new UsageException("The server sent no file.");
+            target.Refresh();
             if (target.Length != metadata.SizeBytes) throw new UsageException($"Incomplete download: {target.Length} of {metadata.SizeBytes} bytes.");
             context.Write(metadata, console => console.WriteLine($"saved {target.FullName} ({metadata.SizeBytes:N0} bytes)"));
         }));
-
-        var ttl = new Option<int>("--ttl") { Description = "Seconds the link stays valid (default 900, at most 86400)." };
-        var link = new Command("link", "A signed, expiring URL to open the evaluation workbook in a browser.") { id, ttl };
-        link.SetAction((result, ct) => run(result, async context =>
-        {
-            var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
-            {
-                Kind = ExportKind.EvaluationWorkbook, ResourceId = result.GetValue(id)!, TtlSeconds = result.GetValue(ttl),
-            }, cancellationToken: ct);
-            context.Write(created, console => console.WriteLine($"{created.Url}\n(valid until {created.ExpireTime.ToDateTimeOffset():u})"));
-        }));
-
-        reports.Add(download);
-        reports.Add(link);
-        return reports;
+        return download;
     }
 }
