@@ -39,6 +39,8 @@ public sealed class EvaluationCommandTests(TestServer server) : IClassFixture<Te
         var approved = await Coe(chair, "evaluations", "approve", id, "--comment", "agreed", "-o", "json");
         var history = await Coe(chair, "evaluations", "history", id, "-o", "json");
         var shown = await Coe(chair, "evaluations", "show", id);
+        var workbookPath = Path.Combine(Path.GetTempPath(), $"coe-cli-{Guid.NewGuid():N}.xlsx");
+        var workbook = await Coe(chair, "reports", "evaluation-workbook", id, "-f", workbookPath);
 
         Assert.True(scored.Code == ExitCodes.Ok, scored.Err);
         var response = ScoreEvaluationResponse.Parser.ParseJson(scored.Out);
@@ -55,6 +57,10 @@ public sealed class EvaluationCommandTests(TestServer server) : IClassFixture<Te
         Assert.Contains("ScoresSubmitted", events);
         Assert.Equal("RecommendationApproved", events[^1]);
         Assert.Contains("annual_cost", shown.Out);
+        Assert.True(workbook.Code == ExitCodes.Ok, workbook.Err);
+        Assert.Contains("saved ", workbook.Out);
+        using var xlsx = new ClosedXML.Excel.XLWorkbook(workbookPath);
+        Assert.Contains(xlsx.Worksheets, sheet => sheet.CellsUsed().Any(c => c.GetString() == "Alpha"));
     }
 
     /// <summary>An open evaluation with criteria analytics, publishing and vendors a, b; e1 invited.</summary>
