@@ -156,4 +156,33 @@ public sealed class SurveyCommandTests(TestServer server) : IClassFixture<TestSe
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("line 1: column 'respondent': missing column", error);
     }
+
+    [Fact]
+    public async Task PublishesSurveyGivenJsonDefinition()
+    {
+        var chair = await server.CreateKeyAsync(Tenant, "chair", Role.Committee);
+        var json = CoeProcess.TempFile("""
+            {"title": "Pulse", "audience": [{"department": "Sales", "invited": 3}],
+             "questions": [{"questionId": "nps", "kind": "nps", "text": "Recommend?"},
+                           {"question_id": "pick", "kind": "QUESTION_KIND_RANKING", "text": "Order", "options": ["a", "b", "c"]}]}
+            """, "json");
+
+        var (code, output, error) = await Coe(chair, "surveys", "create", json, "-o", "json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var survey = Survey.Parser.ParseJson(output);
+        Assert.Equal([QuestionKind.Nps, QuestionKind.Ranking], survey.Questions.Select(q => q.Kind));
+    }
+
+    [Fact]
+    public async Task ExitsUsageNamingFileGivenDefinitionWithUnknownKind()
+    {
+        var chair = await server.CreateKeyAsync(Tenant, "chair", Role.Committee);
+        var yaml = CoeProcess.TempFile("title: Pulse\nquestions:\n  - question_id: q\n    kind: telepathy\n    text: Hm?\n", "yml");
+
+        var (code, _, error) = await Coe(chair, "surveys", "create", yaml);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(Path.GetFileName(yaml), error);
+    }
 }
