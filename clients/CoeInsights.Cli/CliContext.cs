@@ -44,19 +44,24 @@ internal static class GlobalOptions
 }
 
 /// <summary>What a command needs: a channel to the server, and where and how to write.</summary>
-internal sealed class CliContext(ParseResult parse, TextWriter output) : IDisposable
+internal sealed class CliContext(ParseResult parse, TextWriter output, TextWriter? error = null) : IDisposable
 {
     private GrpcChannel? _channel;
 
     public OutputFormat Format { get; } = parse.GetValue(GlobalOptions.Output);
     public TextWriter Output { get; } = output;
+    /// <summary>Warnings and reports that must not mix with JSON on stdout (e.g. skipped CSV rows).</summary>
+    public TextWriter Error { get; } = error ?? TextWriter.Null;
+
+    /// <summary>A person watches a terminal: animate progress bars. Redirected or captured output gets none.</summary>
+    public bool Interactive { get; } = output == System.Console.Out && !System.Console.IsOutputRedirected;
 
     public IAnsiConsole Console { get; } = AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(output),
         Ansi = output == System.Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
         ColorSystem = output == System.Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
+        Interactive = output == System.Console.Out && !System.Console.IsOutputRedirected ? InteractionSupport.Yes : InteractionSupport.No,
     });
 
     public GrpcChannel Channel => _channel ??= CoeChannel.Create(new CoeClientOptions

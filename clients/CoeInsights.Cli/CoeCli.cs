@@ -16,6 +16,9 @@ public static class CoeCli
         };
         foreach (var command in new[] { ServerInfoCommands.Build(Run), AdminCommands.Build(Run), ScoringCommands.Build(Run), ReportCommands.Build(Run) })
             root.Add(command);
+        root.Add(EvaluationCommands.Build(Run));
+        root.Add(SurveyCommands.Build(Run));
+        root.Add(KpiCommands.Build(Run));
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
@@ -23,7 +26,7 @@ public static class CoeCli
         // Every command body runs through here: one place for the channel and for error reporting.
         async Task<int> Run(ParseResult result, Func<CliContext, Task> body)
         {
-            using var context = new CliContext(result, output);
+            using var context = new CliContext(result, output, error);
             try
             {
                 await body(context);

@@ -11,87 +11,109 @@ internal static class ReportCommands
     public static Command Build(CommandRunner run)
     {
         var reports = new Command("reports", "Download decks, or create a signed browser link.");
-        var file = new Option<FileInfo?>("--file", "-f") { Description = "Where to save (default: the server's file name, in the current folder)." };
 
-        var evaluationId = new Argument<string>("evaluation-id");
-        var evaluation = new Command("evaluation-workbook", "Download the scored vendor workbook of an evaluation.") { evaluationId, file };
-        evaluation.SetAction((result, ct) => run(result, context => Save(context, result.GetValue(file),
-            new ReportService.ReportServiceClient(context.Channel).ExportEvaluationWorkbook(
-                new ExportEvaluationWorkbookRequest { EvaluationId = result.GetValue(evaluationId)! }, cancellationToken: ct), ct)));
-
+        var id = new Argument<string>("evaluation-id");
+        // One line per deck kind: its command, its arguments and the streaming call that exports it.
+        reports.Add(Download(run, "evaluation-workbook", "Download the scored vendor workbook of an evaluation.", [id],
+            (result, client, ct) => client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = result.GetValue(id)! }, cancellationToken: ct)));
         var surveyId = new Argument<string>("survey-id");
-        var survey = new Command("survey-workbook", "Download the workbook of a stakeholder survey (results, departments, derived weights).") { surveyId, file };
-        survey.SetAction((result, ct) => run(result, context => Save(context, result.GetValue(file),
-            new ReportService.ReportServiceClient(context.Channel).ExportSurveyWorkbook(
-                new ExportSurveyWorkbookRequest { SurveyId = result.GetValue(surveyId)! }, cancellationToken: ct), ct)));
+        reports.Add(Download(run, "survey-workbook", "Download the workbook of a stakeholder survey (results, departments, derived weights).", [surveyId],
+            (result, client, ct) => client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = result.GetValue(surveyId)! }, cancellationToken: ct)));
+        var from = KpiCommands.DateOption("--from", "First reporting day");
+        var to = KpiCommands.DateOption("--to", "Last reporting day");
+        var granularity = new Option<Granularity>("--granularity") { Description = "Trend periods: Day, Week (default), Month or Quarter." };
+        var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = true, Description = "Metrics (repeat; default impressions, engagements, followers)." };
+        var units = new Option<string[]>("--business-unit") { AllowMultipleArgumentsPerToken = true, Description = "Only these business units (repeat)." };
+        var title = new Option<string?>("--title") { Description = "Deck title." };
+        reports.Add(Download(run, "kpi-deck", "Download the KPI deck for a date range (dashboard, trends, anomalies, ROI, benchmark, fact tables).",
+            [from, to, granularity, metrics, units, title],
+            (result, client, ct) => client.ExportKpiDeck(new ExportKpiDeckRequest
+            {
+                StartDate = KpiCommands.ToProto(result.GetValue(from)), EndDate = KpiCommands.ToProto(result.GetValue(to)),
+                Granularity = result.GetValue(granularity), Metrics = { result.GetValue(metrics) ?? [] },
+                BusinessUnits = { result.GetValue(units) ?? [] }, Title = result.GetValue(title) ?? "",
+            }, cancellationToken: ct)));
 
-        var id = new Argument<string>("id") { Description = "The evaluation id, or the survey id with --kind survey-workbook." };
+        var resource = new Argument<string>("id") { Description = "The evaluation id, or the survey id with --kind survey-workbook." };
         var kind = new Option<string>("--kind")
         {
             Description = "evaluation-workbook (default) or survey-workbook.", DefaultValueFactory = _ => "evaluation-workbook",
         };
         kind.AcceptOnlyFromAmong("evaluation-workbook", "survey-workbook");
         var ttl = new Option<int>("--ttl") { Description = "Seconds the link stays valid (default 900, at most 86400)." };
-        var link = new Command("link", "A signed, expiring URL to open a workbook in a browser.") { id, kind, ttl };
+        var link = new Command("link", "A signed, expiring URL to open a workbook in a browser.") { resource, kind, ttl };
         link.SetAction((result, ct) => run(result, async context =>
         {
             var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
             {
                 Kind = result.GetValue(kind) == "survey-workbook" ? ExportKind.SurveyWorkbook : ExportKind.EvaluationWorkbook,
-                ResourceId = result.GetValue(id)!, TtlSeconds = result.GetValue(ttl),
+                ResourceId = result.GetValue(resource)!, TtlSeconds = result.GetValue(ttl),
             }, cancellationToken: ct);
             context.Write(created, console => console.WriteLine($"{created.Url}\n(valid until {created.ExpireTime.ToDateTimeOffset():u})"));
         }));
 
-        reports.Add(evaluation);
-        reports.Add(survey);
         reports.Add(link);
         return reports;
     }
 
-    /// <summary>Saves a streamed export: metadata first (name, type, size), then the bytes; checks the size.</summary>
-    private static async Task Save(CliContext context, FileInfo? file, AsyncServerStreamingCall<ExportChunk> call, CancellationToken ct)
+    /// <summary>
+    /// A download command for one deck kind: streams ExportMetadata then the bytes into -f FILE (default: the server's
+    /// file name), with a progress bar for people; -o json prints the metadata. Checks the size against the metadata.
+    /// </summary>
+    private static Command Download(CommandRunner run, string name, string description, Symbol[] symbols,
+        Func<ParseResult, ReportService.ReportServiceClient, CancellationToken, AsyncServerStreamingCall<ExportChunk>> export)
     {
-        using var _ = call;
-        ExportMetadata? metadata = null;
-        FileInfo? target = null;
-        FileStream? output = null;
-        // Progress only for people: with -o json stdout carries nothing but the JSON.
-        async Task Receive(Func<ExportMetadata, Action<long>> onStart)
+        var file = new Option<FileInfo?>("--file", "-f") { Description = "Where to save (default: the server's file name, in the current folder)." };
+        var download = new Command(name, description) { file };
+        foreach (var symbol in symbols)
         {
-            Action<long> advance = _ => { };
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
+            if (symbol is Argument argument) download.Add(argument);
+            else download.Add((Option)symbol);
+        }
+        download.SetAction((result, ct) => run(result, async context =>
+        {
+            using var call = export(result, new ReportService.ReportServiceClient(context.Channel), ct);
+            ExportMetadata? metadata = null;
+            FileInfo? target = null;
+            FileStream? output = null;
+            async Task Receive(Func<ExportMetadata, Action<long>> onStart)
             {
-                if (chunk.PartCase == ExportChunk.PartOneofCase.Metadata)
+                Action<long> advance = _ => { };
+                await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
                 {
-                    metadata = chunk.Metadata;
-                    target = file ?? new FileInfo(metadata.FileName);
-                    output = target.Create();
-                    advance = onStart(metadata);
-                    continue;
+                    if (chunk.PartCase == ExportChunk.PartOneofCase.Metadata)
+                    {
+                        metadata = chunk.Metadata;
+                        target = result.GetValue(file) ?? new FileInfo(metadata.FileName);
+                        output = target.Create();
+                        advance = onStart(metadata);
+                        continue;
+                    }
+                    if (output is null) throw new UsageException("The server sent data before the file's metadata.");
+                    chunk.Data.WriteTo(output);
+                    advance(chunk.Data.Length);
                 }
-                if (output is null) throw new UsageException("The server sent data before the file's metadata.");
-                chunk.Data.WriteTo(output);
-                advance(chunk.Data.Length);
             }
-        }
-        try
-        {
-            if (context.Format == OutputFormat.Json) await Receive(_ => _ => { });
-            else
-                await context.Console.Progress().AutoClear(true).StartAsync(progress => Receive(m =>
-                {
-                    var task = progress.AddTask(Markup.Escape(m.FileName), maxValue: Math.Max(1, m.SizeBytes));
-                    return n => task.Increment(n);
-                }));
-        }
-        finally
-        {
-            if (output is not null) await output.DisposeAsync();
-        }
-        if (metadata is null || target is null) throw new UsageException("The server sent no file.");
-        target.Refresh();
-        if (target.Length != metadata.SizeBytes) throw new UsageException($"Incomplete download: {target.Length} of {metadata.SizeBytes} bytes.");
-        context.Write(metadata, console => console.WriteLine($"saved {target.FullName} ({metadata.SizeBytes:N0} bytes)"));
+            try
+            {
+                // Progress only for people: with -o json stdout carries nothing but the JSON.
+                if (context.Format == OutputFormat.Json) await Receive(_ => _ => { });
+                else
+                    await context.Console.Progress().AutoClear(true).StartAsync(progress => Receive(m =>
+                    {
+                        var task = progress.AddTask(Markup.Escape(m.FileName), maxValue: Math.Max(1, m.SizeBytes));
+                        return n => task.Increment(n);
+                    }));
+            }
+            finally
+            {
+                if (output is not null) await output.DisposeAsync();
+            }
+            if (metadata is null || target is null) throw new UsageException("The server sent no file.");
+            target.Refresh();
+            if (target.Length != metadata.SizeBytes) throw new UsageException($"Incomplete download: {target.Length} of {metadata.SizeBytes} bytes.");
+            context.Write(metadata, console => console.WriteLine($"saved {target.FullName} ({metadata.SizeBytes:N0} bytes)"));
+        }));
+        return download;
     }
 }

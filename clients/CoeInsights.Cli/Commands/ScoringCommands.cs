@@ -114,7 +114,7 @@ internal static class ScoringCommands
         return command;
     }
 
-    private static void RenderRanking(IAnsiConsole console, ScoringResult scored)
+    internal static void RenderRanking(IAnsiConsole console, ScoringResult scored)
     {
         var primary = scored.Methods.First(m => m.Method == scored.PrimaryMethod);
         var acceptability = scored.Robustness?.MonteCarlo?.RankAcceptability;
