@@ -16,6 +16,7 @@ public static class CoeCli
         };
         foreach (var command in new[] { ServerInfoCommands.Build(Run), AdminCommands.Build(Run), ScoringCommands.Build(Run), ReportCommands.Build(Run) })
             root.Add(command);
+        root.Add(SampleCommands.Build(Run));
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
