@@ -254,4 +254,67 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         using var zip = ZipFile.OpenRead(saved);
         Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
     }
+
+    [Fact]
+    public async Task RunsReadmeQuickStartAsPrinted()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "README.md"));
+        var section = readme[readme.IndexOf("## Quick start", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```bash\n", StringComparison.Ordinal) + "```bash\n".Length;
+        var block = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        // What ./run.sh leaves behind: the admin key in .coe/, ./coe at the root, clients/ beside it.
+        var root = Directory.CreateTempSubdirectory("coe-readme-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, ".coe"));
+        await File.WriteAllTextAsync(Path.Combine(root, ".coe", "admin-key"), server.AdminKey);
+        await File.WriteAllTextAsync(Path.Combine(root, "coe"), $"#!/usr/bin/env bash\nexec dotnet '{CoeProcess.CoeDll}' \"$@\"\n");
+        File.SetUnixFileMode(Path.Combine(root, "coe"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.CreateSymbolicLink(Path.Combine(root, "clients"), Path.Combine(Repository.Root(), "clients"));
+        // The only change: the test server's ports instead of 5080/5081.
+        var script = Path.Combine(root, "quickstart.sh");
+        await File.WriteAllTextAsync(script, "set -euo pipefail\n" + block.Replace("http://127.0.0.1:5081", server.HttpAddress.ToString().TrimEnd('/')));
+
+        var (code, output, error) = await CoeProcess.Run("bash", [script], root, new Dictionary<string, string>
+        {
+            ["COE_ADDRESS"] = server.GrpcAddress.ToString(), ["COE_GRPC_ADDRESS"] = server.GrpcAddress.Authority,
+        });
+
+        Assert.True(code == 0, output + error + block);
+        Assert.Contains("Download its decks:", output);
+        foreach (var xlsx in new[] { "sample-evaluation.xlsx", "sample-from-link.xlsx", "sample-vendor-workbook.xlsx" })
+        {
+            using var zip = ZipFile.OpenRead(Path.Combine(root, xlsx));
+            Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+        }
+        var csv = await File.ReadAllLinesAsync(Path.Combine(root, "followers.csv"));
+        Assert.Equal("period_start,value,moving_average,period_over_period_pct", csv[0]);
+        Assert.True(csv.Length > 70, csv.Length.ToString(CultureInfo.InvariantCulture));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task PipInstalledClientCallsServerOutsideRepository()
+    {
+        var folder = Directory.CreateTempSubdirectory("coe-pip-").FullName;
+        var venv = Path.Combine(folder, "venv");
+        var (venvCode, _, venvError) = await CoeProcess.Run("/usr/bin/python3", ["-m", "venv", "--system-site-packages", venv]);
+        Assert.True(venvCode == 0, venvError);
+        // Offline: Debian's setuptools builds it (no build isolation), Debian's grpcio and protobuf satisfy the dependencies.
+        var (pipCode, pipOut, pipError) = await CoeProcess.Run(Path.Combine(venv, "bin", "pip"),
+            ["install", "--no-build-isolation", "--no-index", Path.Combine(Repository.Root(), "clients", "python")], folder);
+        Assert.True(pipCode == 0, pipOut + pipError);
+
+        var (code, output, error) = await CoeProcess.Run(Path.Combine(venv, "bin", "python"), ["-c", $$"""
+            import json, coeinsights_client
+            assert "/venv/" in coeinsights_client.__file__, coeinsights_client.__file__
+            from coeinsights_client import connect
+            with connect("{{server.GrpcAddress.Authority}}", "{{server.AdminKey}}") as coe:
+                k = coe.v1.kpi_service_pb2
+                print(len(coe.kpis.ListProfiles(k.ListProfilesRequest(page_size=100)).profiles))
+            """], folder);
+
+        Assert.True(code == 0, error);
+        Assert.Equal("11", output.Trim());
+        Directory.Delete(folder, recursive: true);
+    }
 }

@@ -60,19 +60,19 @@ internal static class SampleCommands
                 context.Output.WriteLine(JsonSerializer.Serialize(new { loaded = true, summary }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
                 return;
             }
-            var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("evaluation", $"{Markup.Escape(SampleData.EvaluationTitle)} ({summary.EvaluationId}), {summary.EvaluationState}");
-            grid.AddRow("", $"{SampleData.Vendors.Length} vendors × {SampleData.Criteria.Length} criteria in {SampleData.Categories.Length} categories, {SampleData.Evaluators.Length} evaluators from {SampleData.Departments.Length} departments");
-            grid.AddRow("recommendation", Markup.Escape($"{summary.WinnerName} ({summary.WinnerId})"));
-            grid.AddRow("survey", $"{summary.SurveyId}: {summary.SurveyRespondents} responses → weights");
-            grid.AddRow("KPIs", $"{summary.Profiles} profiles, {summary.Observations:N0} daily values {summary.FirstDay} … {summary.LastDay} ({summary.BatchesStored} batches stored, {summary.BatchesReplayed} already there)");
-            grid.AddRow("anomaly", summary.AnomalyDetectedOn is null
-                ? "[red]not detected[/]"
-                : $"{summary.AnomalyMetric} on {Markup.Escape(SampleData.Anomaly.Network + "/" + SampleData.Anomaly.Handle)}, {summary.AnomalyDetectedOn} (DetectAnomalies, season 7)");
-            context.Console.Write(grid);
-            context.Console.WriteLine();
-            context.Console.WriteLine("Download its decks:");
-            foreach (var line in DownloadHints(summary.EvaluationId, keyFile, json)) context.Console.WriteLine("  " + line);
+            // Plain lines (no table wrapping at the console width): the commands must survive copy and paste.
+            var o = context.Output;
+            o.WriteLine($"evaluation      {SampleData.EvaluationTitle} ({summary.EvaluationId}), {summary.EvaluationState}");
+            o.WriteLine($"                {SampleData.Vendors.Length} vendors × {SampleData.Criteria.Length} criteria in {SampleData.Categories.Length} categories, {SampleData.Evaluators.Length} evaluators from {SampleData.Departments.Length} departments");
+            o.WriteLine($"recommendation  {summary.WinnerName} ({summary.WinnerId})");
+            o.WriteLine($"survey          {summary.SurveyId}: {summary.SurveyRespondents} responses → weights");
+            o.WriteLine($"KPIs            {summary.Profiles} profiles, {summary.Observations:N0} daily values {summary.FirstDay} … {summary.LastDay} ({summary.BatchesStored} batches stored, {summary.BatchesReplayed} already there)");
+            o.WriteLine(summary.AnomalyDetectedOn is null
+                ? "anomaly         not detected"
+                : $"anomaly         {summary.AnomalyMetric} on {SampleData.Anomaly.Network}/{SampleData.Anomaly.Handle}, {summary.AnomalyDetectedOn} (DetectAnomalies, season 7)");
+            o.WriteLine();
+            o.WriteLine("Download its decks:");
+            foreach (var line in DownloadHints(summary.EvaluationId, keyFile, json)) o.WriteLine("  " + line);
         }));
 
         sample.Add(load);
