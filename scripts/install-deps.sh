@@ -15,6 +15,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # The Python client and its tests run on Debian's grpcio/protobuf (matching the generated stubs).
 /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
+# `pip install clients/python` is tested in a venv (offline, with Debian's setuptools).
+/usr/bin/python3 -c "import ensurepip, setuptools" >/dev/null 2>&1 || need+=(python3-venv python3-setuptools)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK (dotnet, 10.0) is not on PATH. Install it, then run this again." >&2

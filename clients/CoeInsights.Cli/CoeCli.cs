@@ -19,6 +19,7 @@ public static class CoeCli
         root.Add(EvaluationCommands.Build(Run));
         root.Add(SurveyCommands.Build(Run));
         root.Add(KpiCommands.Build(Run));
+        root.Add(SampleCommands.Build(Run));
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);

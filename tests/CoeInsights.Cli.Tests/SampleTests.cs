@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using CoeInsights.Cli.Sample;
+using CoeInsights.Testing;
+using CoeInsights.V1;
+using Grpc.Core;
+
+namespace CoeInsights.Cli.Tests;
+
+/// <summary>A real server on 127.0.0.1 with the sample loaded once by `coe sample load` run as a process.</summary>
+public sealed class SampleServer : TestServer
+{
+    public string WorkingDirectory { get; } = Directory.CreateTempSubdirectory("coe-sample-").FullName;
+    public (int Code, string Out, string Err) FirstLoad { get; private set; }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        FirstLoad = await LoadAsync("--if-empty");
+    }
+
+    public Task<(int Code, string Out, string Err)> LoadAsync(params string[] extra) =>
+        ChildProcess.Coe(WorkingDirectory, ["sample", "load", .. extra, "-o", "json", "--address", GrpcAddress.ToString(), "--key", AdminKey]);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(WorkingDirectory, recursive: true);
+    }
+}
+
+/// <summary>`coe sample load` against a real server, checked through the C# client; the Python examples on the same data.</summary>
+public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServer>
+{
+    private EvaluationService.EvaluationServiceClient Evaluations => new(server.Channel());
+    private KpiService.KpiServiceClient Kpis => new(server.Channel());
+
+    private async Task<Evaluation> SampleEvaluation()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err + server.FirstLoad.Out);
+        var listed = await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest { PageSize = 100 });
+        var summary = Assert.Single(listed.Evaluations);
+        return await Evaluations.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = summary.EvaluationId });
+    }
+
+    private async Task<Profile> Profile(Network network, string handle)
+    {
+        var listed = await Kpis.ListProfilesAsync(new ListProfilesRequest { Network = network, PageSize = 100 });
+        return listed.Profiles.Single(p => p.Handle == handle);
+    }
+
+    [Fact]
+    public async Task LoadsSixVendorsAndTwentyFourCriteriaInSixCategoriesGivenEmptyStore()
+    {
+        var evaluation = await SampleEvaluation();
+
+        Assert.Equal(SampleData.EvaluationTitle, evaluation.Title);
+        Assert.Equal(6, evaluation.Vendors.Count);
+        Assert.Equal(24, evaluation.Criteria.Count);
+        Assert.Equal(6, evaluation.Criteria.Select(c => c.Category).Distinct().Count());
+        Assert.Contains(evaluation.Criteria, c => c.Category == "Cost" && c.Direction == CriterionDirection.Cost && c.Source == CriterionSource.VendorFact);
+        Assert.Equal(8, evaluation.Evaluators.Count);
+        Assert.Equal(5, evaluation.Evaluators.Select(e => e.Department).Distinct().Count());
+        Assert.Equal(8 * 22 * 6, evaluation.Scores.Count); // every evaluator scored every scored criterion of every vendor
+        Assert.All(evaluation.Vendors, v => Assert.Equal(2, v.Facts.Count));
+    }
+
+    [Fact]
+    public async Task SetsWeightsFromFortySurveyResponses()
+    {
+        var evaluation = await SampleEvaluation();
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+
+        var listed = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys);
+        var survey = await surveys.GetSurveyAsync(new GetSurveyRequest { SurveyId = listed.SurveyId });
+        var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings });
+
+        Assert.Equal(40, survey.Respondents);
+        Assert.Equal(SurveyState.Closed, survey.State);
+        Assert.Equal(5, survey.Audience.Count);
+        Assert.Equal(WeightSource.Survey, evaluation.Weights.Source);
+        Assert.Equal(survey.SurveyId, evaluation.Weights.Survey.SurveyId);
+        Assert.Equal(24, evaluation.Weights.CriterionWeights.Count);
+        Assert.Equal(1.0, evaluation.Weights.CriterionWeights.Sum(w => w.Weight), 1e-9);
+        foreach (var w in derived.Weights)
+            Assert.Equal(w.Weight, evaluation.Weights.CriterionWeights.Single(x => x.CriterionId == w.CriterionId).Weight, 1e-9);
+        // The departments really disagree: weights are not uniform.
+        Assert.True(evaluation.Weights.CriterionWeights.Max(w => w.Weight) > 1.1 * evaluation.Weights.CriterionWeights.Min(w => w.Weight));
+    }
+
+    [Fact]
+    public async Task RanksVendorsAndProposesTheWinner()
+    {
+        var evaluation = await SampleEvaluation();
+
+        var scored = await Evaluations.ScoreEvaluationAsync(new ScoreEvaluationRequest { EvaluationId = evaluation.EvaluationId });
+
+        Assert.Equal(EvaluationState.RecommendationProposed, evaluation.State);
+        Assert.Equal(6, scored.Result.VendorIds.Count);
+        Assert.Equal(Enumerable.Range(1, 6), scored.Result.Methods[0].Ranks.Order());
+        Assert.Equal(scored.Result.Recommendation.WinnerId, evaluation.Recommendation.VendorId);
+        Assert.Contains(SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name, evaluation.Recommendation.Rationale);
+    }
+
+    [Fact]
+    public async Task RecordsEighteenMonthsOfDailyKpisForElevenProfiles()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var profiles = (await Kpis.ListProfilesAsync(new ListProfilesRequest { PageSize = 100 })).Profiles;
+        Assert.Equal(8, profiles.Count(p => p.Ownership == Ownership.Owned));
+        Assert.Equal(3, profiles.Count(p => p.Ownership == Ownership.Competitor));
+        Assert.True(profiles.Select(p => p.Network).Distinct().Count() >= 5);
+
+        using var call = Kpis.QuerySeries(new QuerySeriesRequest { Metrics = { "followers", "negative_mentions" }, Granularity = Granularity.Day });
+        var series = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal(22, series.Count);
+        Assert.All(series, s =>
+        {
+            Assert.Equal(549, s.Points.Count); // 2025-05-01 … 2026-10-31, every day observed
+            Assert.All(s.Points, p => Assert.True(p.HasValue));
+            Assert.Equal(new Google.Type.Date { Year = 2025, Month = 5, Day = 1 }, s.Points[0].PeriodStart);
+        });
+        // Followers grow over the 18 months on every owned profile that is meant to grow.
+        Assert.All(series.Where(s => s.Metric == "followers"), s => Assert.True(s.Points[^1].Value > s.Points[0].Value));
+    }
+
+    [Fact]
+    public async Task FindsThePlantedNegativeMentionSpike()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var profile = await Profile(Network.Instagram, "northwind.home");
+
+        var detected = await Kpis.DetectAnomaliesAsync(new DetectAnomaliesRequest
+        {
+            Series = new SeriesSelector { ProfileId = profile.ProfileId, Metric = "negative_mentions", Granularity = Granularity.Day }, SeasonLength = 7,
+        });
+
+        var top = detected.Anomalies.MaxBy(a => Math.Abs(a.Score))!;
+        Assert.Equal(new Google.Type.Date { Year = 2026, Month = 3, Day = 17 }, top.PeriodStart);
+        Assert.True(top.Value > 4 * top.Expected, $"{top.Value} vs {top.Expected}");
+        using var json = JsonDocument.Parse(server.FirstLoad.Out);
+        Assert.Equal("2026-03-17", json.RootElement.GetProperty("summary").GetProperty("anomalyDetectedOn").GetString());
+    }
+
+    [Fact]
+    public async Task AddsNothingGivenSecondRun()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var info = new ServerInfoService.ServerInfoServiceClient(server.Channel());
+        var before = await info.GetServerInfoAsync(new GetServerInfoRequest());
+
+        var (code, output, error) = await server.LoadAsync();
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var after = await info.GetServerInfoAsync(new GetServerInfoRequest());
+        Assert.Equal(before.EventCount, after.EventCount);
+        Assert.Equal(before.StreamCount, after.StreamCount);
+        var summary = JsonDocument.Parse(output).RootElement.GetProperty("summary");
+        Assert.Equal(0, summary.GetProperty("batchesStored").GetInt32());
+        Assert.Equal(18, summary.GetProperty("batchesReplayed").GetInt32());
+        Assert.Single((await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations);
+        Assert.Equal(11, (await Kpis.ListProfilesAsync(new ListProfilesRequest { PageSize = 100 })).Profiles.Count);
+    }
+
+    [Fact]
+    public async Task LeavesTenantAloneGivenIfEmptyAndDataOfItsOwn()
+    {
+        var key = await server.CreateKeyAsync("sample-busy", Role.Admin);
+        var evaluations = new EvaluationService.EvaluationServiceClient(server.Channel(key));
+        await evaluations.CreateEvaluationAsync(new CreateEvaluationRequest { Title = "Our own", Scale = new ScoreScale { Min = 1, Max = 5 } });
+
+        var (code, output, error) = await ChildProcess.Coe(server.WorkingDirectory,
+            "sample", "load", "--if-empty", "--address", server.GrpcAddress.ToString(), "--key", key);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("sample not loaded", output);
+        Assert.Single((await evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations);
+    }
+
+    [Fact]
+    public async Task PrintsSummaryAndDownloadCommandsGivenTableOutput()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var evaluation = await SampleEvaluation();
+
+        var (code, output, error) = await ChildProcess.Coe(server.WorkingDirectory,
+            "sample", "load", "--address", server.GrpcAddress.ToString(), "--key", server.AdminKey);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        // (Progress lines come and go with timing when the output is not a terminal; the summary is always there.)
+        Assert.Contains("KPIs            11 profiles, 70,272 daily values 2025-05-01 … 2026-10-31 (0 batches stored, 18 already there)", output);
+        Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
+        Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
+        Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
+        Assert.Contains("/v1/downloadLinks", output);
+    }
+
+    [Fact]
+    public async Task PythonWritesWeeklyFollowerTrendToCsv()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var csv = Path.Combine(server.WorkingDirectory, $"trend-{Guid.NewGuid():N}.csv");
+
+        var (code, _, error) = await ChildProcess.Python("kpi_trend_to_csv.py", "--handle", "northwind.home", "--network", "instagram",
+            "--metric", "followers", "--granularity", "week", "--start", "2025-05-05", "--end", "2026-10-25",
+            "-o", csv, "--address", server.GrpcAddress.Authority, "--key", server.AdminKey);
+
+        Assert.True(code == 0, error);
+        var lines = await File.ReadAllLinesAsync(csv);
+        Assert.Equal("period_start,value,moving_average,period_over_period_pct", lines[0]);
+        Assert.Equal(77, lines.Length - 1); // 77 ISO weeks, Monday 2025-05-05 … Sunday 2026-10-25
+        Assert.StartsWith("2025-05-05,", lines[1]);
+        // Followers are a level: a week's value is its last day's value, which the server also returns by day.
+        var daily = Kpis.QuerySeries(new QuerySeriesRequest
+        {
+            ProfileIds = { (await Profile(Network.Instagram, "northwind.home")).ProfileId }, Metrics = { "followers" },
+            StartDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 }, EndDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 },
+        });
+        var sunday = (await daily.ResponseStream.ReadAllAsync().SingleAsync()).Points.Single().Value;
+        Assert.Equal(sunday, double.Parse(lines[1].Split(',')[1], CultureInfo.InvariantCulture));
+        Assert.Contains("Mann-Kendall", error);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PythonDownloadsVendorWorkbook(bool throughLink)
+    {
+        var evaluation = await SampleEvaluation();
+        var path = Path.Combine(server.WorkingDirectory, $"workbook-{Guid.NewGuid():N}.xlsx");
+
+        var (code, output, error) = await ChildProcess.Python("download_vendor_workbook.py",
+            [evaluation.EvaluationId, "-o", path, .. throughLink ? new[] { "--link" } : [], "--address", server.GrpcAddress.Authority, "--key", server.AdminKey]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("saved ", output);
+        using var zip = ZipFile.OpenRead(path);
+        Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+        using var reader = new StreamReader(zip.GetEntry("xl/workbook.xml")!.Open());
+        Assert.Contains("Dashboard", await reader.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task PythonDownloadsNewestWorkbookGivenNoId()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+
+        var (code, output, error) = await ChildProcess.Run("/usr/bin/python3",
+            [Path.Combine(Repository.Root(), "clients", "python", "examples", "download_vendor_workbook.py"), "--address", server.GrpcAddress.Authority, "--key", server.AdminKey],
+            server.WorkingDirectory);
+
+        Assert.True(code == 0, error);
+        var saved = output.Trim()["saved ".Length..output.Trim().LastIndexOf(" (", StringComparison.Ordinal)];
+        Assert.True(File.Exists(saved), saved);
+        using var zip = ZipFile.OpenRead(saved);
+        Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+    }
+
+    [Fact]
+    public async Task RunsReadmeQuickStartAsPrinted()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var readme = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "README.md"));
+        var section = readme[readme.IndexOf("## Quick start", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```bash\n", StringComparison.Ordinal) + "```bash\n".Length;
+        var block = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        // What ./run.sh leaves behind: the admin key in .coe/, ./coe at the root, clients/ beside it.
+        var root = Directory.CreateTempSubdirectory("coe-readme-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, ".coe"));
+        await File.WriteAllTextAsync(Path.Combine(root, ".coe", "admin-key"), server.AdminKey);
+        await File.WriteAllTextAsync(Path.Combine(root, "coe"), $"#!/usr/bin/env bash\nexec dotnet '{ChildProcess.CoeDll}' \"$@\"\n");
+        File.SetUnixFileMode(Path.Combine(root, "coe"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.CreateSymbolicLink(Path.Combine(root, "clients"), Path.Combine(Repository.Root(), "clients"));
+        // The only change: the test server's ports instead of 5080/5081.
+        var script = Path.Combine(root, "quickstart.sh");
+        await File.WriteAllTextAsync(script, "set -euo pipefail\n" + block.Replace("http://127.0.0.1:5081", server.HttpAddress.ToString().TrimEnd('/')));
+
+        var (code, output, error) = await ChildProcess.Run("bash", [script], root, new Dictionary<string, string>
+        {
+            ["COE_ADDRESS"] = server.GrpcAddress.ToString(), ["COE_GRPC_ADDRESS"] = server.GrpcAddress.Authority,
+        });
+
+        Assert.True(code == 0, output + error + block);
+        Assert.Contains("Download its decks:", output);
+        foreach (var xlsx in new[] { "sample-evaluation.xlsx", "sample-from-link.xlsx", "sample-vendor-workbook.xlsx" })
+        {
+            using var zip = ZipFile.OpenRead(Path.Combine(root, xlsx));
+            Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+        }
+        var csv = await File.ReadAllLinesAsync(Path.Combine(root, "followers.csv"));
+        Assert.Equal("period_start,value,moving_average,period_over_period_pct", csv[0]);
+        Assert.True(csv.Length > 70, csv.Length.ToString(CultureInfo.InvariantCulture));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task PipInstalledClientCallsServerOutsideRepository()
+    {
+        var folder = Directory.CreateTempSubdirectory("coe-pip-").FullName;
+        var venv = Path.Combine(folder, "venv");
+        var (venvCode, _, venvError) = await ChildProcess.Run("/usr/bin/python3", ["-m", "venv", "--system-site-packages", venv]);
+        Assert.True(venvCode == 0, venvError);
+        // A copy, so the build leaves nothing in the checkout (setuptools writes build/ and *.egg-info beside the sources).
+        var source = Path.Combine(folder, "python");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Repository.Root(), "clients", "python"), "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Path.Combine(Repository.Root(), "clients", "python"), file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "build" or "__pycache__" || part.EndsWith(".egg-info", StringComparison.Ordinal))) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(source, relative))!);
+            File.Copy(file, Path.Combine(source, relative));
+        }
+        // Offline: Debian's setuptools builds it (no build isolation), Debian's grpcio and protobuf satisfy the dependencies.
+        var (pipCode, pipOut, pipError) = await ChildProcess.Run(Path.Combine(venv, "bin", "pip"),
+            ["install", "--no-build-isolation", "--no-index", source], folder);
+        Assert.True(pipCode == 0, pipOut + pipError);
+
+        var (code, output, error) = await ChildProcess.Run(Path.Combine(venv, "bin", "python"), ["-c", $$"""
+            import json, coeinsights_client
+            assert "/venv/" in coeinsights_client.__file__, coeinsights_client.__file__
+            from coeinsights_client import connect
+            with connect("{{server.GrpcAddress.Authority}}", "{{server.AdminKey}}") as coe:
+                k = coe.v1.kpi_service_pb2
+                print(len(coe.kpis.ListProfiles(k.ListProfilesRequest(page_size=100)).profiles))
+            """], folder);
+
+        Assert.True(code == 0, error);
+        Assert.Equal("11", output.Trim());
+        Directory.Delete(folder, recursive: true);
+    }
+}
