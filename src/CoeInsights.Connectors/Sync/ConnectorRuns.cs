@@ -125,8 +125,9 @@ public sealed class ConnectorRuns(
     /// <summary>What went wrong, for people: status and path, never a header (the access token stays out of runs and logs).</summary>
     public static string Describe(Exception e, CancellationToken ct) => e switch
     {
-        OperationCanceledException when ct.IsCancellationRequested => "stopped: the server is shutting down; the next run resumes from the checkpoint",
+        _ when ct.IsCancellationRequested => "stopped: the server is shutting down; the next run resumes from the checkpoint",
         SourcePayloadException p => p.Message,
+        ApiRequestException { InnerException: { } inner } => Describe(inner, ct), // Refit's wrapper of what the handlers threw
         ApiException a => $"{a.HttpMethod} {a.Uri?.AbsolutePath} answered {(int)a.StatusCode} {a.ReasonPhrase}",
         BrokenCircuitException => "circuit open: the remote API failed repeatedly; not called until the break ends",
         TimeoutRejectedException t => $"timed out: {t.Message}",
@@ -145,6 +146,14 @@ public sealed class ConnectorRuns(
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Host shutdown: cancels the running runs and waits (30 s at most) until each has recorded how far it got.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
         await _stopping.CancelAsync();
         Task[] tasks;
         lock (_lock) tasks = _running.Values.Select(r => (Task)r.Task).ToArray();
@@ -156,6 +165,5 @@ public sealed class ConnectorRuns(
         {
             // Each run has recorded its own failure.
         }
-        _stopping.Dispose();
     }
 }

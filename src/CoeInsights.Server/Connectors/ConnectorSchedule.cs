@@ -12,6 +12,13 @@ public sealed class ConnectorSchedule(ConnectorRuns runs, TimeProvider clock, IL
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(runs.Options.All.Where(c => c.SyncInterval > TimeSpan.Zero).Select(c => LoopAsync(c, stoppingToken)));
 
+    /// <summary>Running runs stop (and record how far they got) before the host disposes the HTTP clients and the store.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await runs.StopAsync();
+    }
+
     private async Task LoopAsync(ConnectorOptions connector, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
