@@ -32,8 +32,7 @@ public sealed class PowerBiPush(IDocumentStore store, TimeProvider clock)
             for (var i = 0; i < rows.Count; i += o.MaxRowsPerRequest)
             {
                 var chunk = rows.GetRange(i, Math.Min(o.MaxRowsPerRequest, rows.Count - i));
-                await pacer.WaitAsync(ct);
-                await api.PostRows(dataset.Id, table, new PowerBiRows(chunk), ct);
+                await pacer.SendAsync(() => api.PostRows(dataset.Id, table, new PowerBiRows(chunk), ct), ct);
                 run = run with { Rows = run.Rows + chunk.Count, Batches = run.Batches + 1 };
             }
             await progress(run);

@@ -2,14 +2,16 @@ namespace CoeInsights.Connectors.PowerBi;
 
 /// <summary>
 /// At most <paramref name="limit"/> requests in any sliding <paramref name="window"/>: the documented
-/// "120 POST rows requests per minute per dataset". One pacer per dataset; callers send one request at a time.
+/// "120 POST rows requests per minute per dataset". One pacer per dataset; requests go one at a time.
+/// A request counts from when its answer arrived, not from when it left: the service counts it on arrival, which is
+/// later, so timing from the send could squeeze a request into the service's window (and earn a 429).
 /// </summary>
 public sealed class RequestPacer(int limit, TimeSpan window, TimeProvider clock)
 {
     private readonly Queue<DateTimeOffset> _sent = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task WaitAsync(CancellationToken ct)
+    public async Task SendAsync(Func<Task> send, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -22,7 +24,14 @@ public sealed class RequestPacer(int limit, TimeSpan window, TimeProvider clock)
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
                 _sent.Dequeue();
             }
-            _sent.Enqueue(clock.GetUtcNow());
+            try
+            {
+                await send();
+            }
+            finally
+            {
+                _sent.Enqueue(clock.GetUtcNow());
+            }
         }
         finally
         {
