@@ -19,6 +19,7 @@ public static class ConnectorHttp
     /// <summary>Registers the HttpClients of every connector in <paramref name="options"/>.</summary>
     public static IServiceCollection AddConnectorHttpClients(this IServiceCollection services, ConnectorsOptions options)
     {
+        services.AddHttpClient(); // the factory itself, also when no connector is configured
         foreach (var connector in options.All)
         {
             var c = connector;
