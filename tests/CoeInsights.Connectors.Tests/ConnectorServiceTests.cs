@@ -14,7 +14,7 @@ using SyncRun = CoeInsights.V1.SyncRun;
 using SyncRunState = CoeInsights.V1.SyncRunState;
 
 /// <summary>A real server whose connectors point at a fake Sprout and a fake Power BI on 127.0.0.1.</summary>
-public sealed class ConnectorServer : TestServer
+public class ConnectorServer : TestServer
 {
     public const string Tenant = "contoso";
     public FakeSprout Sprout { get; } = new();
