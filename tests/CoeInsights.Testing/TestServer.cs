@@ -48,12 +48,18 @@ public class TestServer : IAsyncLifetime
                 ["Coe:DaemonMode"] = "Solo",
             });
             builder.Logging.ClearProviders().AddProvider(new QueueLoggerProvider(LogLines)).SetMinimumLevel(LogLevel.Debug);
+            Configure(builder);
         });
         await _app.StartAsync();
         var addresses = _app.Addresses();
         GrpcAddress = addresses[0];
         HttpAddress = addresses[1];
         AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, BootstrapAdminKey.FileName))).Trim();
+    }
+
+    /// <summary>More configuration for a test class's server (e.g. connectors pointing at fake APIs).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
     }
 
     /// <summary>The database to serve from: the shared test cluster unless a test brings its own.</summary>

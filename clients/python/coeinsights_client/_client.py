@@ -7,6 +7,8 @@ from google.rpc import error_details_pb2, status_pb2
 from coeinsights.v1 import (
     admin_service_pb2,
     admin_service_pb2_grpc,
+    connector_service_pb2,
+    connector_service_pb2_grpc,
     evaluation_service_pb2,
     evaluation_service_pb2_grpc,
     kpi_service_pb2,
@@ -85,6 +87,7 @@ class Client:
 
     v1 = SimpleNamespace(
         admin_service_pb2=admin_service_pb2,
+        connector_service_pb2=connector_service_pb2,
         evaluation_service_pb2=evaluation_service_pb2,
         kpi_service_pb2=kpi_service_pb2,
         report_service_pb2=report_service_pb2,
@@ -103,6 +106,7 @@ class Client:
         self.kpis = kpi_service_pb2_grpc.KpiServiceStub(self._channel)
         self.surveys = survey_service_pb2_grpc.SurveyServiceStub(self._channel)
         self.reports = report_service_pb2_grpc.ReportServiceStub(self._channel)
+        self.connectors = connector_service_pb2_grpc.ConnectorServiceStub(self._channel)
 
     def close(self):
         self._channel.close()

@@ -1,4 +1,5 @@
 using System.Net;
+using CoeInsights.Connectors;
 using CoeInsights.Server.Admin;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Errors;
@@ -47,6 +48,8 @@ public static class CoeServer
 
         ConfigureKestrel(builder, options);
         AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
+        builder.Services.AddConnectors(builder.Configuration.GetSection(ConnectorsOptions.Section).Get<ConnectorsOptions>() ?? new ConnectorsOptions());
+        builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
 
         var app = builder.Build();
         app.MapGrpcService<ServerInfoService>();
@@ -56,6 +59,7 @@ public static class CoeServer
         app.MapGrpcService<Evaluations.EvaluationService>();
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
+        app.MapGrpcService<Connectors.ConnectorService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         // Signed links for browsers (no bearer header): the token is the credential.
@@ -126,6 +130,9 @@ public static class CoeServer
         Take("COE_GRPC_PORT", "Coe:GrpcPort");
         Take("COE_HTTP_PORT", "Coe:HttpPort");
         Take("COE_ADDRESS", "Coe:Address");
+        // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
+        Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
+        Take("COE_POWERBI_TOKEN", "Coe:Connectors:PowerBi:0:AccessToken");
         return map;
     }
 

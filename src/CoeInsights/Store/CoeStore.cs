@@ -1,4 +1,5 @@
 using CoeInsights.Access;
+using CoeInsights.Connectors;
 using CoeInsights.Kpis;
 using CoeInsights.Evaluations;
 using CoeInsights.Surveys;
@@ -30,6 +31,7 @@ public static class CoeStore
         options.ConfigureKpis();
         options.ConfigureEvaluations();
         options.ConfigureSurveys();
+        options.ConfigureConnectors();
         return options;
     }
 }

@@ -1,0 +1,79 @@
+namespace CoeInsights.Connectors;
+
+/// <summary>
+/// Section <c>Coe:Connectors</c>. Access tokens come from configuration or the environment
+/// (e.g. <c>Coe__Connectors__Sprout__0__AccessToken</c>) and are never logged nor returned by the API.
+/// </summary>
+public sealed class ConnectorsOptions
+{
+    public const string Section = "Coe:Connectors";
+
+    public List<SproutConnectorOptions> Sprout { get; set; } = [];
+    public List<PowerBiConnectorOptions> PowerBi { get; set; } = [];
+    public ConnectorResilienceOptions Resilience { get; set; } = new();
+
+    public IEnumerable<ConnectorOptions> All => Sprout.Cast<ConnectorOptions>().Concat(PowerBi);
+
+    public ConnectorOptions? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+}
+
+public abstract class ConnectorOptions
+{
+    /// <summary>Unique across all connectors; the HttpClient, the checkpoints and the idempotency keys are named after it.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>The tenant whose data the connector reads or writes.</summary>
+    public string Tenant { get; set; } = "default";
+    public Uri BaseAddress { get; set; } = null!;
+    /// <summary>Bearer token. A secret: never logged.</summary>
+    public string AccessToken { get; set; } = "";
+    /// <summary>How often the background service runs it; zero or absent: only on TriggerSync.</summary>
+    public TimeSpan SyncInterval { get; set; }
+}
+
+/// <summary>Pulls daily profile analytics from Sprout Social into KPI batches.</summary>
+public sealed class SproutConnectorOptions : ConnectorOptions
+{
+    public SproutConnectorOptions() => BaseAddress = new Uri("https://api.sproutsocial.com");
+
+    /// <summary>0: the first customer metadata/client returns for the token.</summary>
+    public long CustomerId { get; set; }
+    /// <summary>Sprout customer_profile_ids to sync; empty: every profile of the customer.</summary>
+    public List<long> ProfileIds { get; set; } = [];
+    /// <summary>The first day of a first sync (no checkpoint yet).</summary>
+    public DateOnly StartDate { get; set; } = new(2024, 1, 1);
+    /// <summary>The time zone the customer's reporting days are in (IANA id).</summary>
+    public string TimeZone { get; set; } = "UTC";
+    /// <summary>Business unit for profiles registered on first sight.</summary>
+    public string BusinessUnit { get; set; } = "Social";
+    public int MaxDaysPerRequest { get; set; } = 31;
+}
+
+/// <summary>
+/// Pushes FactKpi and FactScore rows to a Power BI push dataset. Limits default to the documented ones
+/// (https://learn.microsoft.com/en-us/power-bi/developer/embedded/push-datasets-limitations).
+/// </summary>
+public sealed class PowerBiConnectorOptions : ConnectorOptions
+{
+    public PowerBiConnectorOptions() => BaseAddress = new Uri("https://api.powerbi.com");
+
+    public string DatasetName { get; set; } = "CoeInsights";
+    /// <summary>Documented: 10,000 rows per POST rows request.</summary>
+    public int MaxRowsPerRequest { get; set; } = 10_000;
+    /// <summary>Documented: 120 POST rows requests per minute per dataset.</summary>
+    public int MaxRequestsPerWindow { get; set; } = 120;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The HTTP resilience pipeline of every connector client (outermost first: total timeout, retry, breaker, attempt timeout).</summary>
+public sealed class ConnectorResilienceOptions
+{
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxRetryAttempts { get; set; } = 5;
+    /// <summary>First backoff delay (exponential, jittered) when the server names no Retry-After.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public double BreakerFailureRatio { get; set; } = 0.5;
+    public int BreakerMinimumThroughput { get; set; } = 10;
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,24 @@
+using CoeInsights.Connectors.Http;
+using CoeInsights.Connectors.PowerBi;
+using CoeInsights.Connectors.Sync;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoeInsights.Connectors;
+
+public static class ConnectorsRegistration
+{
+    /// <summary>The configured connectors, their resilient HttpClients and the run coordinator.</summary>
+    public static IServiceCollection AddConnectors(this IServiceCollection services, ConnectorsOptions options)
+    {
+        var names = options.All.Select(c => c.Name).ToList();
+        if (names.Any(string.IsNullOrWhiteSpace)) throw new InvalidOperationException($"Every connector in {ConnectorsOptions.Section} needs a Name.");
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            throw new InvalidOperationException($"Connector names in {ConnectorsOptions.Section} must be unique.");
+        services.AddSingleton(options);
+        services.AddConnectorHttpClients(options);
+        services.AddSingleton<SproutSync>();
+        services.AddSingleton<PowerBiPush>();
+        services.AddSingleton<ConnectorRuns>();
+        return services;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using CoeInsights.Connectors.Sync;
+using Marten;
+
+namespace CoeInsights.Connectors.PowerBi;
+
+/// <summary>
+/// Replaces the dataset's FactKpi and FactScore rows with the tenant's current ones: find or create the push dataset,
+/// delete each table's rows, then post them in requests of at most MaxRowsPerRequest rows, paced to MaxRequestsPerWindow.
+/// </summary>
+public sealed class PowerBiPush(IDocumentStore store, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
+
+    public async Task<SyncRun> RunAsync(PowerBiConnectorOptions o, IPowerBiPushApi api, SyncRun run, Func<SyncRun, Task> progress, CancellationToken ct)
+    {
+        List<IReadOnlyDictionary<string, object?>> kpis, scores;
+        await using (var session = store.QuerySession(o.Tenant))
+        {
+            kpis = await PowerBiModel.FactKpiRows(session, ct);
+            scores = await PowerBiModel.FactScoreRows(session, ct);
+        }
+
+        var datasets = await api.GetDatasets(ct);
+        var dataset = datasets.Value?.FirstOrDefault(d => d.Name == o.DatasetName)
+                      ?? await api.PostDataset(PowerBiModel.Definition(o.DatasetName), ct);
+        var pacer = _pacers.GetOrAdd($"{o.Name}/{dataset.Id}", _ => new RequestPacer(o.MaxRequestsPerWindow, o.Window, clock));
+
+        foreach (var (table, rows) in new[] { (PowerBiModel.FactKpi, kpis), (PowerBiModel.FactScore, scores) })
+        {
+            await api.DeleteRows(dataset.Id, table, ct);
+            for (var i = 0; i < rows.Count; i += o.MaxRowsPerRequest)
+            {
+                var chunk = rows.GetRange(i, Math.Min(o.MaxRowsPerRequest, rows.Count - i));
+                await pacer.SendAsync(() => api.PostRows(dataset.Id, table, new PowerBiRows(chunk), ct), ct);
+                run = run with { Rows = run.Rows + chunk.Count, Batches = run.Batches + 1 };
+            }
+            await progress(run);
+        }
+        return run;
+    }
+}

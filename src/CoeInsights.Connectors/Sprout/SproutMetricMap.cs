@@ -1,0 +1,41 @@
+using CoeInsights.Kpis;
+
+namespace CoeInsights.Connectors.Sprout;
+
+/// <summary>
+/// Sprout profile metrics (https://api.sproutsocial.com/docs/, "Metrics: Profiles") → our catalogue (<see cref="MetricCatalogue"/>).
+/// Only metrics with the same meaning on the day are mapped; the rest of Sprout's list is not requested.
+/// </summary>
+public static class SproutMetricMap
+{
+    public static IReadOnlyDictionary<string, string> ToCatalogue { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["impressions"] = "impressions",
+        ["impressions_unique"] = "reach",
+        ["engagements"] = "engagements",
+        ["reactions"] = "reactions",
+        ["comments_count"] = "comments",
+        ["shares_count"] = "shares",
+        ["post_link_clicks"] = "clicks",
+        ["video_views"] = "video_views",
+        ["lifetime_snapshot.followers_count"] = "followers",
+        ["net_follower_growth"] = "new_followers",
+    };
+
+    /// <summary>The metric names to send in the analytics request, in a stable order.</summary>
+    public static IReadOnlyList<string> SproutMetrics { get; } = ToCatalogue.Keys.ToList();
+
+    /// <summary>Sprout's <c>network_type</c> → our network.</summary>
+    public static Network Network(string? networkType) => (networkType ?? "").ToLowerInvariant() switch
+    {
+        "linkedin_company" or "linkedin" => Kpis.Network.LinkedIn,
+        "fb_instagram_account" or "instagram" => Kpis.Network.Instagram,
+        "facebook" => Kpis.Network.Facebook,
+        "twitter" or "x" => Kpis.Network.X,
+        "tiktok" => Kpis.Network.TikTok,
+        "youtube" => Kpis.Network.YouTube,
+        "pinterest" => Kpis.Network.Pinterest,
+        "threads" => Kpis.Network.Threads,
+        _ => Kpis.Network.Other,
+    };
+}

@@ -1,0 +1,169 @@
+using CoeInsights.Analytics;
+using CoeInsights.Common;
+using CoeInsights.Connectors.Http;
+using CoeInsights.Connectors.PowerBi;
+using CoeInsights.Connectors.Sprout;
+using Marten;
+using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+
+namespace CoeInsights.Connectors.Sync;
+
+/// <summary>
+/// Starts connector runs (from TriggerSync or the schedule), at most one at a time per connector in this process, and
+/// records each as a <see cref="SyncRun"/> document. Runs outlive the call that started them and stop with the host.
+/// </summary>
+public sealed class ConnectorRuns(
+    IDocumentStore store, IHttpClientFactory http, ConnectorsOptions options, SproutSync sprout, PowerBiPush powerBi,
+    TimeProvider clock, ILogger<ConnectorRuns> log) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (Guid RunId, Task<SyncRun> Task)> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, Task<SyncRun>> _tasks = new();
+
+    public ConnectorsOptions Options => options;
+
+    /// <summary>The connector as the tenant may see it; another tenant's connector is NOT_FOUND like a missing one.</summary>
+    public ConnectorOptions Find(string tenant, string name)
+    {
+        new Validator().Require(!string.IsNullOrWhiteSpace(name), "connector", "is required").ThrowIfInvalid();
+        var connector = options.Find(name);
+        return connector is not null && connector.Tenant == tenant ? connector : throw new NotFoundException("Connector", name);
+    }
+
+    /// <summary>Starts a run, or returns the one already running for this connector.</summary>
+    public async Task<SyncRun> StartAsync(string tenant, string name, string trigger, CancellationToken ct)
+    {
+        var connector = Find(tenant, name);
+        Guid? current = null;
+        lock (_lock)
+            if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) current = r.RunId;
+        if (current is { } id) return await GetAsync(tenant, id, wait: false, ct);
+
+        var run = new SyncRun { Id = Guid.CreateVersion7(), Connector = name, Trigger = trigger, State = SyncRunState.Running, StartedAt = clock.GetUtcNow() };
+        await SaveAsync(tenant, run, ct);
+        lock (_lock)
+        {
+            if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) current = r.RunId;
+            else
+            {
+                var task = Task.Run(() => ExecuteAsync(connector, run, _stopping.Token));
+                _running[name] = (run.Id, task);
+                _tasks[run.Id] = task;
+            }
+        }
+        if (current is { } other)
+        {
+            // Another start won the race: this run never ran.
+            await using var session = store.LightweightSession(tenant);
+            session.Delete<SyncRun>(run.Id);
+            await session.SaveChangesAsync(ct);
+            return await GetAsync(tenant, other, wait: false, ct);
+        }
+        return run;
+    }
+
+    /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished (if it runs in this process).</summary>
+    public async Task<SyncRun> GetAsync(string tenant, Guid runId, bool wait, CancellationToken ct)
+    {
+        Task<SyncRun>? task;
+        lock (_lock) task = _tasks.GetValueOrDefault(runId);
+        if (wait && task is not null) await task.WaitAsync(ct);
+        await using var session = store.QuerySession(tenant);
+        return await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
+    }
+
+    /// <summary>Starts a run and waits for its end (the schedule and tests).</summary>
+    public async Task<SyncRun> RunAsync(string tenant, string name, string trigger, CancellationToken ct)
+    {
+        var run = await StartAsync(tenant, name, trigger, ct);
+        return await GetAsync(tenant, run.Id, wait: true, ct);
+    }
+
+    /// <summary>The newest runs of a connector, newest first.</summary>
+    public async Task<IReadOnlyList<SyncRun>> RecentAsync(string tenant, string name, int count, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(tenant);
+        return await session.Query<SyncRun>().Where(r => r.Connector == name).OrderByDescending(r => r.StartedAt).Take(count).ToListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<SyncCheckpoint>> CheckpointsAsync(string tenant, string name, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(tenant);
+        return (await session.Query<SyncCheckpoint>().Where(c => c.Connector == name).ToListAsync(ct)).OrderBy(c => c.SourceProfileId, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<SyncRun> ExecuteAsync(ConnectorOptions connector, SyncRun run, CancellationToken ct)
+    {
+        Task Progress(SyncRun r) => SaveAsync(connector.Tenant, r, CancellationToken.None);
+        var last = run;
+        try
+        {
+            last = connector switch
+            {
+                SproutConnectorOptions s => await sprout.RunAsync(s, http.Sprout(s.Name), run, r => Progress(last = r), ct),
+                PowerBiConnectorOptions p => await powerBi.RunAsync(p, http.PowerBi(p.Name), run, r => Progress(last = r), ct),
+                _ => throw new InvalidOperationException($"Unknown connector kind {connector.GetType().Name}."),
+            };
+            last = last with { State = SyncRunState.Succeeded, FinishedAt = clock.GetUtcNow() };
+            log.LogInformation("Connector {Connector} run {RunId}: {Rows} rows in {Batches} batches ({Replayed} replayed)",
+                connector.Name, run.Id, last.Rows, last.Batches, last.ReplayedBatches);
+        }
+        catch (Exception e)
+        {
+            var error = Describe(e, ct);
+            last = last with { State = SyncRunState.Failed, FinishedAt = clock.GetUtcNow(), Errors = [.. last.Errors, error] };
+            log.LogWarning("Connector {Connector} run {RunId} failed after {Rows} rows: {Error}", connector.Name, run.Id, last.Rows, error);
+        }
+        await SaveAsync(connector.Tenant, last, CancellationToken.None);
+        return last;
+    }
+
+    /// <summary>What went wrong, for people: status and path, never a header (the access token stays out of runs and logs).</summary>
+    public static string Describe(Exception e, CancellationToken ct) => e switch
+    {
+        _ when ct.IsCancellationRequested => "stopped: the server is shutting down; the next run resumes from the checkpoint",
+        SourcePayloadException p => p.Message,
+        ApiRequestException { InnerException: { } inner } => Describe(inner, ct), // Refit's wrapper of what the handlers threw
+        ApiException a => $"{a.HttpMethod} {a.Uri?.AbsolutePath} answered {(int)a.StatusCode} {a.ReasonPhrase}",
+        BrokenCircuitException => "circuit open: the remote API failed repeatedly; not called until the break ends",
+        TimeoutRejectedException t => $"timed out: {t.Message}",
+        HttpRequestException h => $"network error: {h.Message}",
+        DomainException d => $"{d.Reason}: {d.Message}",
+        InvalidInputException i => $"rejected by the KPI store: {i.Message}",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private async Task SaveAsync(string tenant, SyncRun run, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        session.Store(run);
+        await session.SaveChangesAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    /// <summary>Host shutdown: cancels the running runs and waits (30 s at most) until each has recorded how far it got.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        await _stopping.CancelAsync();
+        Task[] tasks;
+        lock (_lock) tasks = _running.Values.Select(r => (Task)r.Task).ToArray();
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception)
+        {
+            // Each run has recorded its own failure.
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Marten;
+
+namespace CoeInsights.Connectors;
+
+/// <summary>
+/// How far one connector has synced one source profile: every day up to and including <see cref="LastSyncedDate"/>
+/// is durable in the KPI store. Advanced only after the day's batch is committed. Id = <see cref="Key"/>.
+/// </summary>
+public sealed record SyncCheckpoint(string Id, string Connector, string SourceProfileId, DateOnly LastSyncedDate, DateTimeOffset UpdatedAt)
+{
+    public static string Key(string connector, string sourceProfileId) => $"{connector}/{sourceProfileId}";
+}
+
+public enum SyncRunState
+{
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>One run of one connector: what it stored, what went wrong, how long it took. Id = run id.</summary>
+public sealed record SyncRun
+{
+    public Guid Id { get; init; }
+    public string Connector { get; init; } = "";
+    public string Trigger { get; init; } = "";
+    public SyncRunState State { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary>Observations stored by this run (replayed batches count zero).</summary>
+    public int Rows { get; init; }
+    /// <summary>KPI batches stored by this run (one per source profile and day).</summary>
+    public int Batches { get; init; }
+    /// <summary>Batches whose idempotency key was already recorded: nothing new stored.</summary>
+    public int ReplayedBatches { get; init; }
+    public List<string> Errors { get; init; } = [];
+
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}
+
+public static class ConnectorsModule
+{
+    /// <summary>Checkpoints and sync runs: plain documents, tenant-scoped like every document of the store.</summary>
+    public static StoreOptions ConfigureConnectors(this StoreOptions options)
+    {
+        options.Schema.For<SyncCheckpoint>().Index(c => c.Connector);
+        options.Schema.For<SyncRun>().Index(r => r.Connector);
+        return options;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CoeInsights.Connectors.Tests.Fakes;
+
+/// <summary>A request as the fake API saw it.</summary>
+public sealed record SeenRequest(DateTimeOffset At, string Method, string Path, string Query, string Body, string? Authorization, int Status);
+
+/// <summary>A scripted failure, served instead of the next matching request.</summary>
+public abstract record Fault
+{
+    public sealed record TooManyRequests(int RetryAfterSeconds) : Fault;
+    public sealed record ServerError : Fault;
+    public sealed record Body(string Json) : Fault;
+}
+
+/// <summary>A real HTTP/1.1 server on 127.0.0.1 (free port) for one outside API; subclasses map the documented endpoints.</summary>
+public abstract class FakeApi : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public string Token { get; } = "secret-" + Guid.NewGuid().ToString("N");
+    public Uri Address { get; private set; } = null!;
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+    /// <summary>Faults served in order to the requests <see cref="FaultFilter"/> selects.</summary>
+    public ConcurrentQueue<Fault> Faults { get; } = new();
+    public Func<HttpRequest, bool> FaultFilter { get; set; } = _ => true;
+    /// <summary>Every request is answered with this fault while set (e.g. a 500 for an outage).</summary>
+    public Fault? Always { get; set; }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.Use(async (context, next) =>
+        {
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Request.Body.Position = 0;
+            try
+            {
+                if (context.Request.Headers.Authorization.ToString() != "Bearer " + Token)
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                else if (Always is { } always) await Serve(context, always);
+                else if (FaultFilter(context.Request) && Faults.TryDequeue(out var fault)) await Serve(context, fault);
+                else await next(context);
+            }
+            finally
+            {
+                Requests.Enqueue(new SeenRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
+                    body, context.Request.Headers.Authorization.ToString(), context.Response.StatusCode));
+            }
+        });
+        Map(_app);
+        await _app.StartAsync();
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    protected abstract void Map(WebApplication app);
+
+    private static async Task Serve(HttpContext context, Fault fault)
+    {
+        switch (fault)
+        {
+            case Fault.TooManyRequests t:
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = t.RetryAfterSeconds.ToString();
+                break;
+            case Fault.ServerError:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                break;
+            case Fault.Body b:
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(b.Json);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}

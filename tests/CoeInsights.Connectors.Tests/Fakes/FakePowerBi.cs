@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace CoeInsights.Connectors.Tests.Fakes;
+
+/// <summary>
+/// The Power BI REST API's push datasets as documented at https://learn.microsoft.com/en-us/rest/api/power-bi/push-datasets
+/// (Datasets PostDataset → 201 with the dataset; PostRows → 200, body <c>{"rows":[…]}</c>; DeleteRows → 200) and
+/// https://learn.microsoft.com/en-us/rest/api/power-bi/datasets/get-datasets (<c>{"value":[…]}</c>), enforcing the limits of
+/// https://learn.microsoft.com/en-us/power-bi/developer/embedded/push-datasets-limitations: more than
+/// <see cref="MaxRowsPerPost"/> rows → 400; more than <see cref="MaxPostsPerWindow"/> POST rows requests in a
+/// <see cref="Window"/> → 429 with Retry-After (as the throttling doc describes).
+/// </summary>
+public sealed class FakePowerBi : FakeApi
+{
+    public int MaxRowsPerPost { get; set; } = 10_000;
+    public int MaxPostsPerWindow { get; set; } = 120;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    public sealed record Dataset(string Id, string Name, Dictionary<string, List<string>> Columns, ConcurrentDictionary<string, List<JsonObject>> Rows);
+
+    public ConcurrentDictionary<string, Dataset> Datasets { get; } = new();
+    /// <summary>Accepted POST rows requests: when, table, row count.</summary>
+    public ConcurrentQueue<(DateTimeOffset At, string Table, int Rows)> Posts { get; } = new();
+    public int Throttled;
+    private readonly Lock _lock = new();
+
+    protected override void Map(WebApplication app)
+    {
+        app.MapGet("/v1.0/myorg/datasets", () => Results.Json(new
+        {
+            value = Datasets.Values.Select(d => new { id = d.Id, name = d.Name, addRowsAPIEnabled = true, configuredBy = "coe@contoso.com" }),
+        }));
+        app.MapPost("/v1.0/myorg/datasets", async (HttpContext context) =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            if (body?["defaultMode"]?.GetValue<string>() != "Push" || body["name"] is null || body["tables"] is not JsonArray tables)
+                return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "name, defaultMode Push and tables are required" } });
+            var columns = tables.ToDictionary(t => t!["name"]!.GetValue<string>(),
+                t => t!["columns"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList());
+            var id = Guid.NewGuid().ToString();
+            var dataset = new Dataset(id, body["name"]!.GetValue<string>(), columns, new ConcurrentDictionary<string, List<JsonObject>>());
+            foreach (var table in columns.Keys) dataset.Rows[table] = [];
+            Datasets[id] = dataset;
+            return Results.Json(new { id, name = dataset.Name, defaultRetentionPolicy = context.Request.Query["defaultRetentionPolicy"].ToString() },
+                statusCode: StatusCodes.Status201Created);
+        });
+        app.MapPost("/v1.0/myorg/datasets/{datasetId}/tables/{table}/rows", async (string datasetId, string table, HttpContext context) =>
+        {
+            if (!Datasets.TryGetValue(datasetId, out var dataset) || !dataset.Rows.ContainsKey(table)) return Results.NotFound();
+            lock (_lock)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var recent = Posts.Where(p => p.At > now - Window).OrderBy(p => p.At).ToList();
+                if (recent.Count >= MaxPostsPerWindow)
+                {
+                    Interlocked.Increment(ref Throttled);
+                    var wait = Math.Max(1, (int)Math.Ceiling((recent[0].At + Window - now).TotalSeconds));
+                    context.Response.Headers.RetryAfter = wait.ToString();
+                    return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+                }
+            }
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            if (body?["rows"] is not JsonArray rows) return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "rows is required" } });
+            if (rows.Count > MaxRowsPerPost)
+                return Results.BadRequest(new { error = new { code = "InvalidRequest", message = $"at most {MaxRowsPerPost} rows per request" } });
+            var columns = dataset.Columns[table];
+            foreach (var row in rows)
+                if (row is not JsonObject o || o.Select(p => p.Key).Any(k => !columns.Contains(k)))
+                    return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "row with a column the table lacks" } });
+            lock (_lock)
+            {
+                Posts.Enqueue((DateTimeOffset.UtcNow, table, rows.Count));
+                dataset.Rows[table].AddRange(rows.Select(r => r!.AsObject().DeepClone().AsObject()));
+            }
+            return Results.Ok();
+        });
+        app.MapDelete("/v1.0/myorg/datasets/{datasetId}/tables/{table}/rows", (string datasetId, string table) =>
+        {
+            if (!Datasets.TryGetValue(datasetId, out var dataset) || !dataset.Rows.ContainsKey(table)) return Results.NotFound();
+            lock (_lock) dataset.Rows[table].Clear();
+            return Results.Ok();
+        });
+    }
+}

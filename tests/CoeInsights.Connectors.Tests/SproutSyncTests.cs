@@ -1,0 +1,173 @@
+using CoeInsights.Connectors.Sync;
+using CoeInsights.Connectors.Tests.Fakes;
+using CoeInsights.Kpis;
+using CoeInsights.Kpis.QueryingSeries;
+using CoeInsights.Analytics.Trends;
+using Marten;
+
+namespace CoeInsights.Connectors.Tests;
+
+/// <summary>
+/// Sync runs against the fake Sprout API into a real KPI store (PostgreSQL): idempotent re-syncs, a restart mid-sync,
+/// a malformed payload. Each test uses its own tenant (one schema for the class).
+/// </summary>
+public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreFixture>, IAsyncLifetime
+{
+    private readonly FakeSprout _sprout = new();
+    private static readonly DateOnly Jan1 = new(2024, 1, 1);
+    private static readonly FixedClock Feb1 = new(new DateTimeOffset(2024, 2, 1, 9, 30, 0, TimeSpan.Zero));
+    private IDocumentStore Store => fixture.Store;
+
+    public Task InitializeAsync() => _sprout.StartAsync();
+
+    public async Task DisposeAsync() => await _sprout.DisposeAsync();
+
+    private ConnectorsOptions Options(string tenant, int maxDays = 31) => new()
+    {
+        Sprout =
+        [
+            new SproutConnectorOptions
+            {
+                Name = "sprout", Tenant = tenant, BaseAddress = _sprout.Address, AccessToken = _sprout.Token, StartDate = Jan1,
+                MaxDaysPerRequest = maxDays,
+            },
+        ],
+        Resilience = Connectors.FastResilience(),
+    };
+
+    /// <summary>Every (profile handle, our metric, day) → value the KPI store returns for January.</summary>
+    private async Task<Dictionary<(string Handle, string Metric, DateOnly Day), double>> Stored(string tenant)
+    {
+        await using var session = Store.QuerySession(tenant);
+        var series = await QuerySeriesHandler.Handle(session, new SeriesQuery([], [], [], null,
+            MetricCatalogue.Default.Select(m => m.Name).ToList(), Jan1, new DateOnly(2024, 1, 31), Granularity.Day), default);
+        var result = new Dictionary<(string, string, DateOnly), double>();
+        foreach (var s in series)
+            for (var i = 0; i < s.Series.Values.Count; i++)
+                if (s.Series.Values[i] is { } v) result[(s.Profile.Handle, s.Metric.Name, s.Series.PeriodStarts[i])] = v;
+        return result;
+    }
+
+    /// <summary>What the fake serves for January, mapped onto our catalogue.</summary>
+    private Dictionary<(string Handle, string Metric, DateOnly Day), double> Expected(DateOnly to)
+    {
+        var expected = new Dictionary<(string, string, DateOnly), double>();
+        foreach (var p in _sprout.Profiles)
+            for (var day = Jan1; day <= to; day = day.AddDays(1))
+                foreach (var (sprout, ours) in Sprout.SproutMetricMap.ToCatalogue)
+                    if (_sprout.Value(p.Id, sprout, day) is { } v) expected[(p.NativeName, ours, day)] = v;
+        return expected;
+    }
+
+    private async Task<int> VersionCount(string tenant)
+    {
+        await using var session = Store.QuerySession(tenant);
+        var profiles = await session.Query<KpiProfile>().ToListAsync();
+        var count = 0;
+        foreach (var p in profiles)
+            for (var day = Jan1; day <= new DateOnly(2024, 1, 31); day = day.AddDays(1))
+                count += (await ObservationTable.VersionsAsync(session, p.Id, "impressions", day, default)).Count;
+        return count;
+    }
+
+    [Fact]
+    public async Task StoresEveryProfileDayOnceGivenRepeatedSyncs()
+    {
+        await using var services = Connectors.Services(Options("sync-repeat"), Store, Feb1);
+
+        var first = await services.Runs().RunAsync("sync-repeat", "sprout", "test", default);
+        var second = await services.Runs().RunAsync("sync-repeat", "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, first.State);
+        Assert.Empty(first.Errors);
+        Assert.Equal(62, first.Batches); // 2 profiles × 31 days, one batch each
+        var expected = Expected(new DateOnly(2024, 1, 31));
+        Assert.Equal(expected.Count, first.Rows);
+        Assert.Equal(expected.OrderBy(e => e.Key.ToString()), (await Stored("sync-repeat")).OrderBy(e => e.Key.ToString()));
+        // The checkpoint is at yesterday: nothing to ask for.
+        Assert.Equal((0, 0, 0), (second.Batches, second.ReplayedBatches, second.Rows));
+        Assert.Equal(SyncRunState.Succeeded, second.State);
+
+        // Checkpoints lost (say, a crash after the batches committed but before the checkpoint did): the keys replay.
+        await using (var session = Store.LightweightSession("sync-repeat"))
+        {
+            session.DeleteWhere<SyncCheckpoint>(c => c.Connector == "sprout");
+            await session.SaveChangesAsync();
+        }
+        var third = await services.Runs().RunAsync("sync-repeat", "sprout", "test", default);
+        Assert.Equal((0, 62, 0), (third.Batches, third.ReplayedBatches, third.Rows));
+        Assert.Equal(62, await VersionCount("sync-repeat")); // one version per (profile, day): no duplicate
+    }
+
+    [Fact]
+    public async Task ResumesWithoutGapOrDuplicateGivenARestartMidSync()
+    {
+        var tenant = "sync-restart";
+        var services = Connectors.Services(Options(tenant, maxDays: 7), Store, Feb1);
+        var stopped = new TaskCompletionSource();
+        _sprout.OnAnalytics = async (n, context) =>
+        {
+            if (n != 3) return;
+            // The third window is in flight when the host shuts down: its answer never arrives.
+            _ = Task.Run(async () =>
+            {
+                await services.Runs().StopAsync(); // what the host's shutdown does (ConnectorSchedule.StopAsync)
+                await services.DisposeAsync();
+                stopped.SetResult();
+            });
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
+        };
+        var started = await services.Runs().StartAsync(tenant, "sprout", "test", default);
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        SyncRun interrupted;
+        IReadOnlyList<SyncCheckpoint> checkpoints;
+        await using (var session = Store.QuerySession(tenant))
+        {
+            interrupted = (await session.LoadAsync<SyncRun>(started.Id))!;
+            checkpoints = await session.Query<SyncCheckpoint>().Where(c => c.Connector == "sprout").ToListAsync();
+        }
+        Assert.Equal(SyncRunState.Failed, interrupted.State);
+        Assert.Contains(interrupted.Errors, e => e.Contains("resumes from the checkpoint"));
+        Assert.Equal(28, interrupted.Batches); // two 7-day windows × 2 profiles
+        Assert.All(checkpoints, c => Assert.Equal(new DateOnly(2024, 1, 14), c.LastSyncedDate));
+        Assert.Equal(2, checkpoints.Count);
+
+        // "Restart": a new composition over the same store.
+        _sprout.OnAnalytics = null;
+        var before = _sprout.AnalyticsRequests.Count();
+        await using var restarted = Connectors.Services(Options(tenant, maxDays: 7), Store, Feb1);
+        var resumed = await restarted.Runs().RunAsync(tenant, "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, resumed.State);
+        Assert.Equal(34, resumed.Batches); // 17 days × 2 profiles
+        Assert.Equal(0, resumed.ReplayedBatches);
+        var firstAfterRestart = _sprout.AnalyticsRequests.Skip(before).First();
+        Assert.Contains("reporting_period.in(2024-01-15...2024-01-21)", firstAfterRestart.Body);
+        Assert.Equal(Expected(new DateOnly(2024, 1, 31)).OrderBy(e => e.Key.ToString()), (await Stored(tenant)).OrderBy(e => e.Key.ToString()));
+        Assert.Equal(62, await VersionCount(tenant));
+    }
+
+    [Fact]
+    public async Task RecordsNothingGivenAMalformedPayload()
+    {
+        var tenant = "sync-malformed";
+        _sprout.PageSize = 10;
+        // Page 2 of the first window is broken: page 1 was fine, but nothing of the window may be stored.
+        _sprout.FaultFilter = r => r.Path.Value!.EndsWith("/analytics/profiles") && _sprout.AnalyticsRequests.Count() == 1;
+        _sprout.Faults.Enqueue(new Fault.Body("""{"data":[{"dimensions":{"customer_profile_id":1101,"reporting_period.by(day)":"2024-01-06"},"metrics":{"impressions":{"value":5}}}],"paging":{"current_page":2,"total_pages":7}}"""));
+        await using var services = Connectors.Services(Options(tenant), Store, Feb1);
+
+        var run = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Failed, run.State);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("Sprout analytics/profiles page 2, data[0]: metric 'impressions' is {\"value\":5}, not a number.", error);
+        Assert.Equal((0, 0), (run.Batches, run.Rows));
+        Assert.Empty(await Stored(tenant));
+        await using var session = Store.QuerySession(tenant);
+        Assert.Empty(await session.Query<SyncCheckpoint>().ToListAsync());
+        Assert.Empty(await session.Query<KpiBatchReceipt>().ToListAsync());
+        Assert.NotNull(run.FinishedAt);
+    }
+}

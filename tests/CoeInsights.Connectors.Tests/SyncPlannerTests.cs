@@ -1,0 +1,35 @@
+using CoeInsights.Connectors.Sync;
+
+namespace CoeInsights.Connectors.Tests;
+
+public sealed class SyncPlannerTests
+{
+    private static readonly DateOnly Jan1 = new(2024, 1, 1);
+
+    [Fact]
+    public void CoversStartDateToYesterdayInWindowsGivenNoCheckpoint()
+    {
+        var windows = SyncPlanner.Plan(null, Jan1, new DateOnly(2024, 2, 1), 7);
+
+        Assert.Equal(5, windows.Count);
+        Assert.Equal(Jan1, windows[0].From);
+        Assert.Equal(new DateOnly(2024, 1, 31), windows[^1].To);
+        Assert.All(windows, w => Assert.InRange(w.Days, 1, 7));
+        for (var i = 1; i < windows.Count; i++) Assert.Equal(windows[i - 1].To.AddDays(1), windows[i].From); // no gap, no overlap
+    }
+
+    [Fact]
+    public void ResumesTheDayAfterTheCheckpointGivenOne()
+    {
+        var windows = SyncPlanner.Plan(new DateOnly(2024, 1, 14), Jan1, new DateOnly(2024, 2, 1), 31);
+
+        Assert.Equal([new DateWindow(new DateOnly(2024, 1, 15), new DateOnly(2024, 1, 31))], windows);
+    }
+
+    [Fact]
+    public void PlansNothingGivenACheckpointAtYesterday()
+    {
+        Assert.Empty(SyncPlanner.Plan(new DateOnly(2024, 1, 31), Jan1, new DateOnly(2024, 2, 1), 31));
+        Assert.Empty(SyncPlanner.Plan(null, new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 1), 31)); // today is never final
+    }
+}
