@@ -261,8 +261,9 @@ public static class KpiDeck
     private static StreamedRows WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactKpi", names));
-        DeckStyle.Header(fact, 1, ["Date", "ProfileId", "Metric", "Value"]);
-        // The first row through ClosedXML (it sets the styles); the rest are streamed (memory stays flat).
+        string[] fh = ["Date", "ProfileId", "Metric", "Value"];
+        DeckStyle.Header(fact, 1, fh);
+        // The first row through ClosedXML (it sets the styles); the rest, and the table, are streamed (memory stays flat).
         if (model.Observations.Count > 0)
         {
             var o = model.Observations[0];
@@ -271,7 +272,6 @@ public static class KpiDeck
             fact.Cell(2, 3).SetText(o.Metric);
             fact.Cell(2, 4).SetValue(o.Value);
         }
-        DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Observations.Count), 4), "FactKpi");
         fact.SheetView.FreezeRows(1);
         DeckStyle.Widths(fact, 12, 38, 20, 14);
 
@@ -319,7 +319,7 @@ public static class KpiDeck
         DeckStyle.Table(metrics.Range(1, 1, 1 + Math.Max(1, model.Metrics.Count), 4), "DimMetric");
         DeckStyle.Widths(metrics, 20, 10, 9, 80);
         return new StreamedRows(fact.Name, Math.Max(0, model.Observations.Count - 1),
-            model.Observations.Skip(1).Select(o => new object?[] { o.Date, o.ProfileId, o.Metric, o.Value }));
+            model.Observations.Skip(1).Select(o => new object?[] { o.Date, o.ProfileId, o.Metric, o.Value }), new StreamedTable("FactKpi", fh));
     }
 
     private static string Column(int number) => XLHelper.GetColumnLetterFromNumber(number);
