@@ -161,32 +161,46 @@ internal static class StreamedRowWriter
         xml.WriteEndDocument();
     }
 
-    /// <summary>Plain XmlWriter calls per cell: no element objects per row or cell.</summary>
+    /// <summary>
+    /// The rows as raw markup through the XmlWriter: one buffer per batch of rows, no element objects and no
+    /// per-node namespace lookups (a million cells make those the export's main cost).
+    /// </summary>
     private static void WriteRows(XmlWriter xml, IEnumerable<object?[]> rows, uint lastExisting, string?[] styles)
     {
-        var number = new char[32];
+        var p = xml.LookupPrefix(Main) is { Length: > 0 } prefix ? prefix + ":" : "";
+        string StyleOf(int c) => c < styles.Length && styles[c] is { } s ? $" s=\"{s}\"" : "";
+        var rowOpen = $"<{p}row r=\"";
+        var rowClose = $"</{p}row>";
+        var textClose = $"</{p}t></{p}is></{p}c>";
+        var numberClose = $"</{p}v></{p}c>";
+        string[] textOpen = [], preservedOpen = [], numberOpen = [], empty = [];
+        var buffer = new RawBuffer();
         var index = lastExisting;
         foreach (var values in rows)
         {
+            if (values.Length > textOpen.Length)
+            {
+                textOpen = Enumerable.Range(0, values.Length).Select(c => $"<{p}c{StyleOf(c)} t=\"inlineStr\"><{p}is><{p}t>").ToArray();
+                preservedOpen = Enumerable.Range(0, values.Length).Select(c => $"<{p}c{StyleOf(c)} t=\"inlineStr\"><{p}is><{p}t xml:space=\"preserve\">").ToArray();
+                numberOpen = Enumerable.Range(0, values.Length).Select(c => $"<{p}c{StyleOf(c)}><{p}v>").ToArray();
+                empty = Enumerable.Range(0, values.Length).Select(c => $"<{p}c{StyleOf(c)}/>").ToArray();
+            }
             index++;
-            xml.WriteStartElement("row", Main);
-            xml.WriteAttributeString("r", index.ToString(CultureInfo.InvariantCulture));
+            buffer.Append(rowOpen);
+            buffer.Append(index);
+            buffer.Append("\">");
             for (var c = 0; c < values.Length; c++)
             {
-                xml.WriteStartElement("c", Main);
-                if (c < styles.Length && styles[c] is { } style) xml.WriteAttributeString("s", style);
                 switch (values[c])
                 {
                     case null:
+                        buffer.Append(empty[c]);
                         break;
                     case string text:
-                        xml.WriteAttributeString("t", "inlineStr");
-                        xml.WriteStartElement("is", Main);
-                        xml.WriteStartElement("t", Main);
-                        xml.WriteAttributeString("xml", "space", null, "preserve");
-                        xml.WriteString(text.Length > SafeText.MaxCellCharacters ? text[..SafeText.MaxCellCharacters] : text);
-                        xml.WriteEndElement();
-                        xml.WriteEndElement();
+                        if (text.Length > SafeText.MaxCellCharacters) text = text[..SafeText.MaxCellCharacters];
+                        buffer.Append(NeedsPreserve(text) ? preservedOpen[c] : textOpen[c]);
+                        buffer.AppendEscaped(text);
+                        buffer.Append(textClose);
                         break;
                     case var value:
                         double? n = value switch
@@ -197,17 +211,105 @@ internal static class StreamedRowWriter
                             DateOnly date => date.ToDateTime(TimeOnly.MinValue).ToOADate(),
                             _ => null,
                         };
-                        if (n is { } v && v.TryFormat(number, out var written, "R", CultureInfo.InvariantCulture))
+                        if (n is { } v)
                         {
-                            xml.WriteStartElement("v", Main);
-                            xml.WriteChars(number, 0, written);
-                            xml.WriteEndElement();
+                            buffer.Append(numberOpen[c]);
+                            buffer.Append(v);
+                            buffer.Append(numberClose);
+                        }
+                        else
+                        {
+                            buffer.Append(empty[c]);
                         }
                         break;
                 }
-                xml.WriteEndElement();
             }
-            xml.WriteEndElement();
+            buffer.Append(rowClose);
+            if (buffer.Length > 60_000) buffer.FlushTo(xml);
+        }
+        buffer.FlushTo(xml);
+    }
+
+    private static bool NeedsPreserve(string text) =>
+        text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.AsSpan().IndexOfAny("\t\n\r") >= 0 || text.Contains("  ", StringComparison.Ordinal));
+
+    /// <summary>A growable character buffer with XML text escaping (ST_Xstring: characters XML cannot carry become _xHHHH_).</summary>
+    private sealed class RawBuffer
+    {
+        private char[] chars = new char[1 << 16];
+        public int Length { get; private set; }
+
+        public void Append(string text) => Append(text.AsSpan());
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            Ensure(text.Length);
+            text.CopyTo(chars.AsSpan(Length));
+            Length += text.Length;
+        }
+
+        public void Append(uint value)
+        {
+            Ensure(16);
+            value.TryFormat(chars.AsSpan(Length), out var written, provider: CultureInfo.InvariantCulture);
+            Length += written;
+        }
+
+        public void Append(double value)
+        {
+            Ensure(32);
+            value.TryFormat(chars.AsSpan(Length), out var written, "R", CultureInfo.InvariantCulture);
+            Length += written;
+        }
+
+        public void AppendEscaped(string text)
+        {
+            var start = 0;
+            for (var i = 0; i < text.Length; i++)
+            {
+                var ch = text[i];
+                if (char.IsHighSurrogate(ch) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+                string? replacement = ch switch
+                {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '\r' => "&#xD;",
+                    '\t' or '\n' => null,
+                    < ' ' or '\uFFFE' or '\uFFFF' => Hex(ch),
+                    '_' when IsEscapeLike(text, i) => "_x005F_",
+                    _ when char.IsSurrogate(ch) => Hex(ch),
+                    _ => null,
+                };
+                if (replacement is null) continue;
+                Append(text.AsSpan(start, i - start));
+                Append(replacement);
+                start = i + 1;
+            }
+            Append(text.AsSpan(start));
+        }
+
+        private static string Hex(char ch) => $"_x{(int)ch:X4}_";
+
+        /// <summary>"_x0041_" in user text would be read back as "A": its underscore is escaped itself.</summary>
+        private static bool IsEscapeLike(string text, int i) =>
+            i + 6 < text.Length && text[i + 1] == 'x' && text[i + 6] == '_' && text.AsSpan(i + 2, 4).ContainsAnyExcept("0123456789ABCDEFabcdef") is false;
+
+        public void FlushTo(XmlWriter xml)
+        {
+            if (Length == 0) return;
+            xml.WriteRaw(chars, 0, Length);
+            Length = 0;
+        }
+
+        private void Ensure(int extra)
+        {
+            if (Length + extra <= chars.Length) return;
+            Array.Resize(ref chars, Math.Max(chars.Length * 2, Length + extra));
         }
     }
 }
