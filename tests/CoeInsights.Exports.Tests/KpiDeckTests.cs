@@ -42,6 +42,47 @@ public sealed class KpiDeckTests
         Assert.All(dates.Zip(dates.Skip(1)), pair => Assert.Equal(1, (pair.Second - pair.First).TotalDays));
     }
 
+    [Theory]
+    [InlineData("  <p&x> \"q\" 'a'  ")]
+    [InlineData("tab\there\r\nnext line")]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("emoji 😀 and ünïcödé")]
+    public void KeepsStreamedTextExactGivenMarkupAndWhitespace(string text)
+    {
+        var sample = SampleKpis.Build();
+        // Row 3 of FactKpi is a streamed row (row 2 is written by ClosedXML).
+        var model = sample with { Observations = sample.Observations.Select((o, i) => i == 1 ? o with { ProfileId = text } : o).ToList() };
+        using var stream = Written(model);
+        using (var document = SpreadsheetDocument.Open(stream, false))
+            Assert.Empty(new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document));
+        stream.Position = 0;
+        using var workbook = new XLWorkbook(stream);
+
+        var cell = workbook.Worksheet("FactKpi").Cell(3, 2);
+        Assert.Equal(XLDataType.Text, cell.DataType);
+        Assert.Equal(text.Replace("\r\n", "\n"), cell.GetString().Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void WritesControlCharactersAsEscapesGivenStreamedText()
+    {
+        // XML cannot carry U+0000–U+001F (but tab and newlines): OOXML escapes them as _xHHHH_, and a literal
+        // "_x0041_" gets its underscore escaped so Excel does not read it back as "A".
+        Assert.Equal("bell_x0007_ nul_x0000_ _x005F_x0041_", StreamedInlineText("bell\u0007 nul\u0000 _x0041_"));
+    }
+
+    private static string StreamedInlineText(string profileId)
+    {
+        var sample = SampleKpis.Build();
+        var model = sample with { Observations = sample.Observations.Select((o, i) => i == 1 ? o with { ProfileId = profileId } : o).ToList() };
+        using var stream = Written(model);
+        using var document = SpreadsheetDocument.Open(stream, false);
+
+        Assert.Empty(new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document));
+        var fact = document.WorkbookPart!.WorksheetParts.Single(p => p.TableDefinitionParts.Any(t => t.Table.Name == "FactKpi"));
+        return fact.Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.InlineString>().First().InnerText;
+    }
+
     [Fact]
     public void LeavesMissingPeriodEmptyNotZeroGivenWeekWithoutData()
     {

@@ -5,7 +5,8 @@ namespace CoeInsights.Exports.Common;
 
 /// <summary>
 /// Builds a deck in steps: ClosedXML for cells, tables and conditional formats; <see cref="OpenXmlFixups"/>
-/// for the markup ClosedXML 0.95.4 gets wrong; streamed rows for large fact tables; OpenXml for native charts.
+/// for the markup ClosedXML 0.95.4 gets wrong; OpenXml for native charts; then a copy of the package into
+/// the output that streams the large fact tables' rows (and writes their tables) on the way.
 /// </summary>
 public static class Deck
 {
@@ -19,14 +20,16 @@ public static class Deck
             workbook.SaveAs(buffer);
         }
         buffer.Position = 0;
+        IReadOnlyList<PreparedSheet> sheets;
         using (var document = SpreadsheetDocument.Open(buffer, isEditable: true))
         {
             // Fixups rewrite part streams: run them before anything loads a part's DOM (which would be saved over them).
             OpenXmlFixups.Apply(document);
-            StreamedRowWriter.Append(document, streamed ?? []);
             NativeCharts.Add(document, charts);
+            sheets = StreamedRowWriter.Prepare(document, streamed ?? []);
         }
+        // The package is small until here: the streamed rows go straight into the output's compressed entries.
         buffer.Position = 0;
-        buffer.CopyTo(output);
+        StreamedRowWriter.CopyWithRows(buffer, output, sheets);
     }
 }

@@ -290,7 +290,7 @@ public static class EvaluationWorkbook
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
         string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
         DeckStyle.Header(fact, 1, fh);
-        // The first row through ClosedXML (it sets the styles); the rest are streamed (memory stays flat).
+        // The first row through ClosedXML (it sets the styles); the rest, and the table, are streamed (memory stays flat).
         if (model.Scores.Count > 0)
         {
             var s = model.Scores[0];
@@ -299,7 +299,6 @@ public static class EvaluationWorkbook
             fact.Cell(2, 3).SetText(s.CriterionId);
             fact.Cell(2, 4).SetValue(s.Value);
         }
-        DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Scores.Count), fh.Length), "FactScore");
         fact.SheetView.FreezeRows(1);
         DeckStyle.Widths(fact, 20, 20, 20, 10);
 
@@ -343,7 +342,7 @@ public static class EvaluationWorkbook
         DeckStyle.Table(evaluators.Range(1, 1, 1 + Math.Max(1, model.Evaluators.Count), eh.Length), "DimEvaluator");
         DeckStyle.Widths(evaluators, 20, 28, 20);
         return new StreamedRows(fact.Name, Math.Max(0, model.Scores.Count - 1),
-            model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }));
+            model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
     }
 
 }

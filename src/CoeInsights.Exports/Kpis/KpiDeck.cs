@@ -33,7 +33,7 @@ public static class KpiDeck
             WriteRoi(roi, model, charts);
             WriteBenchmark(workbook.AddWorksheet(SafeText.SheetName("Competitor benchmark", names)), model, profiles);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
-            streamed.Add(WriteStarSchema(workbook, names, model));
+            streamed.AddRange(WriteStarSchema(workbook, names, model));
         }, charts, streamed);
     }
 
@@ -258,11 +258,12 @@ public static class KpiDeck
         sheet.Column(1).Style.Alignment.WrapText = true;
     }
 
-    private static StreamedRows WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)
+    private static IReadOnlyList<StreamedRows> WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactKpi", names));
-        DeckStyle.Header(fact, 1, ["Date", "ProfileId", "Metric", "Value"]);
-        // The first row through ClosedXML (it sets the styles); the rest are streamed (memory stays flat).
+        string[] fh = ["Date", "ProfileId", "Metric", "Value"];
+        DeckStyle.Header(fact, 1, fh);
+        // The first row through ClosedXML (it sets the styles); the rest, and the table, are streamed (memory stays flat).
         if (model.Observations.Count > 0)
         {
             var o = model.Observations[0];
@@ -271,25 +272,24 @@ public static class KpiDeck
             fact.Cell(2, 3).SetText(o.Metric);
             fact.Cell(2, 4).SetValue(o.Value);
         }
-        DeckStyle.Table(fact.Range(1, 1, 1 + Math.Max(1, model.Observations.Count), 4), "FactKpi");
         fact.SheetView.FreezeRows(1);
         DeckStyle.Widths(fact, 12, 38, 20, 14);
 
-        // A proper date table: every day of the range, no gaps, for time intelligence in Power BI.
+        // A proper date table: every day of the range, no gaps, for time intelligence in Power BI. Its first
+        // row through ClosedXML (the styles), the rest streamed like the facts.
         var dates = workbook.AddWorksheet(SafeText.SheetName("DimDate", names));
-        DeckStyle.Header(dates, 1, ["Date", "Year", "Quarter", "Month", "MonthName", "IsoWeek", "Weekday"]);
-        var r = 2;
-        for (var d = model.From; d <= model.To; d = d.AddDays(1), r++)
+        string[] dh = ["Date", "Year", "Quarter", "Month", "MonthName", "IsoWeek", "Weekday"];
+        DeckStyle.Header(dates, 1, dh);
+        var days = Math.Max(0, model.To.DayNumber - model.From.DayNumber + 1);
+        var dateRows = Enumerable.Range(0, days).Select(i => DateRow(model.From.AddDays(i)));
+        if (days > 0)
         {
-            dates.Cell(r, 1).SetValue(d.ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = DeckStyle.Date;
-            dates.Cell(r, 2).SetValue(d.Year);
-            dates.Cell(r, 3).SetValue((d.Month - 1) / 3 + 1);
-            dates.Cell(r, 4).SetValue(d.Month);
-            dates.Cell(r, 5).SetText(CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month));
-            dates.Cell(r, 6).SetValue(ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)));
-            dates.Cell(r, 7).SetText(d.DayOfWeek.ToString());
+            var first = DateRow(model.From);
+            dates.Cell(2, 1).SetValue(model.From.ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = DeckStyle.Date;
+            for (var c = 1; c < first.Length; c++)
+                if (first[c] is string text) dates.Cell(2, c + 1).SetText(text);
+                else dates.Cell(2, c + 1).SetValue((int)first[c]!);
         }
-        DeckStyle.Table(dates.Range(1, 1, Math.Max(2, r - 1), 7), "DimDate");
         DeckStyle.Widths(dates, 12, 8, 8, 8, 12, 8, 12);
 
         var profiles = workbook.AddWorksheet(SafeText.SheetName("DimProfile", names));
@@ -318,9 +318,19 @@ public static class KpiDeck
         }
         DeckStyle.Table(metrics.Range(1, 1, 1 + Math.Max(1, model.Metrics.Count), 4), "DimMetric");
         DeckStyle.Widths(metrics, 20, 10, 9, 80);
-        return new StreamedRows(fact.Name, Math.Max(0, model.Observations.Count - 1),
-            model.Observations.Skip(1).Select(o => new object?[] { o.Date, o.ProfileId, o.Metric, o.Value }));
+        return
+        [
+            new StreamedRows(fact.Name, Math.Max(0, model.Observations.Count - 1),
+                model.Observations.Skip(1).Select(o => new object?[] { o.Date, o.ProfileId, o.Metric, o.Value }), new StreamedTable("FactKpi", fh)),
+            new StreamedRows(dates.Name, Math.Max(0, days - 1), dateRows.Skip(1), new StreamedTable("DimDate", dh)),
+        ];
     }
+
+    private static object?[] DateRow(DateOnly d) =>
+    [
+        d, d.Year, (d.Month - 1) / 3 + 1, d.Month, CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(d.Month),
+        ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)), d.DayOfWeek.ToString(),
+    ];
 
     private static string Column(int number) => XLHelper.GetColumnLetterFromNumber(number);
 
