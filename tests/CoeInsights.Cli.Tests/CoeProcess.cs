@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using CoeInsights.Testing;
-
 namespace CoeInsights.Cli.Tests;
 
 /// <summary>
@@ -9,37 +6,10 @@ namespace CoeInsights.Cli.Tests;
 /// </summary>
 internal static class CoeProcess
 {
-    /// <summary>The CLI's own build output (its deps.json lists its packages; the test folder's copy would not resolve them).</summary>
-    private static readonly string CoeDll = Path.Combine(Repository.Root(), "clients", "CoeInsights.Cli", "bin", Repository.Configuration, "net10.0", "coe.dll");
-
-    public static async Task<(int Code, string Out, string Err)> RunAsync(Uri address, string key, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(CoeDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.ArgumentList.Add("--address");
-        start.ArgumentList.Add(address.ToString());
-        start.Environment["COE_API_KEY"] = key; // the key travels in the environment, as a script would pass it
-        start.Environment.Remove("COE_ADDRESS");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"coe {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    /// <remarks>The key travels in the environment, as a script would pass it; the process runner is <see cref="ChildProcess"/>.</remarks>
+    public static Task<(int Code, string Out, string Err)> RunAsync(Uri address, string key, params string[] args) =>
+        ChildProcess.Run("dotnet", [ChildProcess.CoeDll, .. args, "--address", address.ToString()], Path.GetTempPath(),
+            new Dictionary<string, string> { ["COE_API_KEY"] = key });
 
     public static string TempFile(string content, string extension = "csv")
     {
