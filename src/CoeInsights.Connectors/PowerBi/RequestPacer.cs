@@ -20,8 +20,11 @@ public sealed class RequestPacer(int limit, TimeSpan window, TimeProvider clock)
             while (_sent.Count > 0 && _sent.Peek() + window <= now) _sent.Dequeue();
             if (_sent.Count >= limit)
             {
-                var wait = _sent.Peek() + window - now;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+                // Timers run on the tick count, not the wall clock, and can wake a millisecond early: wait until the
+                // wall clock has really passed the oldest request's window.
+                var due = _sent.Peek() + window;
+                for (var wait = due - now; wait > TimeSpan.Zero; wait = due - clock.GetUtcNow())
+                    await Task.Delay(wait + TimeSpan.FromMilliseconds(1), clock, ct);
                 _sent.Dequeue();
             }
             try

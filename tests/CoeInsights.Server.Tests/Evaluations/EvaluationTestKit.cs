@@ -14,13 +14,14 @@ internal sealed class EvaluationTestKit(TestServer server, string tenant)
     public static readonly (string Id, string Department)[] EvaluatorsAndDepartments =
         [("e1", "Social"), ("e2", "Social"), ("e3", "PR"), ("e4", "HR"), ("e5", "R&D"), ("e6", "R&D")];
 
-    private readonly Dictionary<string, EvaluationService.EvaluationServiceClient> _clients = [];
+    private readonly PrincipalClients<EvaluationService.EvaluationServiceClient> _clients = new();
 
     public string Tenant => tenant;
 
-    public async Task<EvaluationService.EvaluationServiceClient> As(string principal)
+    public Task<EvaluationService.EvaluationServiceClient> As(string principal) => _clients.Get(principal, () => CreateClientAsync(server, tenant, principal));
+
+    private static async Task<EvaluationService.EvaluationServiceClient> CreateClientAsync(TestServer server, string tenant, string principal)
     {
-        if (_clients.TryGetValue(principal, out var client)) return client;
         Role[] roles = principal switch
         {
             "chair" or "m2" or "m3" or "outsider" => [Role.Committee],
@@ -30,9 +31,7 @@ internal sealed class EvaluationTestKit(TestServer server, string tenant)
             "admin" => [Role.Admin],
             _ => [Role.Evaluator],
         };
-        client = new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync(tenant, principal, roles)));
-        _clients[principal] = client;
-        return client;
+        return new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync(tenant, principal, roles)));
     }
 
     public Task<EvaluationService.EvaluationServiceClient> Chair => As("chair");

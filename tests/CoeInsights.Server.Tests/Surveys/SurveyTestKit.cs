@@ -8,15 +8,11 @@ internal sealed class SurveyTestKit(TestServer server, string tenant)
 {
     public static readonly string[] Departments = ["Marketing", "Sales", "Support", "HR", "Legal"];
 
-    private readonly Dictionary<string, SurveyService.SurveyServiceClient> _clients = [];
+    private readonly PrincipalClients<SurveyService.SurveyServiceClient> _clients = new();
 
-    public async Task<SurveyService.SurveyServiceClient> As(string principal, params Role[] roles)
-    {
-        if (_clients.TryGetValue(principal, out var client)) return client;
-        client = new SurveyService.SurveyServiceClient(server.Channel(await server.CreateKeyAsync(tenant, principal, roles)));
-        _clients[principal] = client;
-        return client;
-    }
+    /// <summary>The principal's client; its key (with these roles) is made on first use.</summary>
+    public Task<SurveyService.SurveyServiceClient> As(string principal, params Role[] roles) =>
+        _clients.Get(principal, async () => new SurveyService.SurveyServiceClient(server.Channel(await server.CreateKeyAsync(tenant, principal, roles))));
 
     public Task<SurveyService.SurveyServiceClient> Chair => As("chair", Role.Committee);
 
