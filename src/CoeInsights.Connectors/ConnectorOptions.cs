@@ -24,7 +24,7 @@ public abstract class ConnectorOptions
     /// <summary>The tenant whose data the connector reads or writes.</summary>
     public string Tenant { get; set; } = "default";
     public Uri BaseAddress { get; set; } = null!;
-    /// <summary>Bearer token. A secret: never logged.</summary>
+    /// <summary>Bearer token. A secret: never logged. (Power BI: unused when <see cref="PowerBiConnectorOptions.ClientId"/> is set.)</summary>
     public string AccessToken { get; set; } = "";
     /// <summary>How often the background service runs it; zero or absent: only on TriggerSync.</summary>
     public TimeSpan SyncInterval { get; set; }
@@ -46,6 +46,11 @@ public sealed class SproutConnectorOptions : ConnectorOptions
     /// <summary>Business unit for profiles registered on first sight.</summary>
     public string BusinessUnit { get; set; } = "Social";
     public int MaxDaysPerRequest { get; set; } = 31;
+    /// <summary>
+    /// Every sync reads the last RestateDays days up to the checkpoint again: a value the platform restated since is
+    /// recorded as a new version (the old one kept), an unchanged one stores nothing. 0: never re-read.
+    /// </summary>
+    public int RestateDays { get; set; } = 3;
 }
 
 /// <summary>
@@ -62,6 +67,24 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     /// <summary>Documented: 120 POST rows requests per minute per dataset.</summary>
     public int MaxRequestsPerWindow { get; set; } = 120;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// With a ClientId, the connector acquires its Microsoft Entra token itself (OAuth 2.0 client credentials grant of a service
+    /// principal allowed to use the Power BI REST API) and renews it shortly before it expires; without, <see cref="ConnectorOptions.AccessToken"/> is sent as it is.
+    /// </summary>
+    public string ClientId { get; set; } = "";
+    /// <summary>The app registration's client secret. A secret: never logged, stored or returned.</summary>
+    public string ClientSecret { get; set; } = "";
+    /// <summary>The Microsoft Entra tenant (directory id or domain) of the app registration.</summary>
+    public string EntraTenantId { get; set; } = "";
+    /// <summary>Absent: <c>https://login.microsoftonline.com/{EntraTenantId}/oauth2/v2.0/token</c>.</summary>
+    public Uri? TokenEndpoint { get; set; }
+    public string Scope { get; set; } = "https://analysis.windows.net/powerbi/api/.default";
+
+    public bool UsesClientCredentials => !string.IsNullOrWhiteSpace(ClientId);
+
+    public Uri ResolvedTokenEndpoint => TokenEndpoint
+        ?? new Uri($"https://login.microsoftonline.com/{Uri.EscapeDataString(EntraTenantId)}/oauth2/v2.0/token");
 }
 
 /// <summary>The HTTP resilience pipeline of every connector client (outermost first: total timeout, retry, breaker, attempt timeout).</summary>

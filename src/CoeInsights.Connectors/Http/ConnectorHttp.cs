@@ -14,23 +14,37 @@ public static class ConnectorHttp
 {
     public static string ClientName(string connector) => "connector:" + connector;
 
+    /// <summary>The client a Power BI connector with client credentials asks the Microsoft Entra token endpoint with.</summary>
+    public static string TokenClientName(string connector) => "connector:" + connector + ":token";
+
     public static readonly RefitSettings Refit = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
 
     /// <summary>Registers the HttpClients of every connector in <paramref name="options"/>.</summary>
     public static IServiceCollection AddConnectorHttpClients(this IServiceCollection services, ConnectorsOptions options)
     {
         services.AddHttpClient(); // the factory itself, also when no connector is configured
+        services.AddSingleton<EntraTokens>();
         foreach (var connector in options.All)
         {
             var c = connector;
-            services.AddHttpClient(ClientName(c.Name), http =>
+            var entra = c is PowerBiConnectorOptions { UsesClientCredentials: true } p ? p : null;
+            var client = services.AddHttpClient(ClientName(c.Name), http =>
                 {
                     http.BaseAddress = c.BaseAddress;
                     // The pipeline's own timeouts govern; HttpClient's 100 s default must not cut them short.
                     http.Timeout = Timeout.InfiniteTimeSpan;
-                    if (!string.IsNullOrEmpty(c.AccessToken)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
+                    if (entra is null && !string.IsNullOrEmpty(c.AccessToken))
+                        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
                 })
                 .AddResilienceHandler("connector", builder => Configure(builder, options.Resilience));
+            if (entra is null) continue;
+            if (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId)))
+                throw new InvalidOperationException(
+                    $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId (or a TokenEndpoint).");
+            // Innermost: every attempt (also a retry after a long Retry-After) carries a current token.
+            client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(entra)));
+            services.AddHttpClient(TokenClientName(c.Name), http => http.Timeout = Timeout.InfiniteTimeSpan)
+                .AddResilienceHandler("connector-token", builder => Configure(builder, options.Resilience));
         }
         return services;
     }

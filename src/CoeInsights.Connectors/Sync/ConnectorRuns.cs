@@ -12,8 +12,10 @@ using Refit;
 namespace CoeInsights.Connectors.Sync;
 
 /// <summary>
-/// Starts connector runs (from TriggerSync or the schedule), at most one at a time per connector in this process, and
-/// records each as a <see cref="SyncRun"/> document. Runs outlive the call that started them and stop with the host.
+/// Starts connector runs (from TriggerSync or the schedule), at most one at a time per connector across the server processes
+/// sharing the store (a run holds its connector's <see cref="ConnectorLock"/>), and records each as a <see cref="SyncRun"/>
+/// document. Runs outlive the call that started them and stop with the host; a run whose process died is marked failed by
+/// the next process that takes the lock.
 /// </summary>
 public sealed class ConnectorRuns(
     IDocumentStore store, IHttpClientFactory http, ConnectorsOptions options, SproutSync sprout, PowerBiPush powerBi,
@@ -23,6 +25,7 @@ public sealed class ConnectorRuns(
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (Guid RunId, Task<SyncRun> Task)> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, Task<SyncRun>> _tasks = new();
+    private readonly SemaphoreSlim _starting = new(1, 1);
 
     public ConnectorsOptions Options => options;
 
@@ -34,37 +37,109 @@ public sealed class ConnectorRuns(
         return connector is not null && connector.Tenant == tenant ? connector : throw new NotFoundException("Connector", name);
     }
 
-    /// <summary>Starts a run, or returns the one already running for this connector.</summary>
+    /// <summary>
+    /// Starts a run, or returns the one already running for this connector (in this process or, holding the connector's
+    /// lock, in another server process on the same store). Runs left "running" by a process that died are marked failed
+    /// first (<see cref="RecoverAsync(string, string, CancellationToken)"/>).
+    /// </summary>
     public async Task<SyncRun> StartAsync(string tenant, string name, string trigger, CancellationToken ct)
     {
         var connector = Find(tenant, name);
-        Guid? current = null;
-        lock (_lock)
-            if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) current = r.RunId;
-        if (current is { } id) return await GetAsync(tenant, id, wait: false, ct);
-
-        var run = new SyncRun { Id = Guid.CreateVersion7(), Connector = name, Trigger = trigger, State = SyncRunState.Running, StartedAt = clock.GetUtcNow() };
-        await SaveAsync(tenant, run, ct);
-        lock (_lock)
+        await _starting.WaitAsync(ct);
+        try
         {
-            if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) current = r.RunId;
-            else
+            Guid? current = null;
+            lock (_lock)
+                if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) current = r.RunId;
+            if (current is { } id) return await GetAsync(tenant, id, wait: false, ct);
+
+            var held = await ConnectorLock.TryAcquireAsync(store, tenant, name, ct);
+            if (held is null)
             {
-                var task = Task.Run(() => ExecuteAsync(connector, run, _stopping.Token));
-                _running[name] = (run.Id, task);
-                _tasks[run.Id] = task;
+                // Another server process runs this connector now: that run is the answer.
+                await using var query = store.QuerySession(tenant);
+                return await query.Query<SyncRun>().Where(x => x.Connector == name).OrderByDescending(x => x.StartedAt).FirstOrDefaultAsync(ct)
+                       ?? throw new RuleViolationException("CONNECTOR_BUSY", $"connectors/{name}",
+                           "Another server process is starting a run of this connector; ask again in a moment.");
+            }
+            try
+            {
+                await AbandonAsync(tenant, name, ct);
+                var run = new SyncRun
+                {
+                    Id = Guid.CreateVersion7(), Connector = name, Trigger = trigger, State = SyncRunState.Running, StartedAt = clock.GetUtcNow(),
+                };
+                await SaveAsync(tenant, run, ct);
+                var lease = held;
+                lock (_lock)
+                {
+                    var task = Task.Run(async () =>
+                    {
+                        await using (lease) return await ExecuteAsync(connector, run, _stopping.Token);
+                    });
+                    _running[name] = (run.Id, task);
+                    _tasks[run.Id] = task;
+                }
+                held = null; // the run releases it when it ends
+                return run;
+            }
+            finally
+            {
+                if (held is not null) await held.DisposeAsync();
             }
         }
-        if (current is { } other)
+        finally
         {
-            // Another start won the race: this run never ran.
-            await using var session = store.LightweightSession(tenant);
-            session.Delete<SyncRun>(run.Id);
-            await session.SaveChangesAsync(ct);
-            return await GetAsync(tenant, other, wait: false, ct);
+            _starting.Release();
         }
-        return run;
     }
+
+    /// <summary>
+    /// Marks failed every run of every connector that is stored as running but that no live server process runs: its process
+    /// was killed or crashed before it could record its end. The server calls it at start; <see cref="StartAsync"/> and
+    /// <see cref="GetAsync"/> do it for their connector. Checkpoints only ever name durable days, so the next run resumes
+    /// without gap or duplicate.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        foreach (var c in options.All) await RecoverAsync(c.Tenant, c.Name, ct);
+    }
+
+    /// <inheritdoc cref="RecoverAsync(CancellationToken)"/>
+    public async Task RecoverAsync(string tenant, string name, CancellationToken ct)
+    {
+        await _starting.WaitAsync(ct);
+        try
+        {
+            lock (_lock)
+                if (_running.TryGetValue(name, out var r) && !r.Task.IsCompleted) return;
+            await using var held = await ConnectorLock.TryAcquireAsync(store, tenant, name, ct);
+            if (held is not null) await AbandonAsync(tenant, name, ct);
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    /// <summary>Holding the connector's lock and running nothing of it here: every run still stored as running is orphaned.</summary>
+    private async Task AbandonAsync(string tenant, string name, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        var orphans = await session.Query<SyncRun>().Where(x => x.Connector == name && x.State == SyncRunState.Running).ToListAsync(ct);
+        if (orphans.Count == 0) return;
+        var now = clock.GetUtcNow();
+        foreach (var orphan in orphans)
+        {
+            session.Store(orphan with { State = SyncRunState.Failed, FinishedAt = now, Errors = [.. orphan.Errors, AbandonedError] });
+            log.LogWarning("Connector {Connector} run {RunId} started {StartedAt:O} was left running by a server process that stopped; marked failed",
+                name, orphan.Id, orphan.StartedAt);
+        }
+        await session.SaveChangesAsync(ct);
+    }
+
+    public const string AbandonedError =
+        "abandoned: the server process running it stopped without recording its end (killed or crashed); the next run resumes from the checkpoint";
 
     /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished (if it runs in this process).</summary>
     public async Task<SyncRun> GetAsync(string tenant, Guid runId, bool wait, CancellationToken ct)
@@ -72,8 +147,14 @@ public sealed class ConnectorRuns(
         Task<SyncRun>? task;
         lock (_lock) task = _tasks.GetValueOrDefault(runId);
         if (wait && task is not null) await task.WaitAsync(ct);
-        await using var session = store.QuerySession(tenant);
-        return await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
+        SyncRun? run;
+        await using (var session = store.QuerySession(tenant))
+            run = await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
+        if (task is not null || run.State != SyncRunState.Running || options.Find(run.Connector) is not { } c || c.Tenant != tenant) return run;
+        // Running, but not here: in another live process, or orphaned by a dead one.
+        await RecoverAsync(tenant, run.Connector, ct);
+        await using (var session = store.QuerySession(tenant))
+            return await session.LoadAsync<SyncRun>(runId, ct) ?? run;
     }
 
     /// <summary>Starts a run and waits for its end (the schedule and tests).</summary>
@@ -127,6 +208,7 @@ public sealed class ConnectorRuns(
     {
         _ when ct.IsCancellationRequested => "stopped: the server is shutting down; the next run resumes from the checkpoint",
         SourcePayloadException p => p.Message,
+        EntraTokenException t => t.Message,
         ApiRequestException { InnerException: { } inner } => Describe(inner, ct), // Refit's wrapper of what the handlers threw
         ApiException a => $"{a.HttpMethod} {a.Uri?.AbsolutePath} answered {(int)a.StatusCode} {a.ReasonPhrase}",
         BrokenCircuitException => "circuit open: the remote API failed repeatedly; not called until the break ends",
@@ -148,6 +230,7 @@ public sealed class ConnectorRuns(
     {
         await StopAsync();
         _stopping.Dispose();
+        _starting.Dispose();
     }
 
     /// <summary>Host shutdown: cancels the running runs and waits (30 s at most) until each has recorded how far it got.</summary>
