@@ -22,14 +22,14 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
 
     public async Task DisposeAsync() => await _sprout.DisposeAsync();
 
-    private ConnectorsOptions Options(string tenant, int maxDays = 31) => new()
+    private ConnectorsOptions Options(string tenant, int maxDays = 31, int restateDays = 3) => new()
     {
         Sprout =
         [
             new SproutConnectorOptions
             {
                 Name = "sprout", Tenant = tenant, BaseAddress = _sprout.Address, AccessToken = _sprout.Token, StartDate = Jan1,
-                MaxDaysPerRequest = maxDays,
+                MaxDaysPerRequest = maxDays, RestateDays = restateDays,
             },
         ],
         Resilience = Connectors.FastResilience(),
@@ -84,8 +84,8 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         var expected = Expected(new DateOnly(2024, 1, 31));
         Assert.Equal(expected.Count, first.Rows);
         Assert.Equal(expected.OrderBy(e => e.Key.ToString()), (await Stored("sync-repeat")).OrderBy(e => e.Key.ToString()));
-        // The checkpoint is at yesterday: nothing to ask for.
-        Assert.Equal((0, 0, 0), (second.Batches, second.ReplayedBatches, second.Rows));
+        // The checkpoint is at yesterday: only the restate window (3 days × 2 profiles) is read again, and it is unchanged.
+        Assert.Equal((0, 6, 0), (second.Batches, second.ReplayedBatches, second.Rows));
         Assert.Equal(SyncRunState.Succeeded, second.State);
 
         // Checkpoints lost (say, a crash after the batches committed but before the checkpoint did): the keys replay.
@@ -141,9 +141,9 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
 
         Assert.Equal(SyncRunState.Succeeded, resumed.State);
         Assert.Equal(34, resumed.Batches); // 17 days × 2 profiles
-        Assert.Equal(0, resumed.ReplayedBatches);
+        Assert.Equal(6, resumed.ReplayedBatches); // the restate window before the checkpoint: read again, unchanged
         var firstAfterRestart = _sprout.AnalyticsRequests.Skip(before).First();
-        Assert.Contains("reporting_period.in(2024-01-15...2024-01-21)", firstAfterRestart.Body);
+        Assert.Contains("reporting_period.in(2024-01-12...2024-01-18)", firstAfterRestart.Body);
         Assert.Equal(Expected(new DateOnly(2024, 1, 31)).OrderBy(e => e.Key.ToString()), (await Stored(tenant)).OrderBy(e => e.Key.ToString()));
         Assert.Equal(62, await VersionCount(tenant));
     }
@@ -169,5 +169,85 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         Assert.Empty(await session.Query<SyncCheckpoint>().ToListAsync());
         Assert.Empty(await session.Query<KpiBatchReceipt>().ToListAsync());
         Assert.NotNull(run.FinishedAt);
+    }
+
+    private async Task<KpiProfile> Profile(string tenant, string handle)
+    {
+        await using var session = Store.QuerySession(tenant);
+        return await session.Query<KpiProfile>().Where(p => p.Handle == handle).SingleAsync();
+    }
+
+    private async Task<List<double>> Versions(string tenant, string handle, string metric, DateOnly day)
+    {
+        var profile = await Profile(tenant, handle);
+        await using var session = Store.QuerySession(tenant);
+        return (await ObservationTable.VersionsAsync(session, profile.Id, metric, day, default)).Select(v => v.Value).ToList();
+    }
+
+    [Fact]
+    public async Task RecordsARestatedDayAsANewVersionKeepingTheOldGivenTheRestateWindow()
+    {
+        var tenant = "sync-restate";
+        await using var services = Connectors.Services(Options(tenant, restateDays: 3), Store, Feb1);
+        var first = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        Assert.Equal((SyncRunState.Succeeded, 62), (first.State, first.Batches));
+        var jan30 = new DateOnly(2024, 1, 30);
+        var jan10 = new DateOnly(2024, 1, 10);
+        var original = _sprout.Value(1101, "impressions", jan30)!.Value;
+        var originalJan10 = _sprout.Value(1101, "impressions", jan10)!.Value;
+
+        // Sprout restates a day inside the window (Jan 29-31) and one long before it.
+        _sprout.Restated[(1101, "impressions", jan30)] = original + 1000;
+        _sprout.Restated[(1101, "impressions", jan10)] = 1;
+        var second = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, second.State);
+        Assert.Equal((1, 1, 5), (second.Batches, second.Rows, second.ReplayedBatches)); // only the restated value is stored
+        Assert.Contains("reporting_period.in(2024-01-29...2024-01-31)", _sprout.AnalyticsRequests.Last().Body);
+        var stored = await Stored(tenant);
+        Assert.Equal(original + 1000, stored[("contoso", "impressions", jan30)]);
+        Assert.Equal(originalJan10, stored[("contoso", "impressions", jan10)]); // outside the window: not read again
+        Assert.Equal([original, original + 1000], await Versions(tenant, "contoso", "impressions", jan30));
+        Assert.Single(await Versions(tenant, "contoso", "engagements", jan30)); // the day's unchanged metrics: no new version
+        Assert.Equal(63, await VersionCount(tenant)); // impressions: one version per (profile, day), plus the restated one
+
+        var third = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        Assert.Equal((0, 0, 6), (third.Batches, third.Rows, third.ReplayedBatches)); // a restatement is stored once
+        Assert.Equal(63, await VersionCount(tenant));
+
+        // Restated back to the first figure: that is a new version too (the latest wins), not a replay of the first import.
+        _sprout.Restated.TryRemove((1101, "impressions", jan30), out _);
+        var fourth = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        Assert.Equal((1, 1, 5), (fourth.Batches, fourth.Rows, fourth.ReplayedBatches));
+        Assert.Equal(original, (await Stored(tenant))[("contoso", "impressions", jan30)]);
+        Assert.Equal([original, original + 1000, original], await Versions(tenant, "contoso", "impressions", jan30));
+
+        await using var session = Store.QuerySession(tenant);
+        Assert.All(await session.Query<SyncCheckpoint>().ToListAsync(), c => Assert.Equal(new DateOnly(2024, 1, 31), c.LastSyncedDate));
+    }
+
+    [Fact]
+    public async Task KeepsAPersonsCorrectionUntilTheSourceRestatesTheValue()
+    {
+        var tenant = "sync-correct";
+        await using var services = Connectors.Services(Options(tenant, restateDays: 3), Store, Feb1);
+        await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        var jan31 = new DateOnly(2024, 1, 31);
+        var original = _sprout.Value(1102, "impressions", jan31)!.Value;
+        var profile = await Profile(tenant, "contoso.ig");
+        await using (var session = Store.LightweightSession(tenant))
+            await Kpis.CorrectingKpi.CorrectKpiHandler.Handle(session,
+                new Kpis.CorrectingKpi.CorrectKpi(profile.Id.ToString(), "impressions", 2024, 1, 31, 7, "double-counted boosted posts", "analyst", Feb1.GetUtcNow()),
+                default);
+
+        var unchanged = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        Assert.Equal((0, 6), (unchanged.Batches, unchanged.ReplayedBatches)); // the source did not change: the correction stays
+        Assert.Equal(7, (await Stored(tenant))[("contoso.ig", "impressions", jan31)]);
+
+        _sprout.Restated[(1102, "impressions", jan31)] = original + 5;
+        var restated = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+        Assert.Equal((1, 5), (restated.Batches, restated.ReplayedBatches));
+        Assert.Equal(original + 5, (await Stored(tenant))[("contoso.ig", "impressions", jan31)]);
+        Assert.Equal([original, 7, original + 5], await Versions(tenant, "contoso.ig", "impressions", jan31));
     }
 }

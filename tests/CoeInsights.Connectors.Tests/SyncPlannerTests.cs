@@ -32,4 +32,19 @@ public sealed class SyncPlannerTests
         Assert.Empty(SyncPlanner.Plan(new DateOnly(2024, 1, 31), Jan1, new DateOnly(2024, 2, 1), 31));
         Assert.Empty(SyncPlanner.Plan(null, new DateOnly(2024, 2, 1), new DateOnly(2024, 2, 1), 31)); // today is never final
     }
+
+    [Fact]
+    public void ReadsTheRestateDaysBeforeTheCheckpointAgainGivenARestateWindow()
+    {
+        var windows = SyncPlanner.Plan(new DateOnly(2024, 1, 14), Jan1, new DateOnly(2024, 2, 1), 10, restateDays: 3);
+
+        Assert.Equal([new DateWindow(new DateOnly(2024, 1, 12), new DateOnly(2024, 1, 21)), new DateWindow(new DateOnly(2024, 1, 22), new DateOnly(2024, 1, 31))],
+            windows);
+        // Nothing new since the checkpoint: only the restate window.
+        Assert.Equal([new DateWindow(new DateOnly(2024, 1, 29), new DateOnly(2024, 1, 31))],
+            SyncPlanner.Plan(new DateOnly(2024, 1, 31), Jan1, new DateOnly(2024, 2, 1), 31, restateDays: 3));
+        // Never before the start date; no checkpoint: from the start date as before.
+        Assert.Equal(Jan1, SyncPlanner.Plan(new DateOnly(2024, 1, 2), Jan1, new DateOnly(2024, 2, 1), 31, restateDays: 7)[0].From);
+        Assert.Equal(Jan1, SyncPlanner.Plan(null, Jan1, new DateOnly(2024, 2, 1), 31, restateDays: 7)[0].From);
+    }
 }

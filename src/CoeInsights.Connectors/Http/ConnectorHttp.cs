@@ -35,8 +35,8 @@ public static class ConnectorHttp
                     http.Timeout = Timeout.InfiniteTimeSpan;
                     if (entra is null && !string.IsNullOrEmpty(c.AccessToken))
                         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
-                })
-                .AddResilienceHandler("connector", builder => Configure(builder, options.Resilience));
+                });
+            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience));
             if (entra is null) continue;
             if (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId)))
                 throw new InvalidOperationException(

@@ -34,6 +34,16 @@ public abstract class FakeApi : IAsyncDisposable
     public Func<HttpRequest, bool> FaultFilter { get; set; } = _ => true;
     /// <summary>Every request is answered with this fault while set (e.g. a 500 for an outage).</summary>
     public Fault? Always { get; set; }
+    /// <summary>When set, the bearer tokens accepted instead of <see cref="Token"/> (e.g. the ones a fake token endpoint issued).</summary>
+    public Func<string, bool>? AcceptToken { get; set; }
+
+    /// <summary>Whether the request may be served; by default it needs <c>Authorization: Bearer</c> with an accepted token.</summary>
+    protected virtual bool Authorized(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (AcceptToken is null) return header == "Bearer " + Token;
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) && AcceptToken(header["Bearer ".Length..]);
+    }
 
     public async Task StartAsync()
     {
@@ -48,7 +58,7 @@ public abstract class FakeApi : IAsyncDisposable
             context.Request.Body.Position = 0;
             try
             {
-                if (context.Request.Headers.Authorization.ToString() != "Bearer " + Token)
+                if (!Authorized(context.Request))
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 else if (Always is { } always) await Serve(context, always);
                 else if (FaultFilter(context.Request) && Faults.TryDequeue(out var fault)) await Serve(context, fault);

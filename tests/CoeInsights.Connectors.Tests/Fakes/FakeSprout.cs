@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,9 +40,13 @@ public sealed partial class FakeSprout : FakeApi
         "lifetime_snapshot.followers_count", "net_follower_growth",
     ];
 
+    /// <summary>Figures the platform has restated since: (profile, Sprout metric, day) → the value now reported.</summary>
+    public ConcurrentDictionary<(long ProfileId, string Metric, DateOnly Day), double> Restated { get; } = new();
+
     /// <summary>The value the fake reports; null where the network has no such metric (LinkedIn pages: no video views here).</summary>
     public double? Value(long profileId, string metric, DateOnly day)
     {
+        if (Restated.TryGetValue((profileId, metric, day), out var restated)) return restated;
         var profile = Profiles.First(p => p.Id == profileId);
         if (metric == "video_views" && profile.NetworkType == "linkedin_company") return null;
         var i = Array.IndexOf(Metrics, metric);
