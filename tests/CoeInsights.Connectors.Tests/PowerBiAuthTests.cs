@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using CoeInsights.Connectors.Tests.Fakes;
+
+namespace CoeInsights.Connectors.Tests;
+
+/// <summary>
+/// Power BI with a service principal: the connector gets its Microsoft Entra token by the client credentials grant from a
+/// fake token endpoint that answers as documented at
+/// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow ("Get a token",
+/// "Successful response", "Error response"), caches it until shortly before it expires, and never logs the secret.
+/// </summary>
+public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<StoreFixture>, IAsyncLifetime
+{
+    private readonly FakeEntra _entra = new();
+    private readonly FakePowerBi _powerBi = new();
+    private readonly ConcurrentQueue<string> _logs = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2024, 2, 1, 9, 30, 0, TimeSpan.Zero));
+
+    public async Task InitializeAsync()
+    {
+        await _entra.StartAsync();
+        await _powerBi.StartAsync();
+        _powerBi.AcceptToken = token => _entra.Issued.Contains(token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _powerBi.DisposeAsync();
+        await _entra.DisposeAsync();
+    }
+
+    private ConnectorsOptions Options(string tenant, string secret) => new()
+    {
+        PowerBi =
+        [
+            new PowerBiConnectorOptions
+            {
+                Name = "powerbi", Tenant = tenant, BaseAddress = _powerBi.Address, ClientId = _entra.ClientId, ClientSecret = secret,
+                EntraTenantId = FakeEntra.DirectoryId, TokenEndpoint = _entra.TokenEndpoint,
+            },
+        ],
+        Resilience = Connectors.FastResilience(),
+    };
+
+    private void AssertNoSecretLogged(params string[] secrets)
+    {
+        Assert.NotEmpty(_logs); // the capture works: HttpClient logs every request at Information
+        foreach (var secret in secrets) Assert.DoesNotContain(_logs, l => l.Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DefaultsToTheTenantsTokenEndpointAndThePowerBiScope()
+    {
+        var o = new PowerBiConnectorOptions { ClientId = "app", ClientSecret = "s", EntraTenantId = "contoso.onmicrosoft.com" };
+
+        Assert.Equal(new Uri("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"), o.ResolvedTokenEndpoint);
+        Assert.Equal("https://analysis.windows.net/powerbi/api/.default", o.Scope);
+        Assert.True(o.UsesClientCredentials);
+        var incomplete = new ConnectorsOptions { PowerBi = [new PowerBiConnectorOptions { Name = "powerbi", ClientId = "app", ClientSecret = "s" }] };
+        Assert.Contains("EntraTenantId", Assert.Throws<InvalidOperationException>(() => Connectors.Services(incomplete)).Message);
+    }
+
+    [Fact]
+    public async Task AcquiresOneTokenAndRenewsItShortlyBeforeItExpires()
+    {
+        var tenant = "pbi-token";
+        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock, _logs);
+
+        var first = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, first.State);
+        var form = Assert.Single(_entra.Forms);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = _entra.ClientId, ["client_secret"] = _entra.ClientSecret,
+            ["scope"] = "https://analysis.windows.net/powerbi/api/.default",
+        }, form);
+        var token = Assert.Single(_entra.Issued);
+        Assert.NotEmpty(_powerBi.Requests);
+        Assert.All(_powerBi.Requests, r => Assert.Equal(("Bearer " + token, 200), (r.Authorization, r.Status is 201 ? 200 : r.Status)));
+
+        // expires_in 3599 s: cached until 5 minutes before.
+        _clock.Advance(TimeSpan.FromSeconds(3599 - 300 - 1));
+        var cached = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+        Assert.Equal(SyncRunState.Succeeded, cached.State);
+        Assert.Single(_entra.Forms);
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var seen = _powerBi.Requests.Count;
+        var renewed = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+        Assert.Equal(SyncRunState.Succeeded, renewed.State);
+        Assert.Equal(2, _entra.Issued.Count);
+        Assert.All(_powerBi.Requests.Skip(seen), r => Assert.Equal("Bearer " + _entra.Issued.Last(), r.Authorization));
+        AssertNoSecretLogged(_entra.ClientSecret, _entra.Issued.First(), _entra.Issued.Last());
+    }
+
+    [Fact]
+    public async Task RenewsTheTokenOnceGivenPowerBiRefusesIt()
+    {
+        var tenant = "pbi-revoked";
+        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock);
+        await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+        var revoked = Assert.Single(_entra.Issued);
+        _powerBi.AcceptToken = token => token != revoked && _entra.Issued.Contains(token);
+
+        var run = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, run.State);
+        Assert.Equal(2, _entra.Issued.Count);
+        Assert.Single(_powerBi.Requests, r => r.Status == 401);
+    }
+
+    [Fact]
+    public async Task FailsTheRunWithTheEntraErrorAndNeverLogsTheSecretGivenAWrongSecret()
+    {
+        var tenant = "pbi-wrong-secret";
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        await using var services = Connectors.Services(Options(tenant, wrong), fixture.Store, _clock, _logs);
+
+        var run = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
+
+        Assert.Equal(SyncRunState.Failed, run.State);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal($"Microsoft Entra token endpoint {_entra.TokenEndpoint} answered 401: invalid_client (AADSTS7000215: Invalid client secret provided. " +
+                     "Ensure the secret being sent in the request is the client secret value, not the client secret ID.)", error);
+        Assert.Empty(_powerBi.Requests); // nothing sent without a token
+        Assert.Empty(_entra.Issued);
+        Assert.Equal(wrong, Assert.Single(_entra.Forms)["client_secret"]); // 401 is not transient: asked once
+        AssertNoSecretLogged(wrong);
+    }
+}
