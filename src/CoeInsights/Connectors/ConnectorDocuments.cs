@@ -11,6 +11,7 @@ public sealed record SyncCheckpoint(string Id, string Connector, string SourcePr
     public static string Key(string connector, string sourceProfileId) => $"{connector}/{sourceProfileId}";
 }
 
+/// <summary>A run stored as Running whose server process died is marked Failed ("abandoned: …") by the next process that takes the connector's lock.</summary>
 public enum SyncRunState
 {
     Running,
@@ -29,9 +30,9 @@ public sealed record SyncRun
     public DateTimeOffset? FinishedAt { get; init; }
     /// <summary>Observations stored by this run (replayed batches count zero).</summary>
     public int Rows { get; init; }
-    /// <summary>KPI batches stored by this run (one per source profile and day).</summary>
+    /// <summary>KPI batches stored by this run (one per source profile and day with new or restated values).</summary>
     public int Batches { get; init; }
-    /// <summary>Batches whose idempotency key was already recorded: nothing new stored.</summary>
+    /// <summary>Profile days read again (restatement window, or after a crash) whose values were already recorded: nothing new stored.</summary>
     public int ReplayedBatches { get; init; }
     public List<string> Errors { get; init; } = [];
 
