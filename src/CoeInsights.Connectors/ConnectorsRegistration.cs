@@ -14,6 +14,10 @@ public static class ConnectorsRegistration
         if (names.Any(string.IsNullOrWhiteSpace)) throw new InvalidOperationException($"Every connector in {ConnectorsOptions.Section} needs a Name.");
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
             throw new InvalidOperationException($"Connector names in {ConnectorsOptions.Section} must be unique.");
+        foreach (var s in options.Sprout)
+            if (s.RestateDays is < 0 or > 366 || s.MaxDaysPerRequest < 1)
+                throw new InvalidOperationException(
+                    $"Sprout connector '{s.Name}': RestateDays must be 0 to 366 and MaxDaysPerRequest at least 1 (got {s.RestateDays} and {s.MaxDaysPerRequest}).");
         services.AddSingleton(options);
         services.AddConnectorHttpClients(options);
         services.AddSingleton<SproutSync>();

@@ -47,4 +47,14 @@ public sealed class SyncPlannerTests
         Assert.Equal(Jan1, SyncPlanner.Plan(new DateOnly(2024, 1, 2), Jan1, new DateOnly(2024, 2, 1), 31, restateDays: 7)[0].From);
         Assert.Equal(Jan1, SyncPlanner.Plan(null, Jan1, new DateOnly(2024, 2, 1), 31, restateDays: 7)[0].From);
     }
+
+    [Fact]
+    public void RefusesAtStartGivenANegativeRestateWindow()
+    {
+        var options = new ConnectorsOptions { Sprout = [new SproutConnectorOptions { Name = "sprout", RestateDays = -1 }] };
+
+        var error = Assert.Throws<InvalidOperationException>(() => Connectors.Services(options));
+
+        Assert.Equal("Sprout connector 'sprout': RestateDays must be 0 to 366 and MaxDaysPerRequest at least 1 (got -1 and 31).", error.Message);
+    }
 }
