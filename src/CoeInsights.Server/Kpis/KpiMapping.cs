@@ -55,7 +55,8 @@ internal static class KpiMapping
             {
                 "values" or "dates" => valuesField,
                 var f when f.StartsWith("values[", StringComparison.Ordinal) => valuesField,
-                "threshold" => optionsPrefix + "anomaly_threshold",
+                // TrendOptions: the detector's threshold is options.anomaly_threshold; elsewhere the options are top-level fields.
+                "threshold" when optionsPrefix.Length > 0 => optionsPrefix + "anomaly_threshold",
                 "confidence_level" or "significance" or "moving_average_window" or "season_length" or "periods_per_year" => optionsPrefix + x.Field,
                 _ => x.Field,
             },
