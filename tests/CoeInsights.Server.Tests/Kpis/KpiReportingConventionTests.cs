@@ -327,6 +327,16 @@ public sealed class KpiReportingConventionTests(TestServer server) : IClassFixtu
         var two = new SeriesSelector { ProfileId = p.ProfileId, Metric = "clicks" };
         var points3 = Enumerable.Range(0, 3).Select(i => new SeriesPoint { PeriodStart = D(Mon.AddDays(i)), Value = i }).ToList();
 
+        await AssertField("batches[0].source_time_zone", async () =>
+        {
+            using var call = c.Ingest.RecordKpis();
+            await call.RequestStream.WriteAsync(new RecordKpisRequest
+            {
+                IdempotencyKey = "bi-tz", SourceTimeZone = "Mars/Olympus_Mons", Observations = { Obs(p, Mon, "clicks", 3) },
+            });
+            await call.RequestStream.CompleteAsync();
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) { }
+        });
         await AssertField("network", () => c.Committee.RegisterProfileAsync(new RegisterProfileRequest { Handle = "h", BusinessUnit = "b", Ownership = Ownership.Owned }).ResponseAsync);
         await AssertField("ownership", () => c.Viewer.ListProfilesAsync(new ListProfilesRequest { Ownership = (Ownership)7 }).ResponseAsync);
         await AssertField("network", () => c.Viewer.ListProfilesAsync(new ListProfilesRequest { Network = (Network)99 }).ResponseAsync);
