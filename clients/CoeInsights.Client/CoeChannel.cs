@@ -60,6 +60,7 @@ public static class CoeChannel
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "Forecast" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "CorrelateMetrics" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "AnalyzeSeries" },
+            new MethodName { Service = "coeinsights.v1.KpiService", Method = "QueryDerivedKpis" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "CompareNetworks" },
             new MethodName { Service = "coeinsights.v1.KpiService", Method = "BenchmarkCompetitors" },
             new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluation" },

@@ -42,6 +42,23 @@ public sealed class KpiDeckTests
         Assert.All(dates.Zip(dates.Skip(1)), pair => Assert.Equal(1, (pair.Second - pair.First).TotalDays));
     }
 
+    [Fact]
+    public void LeavesRoiCellsBlankGivenNetworkWithoutSpend()
+    {
+        // A network with engagements but no spend recorded: spend, revenue and ROI are missing, not 0 (docs/kpis.md).
+        var sample = SampleKpis.Build();
+        var model = sample with { NetworkRoi = [.. sample.NetworkRoi, new DeckNetworkRoi("TikTok", 1, null, null, 500, null, null, 3)] };
+        using var workbook = new XLWorkbook(Written(model));
+
+        var row = workbook.Worksheet("ROI by network").Table("NetworkRoi").DataRange.Rows().Single(r => r.Cell(1).GetString() == "TikTok");
+
+        Assert.True(row.Cell(3).IsEmpty());
+        Assert.True(row.Cell(4).IsEmpty());
+        Assert.Equal(500, row.Cell(5).GetDouble());
+        Assert.True(row.Cell(6).IsEmpty());
+        Assert.True(row.Cell(7).IsEmpty());
+    }
+
     [Theory]
     [InlineData("  <p&x> \"q\" 'a'  ")]
     [InlineData("tab\there\r\nnext line")]

@@ -381,7 +381,8 @@ internal static class KpiCommands
             {
                 var table = new Table().AddColumns("rank", "network", "profiles", "spend", "revenue", "engagements", "ROI %", "cost/engagement");
                 foreach (var n in compared.Networks)
-                    table.AddRow($"{n.Rank}", n.Network.ToString(), $"{n.ProfileCount}", N(n.Spend, "0.##"), N(n.AttributedRevenue, "0.##"), N(n.Engagements, "0"),
+                    table.AddRow($"{n.Rank}", n.Network.ToString(), $"{n.ProfileCount}", n.HasSpend ? N(n.Spend, "0.##") : "", n.HasAttributedRevenue ? N(n.AttributedRevenue, "0.##") : "",
+                        n.HasEngagements ? N(n.Engagements, "0") : "",
                         n.HasRoiPct ? N(n.RoiPct, "0.#") : "", n.HasCostPerEngagement ? N(n.CostPerEngagement, "0.###") : "");
                 console.Write(table);
             });

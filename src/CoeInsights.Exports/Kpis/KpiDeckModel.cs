@@ -12,7 +12,7 @@ public sealed record DeckObservation(string ProfileId, string Metric, DateOnly D
 /// <summary>One profile's metric rolled up by period (missing periods stay null), with trend statistics computed on these same periods.</summary>
 public sealed record DeckSeries(string ProfileId, string Metric, IReadOnlyList<DateOnly> PeriodStarts, IReadOnlyList<double?> Values, TrendReport? Trend);
 
-public sealed record DeckNetworkRoi(string Network, int Profiles, double Spend, double AttributedRevenue, double Engagements, double? RoiPct,
+public sealed record DeckNetworkRoi(string Network, int Profiles, double? Spend, double? AttributedRevenue, double? Engagements, double? RoiPct,
     double? CostPerEngagement, int Rank);
 
 public sealed record DeckBenchmark(string ProfileId, string Metric, double? Value, double? SharePct, int Rank);

@@ -3,6 +3,7 @@ using CoeInsights.Analytics.Trends;
 using CoeInsights.Kpis;
 using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
+using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Granularity = CoeInsights.Analytics.Trends.Granularity;
@@ -26,6 +27,41 @@ internal static class KpiMapping
         }
         return new DateOnly(d.Year, d.Month, d.Day);
     }
+
+    /// <summary>A date that selects stored observations: a calendar date within the recordable range 2000-01-01 … 2100-12-31.</summary>
+    public static DateOnly? ToStoredDate(Google.Type.Date? d, string field, Validator v)
+    {
+        var date = ToDate(d, field, v);
+        if (date is { } x && (x < RecordKpiBatchHandler.MinDate || x > RecordKpiBatchHandler.MaxDate))
+        {
+            v.Add(field, $"must be between {RecordKpiBatchHandler.MinDate:yyyy-MM-dd} and {RecordKpiBatchHandler.MaxDate:yyyy-MM-dd}");
+            return null;
+        }
+        return date;
+    }
+
+    /// <summary>An enum value this server knows (proto3 enums are open: a newer or broken client may send any number).</summary>
+    public static void RequireKnown<T>(T value, string field, Validator v) where T : struct, System.Enum =>
+        v.Require(System.Enum.IsDefined(value), field, $"unknown value {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// Re-addresses the trend library's field names to the request's: the series' values are the selected series
+    /// (<paramref name="valuesField"/>), option fields sit under <paramref name="optionsPrefix"/>.
+    /// </summary>
+    public static InvalidInputException Readdress(InvalidInputException e, string valuesField, string optionsPrefix) =>
+        new(e.Violations.Select(x => x with
+        {
+            Field = x.Field switch
+            {
+                "values" or "dates" => valuesField,
+                var f when f.StartsWith("values[", StringComparison.Ordinal) => valuesField,
+                // TrendOptions: the detector's threshold is options.anomaly_threshold; elsewhere the options are top-level fields.
+                "threshold" when optionsPrefix.Length > 0 => optionsPrefix + "anomaly_threshold",
+                "confidence_level" or "significance" or "moving_average_window" or "season_length" or "periods_per_year" => optionsPrefix + x.Field,
+                _ => x.Field,
+            },
+            Description = x.Field.StartsWith("values", StringComparison.Ordinal) ? $"{valuesField}: {x.Description}" : x.Description,
+        }).ToList());
 
     public static Google.Type.Date ToProto(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
@@ -123,7 +159,56 @@ internal static class KpiMapping
         Rollup = ToProto(m.Rollup),
         Additive = m.Additive,
         Description = m.Description,
+        Scope = ToProto(m.Scope),
     };
+
+    public static V1.MetricScope ToProto(CoeInsights.Kpis.MetricScope s) =>
+        s == CoeInsights.Kpis.MetricScope.Post ? V1.MetricScope.Post : V1.MetricScope.Profile;
+
+    public static CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi? FromProto(V1.DerivedKpi k) => k switch
+    {
+        V1.DerivedKpi.EngagementRateByImpressions => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.EngagementRateByImpressions,
+        V1.DerivedKpi.EngagementRateByReach => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.EngagementRateByReach,
+        V1.DerivedKpi.AudienceGrowthRate => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.AudienceGrowthRate,
+        V1.DerivedKpi.NetSentiment => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.NetSentiment,
+        V1.DerivedKpi.ResponseRate => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.ResponseRate,
+        V1.DerivedKpi.CostPerEngagement => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.CostPerEngagement,
+        V1.DerivedKpi.Roi => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.Roi,
+        V1.DerivedKpi.PostEngagementRateByImpressions => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.PostEngagementRateByImpressions,
+        _ => null,
+    };
+
+    private static V1.DerivedKpi ToProto(CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi k) => k switch
+    {
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.EngagementRateByImpressions => V1.DerivedKpi.EngagementRateByImpressions,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.EngagementRateByReach => V1.DerivedKpi.EngagementRateByReach,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.AudienceGrowthRate => V1.DerivedKpi.AudienceGrowthRate,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.NetSentiment => V1.DerivedKpi.NetSentiment,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.ResponseRate => V1.DerivedKpi.ResponseRate,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.CostPerEngagement => V1.DerivedKpi.CostPerEngagement,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.Roi => V1.DerivedKpi.Roi,
+        _ => V1.DerivedKpi.PostEngagementRateByImpressions,
+    };
+
+    public static V1.DerivedKpiSeries ToProto(CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpiSeries s)
+    {
+        var d = s.Definition;
+        var series = new V1.DerivedKpiSeries
+        {
+            ProfileId = s.Profile.Id.ToString(), Network = ToProto(s.Profile.Network), BusinessUnit = s.Profile.BusinessUnit,
+            Ownership = ToProto(s.Profile.Ownership), Kpi = ToProto(d.Kpi), Name = d.Name, Unit = d.Unit, Formula = d.Formula,
+            Numerator = d.Numerator, Denominator = d.Denominator, Scope = ToProto(d.Scope), Granularity = ToProto(s.Granularity),
+        };
+        foreach (var p in s.Points)
+        {
+            var point = new V1.DerivedKpiPoint { PeriodStart = ToProto(p.PeriodStart), ObservedDays = p.ObservedDays, DaysInPeriod = p.DaysInPeriod };
+            if (p.Value is { } value) point.Value = value;
+            if (p.Numerator is { } n) point.Numerator = n;
+            if (p.Denominator is { } den) point.Denominator = den;
+            series.Points.Add(point);
+        }
+        return series;
+    }
 
     public static ObservationHistory ToProto(Guid profileId, string metric, DateOnly date, IReadOnlyList<ObservationRow> rows) => new()
     {
@@ -157,6 +242,7 @@ internal static class KpiMapping
             Unit = s.Metric.Unit,
             Rollup = ToProto(s.Metric.Rollup),
             Granularity = ToProto(s.Series.Granularity),
+            Scope = ToProto(s.Metric.Scope),
         };
         var r = s.Series;
         for (var i = 0; i < r.Values.Count; i++)
@@ -273,9 +359,11 @@ internal static class KpiMapping
     {
         var c = new NetworkComparison
         {
-            Network = ToProto(n.Network), Rank = n.Rank, ProfileCount = n.Profiles, Spend = n.Spend, AttributedRevenue = n.AttributedRevenue,
-            Engagements = n.Engagements,
+            Network = ToProto(n.Network), Rank = n.Rank, ProfileCount = n.Profiles,
         };
+        if (n.Spend is { } spend) c.Spend = spend;
+        if (n.AttributedRevenue is { } revenue) c.AttributedRevenue = revenue;
+        if (n.Engagements is { } engagements) c.Engagements = engagements;
         if (n.RoiPct is { } roi) c.RoiPct = roi;
         if (n.CostPerEngagement is { } cpe) c.CostPerEngagement = cpe;
         return c;

@@ -6,6 +6,7 @@ using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
 using CoeInsights.Kpis.CorrectingKpi;
 using CoeInsights.Kpis.ListingProfiles;
+using CoeInsights.Kpis.QueryingDerivedKpis;
 using CoeInsights.Kpis.QueryingSeries;
 using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
@@ -39,6 +40,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
 
     public override async Task<ListProfilesResponse> ListProfiles(ListProfilesRequest request, ServerCallContext context)
     {
+        var v = new Validator();
+        RequireKnown(request.Network, "network", v);
+        RequireKnown(request.Ownership, "ownership", v);
+        v.ThrowIfInvalid();
         var (profiles, next) = await ListProfilesHandler.Handle(query,
             new ProfileFilter(FromProto(request.Network), request.BusinessUnit, FromProto(request.Ownership)),
             Page.From(request.PageSize, request.PageToken), context.CancellationToken);
@@ -122,7 +127,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var v = new Validator();
         v.Require(Guid.TryParse(request.ProfileId, out var profileId), "profile_id", "must be a profile id as returned by RegisterProfile");
         v.Require(MetricCatalogue.Find(request.Metric) is not null, "metric", $"unknown metric '{request.Metric}' (see ListMetrics)");
-        var date = ToDate(request.Date, "date", v);
+        var date = ToStoredDate(request.Date, "date", v);
         if (request.Date is null or { Year: 0, Month: 0, Day: 0 }) v.Add("date", "is required");
         v.ThrowIfInvalid();
         _ = await query.LoadAsync<KpiProfile>(profileId, context.CancellationToken) ?? throw new NotFoundException("Profile", request.ProfileId);
@@ -137,8 +142,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         for (var i = 0; i < request.Networks.Count; i++)
             if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
             else v.Add($"networks[{i}]", "must be a known network");
-        var from = ToDate(request.StartDate, "start_date", v);
-        var to = ToDate(request.EndDate, "end_date", v);
+        RequireKnown(request.Ownership, "ownership", v);
+        RequireKnown(request.Granularity, "granularity", v);
+        var from = ToStoredDate(request.StartDate, "start_date", v);
+        var to = ToStoredDate(request.EndDate, "end_date", v);
         v.ThrowIfInvalid();
         var series = await QuerySeriesHandler.Handle(query, new SeriesQuery(request.ProfileIds, networks, request.BusinessUnits,
             FromProto(request.Ownership), request.Metrics, from, to, FromProto(request.Granularity), request.RequireCompletePeriods),
@@ -151,8 +158,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var v = new Validator();
         if (selector is null) v.Add(field, "is required");
         v.ThrowIfInvalid();
-        var from = ToDate(selector!.StartDate, $"{field}.start_date", v);
-        var to = ToDate(selector.EndDate, $"{field}.end_date", v);
+        RequireKnown(selector!.Granularity, $"{field}.granularity", v);
+        var from = ToStoredDate(selector.StartDate, $"{field}.start_date", v);
+        var to = ToStoredDate(selector.EndDate, $"{field}.end_date", v);
+        if (from is { } f && to is { } t && f > t) v.Add($"{field}.end_date", "must not be before start_date");
         v.ThrowIfInvalid();
         return await QuerySeriesHandler.One(query, selector.ProfileId, selector.Metric, from, to, FromProto(selector.Granularity), ct, field);
     }
@@ -160,15 +169,30 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     public override async Task<V1.TrendReport> GetTrend(GetTrendRequest request, ServerCallContext context)
     {
         var s = await Load(request.Series, "series", context.CancellationToken);
-        var report = TrendAnalysis.Analyze(s.Series.Values, ToOptions(request.Options, s.Series.Granularity));
-        return ToProto(report, s.Series);
+        try
+        {
+            var report = TrendAnalysis.Analyze(s.Series.Values, ToOptions(request.Options, s.Series.Granularity));
+            return ToProto(report, s.Series);
+        }
+        catch (InvalidInputException e)
+        {
+            throw Readdress(e, "series", "options.");
+        }
     }
 
     public override async Task<DetectAnomaliesResponse> DetectAnomalies(DetectAnomaliesRequest request, ServerCallContext context)
     {
         var s = await Load(request.Series, "series", context.CancellationToken);
-        var result = AnomalyDetector.Detect(s.Series.Values,
-            new AnomalyOptions(request.HasThreshold ? request.Threshold : 3.5, request.HasSeasonLength ? request.SeasonLength : null));
+        AnomalyResult result;
+        try
+        {
+            result = AnomalyDetector.Detect(s.Series.Values,
+                new AnomalyOptions(request.HasThreshold ? request.Threshold : 3.5, request.HasSeasonLength ? request.SeasonLength : null));
+        }
+        catch (InvalidInputException e)
+        {
+            throw Readdress(e, "series", "");
+        }
         return new DetectAnomaliesResponse
         {
             Median = result.Median, Scale = result.Scale, UsedMeanAbsoluteDeviation = result.UsedMeanAbsoluteDeviation,
@@ -178,25 +202,41 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
 
     public override async Task<ForecastResponse> Forecast(ForecastRequest request, ServerCallContext context)
     {
+        var v = new Validator();
+        RequireKnown(request.Method, "method", v);
+        RequireKnown(request.GammaConvention, "gamma_convention", v);
+        v.ThrowIfInvalid();
         var s = await Load(request.Series, "series", context.CancellationToken);
         var values = s.Series.Values;
         var confidence = request.HasConfidenceLevel ? request.ConfidenceLevel : 0.95;
         var convention = request.GammaConvention == V1.GammaConvention.Statsmodels
             ? Analytics.Trends.GammaConvention.Statsmodels : Analytics.Trends.GammaConvention.R;
-        var result = request.Method switch
+        try
         {
-            ForecastMethod.Simple => ExponentialSmoothing.Simple(values, request.Alpha, request.Horizon, confidence),
-            ForecastMethod.HoltWinters => ExponentialSmoothing.HoltWinters(values, request.SeasonLength, request.Alpha, request.Beta, request.Gamma,
-                convention, request.Horizon, confidence),
-            _ => ExponentialSmoothing.Holt(values, request.Alpha, request.Beta, request.Horizon, confidence),
-        };
-        return ToProto(result, s.Series);
+            var result = request.Method switch
+            {
+                ForecastMethod.Simple => ExponentialSmoothing.Simple(values, request.Alpha, request.Horizon, confidence),
+                ForecastMethod.HoltWinters => ExponentialSmoothing.HoltWinters(values, request.SeasonLength, request.Alpha, request.Beta, request.Gamma,
+                    convention, request.Horizon, confidence),
+                _ => ExponentialSmoothing.Holt(values, request.Alpha, request.Beta, request.Horizon, confidence),
+            };
+            return ToProto(result, s.Series);
+        }
+        catch (InvalidInputException e)
+        {
+            throw Readdress(e, "series", "");
+        }
     }
 
     public override async Task<CorrelateMetricsResponse> CorrelateMetrics(CorrelateMetricsRequest request, ServerCallContext context)
     {
         var x = await Load(request.X, "x", context.CancellationToken);
         var y = await Load(request.Y, "y", context.CancellationToken);
+        // Profile-level (activity in the period) and post-level (lifetime of posts published in it) are different populations.
+        if (x.Metric.Scope != y.Metric.Scope)
+            throw new InvalidInputException("y.metric",
+                $"'{y.Metric.Name}' is a {y.Metric.Scope.ToString().ToLowerInvariant()}-level figure and '{x.Metric.Name}' a " +
+                $"{x.Metric.Scope.ToString().ToLowerInvariant()}-level one: they count different things and are not compared");
         var (xs, ys) = Align(x.Series, y.Series);
         return new CorrelateMetricsResponse
         {
@@ -228,18 +268,49 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
             if (p.HasValue) v.RequireFinite(p.Value, $"points[{i}].value");
             if (date is { } d) points.Add(new DatedValue(d, p.HasValue ? p.Value : null));
         }
+        RequireKnown(request.Granularity, "granularity", v);
+        RequireKnown(request.Rollup, "rollup", v);
         v.ThrowIfInvalid();
         var granularity = FromProto(request.Granularity);
-        var series = SeriesAggregator.Aggregate(points, new AggregationOptions(granularity, FromProto(request.Rollup)));
-        var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, granularity));
-        return Task.FromResult(ToProto(report, series));
+        try
+        {
+            var series = SeriesAggregator.Aggregate(points, new AggregationOptions(granularity, FromProto(request.Rollup)));
+            var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, granularity));
+            return Task.FromResult(ToProto(report, series));
+        }
+        catch (InvalidInputException e)
+        {
+            throw Readdress(e, "points", "options.");
+        }
+    }
+
+    public override async Task<QueryDerivedKpisResponse> QueryDerivedKpis(QueryDerivedKpisRequest request, ServerCallContext context)
+    {
+        var v = new Validator();
+        var networks = new List<CoeInsights.Kpis.Network>();
+        for (var i = 0; i < request.Networks.Count; i++)
+            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
+            else v.Add($"networks[{i}]", "must be a known network");
+        var kpis = new List<CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi>();
+        for (var i = 0; i < request.Kpis.Count; i++)
+            if (FromProto(request.Kpis[i]) is { } k) kpis.Add(k);
+            else v.Add($"kpis[{i}]", "must be a known derived KPI");
+        RequireKnown(request.Ownership, "ownership", v);
+        RequireKnown(request.Granularity, "granularity", v);
+        var from = ToStoredDate(request.StartDate, "start_date", v);
+        var to = ToStoredDate(request.EndDate, "end_date", v);
+        v.ThrowIfInvalid();
+        var series = await QueryDerivedKpisHandler.Handle(query, new DerivedKpiQuery(request.ProfileIds, networks, request.BusinessUnits,
+            FromProto(request.Ownership), kpis, from, to, FromProto(request.Granularity)), context.CancellationToken);
+        return new QueryDerivedKpisResponse { Series = { series.Select(ToProto) } };
     }
 
     public override async Task<CompareNetworksResponse> CompareNetworks(CompareNetworksRequest request, ServerCallContext context)
     {
         var v = new Validator();
-        var from = ToDate(request.StartDate, "start_date", v);
-        var to = ToDate(request.EndDate, "end_date", v);
+        var from = ToStoredDate(request.StartDate, "start_date", v);
+        var to = ToStoredDate(request.EndDate, "end_date", v);
+        if (from is { } f && to is { } t && f > t) v.Add("end_date", "must not be before start_date");
         v.ThrowIfInvalid();
         var networks = await CompareNetworksHandler.Handle(query, from, to, request.BusinessUnits, context.CancellationToken);
         return new CompareNetworksResponse { Networks = { networks.Select(ToProto) } };
@@ -252,8 +323,8 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         for (var i = 0; i < request.Networks.Count; i++)
             if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
             else v.Add($"networks[{i}]", "must be a known network");
-        var from = ToDate(request.StartDate, "start_date", v);
-        var to = ToDate(request.EndDate, "end_date", v);
+        var from = ToStoredDate(request.StartDate, "start_date", v);
+        var to = ToStoredDate(request.EndDate, "end_date", v);
         v.ThrowIfInvalid();
         var rows = await BenchmarkCompetitorsHandler.Handle(query, request.Metrics, networks, request.BusinessUnits, from, to, context.CancellationToken);
         return new BenchmarkCompetitorsResponse { Profiles = { rows.Select(ToProto) } };

@@ -9,9 +9,14 @@ public sealed record ProfileRegistered(
     Guid ProfileId, Network Network, string Handle, string BusinessUnit, Ownership Ownership, string DisplayName,
     DateTimeOffset RegisteredAt, string? RequestId);
 
-/// <summary>A value restated by hand: a new version of (profile, metric, day); earlier versions stay in history.</summary>
+/// <summary>
+/// A value restated by hand: a new version of (profile, metric, day); earlier versions stay in history.
+/// <see cref="SourceTimeZone"/> is the zone the day is reported in, taken from the version it restates (a correction
+/// does not move the day to another zone); null in events written before it was recorded (read as UTC).
+/// </summary>
 public sealed record KpiCorrected(
-    Guid ProfileId, string Metric, DateOnly Date, double Value, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt);
+    Guid ProfileId, string Metric, DateOnly Date, double Value, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt,
+    string? SourceTimeZone = null);
 
 // Batch stream (one per batch, id = batch id): exactly one event.
 

@@ -10,15 +10,30 @@ public enum MetricKind
 }
 
 /// <summary>
+/// What a figure counts. <see cref="Profile"/>: activity on the profile during the reporting day (impressions served
+/// that day, whatever the post's age). <see cref="Post"/>: lifetime totals of the posts published on the reporting day
+/// (a post from Monday keeps adding to Monday's figure). The two are different populations and are never combined.
+/// </summary>
+public enum MetricScope
+{
+    Profile,
+    Post,
+}
+
+/// <summary>
 /// A metric of the catalogue. <see cref="Rollup"/> is how days become weeks, months and quarters:
 /// Sum for additive flows, Last for levels, Mean for flows that are not additive (unique reach).
 /// </summary>
-public sealed record MetricDefinition(string Name, string Unit, MetricKind Kind, AggregationMethod Rollup, string Description)
+public sealed record MetricDefinition(string Name, string Unit, MetricKind Kind, AggregationMethod Rollup, string Description,
+    MetricScope Scope = MetricScope.Profile)
 {
     public bool Additive => Rollup == AggregationMethod.Sum;
 }
 
-/// <summary>The default catalogue every tenant gets. Profile-level figures only (activity on the day, not post lifetime).</summary>
+/// <summary>
+/// The default catalogue every tenant gets. Profile-level figures (activity on the day) unless the name starts with
+/// <c>post_</c>: those are post-level (lifetime of the posts published on the day), <see cref="MetricScope.Post"/>.
+/// </summary>
 public static class MetricCatalogue
 {
     public static IReadOnlyList<MetricDefinition> Default { get; } =
@@ -42,6 +57,12 @@ public static class MetricCatalogue
         new("messages_answered", "count", MetricKind.Flow, AggregationMethod.Sum, "Inbound messages answered."),
         new("spend", "currency", MetricKind.Flow, AggregationMethod.Sum, "Paid spend on the day, in the tenant's reporting currency."),
         new("attributed_revenue", "currency", MetricKind.Flow, AggregationMethod.Sum, "Revenue attributed to the profile on the day, same currency as spend."),
+        new("post_impressions", "count", MetricKind.Flow, AggregationMethod.Sum,
+            "Post-level: lifetime impressions of the posts published on the day (grows as the posts age; re-import to restate).", MetricScope.Post),
+        new("post_reach", "accounts", MetricKind.Flow, AggregationMethod.Mean,
+            "Post-level: lifetime unique accounts reached by the posts published on the day; not additive (roll-up: mean).", MetricScope.Post),
+        new("post_engagements", "count", MetricKind.Flow, AggregationMethod.Sum,
+            "Post-level: lifetime engagements on the posts published on the day.", MetricScope.Post),
     ];
 
     private static readonly Dictionary<string, MetricDefinition> ByName = Default.ToDictionary(m => m.Name, StringComparer.Ordinal);

@@ -74,7 +74,7 @@ public static class ObservationTable
         session.QueueSqlCommand(
             $"insert into {Qualified(session)} (tenant_id, profile_id, metric, day, value, source, source_time_zone, recorded_at, correction_reason) " +
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            session.TenantId, c.ProfileId, c.Metric, c.Date, c.Value, $"correction by {c.CorrectedBy}", "UTC", c.CorrectedAt, c.Reason);
+            session.TenantId, c.ProfileId, c.Metric, c.Date, c.Value, $"correction by {c.CorrectedBy}", c.SourceTimeZone ?? "UTC", c.CorrectedAt, c.Reason);
 
     /// <summary>The latest version of each (profile, metric, day) in range, ordered by profile, metric, day.</summary>
     public static async Task<List<(Guid ProfileId, string Metric, DateOnly Date, double Value)>> LatestAsync(

@@ -44,6 +44,7 @@ public static class CorrectKpiHandler
         if (versions.Count == 0)
             throw new RuleViolationException("NOTHING_TO_CORRECT", $"profiles/{profile.Id}/{command.Metric}/{date:yyyy-MM-dd}",
                 "There is no recorded value to correct: record it with RecordKpis first.");
-        return new KpiCorrected(profile.Id, command.Metric!, date, command.Value, command.Reason.Trim(), command.CorrectedBy, command.Now);
+        return new KpiCorrected(profile.Id, command.Metric!, date, command.Value, command.Reason.Trim(), command.CorrectedBy, command.Now,
+            versions[^1].SourceTimeZone);
     }
 }

@@ -33,18 +33,7 @@ public static class QuerySeriesHandler
         if (query is { From: { } f, To: { } t }) v.Require(f <= t, "end_date", "must not be before start_date");
         v.ThrowIfInvalid();
 
-        IQueryable<KpiProfile> q = session.Query<KpiProfile>();
-        if (ids.Count > 0) q = q.Where(p => p.Id.IsOneOf(ids.ToArray()));
-        if (query.Networks.Count > 0) q = q.Where(p => p.Network.IsOneOf(query.Networks.ToArray()));
-        if (query.BusinessUnits.Count > 0) q = q.Where(p => p.BusinessUnit.IsOneOf(query.BusinessUnits.ToArray()));
-        if (query.Ownership is { } o) q = q.Where(p => p.Ownership == o);
-        var profiles = (await q.ToListAsync(ct)).OrderBy(p => p.Id).ToList();
-        if (ids.Count > 0 && profiles.Count < ids.Distinct().Count())
-        {
-            var missing = ids.First(id => profiles.All(p => p.Id != id));
-            if (query.Networks.Count == 0 && query.BusinessUnits.Count == 0 && query.Ownership is null)
-                throw new NotFoundException("Profile", missing.ToString());
-        }
+        var profiles = await SelectProfiles(session, ids, query.Networks, query.BusinessUnits, query.Ownership, ct);
         var metrics = query.Metrics.Distinct().Select(m => MetricCatalogue.Find(m)!).ToList();
         if (profiles.Count * metrics.Count > MaxSeries)
             throw new InvalidInputException("metrics", $"the query selects {profiles.Count * metrics.Count} series; at most {MaxSeries}: narrow it");
@@ -64,6 +53,28 @@ public static class QuerySeriesHandler
             result.Add(new KpiSeries(profile, metric, Roll(values, metric, query)));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The listed profiles (or every profile) narrowed by the filters, ordered by id. A listed id that does not exist in
+    /// the tenant is NOT_FOUND when no filter is given (with filters it may simply not match).
+    /// </summary>
+    public static async Task<List<KpiProfile>> SelectProfiles(IQuerySession session, IReadOnlyList<Guid> ids, IReadOnlyList<Network> networks,
+        IReadOnlyList<string> businessUnits, Ownership? ownership, CancellationToken ct)
+    {
+        IQueryable<KpiProfile> q = session.Query<KpiProfile>();
+        if (ids.Count > 0) q = q.Where(p => p.Id.IsOneOf(ids.ToArray()));
+        if (networks.Count > 0) q = q.Where(p => p.Network.IsOneOf(networks.ToArray()));
+        if (businessUnits.Count > 0) q = q.Where(p => p.BusinessUnit.IsOneOf(businessUnits.ToArray()));
+        if (ownership is { } o) q = q.Where(p => p.Ownership == o);
+        var profiles = (await q.ToListAsync(ct)).OrderBy(p => p.Id).ToList();
+        if (ids.Count > 0 && profiles.Count < ids.Distinct().Count())
+        {
+            var missing = ids.First(id => profiles.All(p => p.Id != id));
+            if (networks.Count == 0 && businessUnits.Count == 0 && ownership is null)
+                throw new NotFoundException("Profile", missing.ToString());
+        }
+        return profiles;
     }
 
     /// <summary>Rolls one metric's days up; with a date range the series is padded with missing slots to span it.</summary>

@@ -78,6 +78,11 @@ class KpiServiceStub(object):
                 request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.SerializeToString,
                 response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.FromString,
                 )
+        self.QueryDerivedKpis = channel.unary_unary(
+                '/coeinsights.v1.KpiService/QueryDerivedKpis',
+                request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisRequest.SerializeToString,
+                response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisResponse.FromString,
+                )
         self.CompareNetworks = channel.unary_unary(
                 '/coeinsights.v1.KpiService/CompareNetworks',
                 request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.CompareNetworksRequest.SerializeToString,
@@ -191,6 +196,16 @@ class KpiServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def QueryDerivedKpis(self, request, context):
+        """Derived KPIs (engagement rate by impressions or by reach, audience growth rate, net sentiment, response rate,
+        cost per engagement, ROI) per profile and period. Every point carries the numerator and denominator it was
+        computed from and the days they cover; a zero or missing denominator gives no value. Components are taken only
+        from days on which all of them were observed, and from one scope (profile-level or post-level), never mixed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CompareNetworks(self, request, context):
         """ROI by network over a range from owned profiles' spend and attributed_revenue, ranked highest first.
         """
@@ -279,6 +294,11 @@ def add_KpiServiceServicer_to_server(servicer, server):
                     servicer.AnalyzeSeries,
                     request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.FromString,
                     response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.SerializeToString,
+            ),
+            'QueryDerivedKpis': grpc.unary_unary_rpc_method_handler(
+                    servicer.QueryDerivedKpis,
+                    request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisRequest.FromString,
+                    response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisResponse.SerializeToString,
             ),
             'CompareNetworks': grpc.unary_unary_rpc_method_handler(
                     servicer.CompareNetworks,
@@ -510,6 +530,23 @@ class KpiService(object):
         return grpc.experimental.unary_unary(request, target, '/coeinsights.v1.KpiService/AnalyzeSeries',
             coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.SerializeToString,
             coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def QueryDerivedKpis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/coeinsights.v1.KpiService/QueryDerivedKpis',
+            coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisRequest.SerializeToString,
+            coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
