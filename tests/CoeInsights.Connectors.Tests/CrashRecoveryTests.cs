@@ -1,7 +1,9 @@
+extern alias server;
+
 using System.Diagnostics;
 using System.Globalization;
 using CoeInsights.Analytics.Trends;
-using CoeInsights.Connectors.Sync;
+using server::CoeInsights.Server.Connectors;
 using CoeInsights.Connectors.Tests.Fakes;
 using CoeInsights.Kpis;
 using CoeInsights.Kpis.QueryingSeries;

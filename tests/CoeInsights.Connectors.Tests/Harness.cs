@@ -1,4 +1,6 @@
-using CoeInsights.Connectors.Sync;
+extern alias server;
+
+using server::CoeInsights.Server.Connectors;
 using CoeInsights.Store;
 using CoeInsights.Testing;
 using Marten;

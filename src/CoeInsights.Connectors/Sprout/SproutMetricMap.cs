@@ -1,9 +1,7 @@
-using CoeInsights.Kpis;
-
 namespace CoeInsights.Connectors.Sprout;
 
 /// <summary>
-/// Sprout profile metrics (https://api.sproutsocial.com/docs/, "Metrics: Profiles") → our catalogue (<see cref="MetricCatalogue"/>).
+/// Sprout profile metrics (https://api.sproutsocial.com/docs/, "Metrics: Profiles") → our catalogue (the metric names of CoeInsights.Kpis.MetricCatalogue).
 /// Only metrics with the same meaning on the day are mapped; the rest of Sprout's list is not requested.
 /// </summary>
 public static class SproutMetricMap
@@ -24,18 +22,4 @@ public static class SproutMetricMap
 
     /// <summary>The metric names to send in the analytics request, in a stable order.</summary>
     public static IReadOnlyList<string> SproutMetrics { get; } = ToCatalogue.Keys.ToList();
-
-    /// <summary>Sprout's <c>network_type</c> → our network.</summary>
-    public static Network Network(string? networkType) => (networkType ?? "").ToLowerInvariant() switch
-    {
-        "linkedin_company" or "linkedin" => Kpis.Network.LinkedIn,
-        "fb_instagram_account" or "instagram" => Kpis.Network.Instagram,
-        "facebook" => Kpis.Network.Facebook,
-        "twitter" or "x" => Kpis.Network.X,
-        "tiktok" => Kpis.Network.TikTok,
-        "youtube" => Kpis.Network.YouTube,
-        "pinterest" => Kpis.Network.Pinterest,
-        "threads" => Kpis.Network.Threads,
-        _ => Kpis.Network.Other,
-    };
 }

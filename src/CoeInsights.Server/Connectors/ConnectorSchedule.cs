@@ -1,5 +1,4 @@
 using CoeInsights.Connectors;
-using CoeInsights.Connectors.Sync;
 
 namespace CoeInsights.Server.Connectors;
 

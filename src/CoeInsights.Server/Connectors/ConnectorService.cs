@@ -1,6 +1,5 @@
 using CoeInsights.Analytics;
 using CoeInsights.Connectors;
-using CoeInsights.Connectors.Sync;
 using CoeInsights.Server.Auth;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;

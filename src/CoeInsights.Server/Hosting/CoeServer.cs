@@ -2,6 +2,7 @@ using System.Net;
 using CoeInsights.Connectors;
 using CoeInsights.Server.Admin;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Connectors;
 using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;

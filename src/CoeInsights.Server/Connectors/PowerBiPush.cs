@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sync;
+using CoeInsights.Connectors;
 using Marten;
 
-namespace CoeInsights.Connectors.PowerBi;
+namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// Replaces the dataset's FactKpi and FactScore rows with the tenant's current ones: find or create the push dataset,

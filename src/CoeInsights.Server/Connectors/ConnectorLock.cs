@@ -3,7 +3,7 @@ using System.Text;
 using Marten;
 using Npgsql;
 
-namespace CoeInsights.Connectors.Sync;
+namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// A PostgreSQL session advisory lock per (store schema, tenant, connector), held on a connection of its own for as long as

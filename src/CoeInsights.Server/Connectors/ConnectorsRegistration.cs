@@ -1,9 +1,10 @@
 using CoeInsights.Connectors.Http;
 using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sync;
+using CoeInsights.Connectors;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CoeInsights.Connectors;
+namespace CoeInsights.Server.Connectors;
 
 public static class ConnectorsRegistration
 {

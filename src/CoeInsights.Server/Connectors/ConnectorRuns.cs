@@ -3,13 +3,15 @@ using CoeInsights.Common;
 using CoeInsights.Connectors.Http;
 using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sprout;
+using CoeInsights.Connectors.Sync;
+using CoeInsights.Connectors;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
 
-namespace CoeInsights.Connectors.Sync;
+namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// Starts connector runs (from TriggerSync or the schedule), at most one at a time per connector across the server processes

@@ -1,9 +1,11 @@
-using CoeInsights.Evaluations;
+using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Evaluations.GettingDetails;
+using CoeInsights.Evaluations;
 using CoeInsights.Kpis;
+using CoeInsights.Kpis.RecordingKpis;
 using Marten;
 
-namespace CoeInsights.Connectors.PowerBi;
+namespace CoeInsights.Server.Connectors;
 
 /// <summary>The push dataset's two fact tables and how a tenant's store fills them.</summary>
 public static class PowerBiModel
@@ -31,7 +33,7 @@ public static class PowerBiModel
         var profiles = (await session.Query<KpiProfile>().ToListAsync(ct)).ToDictionary(p => p.Id);
         if (profiles.Count == 0) return [];
         var rows = await ObservationTable.LatestAsync(session, profiles.Keys.ToList(), MetricCatalogue.Default.Select(m => m.Name).ToList(),
-            Kpis.RecordingKpis.RecordKpiBatchHandler.MinDate, Kpis.RecordingKpis.RecordKpiBatchHandler.MaxDate, ct);
+            RecordKpiBatchHandler.MinDate, RecordKpiBatchHandler.MaxDate, ct);
         return rows.Select(r =>
         {
             var p = profiles[r.ProfileId];

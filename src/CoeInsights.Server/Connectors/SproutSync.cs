@@ -1,13 +1,15 @@
 using CoeInsights.Common;
 using CoeInsights.Connectors.Sprout;
-using CoeInsights.Kpis;
+using CoeInsights.Connectors.Sync;
+using CoeInsights.Connectors;
 using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
+using CoeInsights.Kpis;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CoeInsights.Connectors.Sync;
+namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// One sync of a Sprout connector: profiles (registered here on first sight), then, per group of profiles with the same
@@ -146,7 +148,7 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
     /// <summary>Our profile for a Sprout profile: found by network and handle, else registered (owned).</summary>
     private async Task<Guid> EnsureProfileAsync(SproutConnectorOptions o, SproutProfile p, CancellationToken ct)
     {
-        var network = SproutMetricMap.Network(p.NetworkType);
+        var network = NetworkOf(p.NetworkType);
         var handle = (string.IsNullOrWhiteSpace(p.NativeName) ? p.Name ?? p.CustomerProfileId.ToString() : p.NativeName).Trim();
         await using var session = store.LightweightSession(o.Tenant);
         var existing = await session.Query<KpiProfile>().Where(x => x.Network == network && x.Handle == handle).FirstOrDefaultAsync(ct);
@@ -163,4 +165,18 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
             return (await fresh.Query<KpiProfile>().Where(x => x.Network == network && x.Handle == handle).FirstAsync(ct)).Id;
         }
     }
+
+    /// <summary>Sprout's <c>network_type</c> → our network.</summary>
+    private static Network NetworkOf(string? networkType) => (networkType ?? "").ToLowerInvariant() switch
+    {
+        "linkedin_company" or "linkedin" => Network.LinkedIn,
+        "fb_instagram_account" or "instagram" => Network.Instagram,
+        "facebook" => Network.Facebook,
+        "twitter" or "x" => Network.X,
+        "tiktok" => Network.TikTok,
+        "youtube" => Network.YouTube,
+        "pinterest" => Network.Pinterest,
+        "threads" => Network.Threads,
+        _ => Network.Other,
+    };
 }
