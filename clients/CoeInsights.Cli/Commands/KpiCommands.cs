@@ -11,11 +11,11 @@ using Profile = CoeInsights.V1.Profile;
 namespace CoeInsights.Cli.Commands;
 
 /// <summary>coe kpis …: profiles, CSV import through the RecordKpis stream, and the trend statistics.</summary>
-internal static class KpiCommands
+internal static partial class KpiCommands
 {
     public static Command Build(CommandRunner run)
     {
-        var kpis = new Command("kpis", "KPI profiles, CSV import, trend, anomalies, forecast, network comparison.");
+        var kpis = new Command("kpis", "KPI profiles, CSV import, series, corrections, trend, anomalies, forecast, correlation, network comparison, benchmarks, alerts.");
         kpis.Add(Profiles(run));
         kpis.Add(Metrics(run));
         kpis.Add(Import(run));
@@ -23,6 +23,7 @@ internal static class KpiCommands
         kpis.Add(Anomalies(run));
         kpis.Add(Forecast(run));
         kpis.Add(CompareNetworks(run));
+        AddQueries(kpis, run); // KpiQueryCommands.cs: series, versions, correct, correlate, benchmark, alerts
         return kpis;
     }
 
