@@ -39,7 +39,8 @@ internal static partial class KpiCommands
         var networks = new Option<Network[]>("--network") { Description = "Only these networks (repeat)." };
         var units = Many("--business-unit", "Only these business units (repeat).");
         var ownership = new Option<Ownership>("--ownership") { Description = "Owned or Competitor (default: both)." };
-        var metrics = Many("--metric", "Only these metrics (repeat; default: every metric with data; see `coe kpis metrics`).");
+        var metrics = Many("--metric", "Metrics (repeat; at least one; see `coe kpis metrics`).");
+        metrics.Required = true;
         var from = DateOption("--from", "First day (default: the first observed day)", required: false);
         var to = DateOption("--to", "Last day (default: the last observed day)", required: false);
         var granularity = new Option<Granularity>("--granularity") { DefaultValueFactory = _ => Granularity.Day, Description = "Day (default), Week, Month or Quarter." };
@@ -185,7 +186,7 @@ internal static partial class KpiCommands
                 foreach (var (name, t) in new[] { ("Pearson", correlated.Pearson), ("Spearman", correlated.Spearman), ("Kendall tau-b", correlated.KendallTauB) })
                     if (t is not null)
                         table.AddRow(name, $"{t.N}", N(t.Coefficient), N(t.Statistic), t.HasDegreesOfFreedom ? N(t.DegreesOfFreedom) : "", N(t.PValue),
-                            t.Ci is { } ci ? $"[{N(ci.Lower)}, {N(ci.Upper)}]" : "");
+                            t.Ci is { } ci ? Markup.Escape($"[{N(ci.Lower)}, {N(ci.Upper)}]") : "");
                 console.Write(table);
             });
         }));

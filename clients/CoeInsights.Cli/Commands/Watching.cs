@@ -44,8 +44,11 @@ internal sealed class Watching
         {
             using var call = open(stop.Token);
             await call.ResponseHeadersAsync;
-            await context.Error.WriteLineAsync(established);
-            await context.Error.FlushAsync(stop.Token);
+            if (!Ended(call))
+            {
+                await context.Error.WriteLineAsync(established);
+                await context.Error.FlushAsync(stop.Token);
+            }
             while (count != max && await call.ResponseStream.MoveNext(stop.Token))
             {
                 var message = call.ResponseStream.Current;
@@ -59,5 +62,19 @@ internal sealed class Watching
             // Ctrl-C or --timeout: the watch ends normally.
         }
         return count;
+    }
+
+    /// <summary>A refused call answers headers and status at once (trailers only): then there is no watch to announce.</summary>
+    private static bool Ended<T>(AsyncServerStreamingCall<T> call)
+    {
+        try
+        {
+            call.GetStatus();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }
