@@ -43,12 +43,10 @@ internal sealed class Watching
         try
         {
             using var call = open(stop.Token);
+            // The server sends its headers once the watch is in place; a refused call can answer headers too and fails on the first read.
             await call.ResponseHeadersAsync;
-            if (!Ended(call))
-            {
-                await context.Error.WriteLineAsync(established);
-                await context.Error.FlushAsync(stop.Token);
-            }
+            await context.Error.WriteLineAsync(established);
+            await context.Error.FlushAsync(stop.Token);
             while (count != max && await call.ResponseStream.MoveNext(stop.Token))
             {
                 var message = call.ResponseStream.Current;
@@ -62,19 +60,5 @@ internal sealed class Watching
             // Ctrl-C or --timeout: the watch ends normally.
         }
         return count;
-    }
-
-    /// <summary>A refused call answers headers and status at once (trailers only): then there is no watch to announce.</summary>
-    private static bool Ended<T>(AsyncServerStreamingCall<T> call)
-    {
-        try
-        {
-            call.GetStatus();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
