@@ -165,4 +165,25 @@ public sealed class KpiQueryCommandTests(TestServer server) : IClassFixture<Test
         Assert.Equal(ExitCodes.Refused, code);
         Assert.Contains("error: InvalidArgument: metrics[0]:", error); // the server's field violation
     }
+
+    [Fact]
+    public async Task AnalyzesCsvValuesWithoutStoringGivenAnalyze()
+    {
+        var key = await server.CreateKeyAsync("cli-kpi-analyze", Role.Viewer);
+        var csv = new StringBuilder("date,value\n");
+        for (var d = 0; d < 20; d++) csv.Append(CultureInfo.InvariantCulture, $"{First.AddDays(d):yyyy-MM-dd},{(d == 7 ? "" : $"{100 + 3 * d}")}\n");
+
+        var json = await Coe(key, "kpis", "analyze", CoeProcess.TempFile(csv.ToString()), "-o", "json");
+        var table = await Coe(key, "kpis", "analyze", CoeProcess.TempFile(csv.ToString()));
+        var bad = await Coe(key, "kpis", "analyze", CoeProcess.TempFile("date,value\n2026-01-01,1\n2026-01-32,2\n2026-01-03,many\n"));
+
+        Assert.True(json.Code == ExitCodes.Ok, json.Err);
+        var report = TrendReport.Parser.ParseJson(json.Out);
+        Assert.Equal((20, 19), (report.Slots, report.Observed)); // the empty value is a missing slot
+        Assert.Equal(3, report.SenSlope.Slope, 12);
+        Assert.Contains("Sen's slope", table.Out);
+        Assert.Equal(ExitCodes.Usage, bad.Code);
+        Assert.Contains("line 3: column 'date': '2026-01-32' is not a date", bad.Err);
+        Assert.Contains("line 4: column 'value': 'many' is not a number", bad.Err);
+    }
 }

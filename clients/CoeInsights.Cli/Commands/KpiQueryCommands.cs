@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CoeInsights.Cli.Csv;
 using CoeInsights.V1;
 using CsvHelper;
 using Google.Protobuf;
@@ -9,7 +10,7 @@ using Profile = CoeInsights.V1.Profile;
 
 namespace CoeInsights.Cli.Commands;
 
-/// <summary>coe kpis series | versions | correct | correlate | benchmark | alerts: thin commands over the rest of KpiService.</summary>
+/// <summary>coe kpis series | versions | correct | correlate | benchmark | alerts | analyze: thin commands over the rest of KpiService.</summary>
 internal static partial class KpiCommands
 {
     private static void AddQueries(Command kpis, CommandRunner run)
@@ -20,6 +21,7 @@ internal static partial class KpiCommands
         kpis.Add(Correlate(run));
         kpis.Add(Benchmark(run));
         kpis.Add(Alerts(run));
+        kpis.Add(Analyze(run));
     }
 
     private static Option<string[]> Many(string name, string description) => new(name) { AllowMultipleArgumentsPerToken = false, Description = description };
@@ -259,6 +261,42 @@ internal static partial class KpiCommands
                     + $"{a.Metric} {N(a.Value, "0.##")} (expected {N(a.Expected, "0.##")}, score {N(a.Score, "0.00")}, {a.HistoryCount} days of history)"
                     + (a.CorrectionReason.Length > 0 ? $", corrected: {a.CorrectionReason}" : $", batch {a.BatchId}"),
                 ct);
+        }));
+        return command;
+    }
+
+    private static Command Analyze(CommandRunner run)
+    {
+        var csv = new Argument<FileInfo>("series.csv") { Description = "Columns: date (yyyy-MM-dd), value (a number; empty: missing)." };
+        var granularity = new Option<Granularity>("--granularity") { DefaultValueFactory = _ => Granularity.Day, Description = "Day (default), Week, Month or Quarter." };
+        var rollup = new Option<Rollup>("--rollup") { DefaultValueFactory = _ => Rollup.Sum, Description = "How days roll up into periods: Sum (default), Last or Mean." };
+        var season = new Option<int?>("--season-length") { Description = "Seasonal Mann-Kendall and anomaly scoring (7 for daily data with a weekly pattern)." };
+        var continueOnError = CsvFile.ContinueOnErrorOption();
+        var command = new Command("analyze", "The trend bundle (as `coe kpis trend`) on dated values from a CSV file (AnalyzeSeries); nothing is stored.")
+        {
+            csv, granularity, rollup, season, continueOnError,
+        };
+        command.SetAction((result, ct) => run(result, async context =>
+        {
+            var seen = new HashSet<DateOnly>();
+            var input = CsvFile.Read(result.GetValue(csv)!, ["date", "value"], row =>
+            {
+                var date = row.Date("date");
+                var value = row.OptionalNumber("value");
+                if (!row.Failed && !seen.Add(date)) row.Fail("date", $"{date:yyyy-MM-dd} appears twice");
+                var point = new SeriesPoint { PeriodStart = ToProto(date) };
+                if (value is { } v) point.Value = v;
+                return point;
+            });
+            var points = input.Accept(result.GetValue(continueOnError));
+            var request = new AnalyzeSeriesRequest
+            {
+                Points = { points.Select(p => p.Value) }, Granularity = result.GetValue(granularity), Rollup = result.GetValue(rollup), Options = new TrendOptions(),
+            };
+            if (result.GetValue(season) is { } s) request.Options.SeasonLength = s;
+            var trend = await Client(context).AnalyzeSeriesAsync(request, cancellationToken: ct);
+            input.ReportSkipped(context.Error);
+            context.Write(trend, console => RenderTrend(console, trend));
         }));
         return command;
     }
