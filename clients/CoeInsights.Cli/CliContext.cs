@@ -91,3 +91,6 @@ internal sealed class CliContext(ParseResult parse, TextWriter output, TextWrite
 
 /// <summary>A problem with the command line or local files: exit code 1.</summary>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A connector run the command waited for or read ended FAILED (printed first): exit code 5.</summary>
+internal sealed class RunFailedException(string message) : Exception(message);

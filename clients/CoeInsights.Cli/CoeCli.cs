@@ -20,6 +20,7 @@ public static class CoeCli
         root.Add(SurveyCommands.Build(Run));
         root.Add(KpiCommands.Build(Run));
         root.Add(SampleCommands.Build(Run));
+        root.Add(ConnectorCommands.Build(Run));
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
@@ -37,6 +38,11 @@ public static class CoeCli
             {
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
+            }
+            catch (RunFailedException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.RunFailed;
             }
             catch (RpcException e)
             {

@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int Auth = 3;
     /// <summary>The server is unreachable, unavailable or failed.</summary>
     public const int Unavailable = 4;
+    /// <summary>`coe connectors sync --wait` or `coe connectors run`: the run ended FAILED (its errors are printed).</summary>
+    public const int RunFailed = 5;
 
     public static int For(StatusCode code) => code switch
     {

@@ -194,6 +194,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
+        Assert.Contains("./coe reports kpi-deck --from 2025-05-01 --to 2026-10-31 -f sample-kpi-deck.xlsx", output);
         Assert.Contains("/v1/downloadLinks", output);
     }
 
@@ -284,7 +285,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
 
         Assert.True(code == 0, output + error + block);
         Assert.Contains("Download its decks:", output);
-        foreach (var xlsx in new[] { "sample-evaluation.xlsx", "sample-from-link.xlsx", "sample-vendor-workbook.xlsx" })
+        foreach (var xlsx in new[] { "sample-evaluation.xlsx", "sample-kpi-deck.xlsx", "sample-from-link.xlsx", "sample-vendor-workbook.xlsx" })
         {
             using var zip = ZipFile.OpenRead(Path.Combine(root, xlsx));
             Assert.NotNull(zip.GetEntry("xl/workbook.xml"));

@@ -13,7 +13,7 @@ internal static class EvaluationCommands
 
     public static Command Build(CommandRunner run)
     {
-        var evaluations = new Command("evaluations", "Vendor evaluations: create, criteria/vendors/scores from CSV, close, score, propose, approve, history.");
+        var evaluations = new Command("evaluations", "Vendor evaluations: create, criteria/vendors/scores from CSV, close, score, propose, approve, history, watch.");
         evaluations.Add(Create(run));
         evaluations.Add(List(run));
         evaluations.Add(Show(run));
@@ -29,6 +29,7 @@ internal static class EvaluationCommands
         evaluations.Add(Vote(run, approve: false));
         evaluations.Add(Reopen(run));
         evaluations.Add(History(run));
+        evaluations.Add(Watch(run));
         return evaluations;
     }
 
@@ -433,6 +434,29 @@ internal static class EvaluationCommands
                     table.AddRow($"{e.Version}", e.EventTime.ToDateTimeOffset().ToString("u"), e.EventType, Markup.Escape(e.Actor), Markup.Escape(e.Summary));
                 console.Write(table);
             });
+        }));
+        return command;
+    }
+
+    private static Command Watch(CommandRunner run)
+    {
+        var after = new Option<long?>("--after-version")
+        {
+            Description = "Also send the events after this version (0: from the start); default: only new events.",
+            Validators = { r => { if (r.GetValueOrDefault<long?>() is < 0) r.AddError("--after-version must not be negative"); } },
+        };
+        var watching = new Watching("N events");
+        var command = new Command("watch", "Live events of one evaluation (WatchEvaluation), one line each, until Ctrl-C, --max or --timeout "
+            + "(-o json: one EvaluationEvent object per line).") { Id, after };
+        watching.AddTo(command);
+        command.SetAction((result, ct) => run(result, async context =>
+        {
+            var request = new WatchEvaluationRequest { EvaluationId = result.GetValue(Id)! };
+            if (result.GetValue(after) is { } v) request.AfterVersion = v;
+            var client = Client(context);
+            await watching.RunAsync(result, context, token => client.WatchEvaluation(request, cancellationToken: token),
+                $"watching evaluation {request.EvaluationId} (Ctrl-C to stop)",
+                e => $"{e.Version} {e.EventTime.ToDateTimeOffset():u} {e.EventType} by {e.Actor}: {e.Summary} ({Describe(e.State)})", ct);
         }));
         return command;
     }

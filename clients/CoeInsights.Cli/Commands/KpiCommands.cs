@@ -11,11 +11,11 @@ using Profile = CoeInsights.V1.Profile;
 namespace CoeInsights.Cli.Commands;
 
 /// <summary>coe kpis …: profiles, CSV import through the RecordKpis stream, and the trend statistics.</summary>
-internal static class KpiCommands
+internal static partial class KpiCommands
 {
     public static Command Build(CommandRunner run)
     {
-        var kpis = new Command("kpis", "KPI profiles, CSV import, trend, anomalies, forecast, network comparison.");
+        var kpis = new Command("kpis", "KPI profiles, CSV import, series, corrections, trend, anomalies, forecast, correlation, network comparison, benchmarks, alerts.");
         kpis.Add(Profiles(run));
         kpis.Add(Metrics(run));
         kpis.Add(Import(run));
@@ -23,6 +23,7 @@ internal static class KpiCommands
         kpis.Add(Anomalies(run));
         kpis.Add(Forecast(run));
         kpis.Add(CompareNetworks(run));
+        AddQueries(kpis, run); // KpiQueryCommands.cs: series, versions, correct, correlate, benchmark, alerts
         return kpis;
     }
 
@@ -292,21 +293,24 @@ internal static class KpiCommands
             var request = new GetTrendRequest { Series = await series.Selector(result, client, ct), Options = new TrendOptions() };
             if (result.GetValue(season) is { } s) request.Options.SeasonLength = s;
             var trend = await client.GetTrendAsync(request, cancellationToken: ct);
-            context.Write(trend, console =>
-            {
-                var table = new Table().AddColumns("statistic", "value");
-                table.AddRow("slots / observed", $"{trend.Slots} / {trend.Observed}");
-                if (trend.Ols is { } ols)
-                    table.AddRow("OLS slope per slot", $"{N(ols.Slope)} [{N(ols.SlopeCi?.Lower)}, {N(ols.SlopeCi?.Upper)}], p {N(ols.SlopePValue)}, R² {N(ols.RSquared)}");
-                if (trend.MannKendall is { } mk) table.AddRow("Mann-Kendall", $"{mk.Direction}, S {N(mk.S)}, z {N(mk.Z)}, p {N(mk.PValue)}");
-                if (trend.SenSlope is { } sen) table.AddRow("Sen's slope", $"{N(sen.Slope)} [{N(sen.Ci?.Lower)}, {N(sen.Ci?.Upper)}]");
-                if (trend.HasLastPeriodOverPeriodPct) table.AddRow("last period-over-period", $"{N(trend.LastPeriodOverPeriodPct, "0.##")} %");
-                if (trend.HasCagr) table.AddRow("CAGR", N(trend.Cagr, "0.####"));
-                table.AddRow("anomalies", $"{trend.Anomalies.Count}");
-                console.Write(table);
-            });
+            context.Write(trend, console => RenderTrend(console, trend));
         }));
         return command;
+    }
+
+    /// <summary>The trend bundle as a table (trend, analyze).</summary>
+    private static void RenderTrend(IAnsiConsole console, TrendReport trend)
+    {
+        var table = new Table().AddColumns("statistic", "value");
+        table.AddRow("slots / observed", $"{trend.Slots} / {trend.Observed}");
+        if (trend.Ols is { } ols)
+            table.AddRow("OLS slope per slot", Markup.Escape($"{N(ols.Slope)} [{N(ols.SlopeCi?.Lower)}, {N(ols.SlopeCi?.Upper)}], p {N(ols.SlopePValue)}, R² {N(ols.RSquared)}"));
+        if (trend.MannKendall is { } mk) table.AddRow("Mann-Kendall", $"{mk.Direction}, S {N(mk.S)}, z {N(mk.Z)}, p {N(mk.PValue)}");
+        if (trend.SenSlope is { } sen) table.AddRow("Sen's slope", Markup.Escape($"{N(sen.Slope)} [{N(sen.Ci?.Lower)}, {N(sen.Ci?.Upper)}]"));
+        if (trend.HasLastPeriodOverPeriodPct) table.AddRow("last period-over-period", $"{N(trend.LastPeriodOverPeriodPct, "0.##")} %");
+        if (trend.HasCagr) table.AddRow("CAGR", N(trend.Cagr, "0.####"));
+        table.AddRow("anomalies", $"{trend.Anomalies.Count}");
+        console.Write(table);
     }
 
     private static Command Anomalies(CommandRunner run)
