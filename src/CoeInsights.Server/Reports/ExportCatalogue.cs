@@ -90,7 +90,7 @@ public static class ExportCatalogue
     }
 
     /// <summary>Refuses now, not when the browser comes: bad parameters (INVALID_ARGUMENT), a resource the caller cannot see (NOT_FOUND).</summary>
-    public static async Task Check(IQuerySession session, IMessage export, CancellationToken ct)
+    public static async Task Check(IQuerySession session, Caller caller, IMessage export, CancellationToken ct)
     {
         switch (export)
         {
@@ -105,6 +105,7 @@ public static class ExportCatalogue
             case ExportSurveyWorkbookRequest r:
                 var surveyId = SurveyStream.ParseId(r.SurveyId, "resource_id");
                 await GetSurveyHandler.Load(session, surveyId, ct);
+                SurveyWorkbookExport.Authorize(caller, r.IncludeRespondentIds);
                 break;
         }
     }
@@ -120,8 +121,8 @@ public static class ExportCatalogue
             case ExportKpiDeckRequest r:
                 return KpiDeckExport.Render(session, KpiRequest(r), now, ct);
             case ExportSurveyWorkbookRequest r:
-                return SurveyWorkbookExport.Render(session, SurveyStream.ParseId(r.SurveyId),
-                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), now, ct);
+                return SurveyWorkbookExport.Render(session, caller, SurveyStream.ParseId(r.SurveyId),
+                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), r.IncludeRespondentIds, now, ct);
             default:
                 throw new ArgumentOutOfRangeException(nameof(export), export.Descriptor.Name, "not an export request");
         }
