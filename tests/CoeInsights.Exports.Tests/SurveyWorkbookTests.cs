@@ -137,7 +137,7 @@ public sealed class SurveyWorkbookTests
             Assert.Equal(SampleSurvey.FactRows(model) - 30, fact.Count); // one free-text row per respondent left out
             Assert.DoesNotContain(fact, r => r.Cell(2).GetString() == "comment");
             Assert.Contains("30 free-text answers: shown to committee and admin only.", texts);
-            Assert.False(workbook.Worksheet("Questions").Tables.Any(t => t.Name == "Q_comment"));
+            Assert.DoesNotContain(workbook.Worksheet("Questions").Tables, t => t.Name == "Q_comment");
             Assert.Equal("Respondents are pseudonymised (R001, R002, …); free-text answers are left out (committee and admin only).",
                 workbook.Worksheet("Overview").Cell(3, 1).GetString());
             Assert.Equal("Privacy: Respondents are pseudonymised (R001, R002, …); free-text answers are left out (committee and admin only).",
