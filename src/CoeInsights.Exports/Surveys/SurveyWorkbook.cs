@@ -285,7 +285,7 @@ public static class SurveyWorkbook
         };
         var parts = new List<string> { kind, Invariant($"answered {r.Answered}, missing {r.Missing}") };
         if (r.Numeric is { } n)
-            parts.Add(Invariant($"mean {n.Mean:0.00} (balanced {n.BalancedMean:0.00}), median {n.Median:0.##}{(n.StandardDeviation is { } sd ? $", sd {sd:0.00}" : "")}"));
+            parts.Add(Invariant($"mean {n.Mean:0.00} (balanced {n.BalancedMean:0.00}), median {n.Median:0.##}{(n.StandardDeviation is { } sd ? Invariant($", sd {sd:0.00}") : "")}"));
         if (r.Likert is { } l) parts.Add(Invariant($"top-2-box {l.TopTwoBox:0.0%} (balanced {l.BalancedTopTwoBox:0.0%})"));
         if (r.Nps is { } nps) parts.Add(Invariant($"NPS {nps.Score:0.0} ({nps.ConfidenceLevel:0%} CI {nps.Lower:0.0} to {nps.Upper:0.0})"));
         if (r.Ranking is { } k) parts.Add(Invariant($"{k.Rankings} rankings, {k.PartialRankings} partial"));
@@ -347,7 +347,7 @@ public static class SurveyWorkbook
         {
             var method = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance ratings" : "Pairwise judgements (group AHP)";
             var heading = sheet.Cell(row, 1).SetText(Invariant(
-                $"{method}: headline weights are {(w.IsDepartmentBalanced ? "department-balanced" : "plain")}{(w.GroupConsistencyRatio is { } cr ? $"; group CR {cr:0.000}" : "")}; {w.UsedRespondents.Count} respondents used, {w.ExcludedRespondents.Count} excluded"));
+                $"{method}: headline weights are {(w.IsDepartmentBalanced ? "department-balanced" : "plain")}{(w.GroupConsistencyRatio is { } cr ? Invariant($"; group CR {cr:0.000}") : "")}; {w.UsedRespondents.Count} respondents used, {w.ExcludedRespondents.Count} excluded"));
             heading.Style.Font.Bold = true;
             heading.Style.Font.FontColor = DeckStyle.Dark;
             var key = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance" : "Pairwise";

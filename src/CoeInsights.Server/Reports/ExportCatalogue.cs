@@ -110,7 +110,24 @@ public static class ExportCatalogue
         }
     }
 
-    public static Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Renders the export; past Excel's row limit it is FAILED_PRECONDITION <c>EXPORT_TOO_LARGE</c>, saying what to narrow.</summary>
+    public static async Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            return await RenderKind(session, caller, export, now, ct);
+        }
+        catch (Exports.Common.ExcelLimitException e)
+        {
+            var (kind, resourceId) = Scope(export);
+            var hint = export is ExportKpiDeckRequest
+                ? "narrow start_date/end_date, metrics or business_units"
+                : "the data does not fit one Excel sheet";
+            throw new Common.RuleViolationException("EXPORT_TOO_LARGE", resourceId.Length > 0 ? $"{kind}/{resourceId}" : kind, $"{e.Message} ({hint}).");
+        }
+    }
+
+    private static Task<RenderedExport> RenderKind(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
     {
         switch (export)
         {
