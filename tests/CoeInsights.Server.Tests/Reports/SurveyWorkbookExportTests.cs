@@ -317,6 +317,28 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task RefusesWithBare403GivenLinkWhoseKeyWasRevoked()
+    {
+        var id = await AnsweredSurvey("survey-deck-h");
+        var admin = new AdminService.AdminServiceClient(server.Channel());
+        var created = await admin.CreateApiKeyAsync(new CreateApiKeyRequest { TenantId = "survey-deck-h", DisplayName = "leaver", Roles = { Role.Committee } });
+        var reports = new ReportService.ReportServiceClient(server.Channel(created.Secret));
+        var link = await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+        {
+            Kind = ExportKind.SurveyWorkbook, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true },
+        });
+        using var browser = new HttpClient();
+        using (var before = await browser.GetAsync(link.Url))
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        await admin.RevokeApiKeyAsync(new RevokeApiKeyRequest { TenantId = "survey-deck-h", KeyId = created.ApiKey.KeyId });
+
+        using var after = await browser.GetAsync(link.Url);
+        Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+        Assert.Empty(await after.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task ReturnsFieldViolationsGivenParametersNotMatchingKind()
     {
         var reports = await Reports("survey-deck-g", Role.Viewer);
