@@ -161,7 +161,7 @@ public sealed class ReportCommandTests(TestServer server) : IClassFixture<TestSe
         Assert.DoesNotContain("cli-person-", PackageText(await File.ReadAllBytesAsync(plain)));
         Assert.Contains("R003", PackageText(await File.ReadAllBytesAsync(plain)));
         Assert.Contains("cli-person-2", PackageText(await File.ReadAllBytesAsync(named)));
-        Assert.Equal(ExitCodes.Refused, viewerCode);
+        Assert.Equal(ExitCodes.Auth, viewerCode);
         Assert.Contains("PermissionDenied", viewerError);
         Assert.True(linkCode == ExitCodes.Ok, linkError);
         using var browser = new HttpClient();

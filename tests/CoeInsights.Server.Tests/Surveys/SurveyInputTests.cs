@@ -43,6 +43,11 @@ public sealed class SurveyInputTests(TestServer server) : IClassFixture<TestServ
             SurveyId = survey.SurveyId, Department = "Marketing", Answers = { Answer("q1", 3) },
         }));
         Assert.Equal("request_id", Assert.Single(noRequestId.FieldViolations()).Field);
+        var empty = await Refused(StatusCode.InvalidArgument, () => ann.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "bad-3",
+        }));
+        Assert.Equal("answers", Assert.Single(empty.FieldViolations()).Field);
 
         var unchanged = await (await _kit.Chair).GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId });
         Assert.Equal(survey.Etag, unchanged.Etag);

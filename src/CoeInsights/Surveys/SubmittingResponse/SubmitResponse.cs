@@ -16,7 +16,9 @@ public static class SubmitResponseHandler
         var v = new Validator()
             .RequireName(c.RequestId, "request_id", 100)
             .RequireName(c.RespondentId, "respondent_id")
-            .RequireName(c.Department, "department");
+            .RequireName(c.Department, "department")
+            // A response without a single answer would count as a respondent (and in the response rate) with nothing said.
+            .Require(c.Answers.Count > 0, "answers", "give at least one answer (questions left out count as missing)");
         v.ThrowIfInvalid();
         var respondent = Inputs.Clean(c.RespondentId);
         if (s.ResponseRequestIds.Contains(Survey.RequestKey(respondent, c.RequestId))) return []; // a retry: already stored
