@@ -120,6 +120,55 @@ public sealed class ReportCommandTests(TestServer server) : IClassFixture<TestSe
         Assert.Equal("PK"u8.ToArray(), (await response.Content.ReadAsByteArrayAsync())[..2]);
     }
 
+    /// <summary>Every XML part of a saved .xlsx as text.</summary>
+    private static string PackageText(byte[] bytes)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes));
+        return string.Concat(zip.Entries.Select(e =>
+        {
+            using var reader = new StreamReader(e.Open());
+            return reader.ReadToEnd();
+        }));
+    }
+
+    [Fact]
+    public async Task SavesRespondentIdsOnlyGivenRespondentIdsFlagAndCommitteeKey()
+    {
+        var chairKey = await server.CreateKeyAsync("cli-reports-ids", "chair", Role.Committee);
+        var viewerKey = await server.CreateKeyAsync("cli-reports-ids", "viewer", Role.Viewer);
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel(chairKey));
+        var survey = await surveys.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "CLI ids", Audience = { new AudienceDepartment { Department = "Social", Invited = 5 } },
+            Questions = { new V1.SurveyQuestion { QuestionId = "nps", Kind = QuestionKind.Nps } },
+        });
+        for (var i = 0; i < 3; i++)
+            await surveys.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = $"cli-person-{i}", Department = "Social", RequestId = $"r{i}",
+                Answers = { new V1.SurveyAnswer { QuestionId = "nps", Nps = 8 + i } },
+            });
+        string Path() => System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"coe-cli-{Guid.NewGuid():N}.xlsx");
+        var (plain, named) = (Path(), Path());
+
+        var (plainCode, _, plainError) = await Coe("reports", "survey-workbook", survey.SurveyId, "-f", plain, "--key", chairKey);
+        var (namedCode, _, namedError) = await Coe("reports", "survey-workbook", survey.SurveyId, "-f", named, "--respondent-ids", "--key", chairKey);
+        var (viewerCode, _, viewerError) = await Coe("reports", "survey-workbook", survey.SurveyId, "--respondent-ids", "--key", viewerKey);
+        var (linkCode, linkOutput, linkError) = await Coe("reports", "link", survey.SurveyId, "--kind", "survey-workbook", "--respondent-ids", "--key", chairKey, "-o", "json");
+
+        Assert.True(plainCode == ExitCodes.Ok, plainError);
+        Assert.True(namedCode == ExitCodes.Ok, namedError);
+        Assert.DoesNotContain("cli-person-", PackageText(await File.ReadAllBytesAsync(plain)));
+        Assert.Contains("R003", PackageText(await File.ReadAllBytesAsync(plain)));
+        Assert.Contains("cli-person-2", PackageText(await File.ReadAllBytesAsync(named)));
+        Assert.Equal(ExitCodes.Auth, viewerCode);
+        Assert.Contains("PermissionDenied", viewerError);
+        Assert.True(linkCode == ExitCodes.Ok, linkError);
+        using var browser = new HttpClient();
+        var linked = await browser.GetByteArrayAsync(JsonDocument.Parse(linkOutput).RootElement.GetProperty("url").GetString());
+        Assert.Contains("cli-person-2", PackageText(linked));
+    }
+
     [Fact]
     public async Task ExitsRefusedGivenUnknownEvaluation()
     {

@@ -31,6 +31,13 @@ public sealed class SafeTextTests
     [InlineData("Fact Score", "Fact_Score")]
     [InlineData("2026 KPIs", "_2026_KPIs")]
     [InlineData("", "_")]
+    [InlineData("Q1", "_Q1")]
+    [InlineData("xfd1048576", "_xfd1048576")]
+    [InlineData("R1C1", "_R1C1")]
+    [InlineData("rc", "_rc")]
+    [InlineData("C", "_C")]
+    [InlineData("R2D2", "R2D2")]
+    [InlineData("Q_q1", "Q_q1")]
     public void MakesValidTableNameGivenSpacesAndDigits(string wanted, string expected)
     {
         Assert.Equal(expected, SafeText.TableName(wanted));

@@ -74,6 +74,8 @@ internal static class SampleSurvey
             Responses = responses,
             Results = results,
             Weights = [importance, pairwise],
+            RespondentIds = RespondentIdentity.Identified,
+            IncludeFreeText = true,
         };
     }
 

@@ -124,6 +124,30 @@ public sealed class SurveyWorkbookTests
     }
 
     [Fact]
+    public void LeavesFreeTextOutAndSaysSoGivenModelWithoutFreeText()
+    {
+        var model = SampleSurvey.Build() with { IncludeFreeText = false, RespondentIds = RespondentIdentity.Pseudonymised };
+        using var stream = Written(model);
+
+        using (var workbook = new XLWorkbook(stream))
+        {
+            var texts = workbook.Worksheets.SelectMany(w => w.CellsUsed()).Select(c => c.GetString()).ToList();
+            Assert.DoesNotContain(texts, t => t == SampleSurvey.HostileAnswer || t == SampleSurvey.TabAnswer || t.StartsWith("Comment ", StringComparison.Ordinal));
+            var fact = workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.Rows().ToList();
+            Assert.Equal(SampleSurvey.FactRows(model) - 30, fact.Count); // one free-text row per respondent left out
+            Assert.DoesNotContain(fact, r => r.Cell(2).GetString() == "comment");
+            Assert.Contains("30 free-text answers: shown to committee and admin only.", texts);
+            Assert.DoesNotContain(workbook.Worksheet("Questions").Tables, t => t.Name == "Q_comment");
+            Assert.Equal("Respondents are pseudonymised (R001, R002, …); free-text answers are left out (committee and admin only).",
+                workbook.Worksheet("Overview").Cell(3, 1).GetString());
+            Assert.Equal("Privacy: Respondents are pseudonymised (R001, R002, …); free-text answers are left out (committee and admin only).",
+                workbook.Worksheet("Methodology").Cell(3, 1).GetString());
+        }
+        stream.Position = 0;
+        Assert.Empty(ValidationErrors(stream));
+    }
+
+    [Fact]
     public void SplitsFactAnswerOverSheetsGivenMoreRowsThanASheetHolds()
     {
         var model = SampleSurvey.Build();

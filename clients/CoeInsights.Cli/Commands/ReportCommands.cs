@@ -17,8 +17,15 @@ internal static class ReportCommands
         reports.Add(Download(run, "evaluation-workbook", "Download the scored vendor workbook of an evaluation.", [id],
             (result, client, ct) => client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = result.GetValue(id)! }, cancellationToken: ct)));
         var surveyId = new Argument<string>("survey-id");
-        reports.Add(Download(run, "survey-workbook", "Download the workbook of a stakeholder survey (results, departments, derived weights).", [surveyId],
-            (result, client, ct) => client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = result.GetValue(surveyId)! }, cancellationToken: ct)));
+        var respondentIds = new Option<bool>("--respondent-ids")
+        {
+            Description = "Real respondent ids instead of pseudonyms R001… (committee and admin keys only).",
+        };
+        reports.Add(Download(run, "survey-workbook", "Download the workbook of a stakeholder survey (results, departments, derived weights).", [surveyId, respondentIds],
+            (result, client, ct) => client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest
+            {
+                SurveyId = result.GetValue(surveyId)!, IncludeRespondentIds = result.GetValue(respondentIds),
+            }, cancellationToken: ct)));
         var from = KpiCommands.DateOption("--from", "First reporting day");
         var to = KpiCommands.DateOption("--to", "Last reporting day");
         var granularity = new Option<Granularity>("--granularity") { Description = "Trend periods: Day, Week (default), Month or Quarter." };
@@ -41,14 +48,22 @@ internal static class ReportCommands
         };
         kind.AcceptOnlyFromAmong("evaluation-workbook", "survey-workbook");
         var ttl = new Option<int>("--ttl") { Description = "Seconds the link stays valid (default 900, at most 86400)." };
-        var link = new Command("link", "A signed, expiring URL to open a workbook in a browser.") { resource, kind, ttl };
+        var linkRespondentIds = new Option<bool>("--respondent-ids")
+        {
+            Description = "With --kind survey-workbook: real respondent ids instead of pseudonyms (committee and admin keys only).",
+        };
+        var link = new Command("link", "A signed, expiring URL to open a workbook in a browser.") { resource, kind, ttl, linkRespondentIds };
         link.SetAction((result, ct) => run(result, async context =>
         {
-            var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+            var survey = result.GetValue(kind) == "survey-workbook";
+            if (result.GetValue(linkRespondentIds) && !survey) throw new UsageException("--respondent-ids needs --kind survey-workbook.");
+            var request = new CreateDownloadLinkRequest
             {
-                Kind = result.GetValue(kind) == "survey-workbook" ? ExportKind.SurveyWorkbook : ExportKind.EvaluationWorkbook,
+                Kind = survey ? ExportKind.SurveyWorkbook : ExportKind.EvaluationWorkbook,
                 ResourceId = result.GetValue(resource)!, TtlSeconds = result.GetValue(ttl),
-            }, cancellationToken: ct);
+            };
+            if (result.GetValue(linkRespondentIds)) request.SurveyWorkbook = new ExportSurveyWorkbookRequest { IncludeRespondentIds = true };
+            var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(request, cancellationToken: ct);
             context.Write(created, console => console.WriteLine($"{created.Url}\n(valid until {created.ExpireTime.ToDateTimeOffset():u})"));
         }));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoeInsights.Analytics.Scoring.Aggregation;
 using CoeInsights.Analytics.Scoring.Agreement;
 using CoeInsights.Analytics.Scoring.Ahp;
@@ -527,12 +528,12 @@ public static class ScoringEngine
         d.Add("weights=renormalised to sum to 1");
         d.Add($"primary_method={options.PrimaryMethod}");
         d.Add($"tie_break={options.TieBreak} (scores within 1e-12 relative are ties)");
-        if (methods.Contains(ScoringMethod.Vikor)) d.Add($"vikor.v={options.VikorV:R}; DQ=1/(m−1)");
+        if (methods.Contains(ScoringMethod.Vikor)) d.Add(string.Create(CultureInfo.InvariantCulture, $"vikor.v={options.VikorV:R}; DQ=1/(m−1)"));
         if (ctx.Ahp is not null)
         {
             d.Add($"ahp.random_index_table={ctx.Ahp.RandomIndexTable}");
-            d.Add($"ahp.eigenvector=power iteration to {options.Ahp.ConvergenceTolerance:R}");
-            d.Add($"ahp.reciprocity_tolerance={options.Ahp.ReciprocityTolerance:R}");
+            d.Add(string.Create(CultureInfo.InvariantCulture, $"ahp.eigenvector=power iteration to {options.Ahp.ConvergenceTolerance:R}"));
+            d.Add(string.Create(CultureInfo.InvariantCulture, $"ahp.reciprocity_tolerance={options.Ahp.ReciprocityTolerance:R}"));
             if (ctx.Ahp.GroupAggregation is { } g) d.Add($"ahp.group={g} (geometric mean, renormalised)");
         }
         if (aggregation is not null)
@@ -546,9 +547,9 @@ public static class ScoringEngine
             if (r.MonteCarloSamples > 0)
                 d.Add(r.Sampling == WeightSampling.UniformSimplex
                     ? "monte_carlo=uniform on the weight simplex"
-                    : $"monte_carlo=Dirichlet(concentration {r.Concentration:R} × weights)");
-            if (r.BootstrapResamples > 0) d.Add($"bootstrap=percentile interval at {r.ConfidenceLevel:R} over evaluators");
-            if (r.Sensitivity) d.Add($"sensitivity=one-at-a-time, others rescaled proportionally; grid {WeightSensitivityAnalysis.GridStep:R} then bisection");
+                    : string.Create(CultureInfo.InvariantCulture, $"monte_carlo=Dirichlet(concentration {r.Concentration:R} × weights)"));
+            if (r.BootstrapResamples > 0) d.Add(string.Create(CultureInfo.InvariantCulture, $"bootstrap=percentile interval at {r.ConfidenceLevel:R} over evaluators"));
+            if (r.Sensitivity) d.Add(string.Create(CultureInfo.InvariantCulture, $"sensitivity=one-at-a-time, others rescaled proportionally; grid {WeightSensitivityAnalysis.GridStep:R} then bisection"));
         }
         return d;
     }

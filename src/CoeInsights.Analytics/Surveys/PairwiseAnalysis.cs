@@ -1,3 +1,4 @@
+using System.Globalization;
 using CoeInsights.Analytics.Scoring;
 
 namespace CoeInsights.Analytics.Surveys;
@@ -54,7 +55,7 @@ public static class PairwiseAnalysis
             var use = !inconsistent || !options.ExcludeInconsistentRespondents;
             if (use) used.Add(i);
             else excluded.Add(new ExcludedRespondent(judgements[i].RespondentId, judgements[i].Department,
-                $"inconsistent pairwise judgements: CR {own.ConsistencyRatio:0.####} > {options.MaxConsistencyRatio:0.####}"));
+                string.Create(CultureInfo.InvariantCulture, $"inconsistent pairwise judgements: CR {own.ConsistencyRatio:0.####} > {options.MaxConsistencyRatio:0.####}")));
             respondents.Add(new RespondentAhp
             {
                 RespondentId = judgements[i].RespondentId, Department = judgements[i].Department, Weights = own.Weights,

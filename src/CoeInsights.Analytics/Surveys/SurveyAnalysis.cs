@@ -39,11 +39,11 @@ public static class SurveyAnalysis
         if (request.Questions.Any(q => q.ReverseKeyed))
             decisions.Add("Reverse-keyed Likert items are recoded (1 + points) − x before every statistic, distributions included.");
         if (request.Questions.Any(q => q.Kind == QuestionKind.Nps))
-            decisions.Add($"NPS: promoters 9–10, passives 7–8, detractors 0–6; {request.Options.ConfidenceLevel:P0} Wald interval with SE = 100·√((p + d − (p − d)²)/n), clipped to [−100, 100].");
+            decisions.Add(string.Create(CultureInfo.InvariantCulture, $"NPS: promoters 9–10, passives 7–8, detractors 0–6; {request.Options.ConfidenceLevel:P0} Wald interval with SE = 100·√((p + d − (p − d)²)/n), clipped to [−100, 100]."));
         if (request.Questions.Any(q => q.Kind == QuestionKind.Ranking))
             decisions.Add("Borda: r-th of n options gets n − r points; unranked options share the remaining positions (mid-rank).");
         if (request.Questions.Any(q => q.Kind == QuestionKind.Pairwise))
-            decisions.Add($"Pairwise: each respondent's AHP by the scoring engine; CR > {request.Options.MaxConsistencyRatio:0.##} is flagged" +
+            decisions.Add(string.Create(CultureInfo.InvariantCulture, $"Pairwise: each respondent's AHP by the scoring engine; CR > {request.Options.MaxConsistencyRatio:0.##} is flagged") +
                 (request.Options.ExcludeInconsistentRespondents ? " and left out of the group weights" : " (kept in the group weights)") +
                 $"; group: {request.Options.Ahp.GroupAggregation}.");
         if (request.Scales.Count > 0)

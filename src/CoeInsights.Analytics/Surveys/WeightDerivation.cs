@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace CoeInsights.Analytics.Surveys;
 
 /// <summary>Derived criterion weights (DeriveWeights): from importance ratings or from pairwise judgements.</summary>
@@ -147,7 +148,7 @@ internal static class WeightDerivation
             SourceQuestionIds = [question.Id],
             Decisions =
             [
-                $"Pairwise weights: each respondent's AHP by the scoring engine; CR > {request.Options.MaxConsistencyRatio:0.##} is inconsistent" +
+                string.Create(CultureInfo.InvariantCulture, $"Pairwise weights: each respondent's AHP by the scoring engine; CR > {request.Options.MaxConsistencyRatio:0.##} is inconsistent") +
                 (request.Options.ExcludeInconsistentRespondents ? " and excluded." : " but kept."),
                 $"Group weights: {request.Options.Ahp.GroupAggregation} over the used respondents (geometric mean of judgements by default).",
                 "Department-balanced: the same group aggregation over the department group matrices (each department counts equally).",

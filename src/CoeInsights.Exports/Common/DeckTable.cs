@@ -18,7 +18,8 @@ public static class DeckTable
     {
         var lastRow = headerRow + Math.Max(1, rows.Count);
         if (lastRow > SafeText.MaxRows)
-            throw new ArgumentException($"Table '{name}' needs {rows.Count:N0} rows from row {headerRow}; a sheet holds {SafeText.MaxRows:N0} rows.", nameof(rows));
+            throw new ExcelLimitException(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "Table '{0}' needs {1:N0} rows from row {2}; an Excel sheet holds {3:N0}.", name, rows.Count, headerRow, SafeText.MaxRows));
         var headers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var c = 0; c < columns.Count; c++)
         {

@@ -58,14 +58,20 @@ public static partial class SafeText
         return name;
     }
 
-    /// <summary>A valid table name: starts with a letter or underscore, letters, digits, underscores only.</summary>
+    /// <summary>
+    /// A valid table name: starts with a letter or underscore, letters, digits, underscores only, and never something
+    /// Excel reads as a cell reference (<c>A1</c>, <c>XFD10</c>, <c>R1C1</c>, <c>R</c>, <c>C</c>): those get a leading underscore.
+    /// </summary>
     public static string TableName(string wanted)
     {
         var sb = new StringBuilder();
         foreach (var c in wanted) sb.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
-        if (sb.Length == 0 || !(char.IsLetter(sb[0]) || sb[0] == '_')) sb.Insert(0, '_');
+        if (sb.Length == 0 || !(char.IsLetter(sb[0]) || sb[0] == '_') || CellReference().IsMatch(sb.ToString())) sb.Insert(0, '_');
         return sb.Length > 255 ? sb.ToString(0, 255) : sb.ToString();
     }
+
+    [GeneratedRegex(@"^([A-Za-z]{1,3}[0-9]+|([Rr][0-9]*)?([Cc][0-9]*)?)$")]
+    private static partial Regex CellReference();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

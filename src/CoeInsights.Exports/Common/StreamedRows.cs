@@ -46,10 +46,14 @@ internal static class StreamedRowWriter
             var sheet = workbookPart.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == streamed.Sheet);
             var part = (WorksheetPart)workbookPart.GetPartById(sheet.Id!);
             string? tableRelationship = null;
+            uint lastExisting;
+            using (var read = part.GetStream(FileMode.Open, FileAccess.Read)) lastExisting = LastRowIndex(read);
+            // Past Excel's last row the file would not open: refuse before anything reaches the output.
+            if (lastExisting + (long)streamed.Count > SafeText.MaxRows)
+                throw new ExcelLimitException(string.Format(CultureInfo.InvariantCulture,
+                    "Sheet '{0}' would need {1:N0} rows; an Excel sheet holds {2:N0}.", streamed.Sheet, lastExisting + (long)streamed.Count, SafeText.MaxRows));
             if (streamed.Table is { } table)
             {
-                uint lastExisting;
-                using (var read = part.GetStream(FileMode.Open, FileAccess.Read)) lastExisting = LastRowIndex(read);
                 // A table has at least one data row (empty when there is no data).
                 var last = Math.Max((uint)table.HeaderRow + 1, lastExisting + (uint)streamed.Count);
                 tableRelationship = AddTable(part, table, nextTableId++, last);

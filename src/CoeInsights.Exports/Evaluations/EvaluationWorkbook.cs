@@ -267,7 +267,7 @@ public static class EvaluationWorkbook
         var r = model.Result;
         var lines = new List<string>
         {
-            $"Scores: each evaluator scored each vendor on each criterion on a {model.ScaleMin:0.##}–{model.ScaleMax:0.##} scale; scores are aggregated per vendor and criterion ({r.Aggregation?.Method.ToString() ?? "as given"}; missing scores: {r.Aggregation?.MissingScorePolicy.ToString() ?? "n/a"}, {r.Aggregation?.MissingScoreCount ?? 0} missing).",
+            FormattableString.Invariant($"Scores: each evaluator scored each vendor on each criterion on a {model.ScaleMin:0.##}–{model.ScaleMax:0.##} scale; scores are aggregated per vendor and criterion ({r.Aggregation?.Method.ToString() ?? "as given"}; missing scores: {r.Aggregation?.MissingScorePolicy.ToString() ?? "n/a"}, {r.Aggregation?.MissingScoreCount ?? 0} missing)."),
             $"Weights: {model.WeightsSource}; they sum to 100%.",
             "Cost criteria (less is better, e.g. annual cost) are inverted before normalising, so a higher normalised value is always better.",
             $"Ranking: {r.PrimaryMethod} makes the recommendation; other methods shown for comparison: {string.Join(", ", r.Methods.Select(m => m.Method))}.",
@@ -313,6 +313,7 @@ public static class EvaluationWorkbook
         }
         DeckStyle.Table(vendors.Range(1, 1, 1 + model.Vendors.Count, vh.Length), "DimVendor");
         DeckStyle.Widths(vendors, 20, 28, 14);
+        vendors.SheetView.FreezeRows(1);
 
         var criteria = workbook.AddWorksheet(SafeText.SheetName("DimCriterion", names));
         string[] ch = ["CriterionId", "Category", "Direction", "Weight", "Description"];
@@ -329,6 +330,7 @@ public static class EvaluationWorkbook
         }
         DeckStyle.Table(criteria.Range(1, 1, 1 + model.Criteria.Count, ch.Length), "DimCriterion");
         DeckStyle.Widths(criteria, 20, 20, 12, 10, 60);
+        criteria.SheetView.FreezeRows(1);
 
         var evaluators = workbook.AddWorksheet(SafeText.SheetName("DimEvaluator", names));
         string[] eh = ["EvaluatorId", "Evaluator", "Department"];
@@ -341,6 +343,7 @@ public static class EvaluationWorkbook
         }
         DeckStyle.Table(evaluators.Range(1, 1, 1 + Math.Max(1, model.Evaluators.Count), eh.Length), "DimEvaluator");
         DeckStyle.Widths(evaluators, 20, 28, 20);
+        evaluators.SheetView.FreezeRows(1);
         return new StreamedRows(fact.Name, Math.Max(0, model.Scores.Count - 1),
             model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
     }

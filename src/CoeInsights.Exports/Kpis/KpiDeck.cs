@@ -291,6 +291,7 @@ public static class KpiDeck
                 else dates.Cell(2, c + 1).SetValue((int)first[c]!);
         }
         DeckStyle.Widths(dates, 12, 8, 8, 8, 12, 8, 12);
+        dates.SheetView.FreezeRows(1);
 
         var profiles = workbook.AddWorksheet(SafeText.SheetName("DimProfile", names));
         DeckStyle.Header(profiles, 1, ["ProfileId", "Network", "Handle", "BusinessUnit", "Ownership"]);
@@ -305,6 +306,7 @@ public static class KpiDeck
         }
         DeckStyle.Table(profiles.Range(1, 1, 1 + Math.Max(1, model.Profiles.Count), 5), "DimProfile");
         DeckStyle.Widths(profiles, 38, 12, 24, 18, 12);
+        profiles.SheetView.FreezeRows(1);
 
         var metrics = workbook.AddWorksheet(SafeText.SheetName("DimMetric", names));
         DeckStyle.Header(metrics, 1, ["Metric", "Unit", "Additive", "Description"]);
@@ -318,6 +320,7 @@ public static class KpiDeck
         }
         DeckStyle.Table(metrics.Range(1, 1, 1 + Math.Max(1, model.Metrics.Count), 4), "DimMetric");
         DeckStyle.Widths(metrics, 20, 10, 9, 80);
+        metrics.SheetView.FreezeRows(1);
         return
         [
             new StreamedRows(fact.Name, Math.Max(0, model.Observations.Count - 1),

@@ -73,6 +73,7 @@ public static class SurveyWorkbook
         var results = model.Results;
         DeckStyle.Page(sheet, model.Title, 0);
         sheet.Cell(2, 1).SetText(Invariant($"{model.Status}{(model.Status.Length > 0 ? "; " : "")}generated {model.GeneratedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC"));
+        sheet.Cell(3, 1).SetText(PrivacyLine(model)).Style.Font.FontColor = XLColor.Gray;
         var row = 4;
         Card(sheet, row, "Respondents", (s, r) => SafeText.SetNumber(s.Cell(r, 1), results.Respondents, DeckStyle.Count));
         row += 2;
@@ -244,6 +245,9 @@ public static class SurveyWorkbook
                 ];
                 DeckTable.Write(sheet, headerRow, 1, tableName, [new("Statistic"), new("Value", "#,##0.##")], rows, context.Tables);
                 return headerRow + rows.Count + 2;
+            case QuestionKind.FreeText when !context.Model.IncludeFreeText:
+                sheet.Cell(headerRow, 1).SetText(Invariant($"{result.Answered:N0} free-text answers: shown to committee and admin only."));
+                return headerRow + 2;
             case QuestionKind.FreeText:
                 var answers = context.Model.Responses
                     .Where(r => r.Answers.TryGetValue(result.QuestionId, out var a) && !string.IsNullOrEmpty(a.Text))
@@ -281,7 +285,7 @@ public static class SurveyWorkbook
         };
         var parts = new List<string> { kind, Invariant($"answered {r.Answered}, missing {r.Missing}") };
         if (r.Numeric is { } n)
-            parts.Add(Invariant($"mean {n.Mean:0.00} (balanced {n.BalancedMean:0.00}), median {n.Median:0.##}{(n.StandardDeviation is { } sd ? $", sd {sd:0.00}" : "")}"));
+            parts.Add(Invariant($"mean {n.Mean:0.00} (balanced {n.BalancedMean:0.00}), median {n.Median:0.##}{(n.StandardDeviation is { } sd ? Invariant($", sd {sd:0.00}") : "")}"));
         if (r.Likert is { } l) parts.Add(Invariant($"top-2-box {l.TopTwoBox:0.0%} (balanced {l.BalancedTopTwoBox:0.0%})"));
         if (r.Nps is { } nps) parts.Add(Invariant($"NPS {nps.Score:0.0} ({nps.ConfidenceLevel:0%} CI {nps.Lower:0.0} to {nps.Upper:0.0})"));
         if (r.Ranking is { } k) parts.Add(Invariant($"{k.Rankings} rankings, {k.PartialRankings} partial"));
@@ -343,7 +347,7 @@ public static class SurveyWorkbook
         {
             var method = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance ratings" : "Pairwise judgements (group AHP)";
             var heading = sheet.Cell(row, 1).SetText(Invariant(
-                $"{method}: headline weights are {(w.IsDepartmentBalanced ? "department-balanced" : "plain")}{(w.GroupConsistencyRatio is { } cr ? $"; group CR {cr:0.000}" : "")}; {w.UsedRespondents.Count} respondents used, {w.ExcludedRespondents.Count} excluded"));
+                $"{method}: headline weights are {(w.IsDepartmentBalanced ? "department-balanced" : "plain")}{(w.GroupConsistencyRatio is { } cr ? Invariant($"; group CR {cr:0.000}") : "")}; {w.UsedRespondents.Count} respondents used, {w.ExcludedRespondents.Count} excluded"));
             heading.Style.Font.Bold = true;
             heading.Style.Font.FontColor = DeckStyle.Dark;
             var key = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance" : "Pairwise";
@@ -413,6 +417,11 @@ public static class SurveyWorkbook
             "Derived weights: importance ratings averaged per criterion and scaled to sum to 100%, or the group AHP weights of the pairwise question.",
             "Conventions applied (from the analytics):",
         };
+        lines.InsertRange(0,
+        [
+            "Privacy: " + PrivacyLine(model),
+            "Respondent ids are personal data. Pseudonyms number the respondents R001, R002, … in the order they first answered (a revision keeps its number), the same on every sheet and in every export of this survey; only committee and admin keys may ask for the real ids. Free-text answers are shown to committee and admin keys only; viewers and evaluators see how many there are. A department with very few respondents can still narrow down who answered: share the file accordingly.",
+        ]);
         lines.AddRange(model.Results.Decisions.Select(d => "  • " + d));
         foreach (var w in model.Weights) lines.AddRange(w.Decisions.Select(d => "  • " + d));
         for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
@@ -429,6 +438,7 @@ public static class SurveyWorkbook
         var model = context.Model;
         var questions = model.Questions.ToDictionary(q => q.Id);
         var facts = model.Responses.SelectMany(r => r.Answers.Where(a => questions.ContainsKey(a.Key))
+            .Where(a => model.IncludeFreeText || questions[a.Key].Kind != QuestionKind.FreeText)
             .SelectMany(a => FactRows(r.RespondentId, questions[a.Key], a.Value))).ToList();
         string[] header = ["RespondentId", "QuestionId", "Option", "Value", "Scored", "Text"];
         var perSheet = rowsPerSheet - 1;
@@ -484,6 +494,10 @@ public static class SurveyWorkbook
         DeckStyle.Widths(dimDepartment, 24, 10, 12);
         return streamed;
     }
+
+    private static string PrivacyLine(SurveyWorkbookModel model) =>
+        (model.RespondentIds == RespondentIdentity.Identified ? "Respondents are identified by their real ids" : "Respondents are pseudonymised (R001, R002, …)")
+        + (model.IncludeFreeText ? "; free-text answers are included." : "; free-text answers are left out (committee and admin only).");
 
     private static readonly string[] FactFormats = ["@", "@", "@", "0.####", "0.####", "@"];
 

@@ -23,4 +23,15 @@ public sealed record SurveyWorkbookModel
     public IReadOnlyList<DerivedWeights> Weights { get; init; } = [];
     /// <summary>Why a derivation was not possible (shown on the Weights sheet), e.g. "no importance ratings".</summary>
     public IReadOnlyList<string> WeightNotes { get; init; } = [];
+    /// <summary>What the respondent ids in <see cref="Responses"/>, the results and the weights are (said on Overview and Methodology).</summary>
+    public RespondentIdentity RespondentIds { get; init; } = RespondentIdentity.Pseudonymised;
+    /// <summary>List the free-text answers (committee and admin); otherwise only how many there are.</summary>
+    public bool IncludeFreeText { get; init; }
+}
+
+/// <summary>Respondent ids in the workbook: pseudonyms (R001…, the default) or the people's real ids.</summary>
+public enum RespondentIdentity
+{
+    Pseudonymised,
+    Identified,
 }

@@ -24,7 +24,7 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
         var expires = clock.GetUtcNow() + (ttl > DownloadLinks.MaxLifetime ? DownloadLinks.MaxLifetime : ttl);
         var (kind, resourceId) = ExportCatalogue.Scope(export);
         var token = (await Links(ct)).Create(new DownloadGrant(caller.TenantId, kind, resourceId, expires, caller.Principal,
-            string.Join(',', caller.Roles.Order()), System.Buffers.Text.Base64Url.EncodeToString(export.ToByteArray())));
+            string.Join(',', caller.Roles.Order()), System.Buffers.Text.Base64Url.EncodeToString(export.ToByteArray()), caller.KeyId.ToString()));
         return ($"{BaseUrl().TrimEnd('/')}/downloads/{token}", expires);
     }
 
@@ -47,10 +47,16 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
             ? ExportCatalogue.Parse(grant.ExportKind, System.Buffers.Text.Base64Url.DecodeFromChars(grant.Parameters))
             : null;
         // The parameters must name the very resource the link is scoped to.
-        if (grant is null || export is null || ExportCatalogue.Scope(export).ResourceId != grant.ResourceId)
+        if (grant is null || export is null || ExportCatalogue.Scope(export).ResourceId != grant.ResourceId || !Guid.TryParse(grant.KeyId, out var keyId))
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        // A link lives no longer than the key that made it: revoked (or gone, or moved tenant) → the same bare 403.
+        ApiKeyRecord? key;
+        await using (var keys = store.QuerySession())
+            key = await keys.LoadAsync<ApiKeyRecord>(keyId, ct);
+        if (key is null || key.RevokedAt is not null || key.TenantId != grant.TenantId)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         var roles = grant.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Role>).ToHashSet();
-        var caller = new Caller(grant.TenantId, Guid.Empty, grant.Principal, roles);
+        var caller = new Caller(grant.TenantId, keyId, grant.Principal, roles);
         try
         {
             await using var session = store.QuerySession(grant.TenantId);

@@ -6,10 +6,12 @@ namespace CoeInsights.Server.Reports;
 /// <summary>
 /// What a download link grants: one export (its kind, the one resource it is scoped to, and its
 /// parameters: the export request's protobuf bytes, base64url), in one tenant, until it expires, seen as
-/// the caller who created the link (principal and roles: blind scoring still applies).
+/// the caller who created the link (principal and roles: blind scoring still applies) and only while the
+/// API key that created it (<paramref name="KeyId"/>) is not revoked.
 /// </summary>
 public sealed record DownloadGrant(
-    string TenantId, string ExportKind, string ResourceId, DateTimeOffset ExpiresAt, string Principal = "", string Roles = "", string Parameters = "");
+    string TenantId, string ExportKind, string ResourceId, DateTimeOffset ExpiresAt, string Principal = "", string Roles = "", string Parameters = "",
+    string KeyId = "");
 
 /// <summary>
 /// Short-lived signed download links, for browsers that cannot send a bearer header. The token is
@@ -23,8 +25,8 @@ public sealed class DownloadLinks(byte[] secret)
 
     public string Create(DownloadGrant grant)
     {
-        var payload = string.Join('\n', "v2", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString(),
-            grant.Principal, grant.Roles, grant.Parameters);
+        var payload = string.Join('\n', "v3", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString(),
+            grant.Principal, grant.Roles, grant.Parameters, grant.KeyId);
         var bytes = Encoding.UTF8.GetBytes(payload);
         return $"{System.Buffers.Text.Base64Url.EncodeToString(bytes)}.{System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(secret, bytes))}";
     }
@@ -35,8 +37,8 @@ public sealed class DownloadLinks(byte[] secret)
         if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature)) return null;
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, payload), signature)) return null;
         var fields = Encoding.UTF8.GetString(payload).Split('\n');
-        if (fields.Length != 8 || fields[0] != "v2" || !long.TryParse(fields[4], out var expires)) return null;
-        var grant = new DownloadGrant(fields[1], fields[2], fields[3], DateTimeOffset.FromUnixTimeSeconds(expires), fields[5], fields[6], fields[7]);
+        if (fields.Length != 9 || fields[0] != "v3" || !long.TryParse(fields[4], out var expires)) return null;
+        var grant = new DownloadGrant(fields[1], fields[2], fields[3], DateTimeOffset.FromUnixTimeSeconds(expires), fields[5], fields[6], fields[7], fields[8]);
         return grant.ExpiresAt > now ? grant : null;
     }
 

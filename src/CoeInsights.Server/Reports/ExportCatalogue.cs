@@ -90,7 +90,7 @@ public static class ExportCatalogue
     }
 
     /// <summary>Refuses now, not when the browser comes: bad parameters (INVALID_ARGUMENT), a resource the caller cannot see (NOT_FOUND).</summary>
-    public static async Task Check(IQuerySession session, IMessage export, CancellationToken ct)
+    public static async Task Check(IQuerySession session, Caller caller, IMessage export, CancellationToken ct)
     {
         switch (export)
         {
@@ -105,11 +105,29 @@ public static class ExportCatalogue
             case ExportSurveyWorkbookRequest r:
                 var surveyId = SurveyStream.ParseId(r.SurveyId, "resource_id");
                 await GetSurveyHandler.Load(session, surveyId, ct);
+                SurveyWorkbookExport.Authorize(caller, r.IncludeRespondentIds);
                 break;
         }
     }
 
-    public static Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Renders the export; past Excel's row limit it is FAILED_PRECONDITION <c>EXPORT_TOO_LARGE</c>, saying what to narrow.</summary>
+    public static async Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            return await RenderKind(session, caller, export, now, ct);
+        }
+        catch (Exports.Common.ExcelLimitException e)
+        {
+            var (kind, resourceId) = Scope(export);
+            var hint = export is ExportKpiDeckRequest
+                ? "narrow start_date/end_date, metrics or business_units"
+                : "the data does not fit one Excel sheet";
+            throw new Common.RuleViolationException("EXPORT_TOO_LARGE", resourceId.Length > 0 ? $"{kind}/{resourceId}" : kind, $"{e.Message} ({hint}).");
+        }
+    }
+
+    private static Task<RenderedExport> RenderKind(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
     {
         switch (export)
         {
@@ -120,8 +138,8 @@ public static class ExportCatalogue
             case ExportKpiDeckRequest r:
                 return KpiDeckExport.Render(session, KpiRequest(r), now, ct);
             case ExportSurveyWorkbookRequest r:
-                return SurveyWorkbookExport.Render(session, SurveyStream.ParseId(r.SurveyId),
-                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), now, ct);
+                return SurveyWorkbookExport.Render(session, caller, SurveyStream.ParseId(r.SurveyId),
+                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), r.IncludeRespondentIds, now, ct);
             default:
                 throw new ArgumentOutOfRangeException(nameof(export), export.Descriptor.Name, "not an export request");
         }

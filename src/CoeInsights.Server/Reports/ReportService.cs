@@ -33,7 +33,7 @@ public sealed class ReportService(IQuerySession session, CallerContext callerCon
         var export = ExportCatalogue.ForLink(request, v);
         v.ThrowIfInvalid();
         // Refuse now, not at download time, bad parameters or a link to something the caller cannot see (NOT_FOUND across tenants).
-        await ExportCatalogue.Check(session, export!, context.CancellationToken);
+        await ExportCatalogue.Check(session, callerContext.Caller, export!, context.CancellationToken);
         var ttl = request.TtlSeconds == 0 ? DownloadLinks.DefaultLifetime : TimeSpan.FromSeconds(request.TtlSeconds);
         var (url, expires) = await links.Issue(callerContext.Caller, export!, ttl, context.CancellationToken);
         return new DownloadLink { Url = url, ExpireTime = Timestamp.FromDateTimeOffset(expires) };

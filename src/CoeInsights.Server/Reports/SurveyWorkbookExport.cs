@@ -1,4 +1,6 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
+using CoeInsights.Common;
 using CoeInsights.Exports.Surveys;
 using CoeInsights.Surveys;
 using CoeInsights.Surveys.DerivingWeights;
@@ -12,13 +14,25 @@ namespace CoeInsights.Server.Reports;
 /// <summary>
 /// Survey + its results (as GetSurveyResults computes them) + the weights DeriveWeights gives for every
 /// method the survey supports → the survey workbook. The same path serves the gRPC stream and the signed link.
+/// Privacy (<see cref="RespondentPrivacy"/>): respondents are pseudonymised before anything is computed, so every
+/// sheet shows the same R001…, unless a committee or admin caller asks for the ids; free-text answers only for them.
 /// </summary>
 public static class SurveyWorkbookExport
 {
-    public static async Task<RenderedExport> Render(IQuerySession session, Guid surveyId, A.SurveyOptions options, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Respondent ids are for committee and admin callers only: PERMISSION_DENIED for anyone else who asks.</summary>
+    public static void Authorize(Caller caller, bool includeRespondentIds)
     {
+        if (includeRespondentIds && !RespondentPrivacy.MaySeeIdentities(caller))
+            throw new PermissionDeniedException("surveys.respondent_ids",
+                "Respondent ids are shown to committee and admin keys only: leave include_respondent_ids unset for the pseudonymised workbook.");
+    }
+
+    public static async Task<RenderedExport> Render(IQuerySession session, Caller caller, Guid surveyId, A.SurveyOptions options, bool includeRespondentIds,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        Authorize(caller, includeRespondentIds);
         var details = await GetSurveyHandler.Load(session, surveyId, ct);
-        var survey = details.Survey;
+        var survey = includeRespondentIds ? details.Survey : RespondentPrivacy.Pseudonymised(details.Survey);
         var results = GetSurveyResultsHandler.Compute(survey, new GetSurveyResults(surveyId, [], options));
         var (weights, notes) = DeriveAll(survey, options);
         var model = new SurveyWorkbookModel
@@ -35,6 +49,8 @@ public static class SurveyWorkbookExport
             Results = results,
             Weights = weights,
             WeightNotes = notes,
+            RespondentIds = includeRespondentIds ? RespondentIdentity.Identified : RespondentIdentity.Pseudonymised,
+            IncludeFreeText = RespondentPrivacy.MaySeeIdentities(caller),
         };
         using var stream = new MemoryStream();
         SurveyWorkbook.Write(model, stream);

@@ -21,7 +21,8 @@ namespace CoeInsights.Server.Surveys;
 
 /// <summary>
 /// Adapter: proto ⇄ Surveys commands. Committee (and admin) create, close and apply weights; evaluator or viewer keys
-/// answer as themselves; any reader sees results. Rules live in the deciders.
+/// answer as themselves; any reader sees results (viewers and evaluators with respondents pseudonymised, see
+/// <see cref="RespondentPrivacy"/>). Rules live in the deciders.
 /// </summary>
 [RequireRole(Role.Committee)]
 public sealed class SurveyService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock)
@@ -106,7 +107,10 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     {
         var id = SurveyStream.ParseId(request.SurveyId);
         var options = SurveyMapping.ToOptions(request.ConfidenceLevel, request.MaxConsistencyRatio, request.KeepInconsistentRespondents);
-        var (results, version) = await GetSurveyResultsHandler.Handle(query, new GetSurveyResults(id, request.Departments.ToList(), options), context.CancellationToken);
+        var (results, version) = await GetSurveyResultsHandler.Handle(query, new GetSurveyResults(id, request.Departments.ToList(), options)
+        {
+            Pseudonymise = !RespondentPrivacy.MaySeeIdentities(Caller),
+        }, context.CancellationToken);
         return SurveyMapping.ToProto(results, version);
     }
 
@@ -114,7 +118,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     public override async Task<V1.DerivedWeights> DeriveWeights(DeriveWeightsRequest request, ServerCallContext context)
     {
         var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
-            request.KeepInconsistentRespondents);
+            request.KeepInconsistentRespondents) with { Pseudonymise = !RespondentPrivacy.MaySeeIdentities(Caller) };
         var (weights, version) = await DeriveSurveyWeightsHandler.Handle(query, derive, context.CancellationToken);
         return SurveyMapping.ToProto(weights, version);
     }

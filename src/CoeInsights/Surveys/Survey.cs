@@ -59,7 +59,11 @@ public sealed record Survey
     public string? RequestId { get; init; }
     /// <summary>One entry per respondent: the latest submission (revisions replace, never add).</summary>
     public ImmutableList<StoredResponse> Responses { get; init; } = [];
+    /// <summary>The request ids responses came with, each scoped to its respondent (<see cref="RequestKey"/>).</summary>
     public ImmutableList<string> ResponseRequestIds { get; init; } = [];
+
+    /// <summary>A request id is one respondent's: two people who happen to send the same one are two responses, not a retry.</summary>
+    public static string RequestKey(string respondentId, string requestId) => $"{respondentId}\n{requestId}";
     public DateTimeOffset UpdatedAt { get; init; }
 
     public string Subject => $"surveys/{Id}";
@@ -77,7 +81,7 @@ public sealed record Survey
         return this with
         {
             Responses = previous is null ? Responses.Add(stored) : Responses.Replace(previous, stored),
-            ResponseRequestIds = ResponseRequestIds.Add(e.RequestId),
+            ResponseRequestIds = ResponseRequestIds.Add(RequestKey(e.RespondentId, e.RequestId)),
             UpdatedAt = e.At,
         };
     }

@@ -101,11 +101,119 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
         var derived = workbook.Worksheet("Weights").Table("WeightsImportance").DataRange.Rows()
             .Select(r => (r.Cell(1).GetString(), Math.Round(r.Cell(2).GetDouble(), 10))).ToList();
         Assert.Equal(weights.Weights.Select(w => (w.CriterionId, Math.Round(w.Weight, 10))), derived);
-        Assert.Equal(Respondents * 5, workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.RowCount());
+        Assert.Equal(Respondents * 4, workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.RowCount()); // no free text for a viewer
         var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).ToList();
         Assert.DoesNotContain(cells, c => c.HasFormula);
-        Assert.Contains(cells, c => c.GetString() == HostileComment && c.DataType == XLDataType.Text);
         Assert.Contains(cells, c => c.GetString() == HostileDepartment && c.DataType == XLDataType.Text);
+    }
+
+    private static string[] DimRespondentIds(XLWorkbook workbook) =>
+        workbook.Worksheet("DimRespondent").Table("DimRespondent").DataRange.Rows().Select(r => r.Cell(1).GetString()).ToArray();
+
+    /// <summary>Every XML part of the package as text: shared strings, sheets, tables, charts.</summary>
+    private static string AllParts(byte[] bytes)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes));
+        return string.Concat(zip.Entries.Select(e =>
+        {
+            using var reader = new StreamReader(e.Open());
+            return reader.ReadToEnd();
+        }));
+    }
+
+    [Fact]
+    public async Task PseudonymisesRespondentsAndLeavesFreeTextOutGivenViewerKey()
+    {
+        var id = await AnsweredSurvey("survey-privacy-a");
+
+        var (_, bytes) = await Export(await Reports("survey-privacy-a", Role.Viewer), id);
+
+        AssertValid(bytes);
+        var xml = AllParts(bytes);
+        Assert.DoesNotContain("person-", xml);
+        Assert.DoesNotContain("comment 5", xml);
+        Assert.DoesNotContain("SUM(1+1)", xml);
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+        Assert.Equal(Enumerable.Range(1, Respondents).Select(i => $"R{i:000}"), DimRespondentIds(workbook));
+        var fact = workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.Rows().ToList();
+        Assert.Equal(Respondents * 4, fact.Count);
+        Assert.All(fact, r => Assert.Matches("^R[0-9]{3}$", r.Cell(1).GetString()));
+        Assert.Contains(workbook.Worksheet("Questions").CellsUsed(), c => c.GetString() == $"{Respondents} free-text answers: shown to committee and admin only.");
+        Assert.StartsWith("Privacy: Respondents are pseudonymised", workbook.Worksheet("Methodology").Cell(3, 1).GetString());
+    }
+
+    [Fact]
+    public async Task IncludesFreeTextUnderPseudonymsGivenCommitteeKey()
+    {
+        var id = await AnsweredSurvey("survey-privacy-b");
+
+        var (_, bytes) = await Export(await Reports("survey-privacy-b", Role.Committee), id);
+
+        AssertValid(bytes);
+        Assert.DoesNotContain("person-", AllParts(bytes));
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+        Assert.Equal(Enumerable.Range(1, Respondents).Select(i => $"R{i:000}"), DimRespondentIds(workbook));
+        var fact = workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.Rows().ToList();
+        Assert.Equal(Respondents * 5, fact.Count);
+        // R001 is person-0 (first to answer), whose comment is the hostile one: written as text, never as a formula.
+        var comment = fact.Single(r => r.Cell(1).GetString() == "R001" && r.Cell(2).GetString() == "comment").Cell(6);
+        Assert.Equal((HostileComment, XLDataType.Text), (comment.GetString(), comment.DataType));
+        var cells = workbook.Worksheets.SelectMany(w => w.CellsUsed()).ToList();
+        Assert.DoesNotContain(cells, c => c.HasFormula);
+        Assert.Contains(cells, c => c.GetString() == "comment 5" && c.Worksheet.Name == "Questions");
+        Assert.Equal("Respondents are pseudonymised (R001, R002, …); free-text answers are included.", workbook.Worksheet("Overview").Cell(3, 1).GetString());
+    }
+
+    [Fact]
+    public async Task IncludesRespondentIdsGivenCommitteeKeyAskingForThemOverStreamAndLink()
+    {
+        var id = await AnsweredSurvey("survey-privacy-c");
+        var committee = await Reports("survey-privacy-c", Role.Committee);
+        using var call = committee.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true });
+        using var streamed = new MemoryStream();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+            if (chunk.PartCase == ExportChunk.PartOneofCase.Data) chunk.Data.WriteTo(streamed);
+        var link = await committee.CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+        {
+            Kind = ExportKind.SurveyWorkbook, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true },
+        });
+        using var browser = new HttpClient();
+        var downloaded = await browser.GetByteArrayAsync(link.Url);
+
+        foreach (var bytes in new[] { streamed.ToArray(), downloaded })
+        {
+            AssertValid(bytes);
+            using var workbook = new XLWorkbook(new MemoryStream(bytes));
+            Assert.Equal(Enumerable.Range(0, Respondents).Select(i => $"person-{i}"), DimRespondentIds(workbook));
+            var comment = workbook.Worksheet("FactAnswer").Table("FactAnswer").DataRange.Rows()
+                .Single(r => r.Cell(1).GetString() == "person-0" && r.Cell(2).GetString() == "comment").Cell(6);
+            Assert.Equal((HostileComment, XLDataType.Text), (comment.GetString(), comment.DataType));
+            Assert.Equal("Respondents are identified by their real ids; free-text answers are included.", workbook.Worksheet("Overview").Cell(3, 1).GetString());
+        }
+    }
+
+    [Fact]
+    public async Task ReturnsPermissionDeniedGivenViewerOrEvaluatorAskingForRespondentIds()
+    {
+        var id = await AnsweredSurvey("survey-privacy-d");
+        foreach (var role in new[] { Role.Viewer, Role.Evaluator })
+        {
+            var reports = await Reports("survey-privacy-d", role);
+
+            var stream = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                using var call = reports.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true });
+                await foreach (var _ in call.ResponseStream.ReadAllAsync()) { }
+            });
+            var link = await Assert.ThrowsAsync<RpcException>(() => reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+            {
+                Kind = ExportKind.SurveyWorkbook, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true },
+            }).ResponseAsync);
+
+            Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (stream.StatusCode, link.StatusCode));
+            Assert.Contains("include_respondent_ids", stream.Status.Detail); // our rule, not the key's roles
+            Assert.Contains("include_respondent_ids", link.Status.Detail);
+        }
     }
 
     [Fact]
@@ -138,7 +246,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
         var bytes = await response.Content.ReadAsByteArrayAsync();
         AssertValid(bytes);
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
-        Assert.Equal(Respondents, workbook.Worksheet("DimRespondent").Table("DimRespondent").DataRange.RowCount());
+        Assert.Equal(Enumerable.Range(1, Respondents).Select(i => $"R{i:000}"), DimRespondentIds(workbook)); // the viewer's link: pseudonyms
         Assert.Equal("90% CI", workbook.Worksheet("Overview").Cell(9, 2).GetString()); // the link's parameters were used
     }
 
@@ -206,6 +314,28 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
             using var ok = await browser.GetAsync(good.Url);
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // the untouched link still works
         }
+    }
+
+    [Fact]
+    public async Task RefusesWithBare403GivenLinkWhoseKeyWasRevoked()
+    {
+        var id = await AnsweredSurvey("survey-deck-h");
+        var admin = new AdminService.AdminServiceClient(server.Channel());
+        var created = await admin.CreateApiKeyAsync(new CreateApiKeyRequest { TenantId = "survey-deck-h", DisplayName = "leaver", Roles = { Role.Committee } });
+        var reports = new ReportService.ReportServiceClient(server.Channel(created.Secret));
+        var link = await reports.CreateDownloadLinkAsync(new CreateDownloadLinkRequest
+        {
+            Kind = ExportKind.SurveyWorkbook, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = id, IncludeRespondentIds = true },
+        });
+        using var browser = new HttpClient();
+        using (var before = await browser.GetAsync(link.Url))
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        await admin.RevokeApiKeyAsync(new RevokeApiKeyRequest { TenantId = "survey-deck-h", KeyId = created.ApiKey.KeyId });
+
+        using var after = await browser.GetAsync(link.Url);
+        Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+        Assert.Empty(await after.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

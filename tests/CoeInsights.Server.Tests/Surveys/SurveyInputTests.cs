@@ -43,6 +43,11 @@ public sealed class SurveyInputTests(TestServer server) : IClassFixture<TestServ
             SurveyId = survey.SurveyId, Department = "Marketing", Answers = { Answer("q1", 3) },
         }));
         Assert.Equal("request_id", Assert.Single(noRequestId.FieldViolations()).Field);
+        var empty = await Refused(StatusCode.InvalidArgument, () => ann.SubmitResponseAsync(new SubmitResponseRequest
+        {
+            SurveyId = survey.SurveyId, Department = "Marketing", RequestId = "bad-3",
+        }));
+        Assert.Equal("answers", Assert.Single(empty.FieldViolations()).Field);
 
         var unchanged = await (await _kit.Chair).GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId });
         Assert.Equal(survey.Etag, unchanged.Etag);
@@ -104,6 +109,58 @@ public sealed class SurveyInputTests(TestServer server) : IClassFixture<TestServ
         {
             SurveyId = survey.SurveyId, RespondentId = "carol", Department = "Sales", RequestId = "b-3", Answers = { Answer("q1", 1) },
         }));
+    }
+
+    [Fact]
+    public async Task StoresTwoResponsesGivenTwoRespondentsSendingTheSameRequestId()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var chair = await _kit.Chair;
+        var eve = await _kit.As("eve", Role.Evaluator);
+        var fay = await _kit.As("fay", Role.Viewer);
+        SubmitResponseRequest Request(string department, double q1, string respondent = "") => new()
+        {
+            SurveyId = survey.SurveyId, RespondentId = respondent, Department = department, RequestId = "form-1", Answers = { Answer("q1", q1) },
+        };
+
+        // A request id is scoped to its respondent: same id, other person → a new response, not a swallowed "retry".
+        var first = await eve.SubmitResponseAsync(Request("Marketing", 1));
+        var second = await fay.SubmitResponseAsync(Request("Sales", 5));
+        var entered = await chair.SubmitResponseAsync(Request("Sales", 3, respondent: "gus"));
+        var retry = await fay.SubmitResponseAsync(Request("Sales", 2));
+
+        Assert.Equal(["eve", "fay", "gus"], new[] { first, second, entered }.Select(r => r.RespondentId));
+        Assert.All(new[] { first, second, entered }, r => Assert.False(r.Revision));
+        Assert.Equal(entered.Etag, retry.Etag); // fay's own retry appends nothing
+        var results = await chair.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId });
+        Assert.Equal(3, results.Respondents);
+        Assert.Equal(3, results.Questions.Single(q => q.QuestionId == "q1").Numeric.Mean); // (1 + 5 + 3) / 3, fay's retry not counted
+    }
+
+    [Fact]
+    public async Task FiltersResultsByDepartmentAndRefusesDepartmentOutsideAudience()
+    {
+        var survey = await _kit.CreateSmallAsync();
+        var chair = await _kit.Chair;
+        for (var i = 0; i < 5; i++)
+            await chair.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = $"p{i}", Department = i < 2 ? "Marketing" : "Sales", RequestId = $"p{i}",
+                Answers = { Answer("q1", i < 2 ? 5 : 1) },
+            });
+        var viewer = await _kit.As("viewer", Role.Viewer);
+
+        var sales = await viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId, Departments = { "Sales" } });
+        var bad = await Refused(StatusCode.InvalidArgument, () => viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest
+        {
+            SurveyId = survey.SurveyId, Departments = { "Sales", "Legal" },
+        }));
+
+        Assert.Equal(3, sales.Respondents);
+        Assert.Equal(1, sales.Questions.Single(q => q.QuestionId == "q1").Numeric.Mean);
+        Assert.Equal(["Sales"], sales.ResponseRates.Select(r => r.Department));
+        Assert.Equal(0.3, sales.OverallResponseRate, 12); // 3 of Sales' 10 invited, Marketing's invitations left out too
+        Assert.Equal("departments[1]", Assert.Single(bad.FieldViolations()).Field);
     }
 
     [Fact]

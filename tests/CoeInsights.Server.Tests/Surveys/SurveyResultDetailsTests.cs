@@ -118,8 +118,8 @@ public sealed class SurveyResultDetailsTests(TestServer server) : IClassFixture<
             Assert.Equal(expected.Group.ConsistencyRatio, actual.GroupConsistencyRatio);
         }
 
-        var viewer = await kit.As("viewer", Role.Viewer);
-        var results = await viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId });
+        // The committee sees the real respondent ids (viewers see pseudonyms: RespondentPrivacyTests).
+        var results = await chair.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId });
 
         // Pairwise: every respondent's own AHP over gRPC, as the Analytics computed it, and the published numbers.
         var pairwise = results.Questions.Single(q => q.QuestionId == "pw").Pairwise;
@@ -156,7 +156,7 @@ public sealed class SurveyResultDetailsTests(TestServer server) : IClassFixture<
         }
 
         // The CR limit is configurable: at 0.05 city200 respondents 1 and 3 are inconsistent too and only r2 is used.
-        var strict = (await viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId, MaxConsistencyRatio = 0.05 }))
+        var strict = (await chair.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId, MaxConsistencyRatio = 0.05 }))
             .Questions.Single(q => q.QuestionId == "pw").Pairwise;
         SameAsAnalytics(Analytics(new A.SurveyOptions { MaxConsistencyRatio = 0.05 }).Questions.Single(q => q.QuestionId == "pw").Pairwise!, strict);
         Assert.Equal(["r2"], strict.UsedRespondents);
@@ -164,13 +164,13 @@ public sealed class SurveyResultDetailsTests(TestServer server) : IClassFixture<
         Near(individual[1], strict.GroupWeights, 1e-9, "one respondent's group weights");
 
         // Excludable, not necessarily excluded: kept in, still flagged.
-        var kept = (await viewer.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId, KeepInconsistentRespondents = true }))
+        var kept = (await chair.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = survey.SurveyId, KeepInconsistentRespondents = true }))
             .Questions.Single(q => q.QuestionId == "pw").Pairwise;
         SameAsAnalytics(Analytics(new A.SurveyOptions { ExcludeInconsistentRespondents = false }).Questions.Single(q => q.QuestionId == "pw").Pairwise!, kept);
         Assert.Equal(4, kept.UsedRespondents.Count);
         Assert.True(kept.Respondents.Single(r => r.RespondentId == "bad") is { Inconsistent: true, Excluded: false });
         Assert.Empty(kept.ExcludedRespondents);
-        var keptWeights = await viewer.DeriveWeightsAsync(new DeriveWeightsRequest
+        var keptWeights = await chair.DeriveWeightsAsync(new DeriveWeightsRequest
         {
             SurveyId = survey.SurveyId, Method = WeightDerivationMethod.PairwiseJudgements, KeepInconsistentRespondents = true, Plain = true,
         });

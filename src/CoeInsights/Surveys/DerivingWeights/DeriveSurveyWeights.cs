@@ -9,7 +9,11 @@ namespace CoeInsights.Surveys.DerivingWeights;
 
 /// <param name="QuestionIds">Empty: every importance rating (or the only pairwise question).</param>
 public sealed record DeriveSurveyWeights(
-    Guid SurveyId, WeightDerivationMethod Method, IReadOnlyList<string> QuestionIds, bool DepartmentBalanced, SurveyOptions Options);
+    Guid SurveyId, WeightDerivationMethod Method, IReadOnlyList<string> QuestionIds, bool DepartmentBalanced, SurveyOptions Options)
+{
+    /// <summary>Respondent ids as pseudonyms R001… (<see cref="GettingResults.RespondentPrivacy"/>): for callers who may not see identities.</summary>
+    public bool Pseudonymise { get; init; }
+}
 
 /// <summary>Derives the weights, then sets them on the linked evaluation through the Evaluations slice (SetWeights, source Survey).</summary>
 public sealed record ApplySurveyWeights(DeriveSurveyWeights Derive, long? EvaluationExpectedVersion, string By, DateTimeOffset Now);
@@ -25,7 +29,7 @@ public static class DeriveSurveyWeightsHandler
     public static DerivedWeights Derive(Survey s, DeriveSurveyWeights q) =>
         SurveyAnalysis.DeriveWeights(new DeriveWeightsRequest
         {
-            Questions = s.Questions, Responses = s.LatestResponses(), Method = q.Method, QuestionIds = q.QuestionIds,
+            Questions = s.Questions, Responses = (q.Pseudonymise ? GettingResults.RespondentPrivacy.Pseudonymised(s) : s).LatestResponses(), Method = q.Method, QuestionIds = q.QuestionIds,
             DepartmentBalanced = q.DepartmentBalanced, Options = q.Options,
         });
 

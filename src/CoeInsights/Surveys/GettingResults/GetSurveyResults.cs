@@ -5,7 +5,11 @@ using Marten;
 namespace CoeInsights.Surveys.GettingResults;
 
 /// <param name="Departments">Only these departments' responses and invitations; empty = all.</param>
-public sealed record GetSurveyResults(Guid SurveyId, IReadOnlyList<string> Departments, SurveyOptions Options);
+public sealed record GetSurveyResults(Guid SurveyId, IReadOnlyList<string> Departments, SurveyOptions Options)
+{
+    /// <summary>Respondent ids as pseudonyms R001… (<see cref="RespondentPrivacy"/>): for callers who may not see identities.</summary>
+    public bool Pseudonymise { get; init; }
+}
 
 /// <summary>Results are computed on read from the latest response per respondent (revisions replace earlier answers).</summary>
 public static class GetSurveyResultsHandler
@@ -22,6 +26,7 @@ public static class GetSurveyResultsHandler
         for (var i = 0; i < q.Departments.Count; i++)
             v.Require(s.Audience.Any(a => a.Department == q.Departments[i]), $"departments[{i}]", $"'{q.Departments[i]}' is not in the survey's audience");
         v.ThrowIfInvalid();
+        if (q.Pseudonymise) s = RespondentPrivacy.Pseudonymised(s);
         return SurveyAnalysis.Analyze(new SurveyResultsRequest
         {
             Questions = s.Questions,

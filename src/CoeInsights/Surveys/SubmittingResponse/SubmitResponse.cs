@@ -16,15 +16,17 @@ public static class SubmitResponseHandler
         var v = new Validator()
             .RequireName(c.RequestId, "request_id", 100)
             .RequireName(c.RespondentId, "respondent_id")
-            .RequireName(c.Department, "department");
+            .RequireName(c.Department, "department")
+            // A response without a single answer would count as a respondent (and in the response rate) with nothing said.
+            .Require(c.Answers.Count > 0, "answers", "give at least one answer (questions left out count as missing)");
         v.ThrowIfInvalid();
-        if (s.ResponseRequestIds.Contains(c.RequestId)) return []; // a retry: already stored
+        var respondent = Inputs.Clean(c.RespondentId);
+        if (s.ResponseRequestIds.Contains(Survey.RequestKey(respondent, c.RequestId))) return []; // a retry: already stored
         if (s.State != SurveyState.Open)
             throw new RuleViolationException("SURVEY_CLOSED", s.Subject, "The survey is closed: responses are no longer accepted.");
         var department = Inputs.Clean(c.Department);
         if (s.Audience.All(a => a.Department != department))
             throw new InvalidInputException("department", $"'{department}' is not in the survey's audience ({string.Join(", ", s.Audience.Select(a => a.Department))})");
-        var respondent = Inputs.Clean(c.RespondentId);
         var previous = s.Responses.FirstOrDefault(r => r.RespondentId == respondent);
         if (previous is not null && previous.Department != department)
             throw new InvalidInputException("department", $"respondent '{respondent}' answered for '{previous.Department}'; a revision keeps the department");

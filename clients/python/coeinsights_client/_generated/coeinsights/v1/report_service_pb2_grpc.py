@@ -61,7 +61,8 @@ class ReportServiceServicer(object):
         """The survey workbook: overview (response rate per department, NPS with its interval, Cronbach's
         alpha), per-question distributions with bar charts, department breakdown (plain vs balanced),
         derived weights (per department, AHP consistency per respondent), methodology, and the
-        FactAnswer/DimQuestion/DimRespondent/DimDepartment tables.
+        FactAnswer/DimQuestion/DimRespondent/DimDepartment tables. Respondents appear as pseudonyms
+        (see include_respondent_ids); free-text answers only for committee and admin callers.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -101,6 +101,7 @@ class SurveyServiceServicer(object):
 
     def GetSurveyResults(self, request, context):
         """Distributions, NPS, Cronbach's alpha, rankings, AHP, response rates; optionally only some departments.
+        Respondent ids are real for committee and admin keys, pseudonyms R001… (order of first response) for others.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -108,6 +109,7 @@ class SurveyServiceServicer(object):
 
     def DeriveWeights(self, request, context):
         """Criterion weights from importance ratings or pairwise judgements, with the per-department breakdown.
+        Respondent ids as in GetSurveyResults (pseudonyms for viewer and evaluator keys).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
