@@ -41,6 +41,16 @@ internal static class KpiMapping
     }
 
     /// <summary>An enum value this server knows (proto3 enums are open: a newer or broken client may send any number).</summary>
+    /// <summary>The request's network filter; each unknown value is a violation on <c>networks[i]</c>.</summary>
+    public static List<CoeInsights.Kpis.Network> Networks(IReadOnlyList<V1.Network> requested, Validator v)
+    {
+        var networks = new List<CoeInsights.Kpis.Network>();
+        for (var i = 0; i < requested.Count; i++)
+            if (FromProto(requested[i]) is { } n) networks.Add(n);
+            else v.Add($"networks[{i}]", "must be a known network");
+        return networks;
+    }
+
     public static void RequireKnown<T>(T value, string field, Validator v) where T : struct, System.Enum =>
         v.Require(System.Enum.IsDefined(value), field, $"unknown value {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)}");
 

@@ -138,10 +138,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     public override async Task QuerySeries(QuerySeriesRequest request, IServerStreamWriter<V1.KpiSeries> responseStream, ServerCallContext context)
     {
         var v = new Validator();
-        var networks = new List<CoeInsights.Kpis.Network>();
-        for (var i = 0; i < request.Networks.Count; i++)
-            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
-            else v.Add($"networks[{i}]", "must be a known network");
+        var networks = Networks(request.Networks, v);
         RequireKnown(request.Ownership, "ownership", v);
         RequireKnown(request.Granularity, "granularity", v);
         var from = ToStoredDate(request.StartDate, "start_date", v);
@@ -287,10 +284,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     public override async Task<QueryDerivedKpisResponse> QueryDerivedKpis(QueryDerivedKpisRequest request, ServerCallContext context)
     {
         var v = new Validator();
-        var networks = new List<CoeInsights.Kpis.Network>();
-        for (var i = 0; i < request.Networks.Count; i++)
-            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
-            else v.Add($"networks[{i}]", "must be a known network");
+        var networks = Networks(request.Networks, v);
         var kpis = new List<CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi>();
         for (var i = 0; i < request.Kpis.Count; i++)
             if (FromProto(request.Kpis[i]) is { } k) kpis.Add(k);
@@ -319,10 +313,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     public override async Task<BenchmarkCompetitorsResponse> BenchmarkCompetitors(BenchmarkCompetitorsRequest request, ServerCallContext context)
     {
         var v = new Validator();
-        var networks = new List<CoeInsights.Kpis.Network>();
-        for (var i = 0; i < request.Networks.Count; i++)
-            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
-            else v.Add($"networks[{i}]", "must be a known network");
+        var networks = Networks(request.Networks, v);
         var from = ToStoredDate(request.StartDate, "start_date", v);
         var to = ToStoredDate(request.EndDate, "end_date", v);
         v.ThrowIfInvalid();
@@ -335,10 +326,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     {
         var ct = context.CancellationToken;
         var v = new Validator();
-        var networks = new List<CoeInsights.Kpis.Network>();
-        for (var i = 0; i < request.Networks.Count; i++)
-            if (FromProto(request.Networks[i]) is { } n) networks.Add(n);
-            else v.Add($"networks[{i}]", "must be a known network");
+        var networks = Networks(request.Networks, v);
         var direction = FromProto(request.Direction);
         v.Require(direction is not null, "direction", "must be ALERT_DIRECTION_UP, ALERT_DIRECTION_DOWN or ALERT_DIRECTION_BOTH");
         v.ThrowIfInvalid();
