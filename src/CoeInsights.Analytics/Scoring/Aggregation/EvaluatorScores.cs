@@ -1,3 +1,4 @@
+using System.Buffers;
 using CoeInsights.Analytics.Scoring.Agreement;
 using CoeInsights.Analytics.Scoring.Methods;
 
@@ -8,8 +9,10 @@ namespace CoeInsights.Analytics.Scoring.Aggregation;
 /// the aggregation of one cell's scores under evaluator multiplicities (1 each for the plain result, bootstrap
 /// counts for a resample).
 /// </summary>
-internal sealed class EvaluatorScores
+internal sealed class EvaluatorScores : IDisposable
 {
+    private bool _pooled;
+
     public EvaluatorScores(int evaluators, int vendors, int criteria)
     {
         E = evaluators;
@@ -17,6 +20,39 @@ internal sealed class EvaluatorScores
         C = criteria;
         Values = new double[evaluators * vendors * criteria];
         Present = new double[evaluators * vendors * criteria];
+    }
+
+    private EvaluatorScores(int evaluators, int vendors, int criteria, double[] values, double[] present)
+    {
+        E = evaluators;
+        V = vendors;
+        C = criteria;
+        Values = values;
+        Present = present;
+        _pooled = true;
+    }
+
+    /// <summary>
+    /// A zeroed tensor on arrays rented from <see cref="ArrayPool{T}.Shared"/> (the arrays may be longer than
+    /// E·V·C; only that prefix is used). Dispose returns them: one scoring call then does not allocate, page-fault
+    /// and later collect megabytes of fresh large-object memory.
+    /// </summary>
+    public static EvaluatorScores Rent(int evaluators, int vendors, int criteria)
+    {
+        var length = evaluators * vendors * criteria;
+        var values = ArrayPool<double>.Shared.Rent(length);
+        var present = ArrayPool<double>.Shared.Rent(length);
+        Array.Clear(values, 0, length);
+        Array.Clear(present, 0, length);
+        return new EvaluatorScores(evaluators, vendors, criteria, values, present);
+    }
+
+    public void Dispose()
+    {
+        if (!_pooled) return;
+        _pooled = false;
+        ArrayPool<double>.Shared.Return(Values);
+        ArrayPool<double>.Shared.Return(Present);
     }
 
     public int E { get; }

@@ -200,15 +200,34 @@ internal abstract class WeightScorer
             }
         }
 
-        /// <summary>Column maxima and minima, row by row (contiguous memory).</summary>
+        /// <summary>
+        /// Column maxima and minima, row by row (contiguous memory). The SIMD lanes use the same strict comparisons as
+        /// the scalar loop (take v only when v &gt; max, resp. v &lt; min), so ties and signed zeros resolve identically.
+        /// </summary>
         private void ColumnExtremes(ReadOnlySpan<double> r)
         {
             Array.Fill(_max, double.NegativeInfinity);
             Array.Fill(_min, double.PositiveInfinity);
+            var start = 0;
+            if (Vector.IsHardwareAccelerated && N >= Vector<double>.Count)
+            {
+                var max = MemoryMarshal.Cast<double, Vector<double>>(_max.AsSpan());
+                var min = MemoryMarshal.Cast<double, Vector<double>>(_min.AsSpan());
+                for (var i = 0; i < M; i++)
+                {
+                    var v = MemoryMarshal.Cast<double, Vector<double>>(r.Slice(i * N, N));
+                    for (var k = 0; k < max.Length; k++)
+                    {
+                        max[k] = Vector.ConditionalSelect(Vector.GreaterThan(v[k], max[k]), v[k], max[k]);
+                        min[k] = Vector.ConditionalSelect(Vector.LessThan(v[k], min[k]), v[k], min[k]);
+                    }
+                }
+                start = max.Length * Vector<double>.Count;
+            }
             for (var i = 0; i < M; i++)
             {
                 var ri = r.Slice(i * N, N);
-                for (var j = 0; j < N; j++)
+                for (var j = start; j < N; j++)
                 {
                     var v = ri[j];
                     if (v > _max[j]) _max[j] = v;

@@ -32,6 +32,9 @@ internal static class Bootstrap
             for (var c = 0; c < scores.C; c++) fallback[v * scores.C + c] = baseMatrix[v * n + evaluatorColumns[c]];
         }
 
+        // Every column scored by evaluators, in order: an aggregated resample is already the decision matrix.
+        var direct = scores.C == n;
+        for (var c = 0; c < scores.C && direct; c++) direct = evaluatorColumns[c] == c;
         var all = new double[resamples * m];
         var firsts = new int[resamples];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
@@ -66,18 +69,22 @@ internal static class Bootstrap
                         scores.Aggregate(ws.Multiplicity, aggregation, ws.Aggregated, ws.CellBuffer, fallback, ws.Counts, ws.Cell);
                         aggregated = ws.Aggregated;
                     }
-                    for (var v = 0; v < m; v++)
+                    if (!direct)
                     {
-                        for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
+                        for (var v = 0; v < m; v++)
+                        {
+                            for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
+                        }
+                        aggregated = ws.X;
                     }
-                    Normaliser.Normalise(ws.X, m, n, isCost, normalisation, ws.R);
+                    Normaliser.Normalise(aggregated, m, n, isCost, normalisation, ws.R);
                     ws.Scorer.Score(ws.R, weights, ws.U);
                     firsts[k] = Ranking.Winner(ws.U, tieOrder);
                     for (var v = 0; v < m; v++) all[k * m + v] = ws.Scorer.ToScore(ws.U[v]);
                 }
                 return ws;
             },
-            _ => { });
+            ws => ws.Dispose());
 
         var alpha = 1 - options.ConfidenceLevel;
         var lower = new double[m];
@@ -115,7 +122,8 @@ internal static class Bootstrap
         };
     }
 
-    private sealed class Workspace(WeightScorer scorer, int m, int n, int e, int cells, double[] baseMatrix)
+    /// <summary>Per-worker buffers; the large batch buffer is rented from the shared pool and returned on Dispose.</summary>
+    private sealed class Workspace(WeightScorer scorer, int m, int n, int e, int cells, double[] baseMatrix) : IDisposable
     {
         public WeightScorer Scorer { get; } = scorer;
         public int[] Multiplicity { get; } = new int[e];
@@ -127,6 +135,8 @@ internal static class Bootstrap
         public double[] R { get; } = new double[m * n];
         public double[] U { get; } = new double[m];
         public int[] BatchMultiplicity { get; } = new int[BlockSize * e];
-        public double[] Batch { get; } = new double[BlockSize * cells];
+        public double[] Batch { get; } = System.Buffers.ArrayPool<double>.Shared.Rent(BlockSize * cells);
+
+        public void Dispose() => System.Buffers.ArrayPool<double>.Shared.Return(Batch);
     }
 }
