@@ -206,7 +206,7 @@ public static class ScoringEngine
             }
         }
         var excludedSet = new HashSet<int>();
-        for (var i = 0; i < m0; i++)
+        for (var i = 0; i < m0 && missing > 0; i++) // with no score missing every cell has all E scores
         {
             for (var k = 0; k < evalCriteria.Length; k++)
             {

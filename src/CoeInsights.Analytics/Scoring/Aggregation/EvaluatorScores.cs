@@ -282,49 +282,65 @@ internal sealed class EvaluatorScores : IDisposable
         var sd = new double[cells];
         var iqr = new double[cells];
         var counts = new int[cells];
-        var values = new double[E];
-        for (var q = 0; q < cells; q++)
-        {
-            var k = 0;
-            double sum = 0;
-            for (var e = 0; e < E; e++)
+        // Cells and criteria are independent and each writes only its own slots: chunks run in parallel with the
+        // same per-cell arithmetic as a serial loop.
+        var chunks = (cells + DescribeChunk - 1) / DescribeChunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new double[E],
+            (b, _, values) =>
             {
-                if (Present[e * cells + q] == 0) continue;
-                values[k++] = Values[e * cells + q];
-                sum += Values[e * cells + q];
-            }
-            counts[q] = k;
-            if (k >= 2)
-            {
-                var mean = sum / k;
-                double ss = 0;
-                for (var i = 0; i < k; i++) ss += (values[i] - mean) * (values[i] - mean);
-                sd[q] = Math.Sqrt(ss / (k - 1));
-                var sorted = values.AsSpan(0, k);
-                sorted.Sort();
-                iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
-            }
-        }
+                for (var q = b * DescribeChunk; q < Math.Min(cells, (b + 1) * DescribeChunk); q++) DescribeCell(q, cells, values, sd, iqr, counts);
+                return values;
+            },
+            _ => { });
 
         var agreement = new AgreementResult?[C];
-        for (var c = 0; c < C; c++)
-        {
-            var complete = new List<int>();
-            for (var e = 0; e < E; e++)
-            {
-                var all = true;
-                for (var v = 0; v < V && all; v++) all = Present[Index(e, v, c)] != 0;
-                if (all) complete.Add(e);
-            }
-            if (complete.Count < 2 || V < 2) continue;
-            var flat = new double[complete.Count * V];
-            for (var r = 0; r < complete.Count; r++)
-            {
-                for (var v = 0; v < V; v++) flat[r * V + v] = Values[Index(complete[r], v, c)];
-            }
-            agreement[c] = KendallW.Compute(flat, complete.Count, V);
-        }
+        Parallel.For(0, C, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c => agreement[c] = Agreement(c));
         return (aggregated, sd, iqr, counts, agreement);
+    }
+
+    private const int DescribeChunk = 1024;
+
+    private void DescribeCell(int q, int cells, double[] values, double[] sd, double[] iqr, int[] counts)
+    {
+        var k = 0;
+        double sum = 0;
+        for (var e = 0; e < E; e++)
+        {
+            if (Present[e * cells + q] == 0) continue;
+            values[k++] = Values[e * cells + q];
+            sum += Values[e * cells + q];
+        }
+        counts[q] = k;
+        if (k >= 2)
+        {
+            var mean = sum / k;
+            double ss = 0;
+            for (var i = 0; i < k; i++) ss += (values[i] - mean) * (values[i] - mean);
+            sd[q] = Math.Sqrt(ss / (k - 1));
+            var sorted = values.AsSpan(0, k);
+            sorted.Sort();
+            iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+        }
+    }
+
+    /// <summary>Kendall's W of criterion c over the evaluators with a complete row; null when fewer than 2.</summary>
+    private AgreementResult? Agreement(int c)
+    {
+        var complete = new List<int>();
+        for (var e = 0; e < E; e++)
+        {
+            var all = true;
+            for (var v = 0; v < V && all; v++) all = Present[Index(e, v, c)] != 0;
+            if (all) complete.Add(e);
+        }
+        if (complete.Count < 2 || V < 2) return null;
+        var flat = new double[complete.Count * V];
+        for (var r = 0; r < complete.Count; r++)
+        {
+            for (var v = 0; v < V; v++) flat[r * V + v] = Values[Index(complete[r], v, c)];
+        }
+        return KendallW.Compute(flat, complete.Count, V);
     }
 
     internal static double[][] Rows(double[] flat, int rows, int columns) => MethodCalculator.ToRows(flat, rows, columns);
