@@ -416,7 +416,7 @@ public static class ScoringEngine
             }
 
             var sensitivity = ro.Sensitivity
-                ? WeightSensitivityAnalysis.Run(Factory(), ctx.Weights, m, ids, criterionIds, tieOrder)
+                ? WeightSensitivityAnalysis.Run(Factory, ctx.Weights, m, ids, criterionIds, tieOrder)
                 : null;
             var monteCarlo = ro.MonteCarloSamples > 0 ? MonteCarlo.Run(Factory, ctx.Weights, m, n, ro, winner) : null;
             BootstrapResult? bootstrap = null;

@@ -35,7 +35,7 @@ internal static class Bootstrap
         // Every column scored by evaluators, in order: an aggregated resample is already the decision matrix.
         var direct = scores.C == n;
         for (var c = 0; c < scores.C && direct; c++) direct = evaluatorColumns[c] == c;
-        var all = new double[resamples * m];
+        var all = System.Buffers.ArrayPool<double>.Shared.Rent(resamples * m);
         var firsts = new int[resamples];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new Workspace(scorerFactory(), m, n, e, cells, baseMatrix),
@@ -104,6 +104,7 @@ internal static class Bootstrap
             upper[v] = EvaluatorScores.Quantile(column, 1 - alpha / 2);
             mean[v] = sum / resamples;
         }
+        System.Buffers.ArrayPool<double>.Shared.Return(all);
         var wins = 0;
         for (var k = 0; k < resamples; k++)
         {
