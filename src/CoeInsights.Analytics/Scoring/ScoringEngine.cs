@@ -574,8 +574,8 @@ public static class ScoringEngine
     /// so the listed instance at k always maps to k.
     /// </summary>
     private sealed class IdLookup(
-        Dictionary<string, int> evaluators, IReadOnlyList<string> evaluatorIds, Dictionary<string, int> vendors,
-        IReadOnlyList<string> vendorIds, Dictionary<string, int> criteria, IReadOnlyList<string> criterionIds)
+        Dictionary<string, int> evaluators, string[] evaluatorIds, Dictionary<string, int> vendors,
+        string[] vendorIds, Dictionary<string, int> criteria, string[] criterionIds)
     {
         private string? _lastEvaluator, _lastVendor, _lastCriterion;
         private int _evaluator = -1, _vendor = -1, _criterion = -1;
@@ -586,13 +586,13 @@ public static class ScoringEngine
 
         public int Criterion(string? id) => Find(criteria, criterionIds, id, ref _lastCriterion, ref _criterion);
 
-        private static int Find(Dictionary<string, int> index, IReadOnlyList<string> ids, string? id, ref string? last, ref int lastIndex)
+        private static int Find(Dictionary<string, int> index, string[] ids, string? id, ref string? last, ref int lastIndex)
         {
             if (id is null) return -1;
             if (ReferenceEquals(id, last)) return lastIndex;
             last = id;
-            var next = lastIndex + 1 < ids.Count ? lastIndex + 1 : 0;
-            if (ids.Count > 0 && ReferenceEquals(id, ids[next]))
+            var next = lastIndex + 1 < ids.Length ? lastIndex + 1 : 0;
+            if (ids.Length > 0 && ReferenceEquals(id, ids[next]))
             {
                 lastIndex = next;
                 return next;
