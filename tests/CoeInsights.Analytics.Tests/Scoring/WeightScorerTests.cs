@@ -47,3 +47,37 @@ public sealed class WeightScorerTests
         Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
     }
 }
+
+public sealed class EvaluatorScoresTests
+{
+    /// <summary>The batched bootstrap aggregation (tiles, unchecked loads) equals the per-resample mean bit for bit.</summary>
+    [Theory]
+    [InlineData(30, 50, 200, 32)] // the benchmark's shape: whole tiles
+    [InlineData(7, 5, 13, 5)] // 65 cells: one tile of 32 and a scalar tail
+    [InlineData(3, 2, 3, 2)] // fewer cells than a tile
+    public void ReturnsPerResampleMeanBitForBitGivenBatchedAggregation(int e, int v, int c, int k)
+    {
+        var random = new Random(e * 100 + c);
+        var scores = new CoeInsights.Analytics.Scoring.Aggregation.EvaluatorScores(e, v, c) { Complete = true };
+        for (var q = 0; q < scores.Values.Length; q++)
+        {
+            scores.Values[q] = 1 + 9 * random.NextDouble();
+            scores.Present[q] = 1;
+        }
+        var multiplicities = new int[k * e];
+        for (var r = 0; r < k; r++)
+        {
+            for (var d = 0; d < e; d++) multiplicities[r * e + random.Next(e)]++;
+        }
+        var cells = v * c;
+        var batched = new double[k * cells];
+        scores.AggregateMeanBatch(multiplicities, k, batched);
+        var expected = new double[k * cells];
+        for (var r = 0; r < k; r++)
+        {
+            scores.Aggregate(multiplicities.AsSpan(r * e, e), new AggregationOptions(), expected.AsSpan(r * cells, cells),
+                new double[e], new double[cells], new double[cells], []);
+        }
+        Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), batched.Select(BitConverter.DoubleToInt64Bits));
+    }
+}

@@ -192,25 +192,29 @@ internal sealed class EvaluatorScores : IDisposable
 
     private const int TileVectors = 8;
 
-    /// <summary>output[t] = (Σ_u counts[u]·Values[evaluators[u], start + t])·inverse for one tile, in registers.</summary>
+    /// <summary>
+    /// output[t] = (Σ_u counts[u]·Values[evaluators[u], start + t])·inverse for one tile, in registers. Unchecked loads:
+    /// the caller guarantees start + tile ≤ V·C and evaluators &lt; E, so every load stays inside Values.
+    /// </summary>
     private void SumTile(int start, ReadOnlySpan<int> evaluators, ReadOnlySpan<double> counts, double inverse, Span<double> output)
     {
         var cells = V * C;
+        var w = (nuint)System.Numerics.Vector<double>.Count;
+        ref var values = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Values);
         var zero = System.Numerics.Vector<double>.Zero;
         System.Numerics.Vector<double> a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
         for (var u = 0; u < evaluators.Length; u++)
         {
             var c = new System.Numerics.Vector<double>(counts[u]);
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(
-                Values.AsSpan(evaluators[u] * cells + start, TileVectors * System.Numerics.Vector<double>.Count));
-            a0 += c * x[0];
-            a1 += c * x[1];
-            a2 += c * x[2];
-            a3 += c * x[3];
-            a4 += c * x[4];
-            a5 += c * x[5];
-            a6 += c * x[6];
-            a7 += c * x[7];
+            ref var x = ref System.Runtime.CompilerServices.Unsafe.Add(ref values, evaluators[u] * cells + start);
+            a0 += c * System.Numerics.Vector.LoadUnsafe(ref x, 0);
+            a1 += c * System.Numerics.Vector.LoadUnsafe(ref x, w);
+            a2 += c * System.Numerics.Vector.LoadUnsafe(ref x, 2 * w);
+            a3 += c * System.Numerics.Vector.LoadUnsafe(ref x, 3 * w);
+            a4 += c * System.Numerics.Vector.LoadUnsafe(ref x, 4 * w);
+            a5 += c * System.Numerics.Vector.LoadUnsafe(ref x, 5 * w);
+            a6 += c * System.Numerics.Vector.LoadUnsafe(ref x, 6 * w);
+            a7 += c * System.Numerics.Vector.LoadUnsafe(ref x, 7 * w);
         }
         var inv = new System.Numerics.Vector<double>(inverse);
         var o = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(output);
