@@ -87,7 +87,8 @@ public static class ScoringEngine
         if (!v.IsValid) v.ThrowIfInvalid();
 
         var vendorIndex = Index(vendorIds);
-        var criterionIndex = Index(criteria.Select(c => c.Id).ToArray());
+        var criterionIdList = criteria.Select(c => c.Id).ToArray();
+        var criterionIndex = Index(criterionIdList);
         var evaluatorIds = request.EvaluatorIds!.ToArray();
         var evaluatorIndex = Index(evaluatorIds);
         var evalCriteria = Enumerable.Range(0, n).Where(j => criteria[j].Source == CriterionSource.EvaluatorScores).ToArray();
@@ -97,10 +98,9 @@ public static class ScoringEngine
         for (var k = 0; k < evalCriteria.Length; k++) evalColumn[evalCriteria[k]] = k;
 
         var m0 = vendorIds.Length;
-        var tensor = new EvaluatorScores(evaluatorIds.Length, m0, evalCriteria.Length);
-        var firstAt = new int[tensor.Values.Length];
+        using var tensor = EvaluatorScores.Rent(evaluatorIds.Length, m0, evalCriteria.Length);
         var scores = request.Scores ?? [];
-        var lookup = new IdLookup(evaluatorIndex, vendorIndex, criterionIndex);
+        var lookup = new IdLookup(evaluatorIndex, evaluatorIds, vendorIndex, vendorIds, criterionIndex, criterionIdList);
         for (var s = 0; s < scores.Count; s++)
         {
             var sc = scores[s];
@@ -138,12 +138,27 @@ public static class ScoringEngine
             var idx = tensor.Index(e, vi, evalColumn[ci]);
             if (tensor.Present[idx] != 0)
             {
-                v.Add(Field(), $"duplicate score (also at scores[{firstAt[idx]}])");
+                v.Add(Field(), $"duplicate score (also at scores[{FirstScoreAt(idx)}])");
                 continue;
             }
-            firstAt[idx] = s;
             tensor.Values[idx] = sc.Value;
             tensor.Present[idx] = 1;
+        }
+
+        // The score that filled a cell: the first earlier one that passed every check above (rare path, so no
+        // per-cell index array is kept for it).
+        int FirstScoreAt(int cell)
+        {
+            var first = new IdLookup(evaluatorIndex, evaluatorIds, vendorIndex, vendorIds, criterionIndex, criterionIdList);
+            for (var s = 0; s < scores.Count; s++)
+            {
+                var sc = scores[s];
+                if (sc is null) continue;
+                int e = first.Evaluator(sc.EvaluatorId), vi = first.Vendor(sc.VendorId), ci = first.Criterion(sc.CriterionId);
+                if (e < 0 || vi < 0 || ci < 0 || evalColumn[ci] < 0 || !double.IsFinite(sc.Value) || sc.Value < scale!.Min || sc.Value > scale.Max) continue;
+                if (tensor.Index(e, vi, evalColumn[ci]) == cell) return s;
+            }
+            return -1;
         }
 
         var facts = new double[m0 * n];
@@ -192,7 +207,7 @@ public static class ScoringEngine
             }
         }
         var excludedSet = new HashSet<int>();
-        for (var i = 0; i < m0; i++)
+        for (var i = 0; i < m0 && missing > 0; i++) // with no score missing every cell has all E scores
         {
             for (var k = 0; k < evalCriteria.Length; k++)
             {
@@ -402,13 +417,13 @@ public static class ScoringEngine
             }
 
             var sensitivity = ro.Sensitivity
-                ? WeightSensitivityAnalysis.Run(Factory(), ctx.Weights, m, ids, criterionIds, tieOrder)
+                ? WeightSensitivityAnalysis.Run(Factory, ctx.Weights, m, ids, criterionIds, tieOrder)
                 : null;
             var monteCarlo = ro.MonteCarloSamples > 0 ? MonteCarlo.Run(Factory, ctx.Weights, m, n, ro, winner) : null;
             BootstrapResult? bootstrap = null;
             if (ro.BootstrapResamples > 0 && tensor is not null && evaluatorInfo is { } info && tensor.E >= 2)
             {
-                var sub = tensor.SelectVendors(kept);
+                var sub = kept.Length == tensor.V ? tensor : tensor.SelectVendors(kept); // kept is ascending: all = identity
                 bootstrap = Bootstrap.Run(sub, info.Options, x, m, n, info.Columns, isCost, normalisation,
                     () =>
                     {
@@ -554,24 +569,36 @@ public static class ScoringEngine
         return d;
     }
 
-    /// <summary>Id → index lookups that skip hashing when the same string instance repeats (scores usually arrive grouped).</summary>
-    private sealed class IdLookup(Dictionary<string, int> evaluators, Dictionary<string, int> vendors, Dictionary<string, int> criteria)
+    /// <summary>
+    /// Id → index lookups that skip hashing when the same string instance repeats or when the id is the very instance
+    /// listed next (scores usually arrive grouped and in the order of the lists). Ids are unique (validated before),
+    /// so the listed instance at k always maps to k.
+    /// </summary>
+    private sealed class IdLookup(
+        Dictionary<string, int> evaluators, string[] evaluatorIds, Dictionary<string, int> vendors,
+        string[] vendorIds, Dictionary<string, int> criteria, string[] criterionIds)
     {
         private string? _lastEvaluator, _lastVendor, _lastCriterion;
         private int _evaluator = -1, _vendor = -1, _criterion = -1;
 
-        public int Evaluator(string? id) => Find(evaluators, id, ref _lastEvaluator, ref _evaluator);
+        public int Evaluator(string? id) => Find(evaluators, evaluatorIds, id, ref _lastEvaluator, ref _evaluator);
 
-        public int Vendor(string? id) => Find(vendors, id, ref _lastVendor, ref _vendor);
+        public int Vendor(string? id) => Find(vendors, vendorIds, id, ref _lastVendor, ref _vendor);
 
-        public int Criterion(string? id) => Find(criteria, id, ref _lastCriterion, ref _criterion);
+        public int Criterion(string? id) => Find(criteria, criterionIds, id, ref _lastCriterion, ref _criterion);
 
-        private static int Find(Dictionary<string, int> index, string? id, ref string? last, ref int lastIndex)
+        private static int Find(Dictionary<string, int> index, string[] ids, string? id, ref string? last, ref int lastIndex)
         {
             if (id is null) return -1;
             if (ReferenceEquals(id, last)) return lastIndex;
-            lastIndex = index.TryGetValue(id, out var i) ? i : -1;
             last = id;
+            var next = lastIndex + 1 < ids.Length ? lastIndex + 1 : 0;
+            if (ids.Length > 0 && ReferenceEquals(id, ids[next]))
+            {
+                lastIndex = next;
+                return next;
+            }
+            lastIndex = index.TryGetValue(id, out var i) ? i : -1;
             return lastIndex;
         }
     }

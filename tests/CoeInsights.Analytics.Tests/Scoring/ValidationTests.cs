@@ -114,6 +114,19 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void RejectsDuplicateScoreNamingTheFirstGivenRepeatedCell()
+    {
+        var original = ValidEvaluation().Scores.ToList();
+        var first = original.FindIndex(s => s is { EvaluatorId: "e2", VendorId: "v2", CriterionId: "c2" });
+        Assert.True(first >= 0);
+        // An invalid earlier copy of the cell (out of scale) did not fill it, so the valid one is named.
+        var scores = original.Prepend(new EvaluatorScore("e2", "v2", "c2", 99)).Append(new EvaluatorScore("e2", "v2", "c2", 3)).ToArray();
+        var e = Rejects(() => ScoringEngine.ScoreEvaluation(ValidEvaluation(scores)));
+        var duplicate = Assert.Single(e.Violations, v => v.Field == "scores[evaluator=e2,vendor=v2,criterion=c2]" && v.Description.StartsWith("duplicate", StringComparison.Ordinal));
+        Assert.Equal($"duplicate score (also at scores[{first + 1}])", duplicate.Description);
+    }
+
+    [Fact]
     public void RejectsNonReciprocalPairwiseMatrixGivenBrokenReciprocal()
     {
         double[][] matrix = [[1, 3, 5], [0.5, 1, 2], [0.2, 0.5, 1]];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CoeInsights.Analytics.Scoring.Agreement;
 using CoeInsights.Analytics.Scoring.Methods;
 
@@ -8,8 +9,10 @@ namespace CoeInsights.Analytics.Scoring.Aggregation;
 /// the aggregation of one cell's scores under evaluator multiplicities (1 each for the plain result, bootstrap
 /// counts for a resample).
 /// </summary>
-internal sealed class EvaluatorScores
+internal sealed class EvaluatorScores : IDisposable
 {
+    private bool _pooled;
+
     public EvaluatorScores(int evaluators, int vendors, int criteria)
     {
         E = evaluators;
@@ -17,6 +20,39 @@ internal sealed class EvaluatorScores
         C = criteria;
         Values = new double[evaluators * vendors * criteria];
         Present = new double[evaluators * vendors * criteria];
+    }
+
+    private EvaluatorScores(int evaluators, int vendors, int criteria, double[] values, double[] present)
+    {
+        E = evaluators;
+        V = vendors;
+        C = criteria;
+        Values = values;
+        Present = present;
+        _pooled = true;
+    }
+
+    /// <summary>
+    /// A zeroed tensor on arrays rented from <see cref="ArrayPool{T}.Shared"/> (the arrays may be longer than
+    /// E·V·C; only that prefix is used). Dispose returns them: one scoring call then does not allocate, page-fault
+    /// and later collect megabytes of fresh large-object memory.
+    /// </summary>
+    public static EvaluatorScores Rent(int evaluators, int vendors, int criteria)
+    {
+        var length = evaluators * vendors * criteria;
+        var values = ArrayPool<double>.Shared.Rent(length);
+        var present = ArrayPool<double>.Shared.Rent(length);
+        Array.Clear(values, 0, length);
+        Array.Clear(present, 0, length);
+        return new EvaluatorScores(evaluators, vendors, criteria, values, present);
+    }
+
+    public void Dispose()
+    {
+        if (!_pooled) return;
+        _pooled = false;
+        ArrayPool<double>.Shared.Return(Values);
+        ArrayPool<double>.Shared.Return(Present);
     }
 
     public int E { get; }
@@ -156,25 +192,29 @@ internal sealed class EvaluatorScores
 
     private const int TileVectors = 8;
 
-    /// <summary>output[t] = (Σ_u counts[u]·Values[evaluators[u], start + t])·inverse for one tile, in registers.</summary>
+    /// <summary>
+    /// output[t] = (Σ_u counts[u]·Values[evaluators[u], start + t])·inverse for one tile, in registers. Unchecked loads:
+    /// the caller guarantees start + tile ≤ V·C and evaluators &lt; E, so every load stays inside Values.
+    /// </summary>
     private void SumTile(int start, ReadOnlySpan<int> evaluators, ReadOnlySpan<double> counts, double inverse, Span<double> output)
     {
         var cells = V * C;
+        var w = (nuint)System.Numerics.Vector<double>.Count;
+        ref var values = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Values);
         var zero = System.Numerics.Vector<double>.Zero;
         System.Numerics.Vector<double> a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
         for (var u = 0; u < evaluators.Length; u++)
         {
             var c = new System.Numerics.Vector<double>(counts[u]);
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(
-                Values.AsSpan(evaluators[u] * cells + start, TileVectors * System.Numerics.Vector<double>.Count));
-            a0 += c * x[0];
-            a1 += c * x[1];
-            a2 += c * x[2];
-            a3 += c * x[3];
-            a4 += c * x[4];
-            a5 += c * x[5];
-            a6 += c * x[6];
-            a7 += c * x[7];
+            ref var x = ref System.Runtime.CompilerServices.Unsafe.Add(ref values, evaluators[u] * cells + start);
+            a0 += c * System.Numerics.Vector.LoadUnsafe(ref x, 0);
+            a1 += c * System.Numerics.Vector.LoadUnsafe(ref x, w);
+            a2 += c * System.Numerics.Vector.LoadUnsafe(ref x, 2 * w);
+            a3 += c * System.Numerics.Vector.LoadUnsafe(ref x, 3 * w);
+            a4 += c * System.Numerics.Vector.LoadUnsafe(ref x, 4 * w);
+            a5 += c * System.Numerics.Vector.LoadUnsafe(ref x, 5 * w);
+            a6 += c * System.Numerics.Vector.LoadUnsafe(ref x, 6 * w);
+            a7 += c * System.Numerics.Vector.LoadUnsafe(ref x, 7 * w);
         }
         var inv = new System.Numerics.Vector<double>(inverse);
         var o = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(output);
@@ -246,49 +286,65 @@ internal sealed class EvaluatorScores
         var sd = new double[cells];
         var iqr = new double[cells];
         var counts = new int[cells];
-        var values = new double[E];
-        for (var q = 0; q < cells; q++)
-        {
-            var k = 0;
-            double sum = 0;
-            for (var e = 0; e < E; e++)
+        // Cells and criteria are independent and each writes only its own slots: chunks run in parallel with the
+        // same per-cell arithmetic as a serial loop.
+        var chunks = (cells + DescribeChunk - 1) / DescribeChunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new double[E],
+            (b, _, values) =>
             {
-                if (Present[e * cells + q] == 0) continue;
-                values[k++] = Values[e * cells + q];
-                sum += Values[e * cells + q];
-            }
-            counts[q] = k;
-            if (k >= 2)
-            {
-                var mean = sum / k;
-                double ss = 0;
-                for (var i = 0; i < k; i++) ss += (values[i] - mean) * (values[i] - mean);
-                sd[q] = Math.Sqrt(ss / (k - 1));
-                var sorted = values.AsSpan(0, k);
-                sorted.Sort();
-                iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
-            }
-        }
+                for (var q = b * DescribeChunk; q < Math.Min(cells, (b + 1) * DescribeChunk); q++) DescribeCell(q, cells, values, sd, iqr, counts);
+                return values;
+            },
+            _ => { });
 
         var agreement = new AgreementResult?[C];
-        for (var c = 0; c < C; c++)
-        {
-            var complete = new List<int>();
-            for (var e = 0; e < E; e++)
-            {
-                var all = true;
-                for (var v = 0; v < V && all; v++) all = Present[Index(e, v, c)] != 0;
-                if (all) complete.Add(e);
-            }
-            if (complete.Count < 2 || V < 2) continue;
-            var flat = new double[complete.Count * V];
-            for (var r = 0; r < complete.Count; r++)
-            {
-                for (var v = 0; v < V; v++) flat[r * V + v] = Values[Index(complete[r], v, c)];
-            }
-            agreement[c] = KendallW.Compute(flat, complete.Count, V);
-        }
+        Parallel.For(0, C, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c => agreement[c] = Agreement(c));
         return (aggregated, sd, iqr, counts, agreement);
+    }
+
+    private const int DescribeChunk = 1024;
+
+    private void DescribeCell(int q, int cells, double[] values, double[] sd, double[] iqr, int[] counts)
+    {
+        var k = 0;
+        double sum = 0;
+        for (var e = 0; e < E; e++)
+        {
+            if (Present[e * cells + q] == 0) continue;
+            values[k++] = Values[e * cells + q];
+            sum += Values[e * cells + q];
+        }
+        counts[q] = k;
+        if (k >= 2)
+        {
+            var mean = sum / k;
+            double ss = 0;
+            for (var i = 0; i < k; i++) ss += (values[i] - mean) * (values[i] - mean);
+            sd[q] = Math.Sqrt(ss / (k - 1));
+            var sorted = values.AsSpan(0, k);
+            sorted.Sort();
+            iqr[q] = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
+        }
+    }
+
+    /// <summary>Kendall's W of criterion c over the evaluators with a complete row; null when fewer than 2.</summary>
+    private AgreementResult? Agreement(int c)
+    {
+        var complete = new List<int>();
+        for (var e = 0; e < E; e++)
+        {
+            var all = true;
+            for (var v = 0; v < V && all; v++) all = Present[Index(e, v, c)] != 0;
+            if (all) complete.Add(e);
+        }
+        if (complete.Count < 2 || V < 2) return null;
+        var flat = new double[complete.Count * V];
+        for (var r = 0; r < complete.Count; r++)
+        {
+            for (var v = 0; v < V; v++) flat[r * V + v] = Values[Index(complete[r], v, c)];
+        }
+        return KendallW.Compute(flat, complete.Count, V);
     }
 
     internal static double[][] Rows(double[] flat, int rows, int columns) => MethodCalculator.ToRows(flat, rows, columns);

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace CoeInsights.Analytics.Scoring.Methods;
 
 /// <summary>
@@ -32,7 +35,12 @@ internal static class Normaliser
     /// <summary>
     /// Normalises every column. Works row by row (contiguous memory, the robustness loops call this thousands of
     /// times) with the same per-element arithmetic and the same scan order per column as
-    /// <see cref="NormaliseColumn"/>, so the result is bit-identical to it (a test checks).
+    /// <see cref="NormaliseColumn"/>, so the result is bit-identical to it (a test checks). With SIMD, one pass over
+    /// the rows gathers every column's statistics (minimum and maximum with the scalar code's strict comparisons,
+    /// and the sum or sum of squares in row order), a column is constant exactly when its minimum equals its maximum,
+    /// and a second pass divides four columns at a time (IEEE division is exact per lane, so lanes equal the scalar
+    /// results). Inputs with NaN, and Max normalisation with a zero extreme (where Math.Max's signed-zero rule differs
+    /// from a strict comparison), take the scalar path.
     /// </summary>
     public static void Normalise(
         ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> r)
@@ -44,6 +52,124 @@ internal static class Normaliser
         }
         if (method is not (NormalisationMethod.MinMax or NormalisationMethod.Vector or NormalisationMethod.Max or NormalisationMethod.Sum))
             throw new ArgumentOutOfRangeException(nameof(method), method, "Unresolved normalisation.");
+        if (!Vector.IsHardwareAccelerated || n < Vector<double>.Count || m < 1 || !NormaliseVector(x, m, n, isCost, method, r))
+        {
+            NormaliseScalar(x, m, n, isCost, method, r);
+        }
+    }
+
+    /// <summary>The SIMD form of <see cref="NormaliseScalar"/>; false (nothing written) when the scalar path must decide.</summary>
+    private static bool NormaliseVector(
+        ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> r)
+    {
+        var width = Vector<double>.Count;
+        var vectors = n / width;
+        var tail = vectors * width;
+        Span<double> lo = n <= 512 ? stackalloc double[n] : new double[n];
+        Span<double> hi = n <= 512 ? stackalloc double[n] : new double[n];
+        Span<double> acc = n <= 512 ? stackalloc double[n] : new double[n];
+        Span<long> costMask = n <= 512 ? stackalloc long[n] : new long[n];
+        for (var j = 0; j < n; j++) costMask[j] = isCost[j] ? -1L : 0L;
+        lo.Fill(double.PositiveInfinity);
+        hi.Fill(double.NegativeInfinity);
+        acc.Clear();
+        var vLo = MemoryMarshal.Cast<double, Vector<double>>(lo)[..vectors];
+        var vHi = MemoryMarshal.Cast<double, Vector<double>>(hi)[..vectors];
+        var vAcc = MemoryMarshal.Cast<double, Vector<double>>(acc)[..vectors];
+        var vCost = MemoryMarshal.Cast<long, Vector<long>>(costMask)[..vectors];
+        var one = Vector<double>.One;
+        var nan = Vector<long>.Zero;
+        for (var i = 0; i < m; i++)
+        {
+            var xi = x.Slice(i * n, n);
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(xi)[..vectors];
+            for (var k = 0; k < vectors; k++)
+            {
+                var v = vx[k];
+                nan |= ~Vector.Equals(v, v);
+                vLo[k] = Vector.ConditionalSelect(Vector.LessThan(v, vLo[k]), v, vLo[k]);
+                vHi[k] = Vector.ConditionalSelect(Vector.GreaterThan(v, vHi[k]), v, vHi[k]);
+                if (method == NormalisationMethod.Vector) vAcc[k] += v * v;
+                else if (method == NormalisationMethod.Sum) vAcc[k] += Vector.ConditionalSelect(vCost[k], one / v, v);
+            }
+            for (var j = tail; j < n; j++)
+            {
+                var v = xi[j];
+                if (double.IsNaN(v)) return false;
+                if (v < lo[j]) lo[j] = v;
+                if (v > hi[j]) hi[j] = v;
+                if (method == NormalisationMethod.Vector) acc[j] += v * v;
+                else if (method == NormalisationMethod.Sum) acc[j] += isCost[j] ? 1.0 / v : v;
+            }
+        }
+        if (nan != Vector<long>.Zero) return false;
+        // a: the divisor (Vector: ‖x‖; Max: min for cost, max for benefit; Sum: the sum). MinMax uses lo and hi.
+        switch (method)
+        {
+            case NormalisationMethod.Vector:
+                for (var j = 0; j < n; j++) acc[j] = Math.Sqrt(acc[j]);
+                break;
+            case NormalisationMethod.Max:
+                for (var j = 0; j < n; j++)
+                {
+                    acc[j] = isCost[j] ? lo[j] : hi[j];
+                    if (acc[j] == 0 && lo[j] != hi[j]) return false;
+                }
+                break;
+        }
+
+        for (var i = 0; i < m; i++)
+        {
+            var xi = x.Slice(i * n, n);
+            var ri = r.Slice(i * n, n);
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(xi)[..vectors];
+            var vr = MemoryMarshal.Cast<double, Vector<double>>(ri)[..vectors];
+            for (var k = 0; k < vectors; k++)
+            {
+                var v = vx[k];
+                var cost = vCost[k];
+                Vector<double> result;
+                switch (method)
+                {
+                    case NormalisationMethod.MinMax:
+                        result = Vector.ConditionalSelect(cost, vHi[k] - v, v - vLo[k]) / (vHi[k] - vLo[k]);
+                        break;
+                    case NormalisationMethod.Vector:
+                    {
+                        var q = v / vAcc[k];
+                        result = Vector.ConditionalSelect(cost, one - q, q);
+                        break;
+                    }
+                    case NormalisationMethod.Max:
+                        result = Vector.ConditionalSelect(cost, vAcc[k], v) / Vector.ConditionalSelect(cost, v, vAcc[k]);
+                        break;
+                    default:
+                        result = Vector.ConditionalSelect(cost, one / v, v) / vAcc[k];
+                        break;
+                }
+                vr[k] = Vector.ConditionalSelect(Vector.Equals(vLo[k], vHi[k]), one, result);
+            }
+            for (var j = tail; j < n; j++)
+            {
+                var v = xi[j];
+                ri[j] = lo[j] == hi[j]
+                    ? 1.0
+                    : method switch
+                    {
+                        NormalisationMethod.MinMax => isCost[j] ? (hi[j] - v) / (hi[j] - lo[j]) : (v - lo[j]) / (hi[j] - lo[j]),
+                        NormalisationMethod.Vector => isCost[j] ? 1.0 - v / acc[j] : v / acc[j],
+                        NormalisationMethod.Max => isCost[j] ? acc[j] / v : v / acc[j],
+                        _ => (isCost[j] ? 1.0 / v : v) / acc[j],
+                    };
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Row-wise scalar normalisation (the path without SIMD, and for NaN or zero-extreme Max inputs).</summary>
+    internal static void NormaliseScalar(
+        ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, Span<double> r)
+    {
         Span<double> a = n <= 512 ? stackalloc double[n] : new double[n];
         Span<double> b = n <= 512 ? stackalloc double[n] : new double[n];
         Span<bool> constant = n <= 512 ? stackalloc bool[n] : new bool[n];

@@ -35,6 +35,16 @@ internal abstract class WeightScorer
     public abstract void Evaluate(ReadOnlySpan<double> w, Span<double> utility);
 
     /// <summary>
+    /// <see cref="Evaluate"/> for <paramref name="count"/> weight vectors at once (<paramref name="w"/> is count × N,
+    /// <paramref name="utility"/> count × M), bit-identical to calling it per vector. Scorers override it to pass over
+    /// their matrix once for all vectors instead of once per vector.
+    /// </summary>
+    public virtual void EvaluateMany(ReadOnlySpan<double> w, int count, Span<double> utility)
+    {
+        for (var s = 0; s < count; s++) Evaluate(w.Slice(s * N, N), utility.Slice(s * M, M));
+    }
+
+    /// <summary>
     /// <see cref="Load"/> then <see cref="Evaluate"/>, for a matrix scored once (bootstrap resamples). Scorers override
     /// it to skip building their intermediate matrices; results are bit-identical to Load + Evaluate.
     /// </summary>
@@ -120,6 +130,61 @@ internal abstract class WeightScorer
         for (; i < rows; i++) result[i] = Dot(a.Slice(i * n, n), x);
     }
 
+    /// <summary>
+    /// result[s·rows + i] = Dot(row i of <paramref name="a"/>, vector s of <paramref name="x"/>) for <paramref name="count"/>
+    /// vectors (x is count × n), bit-identical to <see cref="Dot"/> per pair (each pair keeps its own accumulator and
+    /// order). Four vectors and two rows at a time: each row is read from memory once per four vectors instead of once
+    /// per vector, and the eight add chains overlap.
+    /// </summary>
+    internal static void DotRowsMany(ReadOnlySpan<double> a, int rows, int n, ReadOnlySpan<double> x, int count, Span<double> result)
+    {
+        var s = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count * 2 && n % Vector<double>.Count == 0)
+        {
+            var width = n / Vector<double>.Count;
+            for (; s + 4 <= count; s += 4)
+            {
+                var x0 = MemoryMarshal.Cast<double, Vector<double>>(x.Slice(s * n, n));
+                var x1 = MemoryMarshal.Cast<double, Vector<double>>(x.Slice((s + 1) * n, n));
+                var x2 = MemoryMarshal.Cast<double, Vector<double>>(x.Slice((s + 2) * n, n));
+                var x3 = MemoryMarshal.Cast<double, Vector<double>>(x.Slice((s + 3) * n, n));
+                var i = 0;
+                for (; i + 2 <= rows; i += 2)
+                {
+                    var r0 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(i * n, n));
+                    var r1 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice((i + 1) * n, n));
+                    Vector<double> a00 = Vector<double>.Zero, a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                    for (var k = 0; k < width; k++)
+                    {
+                        var u = r0[k];
+                        var v = r1[k];
+                        a00 += u * x0[k];
+                        a01 += u * x1[k];
+                        a02 += u * x2[k];
+                        a03 += u * x3[k];
+                        a10 += v * x0[k];
+                        a11 += v * x1[k];
+                        a12 += v * x2[k];
+                        a13 += v * x3[k];
+                    }
+                    result[s * rows + i] = Vector.Sum(a00);
+                    result[(s + 1) * rows + i] = Vector.Sum(a01);
+                    result[(s + 2) * rows + i] = Vector.Sum(a02);
+                    result[(s + 3) * rows + i] = Vector.Sum(a03);
+                    result[s * rows + i + 1] = Vector.Sum(a10);
+                    result[(s + 1) * rows + i + 1] = Vector.Sum(a11);
+                    result[(s + 2) * rows + i + 1] = Vector.Sum(a12);
+                    result[(s + 3) * rows + i + 1] = Vector.Sum(a13);
+                }
+                for (; i < rows; i++)
+                {
+                    for (var q = s; q < s + 4; q++) result[q * rows + i] = Dot(a.Slice(i * n, n), x.Slice(q * n, n));
+                }
+            }
+        }
+        for (; s < count; s++) DotRows(a, n, x.Slice(s * n, n), result.Slice(s * rows, rows));
+    }
+
     /// <summary>WSM (Σ w r) and WPM in log form (Σ w ln r).</summary>
     private sealed class LinearScorer(int m, int n, bool logarithmic) : WeightScorer(m, n)
     {
@@ -142,6 +207,11 @@ internal abstract class WeightScorer
         public override void Evaluate(ReadOnlySpan<double> w, Span<double> utility)
         {
             DotRows(_a, N, w, utility[..M]);
+        }
+
+        public override void EvaluateMany(ReadOnlySpan<double> w, int count, Span<double> utility)
+        {
+            DotRowsMany(_a, M, N, w, count, utility);
         }
 
         public override void Score(ReadOnlySpan<double> r, ReadOnlySpan<double> w, Span<double> utility)
@@ -200,15 +270,34 @@ internal abstract class WeightScorer
             }
         }
 
-        /// <summary>Column maxima and minima, row by row (contiguous memory).</summary>
+        /// <summary>
+        /// Column maxima and minima, row by row (contiguous memory). The SIMD lanes use the same strict comparisons as
+        /// the scalar loop (take v only when v &gt; max, resp. v &lt; min), so ties and signed zeros resolve identically.
+        /// </summary>
         private void ColumnExtremes(ReadOnlySpan<double> r)
         {
             Array.Fill(_max, double.NegativeInfinity);
             Array.Fill(_min, double.PositiveInfinity);
+            var start = 0;
+            if (Vector.IsHardwareAccelerated && N >= Vector<double>.Count)
+            {
+                var max = MemoryMarshal.Cast<double, Vector<double>>(_max.AsSpan());
+                var min = MemoryMarshal.Cast<double, Vector<double>>(_min.AsSpan());
+                for (var i = 0; i < M; i++)
+                {
+                    var v = MemoryMarshal.Cast<double, Vector<double>>(r.Slice(i * N, N));
+                    for (var k = 0; k < max.Length; k++)
+                    {
+                        max[k] = Vector.ConditionalSelect(Vector.GreaterThan(v[k], max[k]), v[k], max[k]);
+                        min[k] = Vector.ConditionalSelect(Vector.LessThan(v[k], min[k]), v[k], min[k]);
+                    }
+                }
+                start = max.Length * Vector<double>.Count;
+            }
             for (var i = 0; i < M; i++)
             {
                 var ri = r.Slice(i * N, N);
-                for (var j = 0; j < N; j++)
+                for (var j = start; j < N; j++)
                 {
                     var v = ri[j];
                     if (v > _max[j]) _max[j] = v;
@@ -262,6 +351,24 @@ internal abstract class WeightScorer
             DotRows(_pPlus, N, _w2, _dPlusScratch);
             DotRows(_pMinus, N, _w2, _dMinusScratch);
             for (var i = 0; i < M; i++) utility[i] = Closeness(Math.Sqrt(_dPlusScratch[i]), Math.Sqrt(_dMinusScratch[i]));
+        }
+
+        private double[] _w2Many = [];
+        private double[] _dPlusMany = [];
+        private double[] _dMinusMany = [];
+
+        public override void EvaluateMany(ReadOnlySpan<double> w, int count, Span<double> utility)
+        {
+            if (_w2Many.Length < count * N)
+            {
+                _w2Many = new double[count * N];
+                _dPlusMany = new double[count * M];
+                _dMinusMany = new double[count * M];
+            }
+            for (var k = 0; k < count * N; k++) _w2Many[k] = w[k] * w[k];
+            DotRowsMany(_pPlus, M, N, _w2Many.AsSpan(0, count * N), count, _dPlusMany);
+            DotRowsMany(_pMinus, M, N, _w2Many.AsSpan(0, count * N), count, _dMinusMany);
+            for (var k = 0; k < count * M; k++) utility[k] = Closeness(Math.Sqrt(_dPlusMany[k]), Math.Sqrt(_dMinusMany[k]));
         }
 
         public override void PrepareOneAtATime(ReadOnlySpan<double> w)

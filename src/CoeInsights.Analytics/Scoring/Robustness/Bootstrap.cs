@@ -32,7 +32,10 @@ internal static class Bootstrap
             for (var c = 0; c < scores.C; c++) fallback[v * scores.C + c] = baseMatrix[v * n + evaluatorColumns[c]];
         }
 
-        var all = new double[resamples * m];
+        // Every column scored by evaluators, in order: an aggregated resample is already the decision matrix.
+        var direct = scores.C == n;
+        for (var c = 0; c < scores.C && direct; c++) direct = evaluatorColumns[c] == c;
+        var all = System.Buffers.ArrayPool<double>.Shared.Rent(resamples * m);
         var firsts = new int[resamples];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new Workspace(scorerFactory(), m, n, e, cells, baseMatrix),
@@ -66,18 +69,22 @@ internal static class Bootstrap
                         scores.Aggregate(ws.Multiplicity, aggregation, ws.Aggregated, ws.CellBuffer, fallback, ws.Counts, ws.Cell);
                         aggregated = ws.Aggregated;
                     }
-                    for (var v = 0; v < m; v++)
+                    if (!direct)
                     {
-                        for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
+                        for (var v = 0; v < m; v++)
+                        {
+                            for (var c = 0; c < scores.C; c++) ws.X[v * n + evaluatorColumns[c]] = aggregated[v * scores.C + c];
+                        }
+                        aggregated = ws.X;
                     }
-                    Normaliser.Normalise(ws.X, m, n, isCost, normalisation, ws.R);
+                    Normaliser.Normalise(aggregated, m, n, isCost, normalisation, ws.R);
                     ws.Scorer.Score(ws.R, weights, ws.U);
                     firsts[k] = Ranking.Winner(ws.U, tieOrder);
                     for (var v = 0; v < m; v++) all[k * m + v] = ws.Scorer.ToScore(ws.U[v]);
                 }
                 return ws;
             },
-            _ => { });
+            ws => ws.Dispose());
 
         var alpha = 1 - options.ConfidenceLevel;
         var lower = new double[m];
@@ -97,6 +104,7 @@ internal static class Bootstrap
             upper[v] = EvaluatorScores.Quantile(column, 1 - alpha / 2);
             mean[v] = sum / resamples;
         }
+        System.Buffers.ArrayPool<double>.Shared.Return(all);
         var wins = 0;
         for (var k = 0; k < resamples; k++)
         {
@@ -115,7 +123,8 @@ internal static class Bootstrap
         };
     }
 
-    private sealed class Workspace(WeightScorer scorer, int m, int n, int e, int cells, double[] baseMatrix)
+    /// <summary>Per-worker buffers; the large batch buffer is rented from the shared pool and returned on Dispose.</summary>
+    private sealed class Workspace(WeightScorer scorer, int m, int n, int e, int cells, double[] baseMatrix) : IDisposable
     {
         public WeightScorer Scorer { get; } = scorer;
         public int[] Multiplicity { get; } = new int[e];
@@ -127,6 +136,8 @@ internal static class Bootstrap
         public double[] R { get; } = new double[m * n];
         public double[] U { get; } = new double[m];
         public int[] BatchMultiplicity { get; } = new int[BlockSize * e];
-        public double[] Batch { get; } = new double[BlockSize * cells];
+        public double[] Batch { get; } = System.Buffers.ArrayPool<double>.Shared.Rent(BlockSize * cells);
+
+        public void Dispose() => System.Buffers.ArrayPool<double>.Shared.Return(Batch);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CoeInsights.Analytics.Scoring.Robustness;
 
 /// <summary>
@@ -30,6 +32,7 @@ internal struct Rng
         return z ^ (z >> 31);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong NextULong()
     {
         var result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -44,15 +47,18 @@ internal struct Rng
     }
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (NextULong() >> 11) * (1.0 / 9007199254740992.0);
 
     /// <summary>Uniform in (0, 1].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextOpenDouble() => ((NextULong() >> 11) + 1) * (1.0 / 9007199254740992.0);
 
     /// <summary>Uniform integer in [0, bound) (Lemire's multiply-shift; bias &lt; 2⁻³² for small bounds).</summary>
     public int NextInt(int bound) => (int)(((NextULong() >> 32) * (ulong)bound) >> 32);
 
     /// <summary>Standard normal by the Marsaglia polar method.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextNormal()
     {
         if (_hasSpare)
@@ -99,6 +105,7 @@ internal struct Rng
     }
 
     /// <summary>Gamma(a') for precomputed d = a' − 1/3, c = 1/√(9d) (a' ≥ 1), without the shape &lt; 1 boost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double MarsagliaTsang(double d, double c)
     {
         while (true)

@@ -7,7 +7,8 @@ namespace CoeInsights.Analytics.Scoring.Robustness;
 /// multiplied by (1 − t)/(1 − w_j). Starting from the current weight, t is scanned in steps of
 /// <see cref="GridStep"/> towards 0 and towards 1; the first step at which the winner differs is refined by
 /// bisection to 1e-12. For WSM and WPM utilities are linear in t, so the first change is found exactly; for TOPSIS
-/// and VIKOR a change and change-back within one step (&lt; 0.005) could be missed.
+/// and VIKOR a change and change-back within one step (&lt; 0.005) could be missed. Criteria are independent: they
+/// run in parallel, each worker with its own scorer, and each writes only its own result slot.
 /// </summary>
 internal static class WeightSensitivityAnalysis
 {
@@ -15,34 +16,47 @@ internal static class WeightSensitivityAnalysis
     private const double BisectionTolerance = 1e-12;
 
     public static WeightSensitivity[] Run(
-        WeightScorer scorer, double[] weights, int m, IReadOnlyList<string> vendorIds, IReadOnlyList<string> criterionIds,
-        IReadOnlyList<int> tieOrder)
+        Func<WeightScorer> scorerFactory, double[] weights, int m, IReadOnlyList<string> vendorIds,
+        IReadOnlyList<string> criterionIds, IReadOnlyList<int> tieOrder)
     {
         var n = weights.Length;
-        scorer.PrepareOneAtATime(weights);
-        var u = new double[m];
         var result = new WeightSensitivity[n];
-        for (var j = 0; j < n; j++)
-        {
-            var wj = weights[j];
-            if (wj >= 1 - 1e-15)
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () =>
             {
-                // All weight on one criterion: nothing to rescale proportionally.
-                result[j] = new WeightSensitivity(criterionIds[j], wj, null, null, null, null);
-                continue;
-            }
-            int WinnerAt(double t)
+                var scorer = scorerFactory();
+                scorer.PrepareOneAtATime(weights);
+                return (Scorer: scorer, U: new double[m]);
+            },
+            (j, _, worker) =>
             {
-                scorer.EvaluateOneAtATime(j, t, (1 - t) / (1 - wj), u);
-                return Ranking.Winner(u, tieOrder);
-            }
-            var current = WinnerAt(wj);
-            var (lo, loWinner) = Search(WinnerAt, current, wj, 0.0);
-            var (hi, hiWinner) = Search(WinnerAt, current, wj, 1.0);
-            result[j] = new WeightSensitivity(
-                criterionIds[j], wj, lo, loWinner is int a ? vendorIds[a] : null, hi, hiWinner is int b ? vendorIds[b] : null);
-        }
+                result[j] = Criterion(worker.Scorer, worker.U, j, weights, vendorIds, criterionIds, tieOrder);
+                return worker;
+            },
+            _ => { });
         return result;
+    }
+
+    private static WeightSensitivity Criterion(
+        WeightScorer scorer, double[] u, int j, double[] weights, IReadOnlyList<string> vendorIds, IReadOnlyList<string> criterionIds,
+        IReadOnlyList<int> tieOrder)
+    {
+        var wj = weights[j];
+        if (wj >= 1 - 1e-15)
+        {
+            // All weight on one criterion: nothing to rescale proportionally.
+            return new WeightSensitivity(criterionIds[j], wj, null, null, null, null);
+        }
+        int WinnerAt(double t)
+        {
+            scorer.EvaluateOneAtATime(j, t, (1 - t) / (1 - wj), u);
+            return Ranking.Winner(u, tieOrder);
+        }
+        var current = WinnerAt(wj);
+        var (lo, loWinner) = Search(WinnerAt, current, wj, 0.0);
+        var (hi, hiWinner) = Search(WinnerAt, current, wj, 1.0);
+        return new WeightSensitivity(
+            criterionIds[j], wj, lo, loWinner is int a ? vendorIds[a] : null, hi, hiWinner is int b ? vendorIds[b] : null);
     }
 
     private static (double? Critical, int? NewWinner) Search(Func<double, int> winnerAt, int current, double start, double end)
