@@ -6,7 +6,7 @@ using CoeInsights.V1;
 
 namespace CoeInsights.Cli.Tests;
 
-/// <summary>`coe kpis series | versions | correct | correlate | benchmark | alerts` run as a process against a real server.</summary>
+/// <summary>`coe kpis series | derived | versions | correct | correlate | benchmark | alerts | analyze` run as a process against a real server.</summary>
 public sealed class KpiQueryCommandTests(TestServer server) : IClassFixture<TestServer>
 {
     private static readonly DateOnly First = new(2026, 1, 1);
@@ -65,6 +65,70 @@ public sealed class KpiQueryCommandTests(TestServer server) : IClassFixture<Test
         Assert.DoesNotContain("coe-li", table.Out);
         Assert.Equal(ExitCodes.Usage, unknown.Code);
         Assert.Contains("unknown profile 'nobody'", unknown.Err);
+    }
+
+    [Fact]
+    public async Task PrintsNumeratorAndDenominatorOfEachDerivedValueGivenRecordedDays()
+    {
+        var key = await server.CreateKeyAsync("cli-kpi-derived", "ops", Role.Committee, Role.Ingest, Role.Viewer);
+        var li = await Coe(key, "kpis", "profiles", "register", "--network", "Linkedin", "--handle", "coe-li", "--business-unit", "Brand", "-o", "json");
+        Assert.True(li.Code == ExitCodes.Ok, li.Err);
+        var linkedIn = Profile.Parser.ParseJson(li.Out).ProfileId;
+        // Monday 2026-01-05 … Friday 2026-01-09: the 7th has engagements but no impressions, the 9th has 0 impressions.
+        (string Date, double? Impressions, double Engagements)[] days =
+            [("2026-01-05", 1000, 50), ("2026-01-06", 1200, 30), ("2026-01-07", null, 40), ("2026-01-08", 800, 20), ("2026-01-09", 0, 7)];
+        var csv = new StringBuilder("profile,date,metric,value\n");
+        foreach (var (date, impressions, engagements) in days)
+        {
+            if (impressions is { } i) csv.Append(CultureInfo.InvariantCulture, $"coe-li,{date},impressions,{i}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"coe-li,{date},engagements,{engagements}\n");
+        }
+        var imported = await Coe(key, "kpis", "import", CoeProcess.TempFile(csv.ToString()));
+        Assert.True(imported.Code == ExitCodes.Ok, imported.Err);
+        string[] week = ["--from", "2026-01-05", "--to", "2026-01-09"];
+
+        var json = await Coe(key, ["kpis", "derived", "--profile", "coe-li", "--kpi", "engagement_rate_by_impressions", .. week, "-o", "json"]);
+        var weekly = await Coe(key, ["kpis", "derived", "--kpi", "engagement-rate-by-impressions", .. week, "--granularity", "Week", "--csv"]);
+        var table = await Coe(key, ["kpis", "derived", "--kpi", "EngagementRateByImpressions", .. week]);
+
+        Assert.True(json.Code == ExitCodes.Ok, json.Err);
+        var series = JsonDocument.Parse(json.Out).RootElement.GetProperty("series").EnumerateArray().Select(s => DerivedKpiSeries.Parser.ParseJson(s.GetRawText())).ToList();
+        var one = Assert.Single(series);
+        Assert.Equal((linkedIn, DerivedKpi.EngagementRateByImpressions, "engagement_rate_by_impressions", "engagements", "impressions"),
+            (one.ProfileId, one.Kpi, one.Name, one.Numerator, one.Denominator));
+        // Per day: engagements / impressions × 100 where both were observed; no impressions → nothing; 0 impressions → no value, the 0 shown.
+        Assert.Equal(
+            [
+                (50.0, 1000.0, 5.0, 1), (30.0, 1200.0, 2.5, 1), (null, null, null, 0), (20.0, 800.0, 2.5, 1), (7.0, 0.0, null, 1),
+            ],
+            one.Points.Select(p => ((double?)(p.HasNumerator ? p.Numerator : null), (double?)(p.HasDenominator ? p.Denominator : null),
+                (double?)(p.HasValue ? p.Value : null), p.ObservedDays)));
+        Assert.True(weekly.Code == ExitCodes.Ok, weekly.Err);
+        var lines = weekly.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("profile_id,network,handle,business_unit,ownership,kpi,unit,granularity,period_start,value,numerator,denominator,observed_days,days_in_period", lines[0]);
+        // The week uses the 4 days with both components: (50 + 30 + 20 + 7) / (1000 + 1200 + 800 + 0) × 100.
+        var row = Assert.Single(lines[1..]).Split(',');
+        Assert.Equal([linkedIn, "Linkedin", "coe-li", "Brand", "Owned", "engagement_rate_by_impressions", "%", "Week", "2026-01-05"], row[..9]);
+        Assert.Equal(107.0 / 3000 * 100, double.Parse(row[9], CultureInfo.InvariantCulture), 12);
+        Assert.Equal(["107", "3000", "4", "5"], row[10..]);
+        Assert.True(table.Code == ExitCodes.Ok, table.Err);
+        Assert.True(table.Out.Contains("linkedin:coe-li", StringComparison.Ordinal), table.Out);
+        Assert.Contains("engagement_rate_by_impressions (%) = engagements / impressions", table.Out);
+        Assert.Contains("numerator: engagements; denominator: impressions", table.Out);
+    }
+
+    [Fact]
+    public async Task PrintsViolationGivenUnknownDerivedKpiOrReversedRange()
+    {
+        var key = await server.CreateKeyAsync("cli-kpi-derived-bad", Role.Viewer);
+
+        var unknown = await Coe(key, "kpis", "derived", "--kpi", "engagement_rate_by_vibes", "--from", "2026-01-01", "--to", "2026-01-31");
+        var reversed = await Coe(key, "kpis", "derived", "--kpi", "roi", "--from", "2026-01-31", "--to", "2026-01-01");
+
+        Assert.Equal(ExitCodes.Usage, unknown.Code);
+        Assert.Contains("--kpi: unknown derived KPI 'engagement_rate_by_vibes' (one of: engagement_rate_by_impressions,", unknown.Err);
+        Assert.Equal(ExitCodes.Refused, reversed.Code);
+        Assert.Contains("InvalidArgument: end_date: must not be before start_date", reversed.Err); // the server's field violation
     }
 
     [Fact]

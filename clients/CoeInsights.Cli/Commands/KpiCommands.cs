@@ -15,7 +15,7 @@ internal static partial class KpiCommands
 {
     public static Command Build(CommandRunner run)
     {
-        var kpis = new Command("kpis", "KPI profiles, CSV import, series, corrections, trend, anomalies, forecast, correlation, network comparison, benchmarks, alerts.");
+        var kpis = new Command("kpis", "KPI profiles, CSV import, series, derived KPIs, corrections, trend, anomalies, forecast, correlation, network comparison, benchmarks, alerts.");
         kpis.Add(Profiles(run));
         kpis.Add(Metrics(run));
         kpis.Add(Import(run));
@@ -23,7 +23,7 @@ internal static partial class KpiCommands
         kpis.Add(Anomalies(run));
         kpis.Add(Forecast(run));
         kpis.Add(CompareNetworks(run));
-        AddQueries(kpis, run); // KpiQueryCommands.cs: series, versions, correct, correlate, benchmark, alerts
+        AddQueries(kpis, run); // KpiQueryCommands.cs: series, derived, versions, correct, correlate, benchmark, alerts, analyze
         return kpis;
     }
 

@@ -10,12 +10,13 @@ using Profile = CoeInsights.V1.Profile;
 
 namespace CoeInsights.Cli.Commands;
 
-/// <summary>coe kpis series | versions | correct | correlate | benchmark | alerts | analyze: thin commands over the rest of KpiService.</summary>
+/// <summary>coe kpis series | derived | versions | correct | correlate | benchmark | alerts | analyze: thin commands over the rest of KpiService.</summary>
 internal static partial class KpiCommands
 {
     private static void AddQueries(Command kpis, CommandRunner run)
     {
         kpis.Add(Series(run));
+        kpis.Add(Derived(run));
         kpis.Add(Versions(run));
         kpis.Add(Correct(run));
         kpis.Add(Correlate(run));
@@ -101,6 +102,107 @@ internal static partial class KpiCommands
                     table.AddRow(Markup.Escape(Label(byId, s.ProfileId)), s.Metric, Format(p.PeriodStart), p.HasValue ? N(p.Value) : "", $"{p.ObservationCount}/{p.DaysInPeriod}");
             context.Console.Write(table);
             context.Console.WriteLine($"{series.Count} series");
+        }));
+        return command;
+    }
+
+    /// <summary>The CLI name of a derived KPI: the snake_case name the server gives its series (engagement_rate_by_impressions).</summary>
+    private static string KpiName(DerivedKpi kpi) =>
+        string.Concat(kpi.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? $"_{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
+
+    private static readonly DerivedKpi[] KnownKpis = [.. Enum.GetValues<DerivedKpi>().Where(k => k != DerivedKpi.Unspecified)];
+
+    /// <summary>--kpi engagement_rate_by_impressions (also engagement-rate-by-impressions or EngagementRateByImpressions), repeatable.</summary>
+    private static Option<DerivedKpi[]> KpiOption() => new("--kpi")
+    {
+        Required = true, AllowMultipleArgumentsPerToken = false,
+        Description = $"Derived KPIs (repeat; at least one): {string.Join(", ", KnownKpis.Select(KpiName))}.",
+        CustomParser = r =>
+        {
+            var kpis = new List<DerivedKpi>();
+            foreach (var token in r.Tokens)
+            {
+                var text = token.Value.Replace('-', '_');
+                var match = KnownKpis.Where(k => string.Equals(KpiName(k), text, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(k.ToString(), text, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (match.Count == 1) kpis.Add(match[0]);
+                else r.AddError($"--kpi: unknown derived KPI '{token.Value}' (one of: {string.Join(", ", KnownKpis.Select(KpiName))})");
+            }
+            return [.. kpis];
+        },
+    };
+
+    private static Command Derived(CommandRunner run)
+    {
+        var profiles = Many("--profile", "Only these profiles: id, handle or network:handle (repeat; default: every profile).");
+        var networks = new Option<Network[]>("--network") { Description = "Only these networks (repeat)." };
+        var units = Many("--business-unit", "Only these business units (repeat).");
+        var ownership = new Option<Ownership>("--ownership") { Description = "Owned or Competitor (default: both)." };
+        var kpis = KpiOption();
+        var from = DateOption("--from", "First day");
+        var to = DateOption("--to", "Last day (at most 3,660 days after --from)");
+        var granularity = new Option<Granularity>("--granularity") { DefaultValueFactory = _ => Granularity.Day, Description = "Day (default), Week, Month or Quarter." };
+        var csv = new Option<bool>("--csv") { Description = "Print CSV (one row per series and period) instead of a table." };
+        var command = new Command("derived", "Derived KPIs (engagement rate, growth, net sentiment, response rate, cost per engagement, ROI) per profile and period "
+            + "with the numerator and denominator of each value (QueryDerivedKpis; docs/kpis.md).")
+        {
+            profiles, networks, units, ownership, kpis, from, to, granularity, csv,
+        };
+        command.SetAction((result, ct) => run(result, async context =>
+        {
+            var client = Client(context);
+            var all = await AllProfiles(client, ct);
+            var response = await client.QueryDerivedKpisAsync(new QueryDerivedKpisRequest
+            {
+                ProfileIds = { ResolveProfiles(all, result.GetValue(profiles)) }, Networks = { result.GetValue(networks) ?? [] },
+                BusinessUnits = { result.GetValue(units) ?? [] }, Ownership = result.GetValue(ownership), Kpis = { result.GetValue(kpis) ?? [] },
+                StartDate = ToProto(result.GetValue(from)), EndDate = ToProto(result.GetValue(to)), Granularity = result.GetValue(granularity),
+            }, cancellationToken: ct);
+
+            var byId = all.ToDictionary(p => p.ProfileId);
+            static string Optional(bool has, double value) => has ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+            if (context.Format != OutputFormat.Json && result.GetValue(csv))
+            {
+                await using var writer = new CsvWriter(context.Output, CultureInfo.InvariantCulture, leaveOpen: true);
+                foreach (var h in new[]
+                         {
+                             "profile_id", "network", "handle", "business_unit", "ownership", "kpi", "unit", "granularity", "period_start", "value", "numerator",
+                             "denominator", "observed_days", "days_in_period",
+                         })
+                    writer.WriteField(h);
+                await writer.NextRecordAsync();
+                foreach (var s in response.Series)
+                    foreach (var p in s.Points)
+                    {
+                        foreach (var field in new[]
+                                 {
+                                     s.ProfileId, s.Network.ToString(), byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "", s.BusinessUnit,
+                                     s.Ownership.ToString(), s.Name, s.Unit, s.Granularity.ToString(), Format(p.PeriodStart), Optional(p.HasValue, p.Value),
+                                     Optional(p.HasNumerator, p.Numerator), Optional(p.HasDenominator, p.Denominator), $"{p.ObservedDays}", $"{p.DaysInPeriod}",
+                                 })
+                            writer.WriteField(field);
+                        await writer.NextRecordAsync();
+                    }
+                return;
+            }
+            // -o json: {"series": [DerivedKpiSeries, …]} in the proto3 JSON mapping, as `coe kpis series`.
+            context.Write(response, console =>
+            {
+                // One table per KPI (its formula above it, what its numerator and denominator are below), so it fits 80 columns.
+                foreach (var kpi in response.Series.GroupBy(s => s.Kpi))
+                {
+                    var first = kpi.First();
+                    console.WriteLine($"{first.Name} ({first.Unit}) = {first.Formula}");
+                    var table = new Table().AddColumn(new TableColumn("profile").NoWrap()).AddColumns("period", "value", "numerator", "denominator", "observed");
+                    foreach (var s in kpi)
+                        foreach (var p in s.Points)
+                            table.AddRow(Markup.Escape(Label(byId, s.ProfileId)), Format(p.PeriodStart), p.HasValue ? N(p.Value) : "",
+                                p.HasNumerator ? N(p.Numerator) : "", p.HasDenominator ? N(p.Denominator) : "", $"{p.ObservedDays}/{p.DaysInPeriod}");
+                    console.Write(table);
+                    console.WriteLine($"numerator: {first.Numerator}; denominator: {first.Denominator}");
+                }
+                console.WriteLine($"{response.Series.Count} series");
+            });
         }));
         return command;
     }
