@@ -1,7 +1,6 @@
 extern alias server;
 
 using server::CoeInsights.Server.Connectors;
-using CoeInsights.Store;
 using CoeInsights.Testing;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,25 +42,6 @@ public sealed class CapturedLogs(System.Collections.Concurrent.ConcurrentQueue<s
             var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{properties}] {exception}");
         }
-    }
-}
-
-/// <summary>A Marten store over the test PostgreSQL in a schema of its own: one per test class.</summary>
-public sealed class StoreFixture : IAsyncLifetime
-{
-    public IDocumentStore Store { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var options = CoeStore.Configure(new StoreOptions(), await TestPostgres.ConnectionStringAsync(), TestPostgres.NewSchema("c"));
-        Store = new DocumentStore(options);
-        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        Store.Dispose();
-        return Task.CompletedTask;
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CoeInsights.Connectors.Tests.Fakes;
+using CoeInsights.Testing;
 
 namespace CoeInsights.Connectors.Tests;
 

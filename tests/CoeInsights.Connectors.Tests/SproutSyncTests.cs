@@ -4,6 +4,7 @@ using CoeInsights.Kpis;
 using CoeInsights.Kpis.QueryingSeries;
 using CoeInsights.Analytics.Trends;
 using Marten;
+using CoeInsights.Testing;
 
 namespace CoeInsights.Connectors.Tests;
 

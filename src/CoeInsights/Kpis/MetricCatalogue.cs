@@ -1,3 +1,4 @@
+using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 
 namespace CoeInsights.Kpis;
@@ -68,4 +69,12 @@ public static class MetricCatalogue
     private static readonly Dictionary<string, MetricDefinition> ByName = Default.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     public static MetricDefinition? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>A request's metric list: at least one, each in the catalogue (violations on <c>metrics[i]</c>).</summary>
+    public static void RequireKnown(IReadOnlyList<string> metrics, Validator v)
+    {
+        v.Require(metrics.Count > 0, "metrics", "name at least one metric (see ListMetrics)");
+        for (var i = 0; i < metrics.Count; i++)
+            v.Require(Find(metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{metrics[i]}' (see ListMetrics)");
+    }
 }

@@ -1,3 +1,4 @@
+using CoeInsights.Analytics;
 using Marten.Events.Aggregation;
 
 namespace CoeInsights.Kpis;
@@ -52,4 +53,17 @@ public sealed class KpiProfileProjection : SingleStreamProjection<KpiProfile, Gu
     };
 
     public static KpiProfile Apply(KpiCorrected e, KpiProfile p) => p with { CorrectionCount = p.CorrectionCount + 1 };
+}
+
+public static class ProfileIds
+{
+    /// <summary>A request's profile filter; each id that is not a profile id is a violation on <c>profile_ids[i]</c>.</summary>
+    public static List<Guid> Parse(IReadOnlyList<string> profileIds, Validator v)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < profileIds.Count; i++)
+            if (Guid.TryParse(profileIds[i], out var id)) ids.Add(id);
+            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
+        return ids;
+    }
 }

@@ -27,22 +27,8 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
     private async Task<ReportService.ReportServiceClient> Reports(string tenant, string principal, params Role[] roles) =>
         new(server.Channel(await server.CreateKeyAsync(tenant, principal, roles)));
 
-    private static async Task<(ExportMetadata Metadata, byte[] Bytes)> Export(ReportService.ReportServiceClient client, string id)
-    {
-        using var call = client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = id });
-        ExportMetadata? metadata = null;
-        using var bytes = new MemoryStream();
-        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
-        {
-            if (chunk.PartCase == ExportChunk.PartOneofCase.Metadata) metadata = chunk.Metadata;
-            else
-            {
-                Assert.NotNull(metadata); // metadata comes first
-                chunk.Data.WriteTo(bytes);
-            }
-        }
-        return (metadata!, bytes.ToArray());
-    }
+    private static Task<(ExportMetadata Metadata, byte[] Bytes)> Export(ReportService.ReportServiceClient client, string id) =>
+        ExportStream.ReadAsync(client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = id }));
 
     [Fact]
     public async Task StreamsValidWorkbookWithEngineWinnerGivenClosedEvaluation()

@@ -55,22 +55,8 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
     private async Task<ReportService.ReportServiceClient> Reports(string tenant, params Role[] roles) =>
         new(server.Channel(await server.CreateKeyAsync(tenant, roles)));
 
-    private static async Task<(ExportMetadata Metadata, byte[] Bytes)> Export(ReportService.ReportServiceClient client, string surveyId)
-    {
-        using var call = client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = surveyId });
-        ExportMetadata? metadata = null;
-        using var bytes = new MemoryStream();
-        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
-        {
-            if (chunk.PartCase == ExportChunk.PartOneofCase.Metadata) metadata = chunk.Metadata;
-            else
-            {
-                Assert.NotNull(metadata); // metadata comes first
-                chunk.Data.WriteTo(bytes);
-            }
-        }
-        return (metadata!, bytes.ToArray());
-    }
+    private static Task<(ExportMetadata Metadata, byte[] Bytes)> Export(ReportService.ReportServiceClient client, string surveyId) =>
+        ExportStream.ReadAsync(client.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest { SurveyId = surveyId }));
 
     private static void AssertValid(byte[] bytes)
     {

@@ -3,6 +3,7 @@ using CoeInsights.Access.Bootstrapping;
 using CoeInsights.Access.CreatingApiKey;
 using CoeInsights.Access.ListingApiKeys;
 using CoeInsights.Common;
+using CoeInsights.Testing;
 
 namespace CoeInsights.Tests.Access;
 

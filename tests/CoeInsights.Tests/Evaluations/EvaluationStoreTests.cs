@@ -5,6 +5,7 @@ using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.ListingEvaluations;
 using CoeInsights.Evaluations.OpeningEvaluation;
 using Marten;
+using CoeInsights.Testing;
 
 namespace CoeInsights.Tests.Evaluations;
 

@@ -4,6 +4,7 @@ using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
 using CoeInsights.Analytics.Trends;
 using Marten;
+using CoeInsights.Testing;
 
 namespace CoeInsights.Tests.Kpis;
 

@@ -69,10 +69,7 @@ public static class QueryDerivedKpisHandler
     public static async Task<IReadOnlyList<DerivedKpiSeries>> Handle(IQuerySession session, DerivedKpiQuery query, CancellationToken ct)
     {
         var v = new Validator();
-        var ids = new List<Guid>();
-        for (var i = 0; i < query.ProfileIds.Count; i++)
-            if (Guid.TryParse(query.ProfileIds[i], out var id)) ids.Add(id);
-            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
+        var ids = ProfileIds.Parse(query.ProfileIds, v);
         v.Require(query.Kpis.Count > 0, "kpis", "name at least one derived KPI");
         v.Require(query.From is not null, "start_date", "is required");
         v.Require(query.To is not null, "end_date", "is required");

@@ -23,13 +23,8 @@ public static class QuerySeriesHandler
     public static async Task<IReadOnlyList<KpiSeries>> Handle(IQuerySession session, SeriesQuery query, CancellationToken ct)
     {
         var v = new Validator();
-        var ids = new List<Guid>();
-        for (var i = 0; i < query.ProfileIds.Count; i++)
-            if (Guid.TryParse(query.ProfileIds[i], out var id)) ids.Add(id);
-            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
-        v.Require(query.Metrics.Count > 0, "metrics", "name at least one metric (see ListMetrics)");
-        for (var i = 0; i < query.Metrics.Count; i++)
-            v.Require(MetricCatalogue.Find(query.Metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{query.Metrics[i]}' (see ListMetrics)");
+        var ids = ProfileIds.Parse(query.ProfileIds, v);
+        MetricCatalogue.RequireKnown(query.Metrics, v);
         if (query is { From: { } f, To: { } t }) v.Require(f <= t, "end_date", "must not be before start_date");
         v.ThrowIfInvalid();
 

@@ -70,13 +70,8 @@ public static class WatchAlertsHandler
     public static async Task<AlertCursor> StartAsync(IQuerySession session, WatchAlerts watch, CancellationToken ct)
     {
         var v = new Validator();
-        v.Require(watch.Metrics.Count > 0, "metrics", "name at least one metric (see ListMetrics)");
-        for (var i = 0; i < watch.Metrics.Count; i++)
-            v.Require(MetricCatalogue.Find(watch.Metrics[i]) is not null, $"metrics[{i}]", $"unknown metric '{watch.Metrics[i]}' (see ListMetrics)");
-        var ids = new List<Guid>();
-        for (var i = 0; i < watch.ProfileIds.Count; i++)
-            if (Guid.TryParse(watch.ProfileIds[i], out var id)) ids.Add(id);
-            else v.Add($"profile_ids[{i}]", "must be a profile id as returned by RegisterProfile");
+        MetricCatalogue.RequireKnown(watch.Metrics, v);
+        var ids = ProfileIds.Parse(watch.ProfileIds, v);
         if (watch.Threshold is { } t) v.Require(double.IsFinite(t) && t > 0, "threshold", "must be a positive number (default 3.5)");
         if (watch.BaselineDays is { } b)
             v.Require(b is >= MinBaselineDays and <= MaxBaselineDays, "baseline_days", $"must be between {MinBaselineDays} and {MaxBaselineDays} (default {DefaultBaselineDays})");

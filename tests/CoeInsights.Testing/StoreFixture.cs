@@ -1,17 +1,17 @@
 using CoeInsights.Store;
-using CoeInsights.Testing;
 using Marten;
+using Xunit;
 
-namespace CoeInsights.Tests;
+namespace CoeInsights.Testing;
 
-/// <summary>A Marten store over the test PostgreSQL in a schema of its own: one per test class.</summary>
+/// <summary>A Marten store over the test PostgreSQL in a schema of its own: one per test class (xunit class fixture).</summary>
 public sealed class StoreFixture : IAsyncLifetime
 {
     public IDocumentStore Store { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var options = CoeStore.Configure(new StoreOptions(), await TestPostgres.ConnectionStringAsync(), TestPostgres.NewSchema("d"));
+        var options = CoeStore.Configure(new StoreOptions(), await TestPostgres.ConnectionStringAsync(), TestPostgres.NewSchema("s"));
         Store = new DocumentStore(options);
         await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
