@@ -158,6 +158,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
         await WaitUntilConnectorLockIsFree(tenant);
         _sprout.OnAnalytics = null;
+        await _sprout.AnalyticsLoggedAsync(3); // the dead process's request in flight, logged once the fake sees it abandoned
         var before = _sprout.AnalyticsRequests.Count();
         await using var restarted = Connectors.Services(Options(tenant, start), _store);
         await restarted.Runs().RecoverAsync(default); // what the schedule does at start

@@ -57,6 +57,16 @@ public sealed partial class FakeSprout : FakeApi
 
     public IEnumerable<SeenRequest> AnalyticsRequests => Requests.Where(r => r.Path.EndsWith("/analytics/profiles", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> analytics requests are logged. A request is logged when its handler ends, so one
+    /// held in flight and then abandoned by its client is logged a moment after the client gave up on it.
+    /// </summary>
+    public async Task AnalyticsLoggedAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (AnalyticsRequests.Count() < count) await Task.Delay(20, timeout.Token);
+    }
+
     [GeneratedRegex(@"^customer_profile_id\.eq\((\d+(?:, ?\d+)*)\)$")]
     private static partial Regex ProfileFilter();
 
