@@ -56,6 +56,20 @@ public abstract class FakeApi : IAsyncDisposable
             context.Request.EnableBuffering();
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             context.Request.Body.Position = 0;
+            // Logged before the response starts, so a client never holds an answer whose request is not logged yet;
+            // a request abandoned without an answer is logged when its handler ends.
+            var logged = 0;
+            void Log()
+            {
+                if (Interlocked.Exchange(ref logged, 1) == 0)
+                    Requests.Enqueue(new SeenRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
+                        body, context.Request.Headers.Authorization.ToString(), context.Response.StatusCode));
+            }
+            context.Response.OnStarting(() =>
+            {
+                Log();
+                return Task.CompletedTask;
+            });
             try
             {
                 if (!Authorized(context.Request))
@@ -66,8 +80,7 @@ public abstract class FakeApi : IAsyncDisposable
             }
             finally
             {
-                Requests.Enqueue(new SeenRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
-                    body, context.Request.Headers.Authorization.ToString(), context.Response.StatusCode));
+                Log();
             }
         });
         Map(_app);

@@ -58,8 +58,8 @@ public sealed partial class FakeSprout : FakeApi
     public IEnumerable<SeenRequest> AnalyticsRequests => Requests.Where(r => r.Path.EndsWith("/analytics/profiles", StringComparison.Ordinal));
 
     /// <summary>
-    /// Waits until <paramref name="count"/> analytics requests are logged. A request is logged when its handler ends, so one
-    /// held in flight and then abandoned by its client is logged a moment after the client gave up on it.
+    /// Waits until <paramref name="count"/> analytics requests are logged. A request answered is logged before its answer
+    /// starts; one held in flight and abandoned by its client is logged only when its handler ends, a moment later.
     /// </summary>
     public async Task AnalyticsLoggedAsync(int count)
     {
