@@ -1,4 +1,5 @@
 using CoeInsights.Access;
+using CoeInsights.Common;
 using CoeInsights.Connectors;
 using CoeInsights.Kpis;
 using CoeInsights.Evaluations;
@@ -32,6 +33,7 @@ public static class CoeStore
         options.ConfigureEvaluations();
         options.ConfigureSurveys();
         options.ConfigureConnectors();
+        options.ConfigureCreateClaims();
         return options;
     }
 }

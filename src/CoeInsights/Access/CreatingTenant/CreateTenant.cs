@@ -13,9 +13,21 @@ public static class CreateTenantHandler
         var existing = await session.LoadAsync<TenantRecord>(command.TenantId, ct);
         var tenant = Decide(caller, command, existing);
         if (ReferenceEquals(tenant, existing)) return existing!;
-        session.Insert(tenant);
-        await session.SaveChangesAsync(ct);
-        return tenant;
+        // The tenant id is the document id: of concurrent creates (on any server) one insert wins, the others
+        // read the winner and answer as a retry would (same request_id) or ALREADY_EXISTS.
+        return await CreateOnce.InsertOrReturn(
+            async () =>
+            {
+                session.Insert(tenant);
+                await session.SaveChangesAsync(ct);
+                return tenant;
+            },
+            async () =>
+            {
+                await using var fresh = session.DocumentStore.QuerySession();
+                var winner = await fresh.LoadAsync<TenantRecord>(tenant.Id, ct) ?? throw new InvalidOperationException($"Tenant '{tenant.Id}' collided but is not stored.");
+                return Decide(caller, command, winner);
+            });
     }
 
     /// <summary>Returns the tenant to insert, or the existing one for a retried request_id.</summary>
@@ -28,6 +40,7 @@ public static class CreateTenantHandler
                 "must be 2 to 40 lower-case letters, digits or '-', starting and ending with a letter or digit")
             .Require(!string.IsNullOrWhiteSpace(command.DisplayName) && command.DisplayName.Length <= 200, "display_name",
                 "is required, at most 200 characters")
+            .Require(command.RequestId is null || command.RequestId.Length <= 100, "request_id", "at most 100 characters")
             .ThrowIfInvalid();
         if (existing is not null)
         {

@@ -1,7 +1,7 @@
 using CoeInsights.Analytics;
+using CoeInsights.Common;
 using CoeInsights.Evaluations.ListingEvaluations;
 using Marten;
-using Npgsql;
 
 namespace CoeInsights.Evaluations.OpeningEvaluation;
 
@@ -19,19 +19,18 @@ public static class OpenEvaluationHandler
     {
         var opened = Decide(command);
         if (await FindByRequestId(openSession, command.RequestId, ct) is { } existing) return existing;
-        await using var session = openSession();
-        session.Events.StartStream<Evaluation>(opened.EvaluationId, opened);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return opened.EvaluationId;
-        }
-        catch (Exception e) when (IsUniqueViolation(e))
-        {
-            // Two attempts with one request_id raced: the unique index on the summary let one through.
-            if (await FindByRequestId(openSession, command.RequestId, ct) is { } raced) return raced;
-            throw;
-        }
+        // The summary's unique index on (tenant, request_id) lets one of N concurrent identical creates commit (on any
+        // server); the others read the winner and return it, as a later retry would.
+        return await CreateOnce.InsertOrReturn(
+            async () =>
+            {
+                await using var session = openSession();
+                session.Events.StartStream<Evaluation>(opened.EvaluationId, opened);
+                await session.SaveChangesAsync(ct);
+                return opened.EvaluationId;
+            },
+            async () => await FindByRequestId(openSession, command.RequestId, ct)
+                ?? throw new InvalidOperationException($"request_id '{command.RequestId}' collided but is not stored."));
     }
 
     public static EvaluationOpened Decide(OpenEvaluation c)
@@ -62,7 +61,4 @@ public static class OpenEvaluationHandler
         var found = await session.Query<EvaluationSummary>().Where(s => s.RequestId == requestId).Select(s => s.Id).ToListAsync(ct);
         return found.Count > 0 ? found[0] : null;
     }
-
-    private static bool IsUniqueViolation(Exception? e) =>
-        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } || IsUniqueViolation(e.InnerException));
 }

@@ -1,4 +1,5 @@
 using CoeInsights.Analytics;
+using CoeInsights.Common;
 using Marten;
 using JasperFx;
 
@@ -45,7 +46,7 @@ public static class RecordKpiBatchHandler
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (e is DocumentAlreadyExistsException || e is AggregateException a && a.InnerExceptions.All(x => x is DocumentAlreadyExistsException))
+        catch (Exception e) when (CreateOnce.IsUniqueViolation(e))
         {
             // The same key raced in on another call: that one won, this one stored nothing.
             await using var fresh = session.DocumentStore.QuerySession(session.TenantId);

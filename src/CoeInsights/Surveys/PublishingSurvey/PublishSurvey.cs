@@ -2,8 +2,8 @@ using CoeInsights.Analytics;
 using CoeInsights.Analytics.Surveys;
 using CoeInsights.Evaluations;
 using CoeInsights.Surveys.ListingSurveys;
+using CoeInsights.Common;
 using Marten;
-using Npgsql;
 
 namespace CoeInsights.Surveys.PublishingSurvey;
 
@@ -22,18 +22,18 @@ public static class PublishSurveyHandler
     {
         var published = Decide(command);
         if (await FindByRequestId(openSession, command.RequestId, ct) is { } existing) return existing;
-        await using var session = openSession();
-        session.Events.StartStream<Survey>(published.SurveyId, published);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return published.SurveyId;
-        }
-        catch (Exception e) when (IsUniqueViolation(e))
-        {
-            if (await FindByRequestId(openSession, command.RequestId, ct) is { } raced) return raced;
-            throw;
-        }
+        // The summary's unique index on (tenant, request_id) lets one of N concurrent identical creates commit (on any
+        // server); the others read the winner and return it, as a later retry would.
+        return await CreateOnce.InsertOrReturn(
+            async () =>
+            {
+                await using var session = openSession();
+                session.Events.StartStream<Survey>(published.SurveyId, published);
+                await session.SaveChangesAsync(ct);
+                return published.SurveyId;
+            },
+            async () => await FindByRequestId(openSession, command.RequestId, ct)
+                ?? throw new InvalidOperationException($"request_id '{command.RequestId}' collided but is not stored."));
     }
 
     public static SurveyPublished Decide(PublishSurvey c)
@@ -81,7 +81,4 @@ public static class PublishSurveyHandler
         var found = await session.Query<SurveySummary>().Where(s => s.RequestId == requestId).Select(s => s.Id).ToListAsync(ct);
         return found.Count > 0 ? found[0] : null;
     }
-
-    private static bool IsUniqueViolation(Exception? e) =>
-        e is not null && (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } || IsUniqueViolation(e.InnerException));
 }
