@@ -21,9 +21,23 @@ namespace CoeInsights.Testing;
 public class TestServer : IAsyncLifetime
 {
     private readonly List<GrpcChannel> _channels = [];
+    private readonly TestServer? _replicaOf;
     private WebApplication? _app;
 
-    public string Schema { get; } = TestPostgres.NewSchema();
+    public TestServer()
+    {
+        Schema = TestPostgres.NewSchema();
+    }
+
+    /// <summary>A second server process's worth of state (store, daemon, caches, ports) on <paramref name="first"/>'s schema:
+    /// a replica. Start it after <paramref name="first"/>; it uses the first's admin key (one bootstrap key per database).</summary>
+    protected TestServer(TestServer first)
+    {
+        _replicaOf = first;
+        Schema = first.Schema;
+    }
+
+    public string Schema { get; }
     public string DataDirectory { get; } = TestPostgres.NewFolder("server");
     public string ConnectionString { get; private set; } = "";
     public Uri GrpcAddress { get; private set; } = null!;
@@ -54,7 +68,9 @@ public class TestServer : IAsyncLifetime
         var addresses = _app.Addresses();
         GrpcAddress = addresses[0];
         HttpAddress = addresses[1];
-        AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, BootstrapAdminKey.FileName))).Trim();
+        AdminKey = _replicaOf is { } first
+            ? first.AdminKey
+            : (await File.ReadAllTextAsync(Path.Combine(DataDirectory, BootstrapAdminKey.FileName))).Trim();
     }
 
     /// <summary>More configuration for a test class's server (e.g. connectors pointing at fake APIs).</summary>
