@@ -33,7 +33,7 @@ public sealed class ReplicatedServers : IAsyncLifetime
     }
 
     /// <summary>Serves the first server's schema; runs no projection daemon (the first one does).</summary>
-    private sealed class Replica(TestServer first) : TestServer(first)
+    public sealed class Replica(TestServer first) : TestServer(first)
     {
         protected override void Configure(WebApplicationBuilder builder) =>
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Coe:DaemonMode"] = "Disabled" });
@@ -208,6 +208,50 @@ public sealed class ConcurrentCreateTests(ReplicatedServers servers) : IClassFix
         AllIdentical(outcomes);
         var listed = await new SurveyService.SurveyServiceClient(channels[1]).ListSurveysAsync(new ListSurveysRequest { PageSize = 100 });
         Assert.Equal([outcomes[0].Answer!.SurveyId], listed.Surveys.Select(s => s.SurveyId));
+    }
+
+    [Fact]
+    public async Task StartsAndRefusesNewDuplicatesGivenDuplicateProfilesStoredBeforeClaims()
+    {
+        var committeeKey = await servers.First.CreateKeyAsync("race-legacy", Role.Committee);
+        var register = (TestServer server, string requestId) => new KpiService.KpiServiceClient(server.Channel(committeeKey))
+            .RegisterProfileAsync(new RegisterProfileRequest
+            {
+                Network = Network.Tiktok, Handle = "legacy", BusinessUnit = "Corporate", Ownership = Ownership.Owned, RequestId = requestId,
+            }).ResponseAsync;
+        var original = await register(servers.First, "legacy-1");
+        var duplicateId = Guid.CreateVersion7();
+        // What a store written before claims existed can hold: the profile without its claim, and a duplicate of it.
+        await Sql($$"""
+            delete from {{servers.First.Schema}}.mt_doc_createclaim where id like 'profile-handle/race-legacy/%';
+            create temp table dup as select * from {{servers.First.Schema}}.mt_doc_kpiprofile where tenant_id = 'race-legacy';
+            update dup set id = '{{duplicateId}}', data = jsonb_set(data, '{id}', to_jsonb('{{duplicateId}}'::text));
+            insert into {{servers.First.Schema}}.mt_doc_kpiprofile select * from dup;
+            """);
+
+        var restarted = new ReplicatedServers.Replica(servers.First);
+        try
+        {
+            await restarted.InitializeAsync();
+
+            Assert.Equal(original, await register(restarted, "legacy-1"));
+            var e = await Assert.ThrowsAsync<RpcException>(() => register(restarted, "legacy-2"));
+            Assert.Equal((StatusCode.AlreadyExists, "PROFILE_ALREADY_EXISTS"), (e.StatusCode, e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason));
+            var listed = await new KpiService.KpiServiceClient(restarted.Channel(committeeKey)).ListProfilesAsync(new ListProfilesRequest { PageSize = 100 });
+            Assert.Equal([original.ProfileId, duplicateId.ToString()], listed.Profiles.Where(p => p.Handle == "legacy").Select(p => p.ProfileId));
+        }
+        finally
+        {
+            await restarted.DisposeAsync();
+        }
+    }
+
+    private async Task Sql(string sql)
+    {
+        await using var db = new NpgsqlConnection(servers.First.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, db);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]
