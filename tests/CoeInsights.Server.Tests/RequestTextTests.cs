@@ -90,16 +90,63 @@ public sealed class RequestTextTests(TestServer server) : IClassFixture<TestServ
         Assert.Equal(before, await StoreCounts(key));
     }
 
-    [Fact]
-    public async Task ReturnsInvalidArgumentGivenTitleOneOverCap()
+    private static CreateSurveyRequest Survey(string title) => new()
     {
-        var (key, client) = await Committee("text-cap");
-        var atCap = await client.CreateEvaluationAsync(Evaluation(new string('t', RequestText.MaxShortLength)));
+        Title = title,
+        Audience = { new AudienceDepartment { Department = "Marketing", Invited = 5 } },
+        Questions = { new V1.SurveyQuestion { QuestionId = "comment", Kind = QuestionKind.FreeText, Text = "Anything else?" } },
+    };
+
+    private async Task<(string Key, SurveyService.SurveyServiceClient Client)> SurveyChair(string tenant)
+    {
+        var key = await server.CreateKeyAsync(tenant, "chair", Role.Committee, Role.Evaluator);
+        return (key, new SurveyService.SurveyServiceClient(server.Channel(key)));
+    }
+
+    /// <summary>A viewer's report client in a tenant with one profile and a day of impressions (so a deck has something to show).</summary>
+    private async Task<(string Key, ReportService.ReportServiceClient Client)> Reports(string tenant)
+    {
+        var committee = new KpiService.KpiServiceClient(server.Channel(await server.CreateKeyAsync(tenant, Role.Committee)));
+        var ingest = new KpiService.KpiServiceClient(server.Channel(await server.CreateKeyAsync(tenant, Role.Ingest)));
+        var profile = await committee.RegisterProfileAsync(new RegisterProfileRequest
+        {
+            Network = Network.Linkedin, Handle = "acme", BusinessUnit = "Corporate", Ownership = Ownership.Owned, RequestId = "reg",
+        });
+        using (var call = ingest.RecordKpis())
+        {
+            await call.RequestStream.WriteAsync(new RecordKpisRequest
+            {
+                IdempotencyKey = "seed", Source = "test", SourceTimeZone = "UTC",
+                Observations = { new KpiObservation { ProfileId = profile.ProfileId, Date = Day, Metric = "impressions", Value = 10 } },
+            });
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            await call.RequestStream.CompleteAsync();
+        }
+        var key = await server.CreateKeyAsync(tenant, Role.Viewer);
+        return (key, new ReportService.ReportServiceClient(server.Channel(key)));
+    }
+
+    private static readonly Date Day = new() { Year = 2026, Month = 3, Day = 2 };
+
+    private static async Task<byte[]> Deck(ReportService.ReportServiceClient client, string title)
+    {
+        using var call = client.ExportKpiDeck(new ExportKpiDeckRequest { StartDate = Day, EndDate = Day, Title = title });
+        using var bytes = new MemoryStream();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+            if (chunk.PartCase == ExportChunk.PartOneofCase.Data) chunk.Data.WriteTo(bytes);
+        return bytes.ToArray();
+    }
+
+    [Fact]
+    public async Task ReturnsInvalidArgumentGivenDeckTitleOneOverCap()
+    {
+        var (key, client) = await Reports("text-cap");
+        var atCap = await Deck(client, new string('t', RequestText.MaxShortLength));
         var before = await StoreCounts(key);
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => client.CreateEvaluationAsync(Evaluation(new string('t', RequestText.MaxShortLength + 1))).ResponseAsync);
+        var e = await Assert.ThrowsAsync<RpcException>(() => Deck(client, new string('t', RequestText.MaxShortLength + 1)));
 
-        Assert.Equal(RequestText.MaxShortLength, atCap.Title.Length);
+        Assert.NotEmpty(atCap);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         var violation = Assert.Single(e.FieldViolations());
         Assert.Equal("title", violation.Field);
@@ -108,71 +155,94 @@ public sealed class RequestTextTests(TestServer server) : IClassFixture<TestServ
     }
 
     [Fact]
-    public async Task CountsSurrogatePairAsOneCharacterGivenEmojiTitleAtCap()
+    public async Task CountsSurrogatePairAsOneCharacterGivenEmojiDeckTitleAtCap()
     {
-        var (_, client) = await Committee("text-emoji");
-        var title = string.Concat(Enumerable.Repeat("😀", RequestText.MaxShortLength));
+        var (_, client) = await Reports("text-emoji");
 
-        var created = await client.CreateEvaluationAsync(Evaluation(title));
+        var deck = await Deck(client, string.Concat(Enumerable.Repeat("😀", RequestText.MaxShortLength)));
 
-        Assert.Equal(title, created.Title);
+        Assert.NotEmpty(deck);
     }
 
     [Fact]
-    public async Task AllowsLongTextCapGivenPurposeButNotOneMore()
+    public async Task AllowsLongTextCapGivenFreeTextAnswerButNotOneMore()
     {
-        var (_, client) = await Committee("text-long");
-        var atCap = await client.CreateEvaluationAsync(Evaluation("Long purpose", new string('p', RequestText.MaxLongLength)));
+        var (key, client) = await SurveyChair("text-long");
+        var survey = await client.CreateSurveyAsync(Survey("Long answers"));
+        SubmitResponseRequest Response(string respondent, int length) => new()
+        {
+            SurveyId = survey.SurveyId, RespondentId = respondent, Department = "Marketing", RequestId = respondent,
+            Answers = { new V1.SurveyAnswer { QuestionId = "comment", FreeText = new string('a', length) } },
+        };
+        await client.SubmitResponseAsync(Response("p1", RequestText.MaxLongLength));
+        var before = await StoreCounts(key);
 
-        var e = await Assert.ThrowsAsync<RpcException>(() =>
-            client.CreateEvaluationAsync(Evaluation("Long purpose", new string('p', RequestText.MaxLongLength + 1))).ResponseAsync);
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.SubmitResponseAsync(Response("p2", RequestText.MaxLongLength + 1)).ResponseAsync);
 
-        Assert.Equal(RequestText.MaxLongLength, atCap.Purpose.Length);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal("purpose", Assert.Single(e.FieldViolations()).Field);
+        Assert.Equal("answers[0].free_text", Assert.Single(e.FieldViolations()).Field);
+        Assert.Equal(before, await StoreCounts(key));
     }
 
-    private static async Task<(HttpStatusCode Status, string[] Fields)> PostJson(HttpClient http, string path, string json)
+    private static async Task<(HttpStatusCode Status, string[] Fields, string Body)> PostJson(HttpClient http, string path, string json)
     {
         using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        using var body = JsonDocument.Parse(text);
         var fields = body.RootElement.TryGetProperty("details", out var details)
             ? details.EnumerateArray()
                 .Where(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest")
                 .SelectMany(d => d.GetProperty("fieldViolations").EnumerateArray().Select(v => v.GetProperty("field").GetString()!)).ToArray()
             : [];
-        return (response.StatusCode, fields);
+        return (response.StatusCode, fields, text);
     }
 
     [Theory]
     [InlineData("\\u0000")]
     [InlineData("\\u0007")]
     [InlineData("\\uFFFE")]
-    [InlineData("\\uD800")]
     public async Task ReturnsBadRequestNamingTitleOnJsonPortGivenEscapedIllegalCharacter(string escaped)
     {
         var (key, _) = await Committee("text-json");
         using var http = server.Http(key);
         var before = await StoreCounts(key);
 
-        var (status, fields) = await PostJson(http, "/v1/evaluations",
+        var (status, fields, _) = await PostJson(http, "/v1/evaluations",
             $$$"""{"title": "Suite {{{escaped}}} 2027", "purpose": "p", "scale": {"min": 1, "max": 5}}""");
 
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "title" }), (status, fields));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["title"], fields);
         Assert.Equal(before, await StoreCounts(key));
     }
 
     [Fact]
-    public async Task ReturnsBadRequestOnJsonPortGivenThreeMegabyteTitle()
+    public async Task ReturnsBadRequestOnJsonPortGivenLoneSurrogateEscape()
     {
-        var (key, _) = await Committee("text-json-big");
+        var (key, _) = await Committee("text-json-surrogate");
         using var http = server.Http(key);
         var before = await StoreCounts(key);
 
-        var (status, fields) = await PostJson(http, "/v1/evaluations",
-            $$$"""{"title": "{{{new string('t', 3_000_000)}}}", "purpose": "p", "scale": {"min": 1, "max": 5}}""");
+        // The JSON reader refuses a lone surrogate before any message exists: the string never reaches the service.
+        var (status, _, _) = await PostJson(http, "/v1/evaluations",
+            $$$"""{"title": "Suite \uD800 2027", "purpose": "p", "scale": {"min": 1, "max": 5}}""");
 
-        Assert.Equal((HttpStatusCode.BadRequest, new[] { "title" }), (status, fields));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(before, await StoreCounts(key));
+    }
+
+    [Fact]
+    public async Task ReturnsBadRequestOnJsonPortGivenThreeMegabyteSurveyTitle()
+    {
+        var (key, _) = await SurveyChair("text-json-big");
+        using var http = server.Http(key);
+        var before = await StoreCounts(key);
+
+        var (status, fields, body) = await PostJson(http, "/v1/surveys",
+            $$$"""{"title": "{{{new string('t', 3_000_000)}}}", "audience": [{"department": "Marketing", "invited": 5}], "questions": [{"questionId": "c", "kind": "QUESTION_KIND_FREE_TEXT"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["title"], fields);
+        Assert.Contains("is 3,000,000 characters long", body);
         Assert.Equal(before, await StoreCounts(key));
     }
 

@@ -2,7 +2,6 @@ using System.IO.Packaging;
 using System.Text;
 using ClosedXML.Excel;
 using CoeInsights.Server.Tests.Evaluations;
-using CoeInsights.Server.Tests.Surveys;
 using CoeInsights.Testing;
 using CoeInsights.V1;
 using DocumentFormat.OpenXml;
@@ -12,6 +11,7 @@ using Date = Google.Type.Date;
 using E = CoeInsights.Evaluations;
 using K = CoeInsights.Kpis;
 using S = CoeInsights.Surveys;
+using SurveyAnswers = CoeInsights.Analytics.Surveys;
 
 namespace CoeInsights.Server.Tests.Reports;
 
@@ -21,9 +21,12 @@ namespace CoeInsights.Server.Tests.Reports;
 /// </summary>
 public sealed class LegacyTextExportTests(TestServer server) : IClassFixture<TestServer>
 {
-    /// <summary>Every character the door now refuses, at once.</summary>
-    private const string Bad = "\u0001\u0000\uFFFE\uFFFF\u001B\uD800";
-    private const string Clean = "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD";
+    /// <summary>
+    /// Characters the door now refuses that PostgreSQL could store before (jsonb refuses U+0000 and lone surrogates,
+    /// so those never were stored).
+    /// </summary>
+    private const string Bad = "\u0001\uFFFE\uFFFF\u001B";
+    private const string Clean = "\uFFFD\uFFFD\uFFFD\uFFFD";
 
     private static Date D(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
@@ -89,48 +92,43 @@ public sealed class LegacyTextExportTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
-    public async Task ExportsValidSurveyWorkbookWithCleanedDepartmentGivenLegacyResponse()
+    public async Task ExportsValidSurveyWorkbookWithCleanedDepartmentGivenLegacySurvey()
     {
         const string tenant = "legacy-survey";
-        var kit = new SurveyTestKit(server, tenant);
-        var chair = await kit.As("chair", Role.Committee, Role.Evaluator);
-        var survey = await chair.CreateSurveyAsync(new CreateSurveyRequest
-        {
-            Title = "Pulse", RequestId = "create",
-            Audience = { new AudienceDepartment { Department = "Marketing", Invited = 10 } },
-            Questions =
-            {
-                SurveyTestKit.Likert("q1"),
-                new V1.SurveyQuestion { QuestionId = "comment", Kind = QuestionKind.FreeText, Text = "Anything else?" },
-            },
-        });
-        for (var i = 0; i < 3; i++)
-            await chair.SubmitResponseAsync(new SubmitResponseRequest
-            {
-                SurveyId = survey.SurveyId, RespondentId = $"p{i}", Department = "Marketing", RequestId = $"r{i}",
-                Answers = { SurveyTestKit.Answer("q1", 2 + i), new V1.SurveyAnswer { QuestionId = "comment", FreeText = $"comment {i}" } },
-            });
+        var id = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        SurveyAnswers.SurveyAnswer Free(string text) => new() { Kind = SurveyAnswers.QuestionKind.FreeText, Text = text };
         await using (var session = server.Store().LightweightSession(tenant))
         {
-            session.Events.Append(Guid.Parse(survey.SurveyId), new S.ResponseSubmitted(
-                $"legacy{Bad}", $"Sales{Bad}", new Dictionary<string, CoeInsights.Analytics.Surveys.SurveyAnswer>
-                {
-                    ["q1"] = CoeInsights.Analytics.Surveys.SurveyAnswer.Likert(4),
-                    ["comment"] = new() { Kind = CoeInsights.Analytics.Surveys.QuestionKind.FreeText, Text = $"said{Bad}" },
-                },
-                "legacy", false, "chair", DateTimeOffset.UtcNow));
+            session.Events.StartStream<S.Survey>(id,
+                new S.SurveyPublished(id, $"Pulse{Bad}", [new S.AudienceDepartment("Marketing", 10), new S.AudienceDepartment($"Sales{Bad}", 10)],
+                    [
+                        new SurveyAnswers.SurveyQuestion { Id = "q1", Kind = SurveyAnswers.QuestionKind.Likert },
+                        new SurveyAnswers.SurveyQuestion { Id = "comment", Kind = SurveyAnswers.QuestionKind.FreeText },
+                    ],
+                    [], null, null, "chair", now) { QuestionTexts = new Dictionary<string, string> { ["comment"] = $"Anything{Bad}?" } },
+                new S.ResponseSubmitted("p1", "Marketing",
+                    new Dictionary<string, SurveyAnswers.SurveyAnswer> { ["q1"] = SurveyAnswers.SurveyAnswer.Likert(3), ["comment"] = Free("fine") },
+                    "r1", false, "chair", now),
+                new S.ResponseSubmitted($"p2{Bad}", $"Sales{Bad}",
+                    new Dictionary<string, SurveyAnswers.SurveyAnswer> { ["q1"] = SurveyAnswers.SurveyAnswer.Likert(4), ["comment"] = Free($"said{Bad}") },
+                    "r2", false, "chair", now),
+                new S.ResponseSubmitted("p3", $"Sales{Bad}",
+                    new Dictionary<string, SurveyAnswers.SurveyAnswer> { ["q1"] = SurveyAnswers.SurveyAnswer.Likert(5), ["comment"] = Free("ok") },
+                    "r3", false, "chair", now));
             await session.SaveChangesAsync();
         }
         var reports = new ReportService.ReportServiceClient(server.Channel(await server.CreateKeyAsync(tenant, Role.Committee)));
 
         var (_, bytes) = await ExportStream.ReadAsync(reports.ExportSurveyWorkbook(new ExportSurveyWorkbookRequest
         {
-            SurveyId = survey.SurveyId, IncludeRespondentIds = true,
+            SurveyId = id.ToString(), IncludeRespondentIds = true,
         }));
 
         var xml = AssertValidAndRead(bytes);
         Assert.Contains($"Sales{Clean}", xml);
         Assert.Contains($"said{Clean}", xml);
+        Assert.Contains($"p2{Clean}", xml);
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
         Assert.Contains($"Sales{Clean}", workbook.Worksheet("DimDepartment").Table("DimDepartment").DataRange.Rows().Select(r => r.Cell(1).GetString()));
     }
