@@ -81,11 +81,36 @@ public sealed class KpiDeckTests
     }
 
     [Fact]
-    public void WritesControlCharactersAsEscapesGivenStreamedText()
+    public void ReplacesControlCharactersGivenStreamedText()
     {
-        // XML cannot carry U+0000–U+001F (but tab and newlines): OOXML escapes them as _xHHHH_, and a literal
-        // "_x0041_" gets its underscore escaped so Excel does not read it back as "A".
-        Assert.Equal("bell_x0007_ nul_x0000_ _x005F_x0041_", StreamedInlineText("bell\u0007 nul\u0000 _x0041_"));
+        // XML cannot carry U+0000–U+001F (but tab and newlines), U+FFFE, U+FFFF or a lone surrogate: SafeText makes each
+        // U+FFFD, as in every other cell; a literal "_x0041_" gets its underscore escaped so Excel does not read it back as "A".
+        Assert.Equal("bell\uFFFD nul\uFFFD \uFFFD\uFFFD _x005F_x0041_", StreamedInlineText("bell\u0007 nul\u0000 \uFFFE\uD800 _x0041_"));
+    }
+
+    [Fact]
+    public void WritesValidDeckWithCleanedLabelsGivenControlCharactersInHandleAndMetric()
+    {
+        const string bad = "\u0001\u0000\uFFFE\uFFFF\uDC00";
+        var sample = SampleKpis.Build();
+        var model = sample with
+        {
+            Title = $"Deck{bad}",
+            Profiles = sample.Profiles.Select((p, i) => i == 0 ? p with { Handle = $"evil{bad}", BusinessUnit = $"unit{bad}" } : p).ToList(),
+        };
+        using var stream = Written(model);
+
+        using (var document = SpreadsheetDocument.Open(stream, false))
+        {
+            Assert.Empty(new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document));
+            var seriesNames = document.WorkbookPart!.WorksheetParts.Where(w => w.DrawingsPart is not null)
+                .SelectMany(w => w.DrawingsPart!.ChartParts).SelectMany(c => c.ChartSpace.Descendants<DocumentFormat.OpenXml.Drawing.Charts.SeriesText>())
+                .Select(t => t.InnerText).ToList();
+            Assert.Contains(seriesNames, n => n.EndsWith("evil\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", StringComparison.Ordinal));
+        }
+        stream.Position = 0;
+        using var workbook = new XLWorkbook(stream);
+        Assert.Equal("Deck\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD", workbook.Worksheet("Dashboard").Cell(1, 1).GetString());
     }
 
     private static string StreamedInlineText(string profileId)

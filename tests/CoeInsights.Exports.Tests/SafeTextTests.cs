@@ -70,4 +70,56 @@ public sealed class SafeTextTests
 
         Assert.Equal((XLDataType.Text, text, false, true), (cell.DataType, cell.GetString(), cell.HasFormula, cell.Style.IncludeQuotePrefix));
     }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a\u0001b\u0000c\u001F", "a\uFFFDb\uFFFDc\uFFFD")]
+    [InlineData("\uFFFE\uFFFF", "\uFFFD\uFFFD")]
+    [InlineData("tab\tlf\ncr\r 😀 \uFFFD", "tab\tlf\ncr\r 😀 \uFFFD")]
+    public void ReplacesCharactersXmlCannotCarryGivenControlsNoncharactersAndLoneSurrogates(string text, string expected)
+    {
+        Assert.Equal(expected, SafeText.Clean(text));
+    }
+
+    [Fact]
+    public void ReplacesLoneSurrogatesGivenBrokenPairs()
+    {
+        Assert.Equal("lone \uFFFD and \uFFFD, pair 😀", SafeText.Clean("lone \uD800 and \uDC00, pair \uD83D\uDE00"));
+    }
+
+    [Fact]
+    public void CleansSheetNameGivenControlCharacters()
+    {
+        Assert.Equal("Trend a\uFFFDb", SafeText.SheetName("Trend a\u0001b", new HashSet<string>()));
+    }
+
+    [Fact]
+    public void KeepsSurrogatePairWholeGivenSheetNameCutAtLimit()
+    {
+        var name = SafeText.SheetName(new string('a', 30) + "😀", new HashSet<string>());
+
+        Assert.Equal(new string('a', 30), name);
+    }
+
+    [Fact]
+    public void KeepsSurrogatePairWholeGivenCellTextCutAtLimit()
+    {
+        const string marker = " …[truncated]";
+        var text = new string('a', SafeText.MaxCellCharacters - marker.Length - 1) + string.Concat(Enumerable.Repeat("😀", 10));
+
+        var fitted = SafeText.Fit(text);
+
+        Assert.Equal(new string('a', SafeText.MaxCellCharacters - marker.Length - 1) + marker, fitted);
+    }
+
+    [Fact]
+    public void WritesCleanTextCellGivenControlCharacter()
+    {
+        using var workbook = new XLWorkbook();
+        var cell = workbook.AddWorksheet("S").Cell(1, 1);
+
+        cell.SetText("=dept\u0001");
+
+        Assert.Equal(("=dept\uFFFD", true), (cell.GetString(), cell.Style.IncludeQuotePrefix));
+    }
 }

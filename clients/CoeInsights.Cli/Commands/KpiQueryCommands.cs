@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using CoeInsights.Cli.Csv;
 using CoeInsights.V1;
-using CsvHelper;
 using Google.Protobuf;
 using Grpc.Core;
 using Spectre.Console;
@@ -78,21 +77,15 @@ internal static partial class KpiCommands
             }
             if (result.GetValue(csv))
             {
-                await using var writer = new CsvWriter(context.Output, CultureInfo.InvariantCulture, leaveOpen: true);
-                foreach (var h in new[] { "profile_id", "network", "handle", "business_unit", "ownership", "metric", "unit", "granularity", "period_start", "value", "observation_count", "days_in_period" })
-                    writer.WriteField(h);
-                await writer.NextRecordAsync();
+                await using var writer = new CsvOutput(context.Output);
+                await writer.HeaderAsync("profile_id", "network", "handle", "business_unit", "ownership", "metric", "unit", "granularity", "period_start", "value", "observation_count", "days_in_period");
                 foreach (var s in series)
                     foreach (var p in s.Points)
                     {
-                        foreach (var field in new[]
-                                 {
-                                     s.ProfileId, s.Network.ToString(), byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "", s.BusinessUnit,
-                                     s.Ownership.ToString(), s.Metric, s.Unit, s.Granularity.ToString(), Format(p.PeriodStart),
-                                     p.HasValue ? p.Value.ToString("R", CultureInfo.InvariantCulture) : "", $"{p.ObservationCount}", $"{p.DaysInPeriod}",
-                                 })
-                            writer.WriteField(field);
-                        await writer.NextRecordAsync();
+                        writer.Text(s.ProfileId).Text(s.Network.ToString()).Text(byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "")
+                            .Text(s.BusinessUnit).Text(s.Ownership.ToString()).Text(s.Metric).Text(s.Unit).Text(s.Granularity.ToString())
+                            .Text(Format(p.PeriodStart)).Number(p.HasValue ? p.Value : null).Number(p.ObservationCount).Number(p.DaysInPeriod);
+                        await writer.EndRowAsync();
                     }
                 return;
             }
@@ -160,28 +153,19 @@ internal static partial class KpiCommands
             }, cancellationToken: ct);
 
             var byId = all.ToDictionary(p => p.ProfileId);
-            static string Optional(bool has, double value) => has ? value.ToString("R", CultureInfo.InvariantCulture) : "";
             if (context.Format != OutputFormat.Json && result.GetValue(csv))
             {
-                await using var writer = new CsvWriter(context.Output, CultureInfo.InvariantCulture, leaveOpen: true);
-                foreach (var h in new[]
-                         {
-                             "profile_id", "network", "handle", "business_unit", "ownership", "kpi", "unit", "granularity", "period_start", "value", "numerator",
-                             "denominator", "observed_days", "days_in_period",
-                         })
-                    writer.WriteField(h);
-                await writer.NextRecordAsync();
+                await using var writer = new CsvOutput(context.Output);
+                await writer.HeaderAsync("profile_id", "network", "handle", "business_unit", "ownership", "kpi", "unit", "granularity", "period_start", "value", "numerator",
+                    "denominator", "observed_days", "days_in_period");
                 foreach (var s in response.Series)
                     foreach (var p in s.Points)
                     {
-                        foreach (var field in new[]
-                                 {
-                                     s.ProfileId, s.Network.ToString(), byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "", s.BusinessUnit,
-                                     s.Ownership.ToString(), s.Name, s.Unit, s.Granularity.ToString(), Format(p.PeriodStart), Optional(p.HasValue, p.Value),
-                                     Optional(p.HasNumerator, p.Numerator), Optional(p.HasDenominator, p.Denominator), $"{p.ObservedDays}", $"{p.DaysInPeriod}",
-                                 })
-                            writer.WriteField(field);
-                        await writer.NextRecordAsync();
+                        writer.Text(s.ProfileId).Text(s.Network.ToString()).Text(byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "")
+                            .Text(s.BusinessUnit).Text(s.Ownership.ToString()).Text(s.Name).Text(s.Unit).Text(s.Granularity.ToString())
+                            .Text(Format(p.PeriodStart)).Number(p.HasValue ? p.Value : null).Number(p.HasNumerator ? p.Numerator : null)
+                            .Number(p.HasDenominator ? p.Denominator : null).Number(p.ObservedDays).Number(p.DaysInPeriod);
+                        await writer.EndRowAsync();
                     }
                 return;
             }

@@ -25,7 +25,8 @@ public sealed record ChartSpec(
 
 /// <summary>
 /// Native Excel charts (ClosedXML has none), written as chart parts with DocumentFormat.OpenXml and
-/// bound to cell ranges, so they follow the data when a user edits or refreshes it.
+/// bound to cell ranges, so they follow the data when a user edits or refreshes it. Titles and series
+/// names are user text (a profile handle, a metric name): they go through <see cref="SafeText.Fit"/>.
 /// </summary>
 public static class NativeCharts
 {
@@ -106,7 +107,7 @@ public static class NativeCharts
         var chart = new C.Chart(
             new C.Title(
                 new C.ChartText(new C.RichText(new A.BodyProperties(), new A.ListStyle(),
-                    new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US", FontSize = 1200, Bold = true }, new A.Text(spec.Title))))),
+                    new A.Paragraph(new A.Run(new A.RunProperties { Language = "en-US", FontSize = 1200, Bold = true }, new A.Text(SafeText.Fit(spec.Title)))))),
                 new C.Overlay { Val = false }),
             new C.AutoTitleDeleted { Val = false },
             new C.PlotArea(
@@ -160,7 +161,7 @@ public static class NativeCharts
             ? new C.CategoryAxisData(new C.NumberReference(new C.Formula(spec.CategoriesReference)))
             : new C.CategoryAxisData(new C.StringReference(new C.Formula(spec.CategoriesReference)));
         var values = new C.Values(new C.NumberReference(new C.Formula(s.ValuesReference)));
-        var name = new C.SeriesText(new C.NumericValue(s.Name));
+        var name = new C.SeriesText(new C.NumericValue(SafeText.Fit(s.Name)));
         OpenXmlCompositeElement series = spec.Kind switch
         {
             ChartKind.Line => new C.LineChartSeries(new C.Index { Val = (uint)index }, new C.Order { Val = (uint)index }, name, fill,

@@ -1,12 +1,16 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
+using CoeInsights.Analytics.Text;
 
 namespace CoeInsights.Exports.Common;
 
 /// <summary>
 /// Excel's limits and the rules that keep user text inert. Text that users typed is always written
 /// as a string cell: a vendor named <c>=HYPERLINK(…)</c> stays text in Excel and LibreOffice.
+/// Every text that reaches a file (cells, headers, sheet and table names, chart titles and series names)
+/// goes through <see cref="Clean"/>: characters XML cannot carry become U+FFFD, so text stored before the
+/// door check existed (a handle with U+0001, a department with U+FFFE) cannot break a file.
 /// </summary>
 public static partial class SafeText
 {
@@ -26,12 +30,15 @@ public static partial class SafeText
         return cell;
     }
 
-    /// <summary>Text cut (with a visible marker) to Excel's cell limit; for cells written outside ClosedXML too.</summary>
+    /// <summary>The text with every character XML 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE, U+FFFF, lone surrogates) as U+FFFD.</summary>
+    public static string Clean(string? text) => PlainText.Clean(text);
+
+    /// <summary>Clean text cut (with a visible marker) to Excel's cell limit; for cells written outside ClosedXML too.</summary>
     public static string Fit(string? text)
     {
         const string marker = " …[truncated]";
-        var value = text ?? "";
-        return value.Length > MaxCellCharacters ? value[..(MaxCellCharacters - marker.Length)] + marker : value;
+        var value = Clean(text);
+        return value.Length > MaxCellCharacters ? Cut(value, MaxCellCharacters - marker.Length) + marker : value;
     }
 
     /// <summary>A number, or an empty cell for "no value": never a zero, never NaN.</summary>
@@ -45,17 +52,24 @@ public static partial class SafeText
     /// <summary>A valid, unique sheet name: no []:*?/\ , at most 31 characters, not blank.</summary>
     public static string SheetName(string wanted, ISet<string> taken)
     {
-        var clean = Spaces().Replace(InvalidSheetCharacters().Replace(wanted, " "), " ").Trim('\'', ' ');
+        var clean = Spaces().Replace(InvalidSheetCharacters().Replace(Clean(wanted), " "), " ").Trim('\'', ' ');
         if (clean.Length == 0) clean = "Sheet";
-        if (clean.Length > MaxSheetNameLength) clean = clean[..MaxSheetNameLength];
+        if (clean.Length > MaxSheetNameLength) clean = Cut(clean, MaxSheetNameLength);
         var name = clean;
         for (var i = 2; taken.Contains(name); i++)
         {
             var suffix = $" ({i})";
-            name = clean[..Math.Min(clean.Length, MaxSheetNameLength - suffix.Length)] + suffix;
+            name = Cut(clean, MaxSheetNameLength - suffix.Length) + suffix;
         }
         taken.Add(name);
         return name;
+    }
+
+    /// <summary>At most <paramref name="length"/> UTF-16 units, never splitting a surrogate pair.</summary>
+    private static string Cut(string text, int length)
+    {
+        if (text.Length <= length) return text;
+        return char.IsHighSurrogate(text[length - 1]) ? text[..(length - 1)] : text[..length];
     }
 
     /// <summary>

@@ -105,7 +105,7 @@ internal static class StreamedRowWriter
         var tablePart = part.AddNewPart<TableDefinitionPart>();
         tablePart.Table = new Table(
             new AutoFilter { Reference = reference },
-            new TableColumns(table.Columns.Select((c, i) => new TableColumn { Id = (uint)(i + 1), Name = c })) { Count = (uint)table.Columns.Count },
+            new TableColumns(table.Columns.Select((c, i) => new TableColumn { Id = (uint)(i + 1), Name = SafeText.Fit(c) })) { Count = (uint)table.Columns.Count },
             new TableStyleInfo { Name = "TableStyleMedium2", ShowFirstColumn = false, ShowLastColumn = false, ShowRowStripes = true, ShowColumnStripes = false })
         {
             Id = id, Name = name, DisplayName = name, Reference = reference, TotalsRowShown = false,
@@ -201,7 +201,7 @@ internal static class StreamedRowWriter
                         buffer.Append(empty[c]);
                         break;
                     case string text:
-                        if (text.Length > SafeText.MaxCellCharacters) text = text[..SafeText.MaxCellCharacters];
+                        text = SafeText.Fit(text);
                         buffer.Append(NeedsPreserve(text) ? preservedOpen[c] : textOpen[c]);
                         buffer.AppendEscaped(text);
                         buffer.Append(textClose);

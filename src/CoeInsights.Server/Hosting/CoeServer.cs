@@ -75,11 +75,14 @@ public static class CoeServer
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
         services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddGrpc(o =>
         {
             // Outermost first: errors from authentication are mapped too.
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<ApiKeyInterceptor>();
+            // After authentication (an anonymous caller learns nothing), before every service: bad text never reaches the store.
+            o.Interceptors.Add<Validation.RequestTextInterceptor>();
             o.EnableDetailedErrors = false;
         }).AddJsonTranscoding(o =>
             // Error details (google.rpc.*) are Any-packed: JSON needs their descriptors to render them.

@@ -42,7 +42,7 @@ public sealed class EvaluationInputTests(TestServer server) : IClassFixture<Test
         var names = await Refused(StatusCode.InvalidArgument, () => chair.AddVendorsAsync(new AddVendorsRequest
         {
             EvaluationId = id,
-            Vendors = { new Vendor { VendorId = "v1", DisplayName = "" }, new Vendor { VendorId = "v2", DisplayName = new string('x', 10_000) }, new Vendor { VendorId = "", DisplayName = "No id" } },
+            Vendors = { new Vendor { VendorId = "v1", DisplayName = "" }, new Vendor { VendorId = "v2", DisplayName = new string('x', 500) }, new Vendor { VendorId = "", DisplayName = "No id" } },
         }));
         Assert.Equal(["vendors[0].display_name", "vendors[1].display_name", "vendors[2].vendor_id"], names.FieldViolations().Select(v => v.Field));
 
