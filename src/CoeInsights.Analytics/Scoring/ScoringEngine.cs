@@ -32,7 +32,8 @@ public static class ScoringEngine
     public static long WorkUnits(int vendors, int criteria, int evaluators, ScoringOptions? options, RobustnessOptions? robustness)
     {
         double m = Math.Max(vendors, 0), n = Math.Max(criteria, 0), e = Math.Max(evaluators, 1);
-        var methods = 1 + (options?.Methods?.Count ?? 0);
+        var primary = options?.PrimaryMethod ?? ScoringMethod.Wsm;
+        var methods = 1 + (options?.Methods?.Where(x => x != primary).Distinct().Count() ?? 0);
         var cost = m * n * e + methods * m * n;
         if (robustness is { } r)
         {
@@ -736,6 +737,14 @@ public static class ScoringEngine
             else if (weights[j] < 0) { v.Add($"weights[{j}]", "must be ≥ 0"); allValid = false; }
         }
         if (allValid && weights.All(w => w == 0)) v.Add("weights", "must not all be zero");
+    }
+
+    /// <summary>The options checks of <see cref="ScoreMatrix"/> and <see cref="ScoreEvaluation"/> on their own (exports and links check them before loading anything).</summary>
+    public static void ValidateOptions(ScoringOptions? options, RobustnessOptions? robustness)
+    {
+        var v = new Validator();
+        ValidateOptions(options, robustness, v);
+        v.ThrowIfInvalid();
     }
 
     private static void ValidateOptions(ScoringOptions? options, RobustnessOptions? robustness, Validator v)

@@ -188,6 +188,7 @@ public static class ExportCatalogue
         var options = r.Options is null ? null : ScoringMapping.ToOptions(r.Options, v);
         var robustness = ScoringMapping.ToRobustness(r.Robustness, v);
         v.ThrowIfInvalid();
+        Analytics.Scoring.ScoringEngine.ValidateOptions(options, robustness);
         return (options, robustness);
     }
 
