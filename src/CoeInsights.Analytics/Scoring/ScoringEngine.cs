@@ -13,8 +13,59 @@ namespace CoeInsights.Analytics.Scoring;
 /// </summary>
 public static class ScoringEngine
 {
+    /// <summary>
+    /// The work cap of one scoring call, in work units (about one multiply-add on one decision-matrix cell; see
+    /// <see cref="WorkUnits"/> and docs/limits.md). A request estimated above it is refused with
+    /// <see cref="WorkBudgetExceededException"/> before anything runs. 10^10 units is a few CPU seconds.
+    /// </summary>
+    public const long MaxWorkUnits = 10_000_000_000;
+
+    /// <summary>Work units one sensitivity sweep costs per cell: a grid of 2/<see cref="WeightSensitivityAnalysis.GridStep"/> steps plus two bisections.</summary>
+    private const long SensitivityStepsPerCriterion = 500;
+
+    /// <summary>
+    /// The cost model of one scoring call with m vendors, n criteria and E evaluators (E = 1 for a ready-made matrix):
+    /// m·n·E (aggregation and the methods) + S·m·(n + m) (Monte Carlo: score and rank each sample)
+    /// + B·m·n·(E + 1) (bootstrap: re-aggregate and re-score each resample; only with ≥ 2 evaluators)
+    /// + 500·m·n (one-at-a-time sensitivity) + m²·n (rank reversal). Saturates at <see cref="long.MaxValue"/>.
+    /// </summary>
+    public static long WorkUnits(int vendors, int criteria, int evaluators, ScoringOptions? options, RobustnessOptions? robustness)
+    {
+        double m = Math.Max(vendors, 0), n = Math.Max(criteria, 0), e = Math.Max(evaluators, 1);
+        var primary = options?.PrimaryMethod ?? ScoringMethod.Wsm;
+        var methods = 1 + (options?.Methods?.Where(x => x != primary).Distinct().Count() ?? 0);
+        var cost = m * n * e + methods * m * n;
+        if (robustness is { } r)
+        {
+            cost += Math.Max(r.MonteCarloSamples, 0) * m * (n + m);
+            if (evaluators >= 2) cost += Math.Max(r.BootstrapResamples, 0) * m * n * (e + 1);
+            if (r.Sensitivity) cost += SensitivityStepsPerCriterion * m * n;
+            if (r.RankReversal) cost += m * m * n;
+        }
+        return cost >= long.MaxValue ? long.MaxValue : (long)cost;
+    }
+
+    /// <summary>Throws <see cref="WorkBudgetExceededException"/> when <see cref="WorkUnits"/> is above <see cref="MaxWorkUnits"/>.</summary>
+    public static void EnsureWithinBudget(int vendors, int criteria, int evaluators, ScoringOptions? options, RobustnessOptions? robustness)
+    {
+        var cost = WorkUnits(vendors, criteria, evaluators, options, robustness);
+        if (cost <= MaxWorkUnits) return;
+        throw new WorkBudgetExceededException("scoring.work_units", cost, MaxWorkUnits,
+            $"This scoring needs about {cost:N0} work units ({vendors} vendors × {criteria} criteria × {evaluators} evaluator(s), " +
+            $"{robustness?.MonteCarloSamples ?? 0} Monte Carlo samples, {robustness?.BootstrapResamples ?? 0} bootstrap resamples), more than the " +
+            $"limit of {MaxWorkUnits:N0}: lower robustness.monte_carlo_samples or robustness.bootstrap_resamples, or score fewer vendors or criteria (docs/limits.md).");
+    }
+
+    /// <summary>The budget check of <see cref="ScoreEvaluation"/> for a request, without scoring it (download links check it when issued).</summary>
+    public static void EnsureWithinBudget(EvaluationScoringRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EnsureWithinBudget(request.Vendors?.Count ?? 0, request.Criteria?.Count ?? 0, request.EvaluatorIds?.Count ?? 0, request.Options, request.Robustness);
+    }
+
     /// <summary>Scores a ready-made alternatives × criteria matrix (ScoringService.ScoreMatrix).</summary>
-    public static ScoringResult ScoreMatrix(MatrixScoringRequest request)
+    /// <param name="cancellationToken">Observed by every long loop (Monte Carlo, bootstrap, sensitivity, rank reversal): OperationCanceledException.</param>
+    public static ScoringResult ScoreMatrix(MatrixScoringRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
@@ -43,6 +94,7 @@ public static class ScoringEngine
         ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
         ValidateOptions(request.Options, request.Robustness, v);
         v.ThrowIfInvalid();
+        EnsureWithinBudget(m, n, 1, request.Options, request.Robustness);
 
         var x = new double[m * n];
         for (var i = 0; i < m; i++)
@@ -53,11 +105,12 @@ public static class ScoringEngine
         var context = new Context(
             request.AlternativeIds!.ToArray(), criteria!.ToArray(), x, weights, ahp, request.Options, request.Robustness,
             (i, j) => $"matrix[{i}][{j}]");
-        return Score(context, [], null, null, null);
+        return Score(context, [], null, null, null, cancellationToken);
     }
 
     /// <summary>Scores an evaluation from raw evaluator scores and vendor facts.</summary>
-    public static ScoringResult ScoreEvaluation(EvaluationScoringRequest request)
+    /// <param name="cancellationToken">Observed by every long loop (Monte Carlo, bootstrap, sensitivity, rank reversal): OperationCanceledException.</param>
+    public static ScoringResult ScoreEvaluation(EvaluationScoringRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var v = new Validator();
@@ -85,6 +138,7 @@ public static class ScoringEngine
         ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
         ValidateOptions(request.Options, request.Robustness, v);
         if (!v.IsValid) v.ThrowIfInvalid();
+        EnsureWithinBudget(vendorIds.Length, n, request.EvaluatorIds!.Count, request.Options, request.Robustness);
 
         var vendorIndex = Index(vendorIds);
         var criterionIdList = criteria.Select(c => c.Id).ToArray();
@@ -278,7 +332,7 @@ public static class ScoringEngine
             (i, j) => evalColumn[j] >= 0
                 ? $"scale.min"
                 : $"facts[vendor={vendorIds[i]},criterion={criteria[j].Id}]");
-        return Score(context, excluded, aggregationResult, tensor, (agg, evalCriteria));
+        return Score(context, excluded, aggregationResult, tensor, (agg, evalCriteria), cancellationToken);
     }
 
     /// <summary>AHP weights from one pairwise matrix, or group weights from several (ScoringService.ComputeAhpWeights).</summary>
@@ -315,7 +369,7 @@ public static class ScoringEngine
 
     private static ScoringResult Score(
         Context ctx, List<ExcludedVendor> excluded, EvaluatorAggregationResult? aggregation, EvaluatorScores? tensor,
-        (AggregationOptions Options, int[] Columns)? evaluatorInfo)
+        (AggregationOptions Options, int[] Columns)? evaluatorInfo, CancellationToken ct)
     {
         var options = ctx.Options ?? new ScoringOptions();
         var m0 = ctx.VendorIds.Length;
@@ -417,9 +471,9 @@ public static class ScoringEngine
             }
 
             var sensitivity = ro.Sensitivity
-                ? WeightSensitivityAnalysis.Run(Factory, ctx.Weights, m, ids, criterionIds, tieOrder)
+                ? WeightSensitivityAnalysis.Run(Factory, ctx.Weights, m, ids, criterionIds, tieOrder, ct)
                 : null;
-            var monteCarlo = ro.MonteCarloSamples > 0 ? MonteCarlo.Run(Factory, ctx.Weights, m, n, ro, winner) : null;
+            var monteCarlo = ro.MonteCarloSamples > 0 ? MonteCarlo.Run(Factory, ctx.Weights, m, n, ro, winner, ct) : null;
             BootstrapResult? bootstrap = null;
             if (ro.BootstrapResamples > 0 && tensor is not null && evaluatorInfo is { } info && tensor.E >= 2)
             {
@@ -431,9 +485,9 @@ public static class ScoringEngine
                         s.SetVikorV(options.VikorV);
                         return s;
                     },
-                    ctx.Weights, ro, winner, tieOrder);
+                    ctx.Weights, ro, winner, tieOrder, ct);
             }
-            var reversal = ro.RankReversal ? RankReversal(options, x, m, n, isCost, ctx.Weights, ids, order, tieOrder) : null;
+            var reversal = ro.RankReversal ? RankReversal(options, x, m, n, isCost, ctx.Weights, ids, order, tieOrder, ct) : null;
             robustness = new RobustnessResult
             {
                 Sensitivity = sensitivity,
@@ -465,12 +519,14 @@ public static class ScoringEngine
     }
 
     private static RankReversalCheck[] RankReversal(
-        ScoringOptions options, double[] x, int m, int n, bool[] isCost, double[] weights, string[] ids, int[] order, int[] tieOrder)
+        ScoringOptions options, double[] x, int m, int n, bool[] isCost, double[] weights, string[] ids, int[] order, int[] tieOrder,
+        CancellationToken ct)
     {
         if (m < 3) return [];
         var checks = new List<RankReversalCheck>();
         for (var p = 1; p < order.Length; p++)
         {
+            ct.ThrowIfCancellationRequested();
             var removed = order[p];
             var rest = Enumerable.Range(0, m).Where(i => i != removed).ToArray();
             var sub = new double[rest.Length * n];
@@ -681,6 +737,14 @@ public static class ScoringEngine
             else if (weights[j] < 0) { v.Add($"weights[{j}]", "must be ≥ 0"); allValid = false; }
         }
         if (allValid && weights.All(w => w == 0)) v.Add("weights", "must not all be zero");
+    }
+
+    /// <summary>The options checks of <see cref="ScoreMatrix"/> and <see cref="ScoreEvaluation"/> on their own (exports and links check them before loading anything).</summary>
+    public static void ValidateOptions(ScoringOptions? options, RobustnessOptions? robustness)
+    {
+        var v = new Validator();
+        ValidateOptions(options, robustness, v);
+        v.ThrowIfInvalid();
     }
 
     private static void ValidateOptions(ScoringOptions? options, RobustnessOptions? robustness, Validator v)

@@ -20,6 +20,9 @@ public static class SurveyAnalysis
         v.ThrowIfInvalid();
     }
 
+    /// <summary>The options check <see cref="Analyze"/> makes (fields <c>options.confidence_level</c>, <c>options.max_consistency_ratio</c>), on its own.</summary>
+    public static void ValidateOptions(SurveyOptions options, Validator v) => SurveyValidation.Options(options, v);
+
     public static SurveyResults Analyze(SurveyResultsRequest request)
     {
         var v = new Validator();

@@ -39,16 +39,28 @@ public static class AnomalyDetector
     /// When MAD = 0 (more than half the residuals equal) the IBM SPSS convention M_i = (r_i − median r)/(1.253314·MeanAD)
     /// is used; when that is also 0 no slot is scored as an anomaly.
     /// </summary>
+    /// <remarks>season_length must be between 2 and half the slot count (two full seasons), as every seasonal statistic here.</remarks>
     public static AnomalyResult Detect(IReadOnlyList<double?> values, AnomalyOptions? options = null)
-        => Detect(Observed.From(values), options);
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Detect(Observed.From(values), options, values.Count);
+    }
 
-    /// <summary><see cref="Detect(IReadOnlyList{double?}, AnomalyOptions?)"/> on already extracted observed points.</summary>
-    internal static AnomalyResult Detect(Observed o, AnomalyOptions? options)
+    /// <summary>
+    /// <see cref="Detect(IReadOnlyList{double?}, AnomalyOptions?)"/> on already extracted observed points. With
+    /// <paramref name="slots"/> the season must fit twice into them; without (the alert rule's fixed weekly season on a
+    /// short history) it only has to be at least 2.
+    /// </summary>
+    internal static AnomalyResult Detect(Observed o, AnomalyOptions? options, int? slots = null)
     {
         options ??= new AnomalyOptions();
         var v = new Validator();
         v.Require(double.IsFinite(options.Threshold) && options.Threshold > 0, "threshold", "must be a positive number");
-        if (options.SeasonLength is { } sl) v.Require(sl >= 2, "season_length", "must be at least 2");
+        if (options.SeasonLength is { } sl)
+        {
+            v.Require(sl >= 2, "season_length", "must be at least 2");
+            if (slots is { } count) SeasonLimit.Require(sl, count, v);
+        }
         v.Require(o.Count >= 3, "values", "needs at least 3 observed values");
         v.ThrowIfInvalid();
 
@@ -58,14 +70,10 @@ public static class AnomalyDetector
         var (seasonal, r, dev) = WorkArrays(n);
         if (options.SeasonLength is { } m)
         {
+            // One pass groups the values by season position (in slot order, as before): O(n), not O(m·n).
+            var groups = SeasonLimit.Group(o, m);
             var medians = new double[m];
-            var buffer = new List<double>();
-            for (var g = 0; g < m; g++)
-            {
-                buffer.Clear();
-                for (var i = 0; i < n; i++) if ((int)o.Times[i] % m == g) buffer.Add(o.Values[i]);
-                medians[g] = buffer.Count == 0 ? 0 : StatMath.Median(buffer.ToArray());
-            }
+            for (var g = 0; g < m; g++) medians[g] = groups[g] is { Count: > 0 } group ? StatMath.Median(group.ToArray()) : 0;
             for (var i = 0; i < n; i++) seasonal[i] = medians[(int)o.Times[i] % m];
         }
         for (var i = 0; i < n; i++) r[i] = o.Values[i] - seasonal[i];

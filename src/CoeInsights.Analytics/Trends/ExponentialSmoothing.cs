@@ -93,7 +93,13 @@ public static class ExponentialSmoothing
         v.Require(horizon is >= 0 and <= 10_000, "horizon", "must be between 0 and 10000");
         StatMath.ValidateConfidence(confidenceLevel, v);
         var m = seasonLength ?? 1;
-        if (method == SmoothingMethod.HoltWintersAdditive) v.Require(m >= 2, "season_length", "must be at least 2");
+        if (method == SmoothingMethod.HoltWintersAdditive)
+        {
+            v.Require(m >= 2, "season_length", "must be at least 2");
+            // Initialisation needs two full seasons (R decompose), and m·2 must not overflow.
+            SeasonLimit.Require(m, values.Count, v);
+            if (!v.IsValid) v.ThrowIfInvalid();
+        }
         var start = method switch
         {
             SmoothingMethod.Simple => 1,

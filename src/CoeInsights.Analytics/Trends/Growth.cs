@@ -3,6 +3,9 @@ namespace CoeInsights.Analytics.Trends;
 /// <summary>Period-over-period change and compound growth.</summary>
 public static class Growth
 {
+    /// <summary>The finest slot is a day: more periods per year than a leap year's days cannot be meant (docs/limits.md).</summary>
+    public const double MaxPeriodsPerYear = 366;
+
     /// <summary>
     /// Percentage change of each slot against the previous slot: (cur − prev)/prev·100. The first slot, a slot
     /// after a missing one, a missing slot and a previous value of 0 give no value (never a division by zero).
@@ -43,8 +46,8 @@ public static class Growth
     /// <summary><see cref="Cagr(IReadOnlyList{double?}, double?)"/> on already extracted observed points.</summary>
     internal static double? Cagr(Observed o, double? periodsPerYear)
     {
-        if (periodsPerYear is { } ppy && !(double.IsFinite(ppy) && ppy > 0))
-            throw new InvalidInputException("periods_per_year", "must be a positive finite number");
+        if (periodsPerYear is { } ppy && !(double.IsFinite(ppy) && ppy > 0 && ppy <= MaxPeriodsPerYear))
+            throw new InvalidInputException("periods_per_year", $"must be a positive number of at most {MaxPeriodsPerYear} (slots are at least a day long)");
         if (o.Count < 2) return null;
         return Cagr(o.Values[0], o.Values[^1], (o.Times[^1] - o.Times[0]) / (periodsPerYear ?? 1.0));
     }
@@ -73,6 +76,9 @@ public enum WindowAlignment
 /// <summary>Moving averages over full windows only.</summary>
 public static class MovingAverages
 {
+    /// <summary>Widest window (work is slots × window; docs/limits.md). A window longer than the series gives no values.</summary>
+    public const int MaxWindow = 1_000;
+
     /// <summary>
     /// Simple moving average over FULL windows only, like pandas rolling(w).mean() and R stats::filter: the first
     /// w−1 trailing slots have no value, and so does every window that contains a missing slot (a blank is not 0).
@@ -88,6 +94,7 @@ public static class MovingAverages
     internal static double?[] SimpleValidated(IReadOnlyList<double?> values, int window, WindowAlignment alignment)
     {
         if (window < 1) throw new InvalidInputException("window", "must be at least 1");
+        if (window > MaxWindow) throw new InvalidInputException("window", $"must be at most {MaxWindow} slots");
         if (!Enum.IsDefined(alignment)) throw new InvalidInputException("alignment", "unknown alignment");
         var n = values.Count;
         var result = new double?[n];

@@ -184,3 +184,25 @@ internal static class Selection
         return a[k];
     }
 }
+
+/// <summary>The season rule every seasonal statistic shares (docs/limits.md), and grouping by season position.</summary>
+internal static class SeasonLimit
+{
+    /// <summary>
+    /// A season of length m needs two full seasons: m ≤ slots / 2 (so each position has two slots to compare, and the
+    /// work and memory stay proportional to the series, never to m). Says nothing when m &lt; 2 (checked separately).
+    /// </summary>
+    public static void Require(int seasonLength, int slots, Validator v)
+    {
+        if (seasonLength >= 2 && seasonLength > slots / 2)
+            v.Add("season_length", $"must be at most half the series length ({slots / 2} for {slots} slots): two full seasons are needed");
+    }
+
+    /// <summary>Observed values by season position (slot index mod m), each in slot order; null for a position without values.</summary>
+    public static List<double>?[] Group(Observed o, int seasonLength)
+    {
+        var groups = new List<double>?[seasonLength];
+        for (var i = 0; i < o.Count; i++) (groups[(int)o.Times[i] % seasonLength] ??= []).Add(o.Values[i]);
+        return groups;
+    }
+}

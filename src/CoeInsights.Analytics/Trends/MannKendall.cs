@@ -63,16 +63,17 @@ public static class MannKendall
     {
         ArgumentNullException.ThrowIfNull(values);
         if (seasonLength < 2) throw new InvalidInputException("season_length", "must be at least 2");
+        var limit = new Validator();
+        SeasonLimit.Require(seasonLength, values.Count, limit);
+        limit.ThrowIfInvalid();
         var o = Observed.From(values);
         ValidateSignificance(significance);
         double s = 0, varS = 0, pairs = 0, tiePairs = 0;
         var used = 0;
+        var groups = SeasonLimit.Group(o, seasonLength);
         for (var g = 0; g < seasonLength; g++)
         {
-            var season = new List<double>();
-            for (var i = 0; i < o.Count; i++)
-                if ((int)o.Times[i] % seasonLength == g) season.Add(o.Values[i]);
-            if (season.Count < 2) continue;
+            if (groups[g] is not { Count: >= 2 } season) continue;
             var (sg, pg, tg, t5) = Statistic(season.ToArray());
             double n = season.Count;
             s += sg;

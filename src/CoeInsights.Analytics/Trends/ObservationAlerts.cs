@@ -60,7 +60,8 @@ public static class ObservationAlerts
         var slots = new double?[history.Count + 1];
         for (var i = 0; i < history.Count; i++) slots[i] = history[i];
         slots[^1] = x;
-        var result = AnomalyDetector.Detect(slots, new AnomalyOptions(rule.Threshold, rule.Seasonal ? AlertRule.SeasonLength : null));
+        // The weekly season is fixed and the history may be shorter than two weeks: no two-season rule here.
+        var result = AnomalyDetector.Detect(Observed.From(slots), new AnomalyOptions(rule.Threshold, rule.Seasonal ? AlertRule.SeasonLength : null));
         var last = result.Points[^1];
         if (!last.IsAnomaly) return null;
         var direction = last.Score > 0 ? AlertDirection.Up : AlertDirection.Down;

@@ -42,7 +42,16 @@ public static class TrendAnalysis
         StatMath.ValidateConfidence(options.ConfidenceLevel, v);
         v.Require(options.Significance is > 0 and < 1, "significance", "must be strictly between 0 and 1");
         v.Require(options.MovingAverageWindow >= 1, "moving_average_window", "must be at least 1");
-        if (options.SeasonLength is { } sl) v.Require(sl >= 2, "season_length", "must be at least 2");
+        v.Require(options.MovingAverageWindow <= MovingAverages.MaxWindow, "moving_average_window",
+            $"must be at most {MovingAverages.MaxWindow} slots (a window longer than the series gives no values)");
+        if (options.SeasonLength is { } sl)
+        {
+            v.Require(sl >= 2, "season_length", "must be at least 2");
+            SeasonLimit.Require(sl, values.Count, v);
+        }
+        if (options.PeriodsPerYear is { } ppy)
+            v.Require(double.IsFinite(ppy) && ppy > 0 && ppy <= Growth.MaxPeriodsPerYear, "periods_per_year",
+                $"must be a positive number of at most {Growth.MaxPeriodsPerYear} (slots are at least a day long)");
         v.Require(o.Count >= 3, "values", "needs at least 3 observed values");
         v.ThrowIfInvalid();
 
@@ -63,6 +72,6 @@ public static class TrendAnalysis
             LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
             Cagr: Growth.Cagr(o, options.PeriodsPerYear),
             MovingAverage: MovingAverages.SimpleValidated(values, options.MovingAverageWindow, options.MovingAverageAlignment),
-            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength)));
+            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength), values.Count));
     }
 }

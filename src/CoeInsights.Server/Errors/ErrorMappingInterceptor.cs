@@ -62,6 +62,10 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             Violations = { new PreconditionFailure.Types.Violation { Type = rule.Rule, Subject = rule.Subject, Description = rule.Message } },
         }),
+        WorkBudgetExceededException budget => WithDetails(Code.ResourceExhausted, budget.Message, "WORK_BUDGET_EXCEEDED", new QuotaFailure
+        {
+            Violations = { new QuotaFailure.Types.Violation { Subject = budget.Subject, Description = $"cost {budget.Cost} exceeds the limit {budget.Limit} (docs/limits.md)" } },
+        }),
         PermissionDeniedException pd => WithDetails(Code.PermissionDenied, pd.Message, pd.Reason, null),
         StaleEtagException stale => WithDetails(Code.Aborted, stale.Message, stale.Reason, null),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException =>

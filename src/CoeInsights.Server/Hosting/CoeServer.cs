@@ -53,6 +53,7 @@ public static class CoeServer
         builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
 
         var app = builder.Build();
+        app.UseJsonBodyLimit(options.MaxMessageBytes);
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();
@@ -84,11 +85,12 @@ public static class CoeServer
             // After authentication (an anonymous caller learns nothing), before every service: bad text never reaches the store.
             o.Interceptors.Add<Validation.RequestTextInterceptor>();
             o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = options.MaxMessageBytes;
         }).AddJsonTranscoding(o =>
             // Error details (google.rpc.*) are Any-packed: JSON needs their descriptors to render them.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
                 Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.BadRequest.Descriptor, Google.Rpc.ResourceInfo.Descriptor,
-                Google.Rpc.PreconditionFailure.Descriptor));
+                Google.Rpc.PreconditionFailure.Descriptor, Google.Rpc.QuotaFailure.Descriptor));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
             .AddCheck<PostgresHealthCheck>("postgres");
@@ -134,6 +136,7 @@ public static class CoeServer
         Take("COE_GRPC_PORT", "Coe:GrpcPort");
         Take("COE_HTTP_PORT", "Coe:HttpPort");
         Take("COE_ADDRESS", "Coe:Address");
+        Take("COE_MAX_MESSAGE_BYTES", "Coe:MaxMessageBytes");
         // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
         Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
         Take("COE_POWERBI_TOKEN", "Coe:Connectors:PowerBi:0:AccessToken");

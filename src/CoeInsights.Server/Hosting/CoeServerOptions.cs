@@ -19,4 +19,6 @@ public sealed class CoeServerOptions
     public string DaemonMode { get; set; } = "";
     /// <summary>Base of download links handed to browsers (e.g. https://coe.example.com behind a proxy). Empty: the JSON port's address.</summary>
     public string PublicBaseUrl { get; set; } = "";
+    /// <summary>Largest request on either port, in bytes: one gRPC message, or one JSON body (docs/limits.md). Default 4 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = MessageSizeLimit.DefaultMaxMessageBytes;
 }

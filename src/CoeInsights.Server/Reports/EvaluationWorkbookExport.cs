@@ -34,9 +34,7 @@ public static class EvaluationWorkbookExport
     {
         var details = await GetEvaluationHandler.Handle(session, caller, evaluationId, ct);
         var evaluation = details.Evaluation;
-        var scoring = await ScoreEvaluationHandler.Handle(session, caller, new ScoreEvaluation(evaluationId, null, new A.AggregationOptions(),
-            options ?? new A.ScoringOptions { Methods = [A.ScoringMethod.Wsm, A.ScoringMethod.Topsis] },
-            robustness ?? new A.RobustnessOptions()), ct);
+        var scoring = await ScoreEvaluationHandler.Handle(session, caller, Scoring(evaluationId, options, robustness), ct);
         var audit = new List<AuditEntry>();
         var token = "";
         do
@@ -67,6 +65,23 @@ public static class EvaluationWorkbookExport
         using var stream = new MemoryStream();
         EvaluationWorkbook.Write(model, stream);
         return new RenderedExport(RenderedExport.SafeFileName(evaluation.Title, "evaluation", now), EvaluationWorkbook.ContentType, stream.ToArray());
+    }
+
+    /// <summary>The scoring the workbook carries: the given options, or WSM + TOPSIS with the full default robustness.</summary>
+    public static ScoreEvaluation Scoring(Guid evaluationId, A.ScoringOptions? options, A.RobustnessOptions? robustness) =>
+        new(evaluationId, null, new A.AggregationOptions(),
+            options ?? new A.ScoringOptions { Methods = [A.ScoringMethod.Wsm, A.ScoringMethod.Topsis] },
+            robustness ?? new A.RobustnessOptions());
+
+    /// <summary>
+    /// What <see cref="Render"/> would refuse before it renders, without scoring: NOT_FOUND, the scoring preconditions
+    /// (FAILED_PRECONDITION) and the work budget (RESOURCE_EXHAUSTED) for the evaluation as the caller may see it.
+    /// </summary>
+    public static async Task Check(IQuerySession session, Caller caller, Guid evaluationId, A.ScoringOptions? options, A.RobustnessOptions? robustness,
+        CancellationToken ct)
+    {
+        var details = await GetEvaluationHandler.Handle(session, caller, evaluationId, ct);
+        A.ScoringEngine.EnsureWithinBudget(ScoreEvaluationHandler.BuildRequest(Scoring(evaluationId, options, robustness), details.Evaluation));
     }
 
     private static string ApprovalStatus(Evaluation e) => e.State switch

@@ -9,6 +9,7 @@ using CoeInsights.Surveys.GettingDetails;
 using CoeInsights.V1;
 using Google.Protobuf;
 using Marten;
+using A = CoeInsights.Analytics.Surveys;
 
 namespace CoeInsights.Server.Reports;
 
@@ -85,30 +86,67 @@ public static class ExportCatalogue
                     .Require(request.KpiDeck is not null, "kpi_deck", "is required for EXPORT_KIND_KPI_DECK (start_date and end_date)");
                 return request.KpiDeck?.Clone();
             default:
+                // An enum value this server does not know (a newer client, or a raw number): refused, never issued.
+                if (request.Kind != ExportKind.Unspecified)
+                    v.Add("kind", $"unknown export kind {(int)request.Kind}: use EXPORT_KIND_EVALUATION_WORKBOOK, EXPORT_KIND_KPI_DECK or EXPORT_KIND_SURVEY_WORKBOOK");
                 return null;
         }
     }
 
-    /// <summary>Refuses now, not when the browser comes: bad parameters (INVALID_ARGUMENT), a resource the caller cannot see (NOT_FOUND).</summary>
+    /// <summary>
+    /// Refuses now, not when the browser comes, exactly what the export would refuse: bad parameters (INVALID_ARGUMENT
+    /// naming the field of CreateDownloadLinkRequest, e.g. <c>evaluation_workbook.robustness.monte_carlo_samples</c>), a
+    /// resource the caller cannot see (NOT_FOUND), a scoring precondition (FAILED_PRECONDITION) and the scoring work
+    /// budget (RESOURCE_EXHAUSTED): a link that is issued works until it expires, unless the data changes meanwhile.
+    /// </summary>
     public static async Task Check(IQuerySession session, Caller caller, IMessage export, CancellationToken ct)
     {
         switch (export)
         {
             case ExportEvaluationWorkbookRequest r:
                 var evaluationId = EvaluationStream.ParseId(r.EvaluationId, "resource_id");
-                EvaluationOptions(r);
-                await GetEvaluationHandler.Load(session, evaluationId, ct);
+                var (options, robustness) = Prefixed("evaluation_workbook.", () => EvaluationOptions(r));
+                await EvaluationWorkbookExport.Check(session, caller, evaluationId, options, robustness, ct);
                 break;
             case ExportKpiDeckRequest r:
-                KpiDeckExport.Validate(KpiRequest(r));
+                Prefixed("kpi_deck.", () =>
+                {
+                    KpiDeckExport.Validate(KpiRequest(r));
+                    return true;
+                });
                 break;
             case ExportSurveyWorkbookRequest r:
                 var surveyId = SurveyStream.ParseId(r.SurveyId, "resource_id");
+                Prefixed("survey_workbook.", () =>
+                {
+                    var v = new Validator();
+                    A.SurveyAnalysis.ValidateOptions(SurveyOptions(r), v);
+                    v.ThrowIfInvalid();
+                    return true;
+                });
                 await GetSurveyHandler.Load(session, surveyId, ct);
                 SurveyWorkbookExport.Authorize(caller, r.IncludeRespondentIds);
                 break;
         }
     }
+
+    /// <summary>The export's own field names, as fields of CreateDownloadLinkRequest's parameters (options.x → survey_workbook.x where the export request has x at top level).</summary>
+    private static T Prefixed<T>(string prefix, Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException(e.Violations.Select(x => x with
+            {
+                Field = prefix + (prefix == "survey_workbook." && x.Field.StartsWith("options.", StringComparison.Ordinal) ? x.Field["options.".Length..] : x.Field),
+            }).ToList());
+        }
+    }
+
+    private static A.SurveyOptions SurveyOptions(ExportSurveyWorkbookRequest r) => SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio);
 
     /// <summary>Renders the export; past Excel's row limit it is FAILED_PRECONDITION <c>EXPORT_TOO_LARGE</c>, saying what to narrow.</summary>
     public static async Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
@@ -138,8 +176,7 @@ public static class ExportCatalogue
             case ExportKpiDeckRequest r:
                 return KpiDeckExport.Render(session, KpiRequest(r), now, ct);
             case ExportSurveyWorkbookRequest r:
-                return SurveyWorkbookExport.Render(session, caller, SurveyStream.ParseId(r.SurveyId),
-                    SurveyMapping.ToOptions(r.ConfidenceLevel, r.MaxConsistencyRatio), r.IncludeRespondentIds, now, ct);
+                return SurveyWorkbookExport.Render(session, caller, SurveyStream.ParseId(r.SurveyId), SurveyOptions(r), r.IncludeRespondentIds, now, ct);
             default:
                 throw new ArgumentOutOfRangeException(nameof(export), export.Descriptor.Name, "not an export request");
         }
@@ -151,6 +188,7 @@ public static class ExportCatalogue
         var options = r.Options is null ? null : ScoringMapping.ToOptions(r.Options, v);
         var robustness = ScoringMapping.ToRobustness(r.Robustness, v);
         v.ThrowIfInvalid();
+        Analytics.Scoring.ScoringEngine.ValidateOptions(options, robustness);
         return (options, robustness);
     }
 

@@ -22,7 +22,7 @@ public sealed class ScoringService : V1.ScoringService.ScoringServiceBase
             Robustness = ScoringMapping.ToRobustness(request.Robustness, v),
         };
         v.ThrowIfInvalid();
-        return Task.FromResult(ScoringMapping.ToProto(ScoringEngine.ScoreMatrix(engineRequest)));
+        return Task.FromResult(ScoringMapping.ToProto(ScoringEngine.ScoreMatrix(engineRequest, context.CancellationToken)));
     }
 
     public override Task<V1.AhpResult> ComputeAhpWeights(ComputeAhpWeightsRequest request, ServerCallContext context)

@@ -337,9 +337,9 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
         Assert.Equal(["kpi_deck"], await Fields(new CreateDownloadLinkRequest { Kind = ExportKind.KpiDeck }));
         Assert.Equal(["resource_id"], await Fields(new CreateDownloadLinkRequest
             { Kind = ExportKind.KpiDeck, ResourceId = someId, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 2)), EndDate = D(new DateOnly(2026, 1, 2)) } }));
-        Assert.Equal(["end_date"], await Fields(new CreateDownloadLinkRequest
+        Assert.Equal(["kpi_deck.end_date"], await Fields(new CreateDownloadLinkRequest
             { Kind = ExportKind.KpiDeck, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 2)), EndDate = D(new DateOnly(2026, 1, 1)) } }));
-        Assert.Equal(["metrics[0]"], await Fields(new CreateDownloadLinkRequest
+        Assert.Equal(["kpi_deck.metrics[0]"], await Fields(new CreateDownloadLinkRequest
             { Kind = ExportKind.KpiDeck, KpiDeck = new ExportKpiDeckRequest { StartDate = D(new DateOnly(2026, 1, 1)), EndDate = D(new DateOnly(2026, 1, 1)), Metrics = { "vibes" } } }));
         Assert.Equal(["survey_workbook.survey_id"], await Fields(new CreateDownloadLinkRequest
             { Kind = ExportKind.SurveyWorkbook, ResourceId = someId, SurveyWorkbook = new ExportSurveyWorkbookRequest { SurveyId = Guid.NewGuid().ToString() } }));

@@ -20,7 +20,7 @@ internal static class Bootstrap
     public static BootstrapResult Run(
         EvaluatorScores scores, AggregationOptions aggregation, double[] baseMatrix, int m, int n, int[] evaluatorColumns,
         bool[] isCost, NormalisationMethod normalisation, Func<WeightScorer> scorerFactory, double[] weights,
-        RobustnessOptions options, int winner, IReadOnlyList<int> tieOrder)
+        RobustnessOptions options, int winner, IReadOnlyList<int> tieOrder, CancellationToken ct = default)
     {
         var resamples = options.BootstrapResamples;
         var blocks = (resamples + BlockSize - 1) / BlockSize;
@@ -37,7 +37,8 @@ internal static class Bootstrap
         for (var c = 0; c < scores.C && direct; c++) direct = evaluatorColumns[c] == c;
         var all = System.Buffers.ArrayPool<double>.Shared.Rent(resamples * m);
         var firsts = new int[resamples];
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        // Cancelled: Parallel.For (or the check below) throws and the rented buffer is left to the GC, which is fine for a pool.
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             () => new Workspace(scorerFactory(), m, n, e, cells, baseMatrix),
             (b, _, ws) =>
             {
@@ -57,6 +58,8 @@ internal static class Bootstrap
                 }
                 for (var k = start; k < end; k++)
                 {
+                    // One check per resample (each costs about E·m·n): a cancelled call stops within one resample.
+                    if (ct.IsCancellationRequested) break;
                     ReadOnlySpan<double> aggregated;
                     if (batched)
                     {
@@ -85,6 +88,7 @@ internal static class Bootstrap
                 return ws;
             },
             ws => ws.Dispose());
+        ct.ThrowIfCancellationRequested();
 
         var alpha = 1 - options.ConfidenceLevel;
         var lower = new double[m];

@@ -15,7 +15,7 @@ internal static class MonteCarlo
     private const int EvaluationBatch = 4;
 
     public static MonteCarloResult Run(
-        Func<WeightScorer> scorerFactory, double[] weights, int m, int n, RobustnessOptions options, int winner)
+        Func<WeightScorer> scorerFactory, double[] weights, int m, int n, RobustnessOptions options, int winner, CancellationToken ct = default)
     {
         var samples = options.MonteCarloSamples;
         var blocks = (samples + BlockSize - 1) / BlockSize;
@@ -29,7 +29,7 @@ internal static class MonteCarlo
         var inverseBoost = gamma.Select(g => g.InverseBoostShape).ToArray();
         var blockCounts = new long[blocks][];
         var blockCentral = new double[blocks][];
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             () => new Workspace(scorerFactory(), m, n),
             (b, _, ws) =>
             {
@@ -42,6 +42,9 @@ internal static class MonteCarlo
                 // ranked and accumulated in order: the same arithmetic and order as one sample at a time.
                 for (var k = start; k < end; k += EvaluationBatch)
                 {
+                    // One cancellation check per EvaluationBatch samples: a field read against m·n work, so a cancelled
+                    // call stops within a few samples (the partial block is thrown away below).
+                    if (ct.IsCancellationRequested) break;
                     var count = Math.Min(EvaluationBatch, end - k);
                     for (var s = 0; s < count; s++) SampleDirichlet(ref rng, gamma, inverseBoost, weights, ws.W.AsSpan(s * n, n), ws.Boost);
                     ws.Scorer.EvaluateMany(ws.W, count, ws.U);
@@ -58,6 +61,7 @@ internal static class MonteCarlo
                 return ws;
             },
             _ => { });
+        ct.ThrowIfCancellationRequested();
 
         var totalCounts = new long[m * m];
         var totalCentral = new double[m * n];

@@ -17,11 +17,11 @@ internal static class WeightSensitivityAnalysis
 
     public static WeightSensitivity[] Run(
         Func<WeightScorer> scorerFactory, double[] weights, int m, IReadOnlyList<string> vendorIds,
-        IReadOnlyList<string> criterionIds, IReadOnlyList<int> tieOrder)
+        IReadOnlyList<string> criterionIds, IReadOnlyList<int> tieOrder, CancellationToken ct = default)
     {
         var n = weights.Length;
         var result = new WeightSensitivity[n];
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             () =>
             {
                 var scorer = scorerFactory();
@@ -30,16 +30,17 @@ internal static class WeightSensitivityAnalysis
             },
             (j, _, worker) =>
             {
-                result[j] = Criterion(worker.Scorer, worker.U, j, weights, vendorIds, criterionIds, tieOrder);
+                result[j] = Criterion(worker.Scorer, worker.U, j, weights, vendorIds, criterionIds, tieOrder, ct);
                 return worker;
             },
             _ => { });
+        ct.ThrowIfCancellationRequested();
         return result;
     }
 
     private static WeightSensitivity Criterion(
         WeightScorer scorer, double[] u, int j, double[] weights, IReadOnlyList<string> vendorIds, IReadOnlyList<string> criterionIds,
-        IReadOnlyList<int> tieOrder)
+        IReadOnlyList<int> tieOrder, CancellationToken ct)
     {
         var wj = weights[j];
         if (wj >= 1 - 1e-15)
@@ -53,19 +54,21 @@ internal static class WeightSensitivityAnalysis
             return Ranking.Winner(u, tieOrder);
         }
         var current = WinnerAt(wj);
-        var (lo, loWinner) = Search(WinnerAt, current, wj, 0.0);
-        var (hi, hiWinner) = Search(WinnerAt, current, wj, 1.0);
+        var (lo, loWinner) = Search(WinnerAt, current, wj, 0.0, ct);
+        var (hi, hiWinner) = Search(WinnerAt, current, wj, 1.0, ct);
         return new WeightSensitivity(
             criterionIds[j], wj, lo, loWinner is int a ? vendorIds[a] : null, hi, hiWinner is int b ? vendorIds[b] : null);
     }
 
-    private static (double? Critical, int? NewWinner) Search(Func<double, int> winnerAt, int current, double start, double end)
+    /// <remarks>A cancelled search returns no change; <see cref="Run"/> then throws, so the partial result is never seen.</remarks>
+    private static (double? Critical, int? NewWinner) Search(Func<double, int> winnerAt, int current, double start, double end, CancellationToken ct)
     {
         var direction = Math.Sign(end - start);
         if (direction == 0) return (null, null);
         var previous = start;
         while (true)
         {
+            if (ct.IsCancellationRequested) return (null, null);
             var t = previous + direction * GridStep;
             if ((direction > 0 && t >= end) || (direction < 0 && t <= end)) t = end;
             var w = winnerAt(t);

@@ -21,7 +21,7 @@ public static class ScoreEvaluationHandler
     {
         var details = await GetEvaluationHandler.Load(session, command.EvaluationId, ct);
         var request = BuildRequest(command, details.Evaluation.VisibleTo(caller));
-        return new EvaluationScore(A.ScoringEngine.ScoreEvaluation(request), details.Version, command.WhatIfWeights is { Count: > 0 }, request.Scores.Count);
+        return new EvaluationScore(A.ScoringEngine.ScoreEvaluation(request, ct), details.Version, command.WhatIfWeights is { Count: > 0 }, request.Scores.Count);
     }
 
     /// <summary>The engine request for what the caller may see (pass the evaluation through <see cref="BlindScoring.VisibleTo"/> first).</summary>
