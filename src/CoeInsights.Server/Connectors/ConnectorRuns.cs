@@ -61,7 +61,7 @@ public sealed class ConnectorRuns(
                 // Another server process runs this connector now: that run is the answer.
                 await using var query = store.QuerySession(tenant);
                 return await query.Query<SyncRun>().Where(x => x.Connector == name).OrderByDescending(x => x.StartedAt).FirstOrDefaultAsync(ct)
-                       ?? throw new RuleViolationException("CONNECTOR_BUSY", $"connectors/{name}",
+                       ?? throw new RuleViolationException(ErrorReasons.ConnectorBusy, $"connectors/{name}",
                            "Another server process is starting a run of this connector; ask again in a moment.");
             }
             try

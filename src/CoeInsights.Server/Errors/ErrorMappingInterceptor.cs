@@ -50,7 +50,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     public static Status Map(Exception e, CancellationToken ct) => e switch
     {
-        InvalidInputException invalid => WithDetails(Code.InvalidArgument, invalid.Message, "INVALID_ARGUMENT", new BadRequest
+        InvalidInputException invalid => WithDetails(Code.InvalidArgument, invalid.Message, ErrorReasons.InvalidArgument, new BadRequest
         {
             FieldViolations = { invalid.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
         }),
@@ -62,17 +62,17 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             Violations = { new PreconditionFailure.Types.Violation { Type = rule.Rule, Subject = rule.Subject, Description = rule.Message } },
         }),
-        WorkBudgetExceededException budget => WithDetails(Code.ResourceExhausted, budget.Message, "WORK_BUDGET_EXCEEDED", new QuotaFailure
+        WorkBudgetExceededException budget => WithDetails(Code.ResourceExhausted, budget.Message, ErrorReasons.WorkBudgetExceeded, new QuotaFailure
         {
             Violations = { new QuotaFailure.Types.Violation { Subject = budget.Subject, Description = $"cost {budget.Cost} exceeds the limit {budget.Limit} (docs/limits.md)" } },
         }),
         PermissionDeniedException pd => WithDetails(Code.PermissionDenied, pd.Message, pd.Reason, null),
         StaleEtagException stale => WithDetails(Code.Aborted, stale.Message, stale.Reason, null),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException =>
-            WithDetails(Code.Aborted, "The resource changed while this call ran: re-read it and retry.", "CONCURRENT_CHANGE", null),
-        OperationCanceledException when ct.IsCancellationRequested => WithDetails(Code.Cancelled, "The call was cancelled.", "CANCELLED", null),
+            WithDetails(Code.Aborted, "The resource changed while this call ran: re-read it and retry.", ErrorReasons.ConcurrentChange, null),
+        OperationCanceledException when ct.IsCancellationRequested => WithDetails(Code.Cancelled, "The call was cancelled.", ErrorReasons.Cancelled, null),
         NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException =>
-            WithDetails(Code.Unavailable, "The store is unavailable; retry later.", "STORE_UNAVAILABLE", null),
+            WithDetails(Code.Unavailable, "The store is unavailable; retry later.", ErrorReasons.StoreUnavailable, null),
         _ => new Status { Code = (int)Code.Internal, Message = "Internal error." },
     };
 

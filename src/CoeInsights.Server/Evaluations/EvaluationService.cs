@@ -134,7 +134,27 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
             _ => throw new InvalidInputException("source", "give direct, ahp or survey weights"),
         };
         v.ThrowIfInvalid();
-        return Write(request.EvaluationId, request.Etag, e => SetWeightsHandler.Decide(command, e), context);
+        return Readdressed(Write(request.EvaluationId, request.Etag, e => SetWeightsHandler.Decide(command, e), context),
+            request.SourceCase switch
+            {
+                SetWeightsRequest.SourceOneofCase.Direct => "direct.",
+                SetWeightsRequest.SourceOneofCase.Survey => "survey.",
+                _ => "",
+            });
+    }
+
+    /// <summary>The decider names the weights it checks weights[i]: in the request they sit inside the chosen source (direct.weights[i]).</summary>
+    private static async Task<V1.Evaluation> Readdressed(Task<V1.Evaluation> write, string prefix)
+    {
+        try
+        {
+            return await write;
+        }
+        catch (InvalidInputException e) when (prefix.Length > 0 && e.Violations.Any(x => x.Field.StartsWith("weights", StringComparison.Ordinal)))
+        {
+            throw new InvalidInputException(e.Violations
+                .Select(x => x.Field.StartsWith("weights", StringComparison.Ordinal) ? x with { Field = prefix + x.Field } : x).ToList());
+        }
     }
 
     [RequireRole(Role.Evaluator)]

@@ -1,3 +1,4 @@
+using CoeInsights.Common;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace CoeInsights.Server.Hosting;
@@ -11,7 +12,7 @@ namespace CoeInsights.Server.Hosting;
 public static class MessageSizeLimit
 {
     public const int DefaultMaxMessageBytes = 4 * 1024 * 1024;
-    public const string Reason = "MESSAGE_TOO_LARGE";
+    public const string Reason = ErrorReasons.MessageTooLarge;
 
     public static IApplicationBuilder UseJsonBodyLimit(this IApplicationBuilder app, int maxBytes) => app.Use(async (context, next) =>
     {

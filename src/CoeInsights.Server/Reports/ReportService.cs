@@ -23,7 +23,7 @@ public sealed class ReportService(IQuerySession session, CallerContext callerCon
         Export(request, responseStream, context);
 
     public override Task ExportSurveyWorkbook(ExportSurveyWorkbookRequest request, IServerStreamWriter<ExportChunk> responseStream, ServerCallContext context) =>
-        Export(request, responseStream, context);
+        Surveys.SurveyMapping.WithRequestFieldNames(async () => { await Export(request, responseStream, context); return true; });
 
     public override async Task<DownloadLink> CreateDownloadLink(CreateDownloadLinkRequest request, ServerCallContext context)
     {

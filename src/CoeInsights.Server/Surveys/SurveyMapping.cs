@@ -12,6 +12,23 @@ namespace CoeInsights.Server.Surveys;
 /// <summary>proto ⇄ Surveys domain. Field paths in violations follow the request's proto fields.</summary>
 public static class SurveyMapping
 {
+    /// <summary>
+    /// Survey requests carry confidence_level and max_consistency_ratio as top-level fields, while the analysis names them
+    /// options.x: a refusal names the field of the request the caller sent.
+    /// </summary>
+    public static async Task<T> WithRequestFieldNames<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (InvalidInputException e) when (e.Violations.Any(v => v.Field.StartsWith("options.", StringComparison.Ordinal)))
+        {
+            throw new InvalidInputException(e.Violations
+                .Select(v => v.Field.StartsWith("options.", StringComparison.Ordinal) ? v with { Field = v.Field["options.".Length..] } : v).ToList());
+        }
+    }
+
     private static Timestamp Ts(DateTimeOffset t) => Timestamp.FromDateTimeOffset(t);
 
     public static A.SurveyQuestion ToDomain(V1.SurveyQuestion q, int index, Validator v)

@@ -103,7 +103,10 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
-    public override async Task<V1.SurveyResults> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context)
+    public override Task<V1.SurveyResults> GetSurveyResults(GetSurveyResultsRequest request, ServerCallContext context) =>
+        SurveyMapping.WithRequestFieldNames(() => GetSurveyResultsCore(request, context));
+
+    private async Task<V1.SurveyResults> GetSurveyResultsCore(GetSurveyResultsRequest request, ServerCallContext context)
     {
         var id = SurveyStream.ParseId(request.SurveyId);
         var options = SurveyMapping.ToOptions(request.ConfidenceLevel, request.MaxConsistencyRatio, request.KeepInconsistentRespondents);
@@ -115,7 +118,10 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
-    public override async Task<V1.DerivedWeights> DeriveWeights(DeriveWeightsRequest request, ServerCallContext context)
+    public override Task<V1.DerivedWeights> DeriveWeights(DeriveWeightsRequest request, ServerCallContext context) =>
+        SurveyMapping.WithRequestFieldNames(() => DeriveWeightsCore(request, context));
+
+    private async Task<V1.DerivedWeights> DeriveWeightsCore(DeriveWeightsRequest request, ServerCallContext context)
     {
         var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
             request.KeepInconsistentRespondents) with { Pseudonymise = !RespondentPrivacy.MaySeeIdentities(Caller) };
@@ -123,7 +129,10 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
         return SurveyMapping.ToProto(weights, version);
     }
 
-    public override async Task<ApplySurveyWeightsResponse> ApplySurveyWeights(ApplySurveyWeightsRequest request, ServerCallContext context)
+    public override Task<ApplySurveyWeightsResponse> ApplySurveyWeights(ApplySurveyWeightsRequest request, ServerCallContext context) =>
+        SurveyMapping.WithRequestFieldNames(() => ApplySurveyWeightsCore(request, context));
+
+    private async Task<ApplySurveyWeightsResponse> ApplySurveyWeightsCore(ApplySurveyWeightsRequest request, ServerCallContext context)
     {
         var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
             request.KeepInconsistentRespondents);

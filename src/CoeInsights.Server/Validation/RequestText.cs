@@ -11,7 +11,7 @@ namespace CoeInsights.Server.Validation;
 /// The door check on every string of a request, found by protobuf reflection (nested messages, repeated
 /// fields, oneofs, map keys and values): no character XML cannot carry (see <see cref="PlainText"/>) and
 /// no more characters than the field's cap. Violations name the field by its proto path, e.g.
-/// <c>criteria[1].description</c>. The caps are listed in docs/text-limits.md.
+/// <c>criteria[1].description</c>. The caps are listed in docs/limits.md ("Text").
 /// </summary>
 public static class RequestText
 {

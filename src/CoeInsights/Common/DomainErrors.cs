@@ -40,14 +40,14 @@ public sealed class RuleViolationException(string rule, string subject, string m
 
 /// <summary>PERMISSION_DENIED: the caller is known but may not do this.</summary>
 public sealed class PermissionDeniedException(string permission, string message)
-    : DomainException("PERMISSION_DENIED", message)
+    : DomainException(ErrorReasons.PermissionDenied, message)
 {
     public string Permission { get; } = permission;
 }
 
 /// <summary>ABORTED: the caller's etag (expected stream version) is stale; re-read and retry.</summary>
 public sealed class StaleEtagException(string resourceName, long expected, long actual)
-    : DomainException("STALE_ETAG", $"'{resourceName}' is at version {actual}, not {expected}: re-read it and retry.")
+    : DomainException(ErrorReasons.StaleEtag, $"'{resourceName}' is at version {actual}, not {expected}: re-read it and retry.")
 {
     public string ResourceName { get; } = resourceName;
     public long Expected { get; } = expected;

@@ -25,7 +25,7 @@ public static class RevokeApiKeyHandler
         if (key is null || key.TenantId != command.TenantId || !caller.CanAdminister(key.TenantId))
             throw new NotFoundException("ApiKey", command.KeyId);
         if (key.Id == caller.KeyId)
-            throw new RuleViolationException("CANNOT_REVOKE_OWN_KEY", $"api_keys/{key.Id}", "A key cannot revoke itself: use another admin key.");
+            throw new RuleViolationException(ErrorReasons.CannotRevokeOwnKey, $"api_keys/{key.Id}", "A key cannot revoke itself: use another admin key.");
         return key.RevokedAt is not null ? key : key with { RevokedAt = command.Now };
     }
 }

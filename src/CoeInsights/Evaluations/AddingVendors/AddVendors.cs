@@ -32,7 +32,7 @@ public static class AddVendorsHandler
         v.ThrowIfInvalid();
 
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("CONFIGURATION_AFTER_CLOSE", e.Subject, "Vendors can be added only while the evaluation is open: reopen it first.");
+            throw new RuleViolationException(ErrorReasons.ConfigurationAfterClose, e.Subject, "Vendors can be added only while the evaluation is open: reopen it first.");
         if (c.Vendors.FirstOrDefault(x => e.Vendors.Any(y => y.Id == x.Id)) is { } dup)
             throw new AlreadyExistsException("Vendor", dup.Id);
 

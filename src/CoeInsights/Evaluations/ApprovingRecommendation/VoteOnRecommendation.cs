@@ -18,14 +18,14 @@ public static class VoteOnRecommendationHandler
         var previous = e.Proposal?.Votes.FirstOrDefault(x => x.Member == c.By);
         if (previous is not null && previous.Approve == c.Approve) return [];
         if (e.State != EvaluationState.RecommendationProposed || e.Proposal is null)
-            throw new RuleViolationException("NO_RECOMMENDATION_PENDING", e.Subject, "There is no proposed recommendation to vote on.");
+            throw new RuleViolationException(ErrorReasons.NoRecommendationPending, e.Subject, "There is no proposed recommendation to vote on.");
         if (!e.CommitteeMembers.Contains(c.By))
-            throw new RuleViolationException("NOT_A_COMMITTEE_MEMBER", e.Subject, $"'{c.By}' is not a committee member of this evaluation.");
+            throw new RuleViolationException(ErrorReasons.NotACommitteeMember, e.Subject, $"'{c.By}' is not a committee member of this evaluation.");
         if (e.ScorersMayNotApprove && e.HasScored(c.By))
-            throw new RuleViolationException("EVALUATOR_CANNOT_APPROVE", e.Subject,
+            throw new RuleViolationException(ErrorReasons.EvaluatorCannotApprove, e.Subject,
                 $"'{c.By}' scored this evaluation, and this evaluation does not let its evaluators vote on the recommendation.");
         if (previous is not null)
-            throw new RuleViolationException("ALREADY_VOTED", e.Subject, $"'{c.By}' already voted on this recommendation.");
+            throw new RuleViolationException(ErrorReasons.AlreadyVoted, e.Subject, $"'{c.By}' already voted on this recommendation.");
 
         var vote = new RecommendationVoteCast(c.By, c.Approve, Inputs.Clean(c.Comment), c.By, c.Now);
         var votes = e.Proposal.Votes.Append(new Vote(c.By, c.Approve, "", c.Now)).ToList();

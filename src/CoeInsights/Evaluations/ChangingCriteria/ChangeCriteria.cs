@@ -42,9 +42,9 @@ public static class ChangeCriteriaHandler
     private static void RequireChangeable(Evaluation e)
     {
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("CONFIGURATION_AFTER_CLOSE", e.Subject, "Criteria change only while the evaluation is open: reopen it first.");
+            throw new RuleViolationException(ErrorReasons.ConfigurationAfterClose, e.Subject, "Criteria change only while the evaluation is open: reopen it first.");
         if (e.CriteriaLocked)
-            throw new RuleViolationException("CRITERIA_LOCKED_AFTER_SCORING", e.Subject,
+            throw new RuleViolationException(ErrorReasons.CriteriaLockedAfterScoring, e.Subject,
                 "Scoring has started: criteria are locked. Reopen the evaluation (with a reason) to change them.");
     }
 }

@@ -9,18 +9,18 @@ public static class CloseEvaluationHandler
     public static IReadOnlyList<object> Decide(CloseEvaluation c, Evaluation e)
     {
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("EVALUATION_NOT_OPEN", e.Subject, $"The evaluation is {e.State}, not open.");
-        Require(e, "CRITERIA_REQUIRED", e.Criteria.Count > 0, "Add at least one criterion before closing.");
-        Require(e, "VENDORS_REQUIRED", e.Vendors.Count >= 2, "Add at least two vendors before closing.");
-        Require(e, "EVALUATORS_REQUIRED", e.Evaluators.Count > 0, "Invite at least one evaluator before closing.");
-        Require(e, "WEIGHTS_INVALID", WeightsCoverCriteria(e), "Set weights for exactly the current criteria before closing.");
+            throw new RuleViolationException(ErrorReasons.EvaluationNotOpen, e.Subject, $"The evaluation is {e.State}, not open.");
+        Require(e, ErrorReasons.CriteriaRequired, e.Criteria.Count > 0, "Add at least one criterion before closing.");
+        Require(e, ErrorReasons.VendorsRequired, e.Vendors.Count >= 2, "Add at least two vendors before closing.");
+        Require(e, ErrorReasons.EvaluatorsRequired, e.Evaluators.Count > 0, "Invite at least one evaluator before closing.");
+        Require(e, ErrorReasons.WeightsInvalid, WeightsCoverCriteria(e), "Set weights for exactly the current criteria before closing.");
         var missingFacts = (from cr in e.Criteria
                             where cr.Source == CriterionSource.VendorFact
                             from vendor in e.Vendors
                             where vendor.Facts.All(f => f.CriterionId != cr.Id)
                             select $"{vendor.Id}/{cr.Id}").ToList();
-        Require(e, "FACTS_MISSING", missingFacts.Count == 0, $"Vendor facts are missing: {string.Join(", ", missingFacts.Take(10))}.");
-        Require(e, "SCORES_REQUIRED", e.Scores.Count > 0, "No scores were submitted yet.");
+        Require(e, ErrorReasons.FactsMissing, missingFacts.Count == 0, $"Vendor facts are missing: {string.Join(", ", missingFacts.Take(10))}.");
+        Require(e, ErrorReasons.ScoresRequired, e.Scores.Count > 0, "No scores were submitted yet.");
         return [new EvaluationClosed(c.By, c.Now)];
     }
 

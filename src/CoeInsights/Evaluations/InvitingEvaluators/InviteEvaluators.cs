@@ -23,7 +23,7 @@ public static class InviteEvaluatorsHandler
         v.ThrowIfInvalid();
 
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("CONFIGURATION_AFTER_CLOSE", e.Subject, "Evaluators can be invited only while the evaluation is open.");
+            throw new RuleViolationException(ErrorReasons.ConfigurationAfterClose, e.Subject, "Evaluators can be invited only while the evaluation is open.");
         if (c.Evaluators.FirstOrDefault(x => e.Evaluators.Any(y => y.EvaluatorId == x.EvaluatorId.Trim())) is { } dup)
             throw new AlreadyExistsException("Evaluator", dup.EvaluatorId);
 

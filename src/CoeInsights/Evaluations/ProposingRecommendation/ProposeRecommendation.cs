@@ -12,12 +12,12 @@ public static class ProposeRecommendationHandler
         switch (e.State)
         {
             case EvaluationState.Open:
-                throw new RuleViolationException("RECOMMENDATION_REQUIRES_CLOSE", e.Subject, "Close the evaluation before proposing a recommendation.");
+                throw new RuleViolationException(ErrorReasons.RecommendationRequiresClose, e.Subject, "Close the evaluation before proposing a recommendation.");
             case EvaluationState.RecommendationProposed:
-                throw new RuleViolationException("RECOMMENDATION_ALREADY_PROPOSED", e.Subject,
+                throw new RuleViolationException(ErrorReasons.RecommendationAlreadyProposed, e.Subject,
                     "A recommendation is already awaiting votes: it must be rejected, or the evaluation reopened, first.");
             case EvaluationState.Approved:
-                throw new RuleViolationException("EVALUATION_APPROVED", e.Subject, "The recommendation is approved: the evaluation is final.");
+                throw new RuleViolationException(ErrorReasons.EvaluationApproved, e.Subject, "The recommendation is approved: the evaluation is final.");
         }
         new Validator()
             .Require(e.Vendors.Any(x => x.Id == c.VendorId), "vendor_id", $"'{c.VendorId}' is not a vendor of this evaluation")

@@ -13,8 +13,8 @@ public static class ReopenEvaluationHandler
         new Validator().RequireName(c.Reason, "reason", Inputs.TextMax).ThrowIfInvalid();
         return e.State switch
         {
-            EvaluationState.Open => throw new RuleViolationException("EVALUATION_ALREADY_OPEN", e.Subject, "The evaluation is already open."),
-            EvaluationState.Approved => throw new RuleViolationException("EVALUATION_APPROVED", e.Subject, "The recommendation is approved: the evaluation is final."),
+            EvaluationState.Open => throw new RuleViolationException(ErrorReasons.EvaluationAlreadyOpen, e.Subject, "The evaluation is already open."),
+            EvaluationState.Approved => throw new RuleViolationException(ErrorReasons.EvaluationApproved, e.Subject, "The recommendation is approved: the evaluation is final."),
             _ => [new EvaluationReopened(c.Reason.Trim(), c.By, c.Now)],
         };
     }

@@ -27,9 +27,9 @@ public static class ScoreEvaluationHandler
     /// <summary>The engine request for what the caller may see (pass the evaluation through <see cref="BlindScoring.VisibleTo"/> first).</summary>
     public static A.EvaluationScoringRequest BuildRequest(ScoreEvaluation c, Evaluation e)
     {
-        if (e.Criteria.Count == 0) throw new RuleViolationException("CRITERIA_REQUIRED", e.Subject, "The evaluation has no criteria yet.");
-        if (e.Vendors.Count < 2) throw new RuleViolationException("VENDORS_REQUIRED", e.Subject, "Scoring needs at least two vendors.");
-        if (e.Scores.Count == 0) throw new RuleViolationException("NO_VISIBLE_SCORES", e.Subject, "There are no scores you may see yet.");
+        if (e.Criteria.Count == 0) throw new RuleViolationException(ErrorReasons.CriteriaRequired, e.Subject, "The evaluation has no criteria yet.");
+        if (e.Vendors.Count < 2) throw new RuleViolationException(ErrorReasons.VendorsRequired, e.Subject, "Scoring needs at least two vendors.");
+        if (e.Scores.Count == 0) throw new RuleViolationException(ErrorReasons.NoVisibleScores, e.Subject, "There are no scores you may see yet.");
 
         IReadOnlyList<double> weights;
         if (c.WhatIfWeights is { Count: > 0 } whatIf)
@@ -48,7 +48,7 @@ public static class ScoreEvaluationHandler
         else
         {
             if (!CloseEvaluationHandler.WeightsCoverCriteria(e))
-                throw new RuleViolationException("WEIGHTS_INVALID", e.Subject, "Set weights for exactly the current criteria, or give what-if weights.");
+                throw new RuleViolationException(ErrorReasons.WeightsInvalid, e.Subject, "Set weights for exactly the current criteria, or give what-if weights.");
             weights = e.Criteria.Select(x => e.Weights!.Weights.First(w => w.CriterionId == x.Id).Weight).ToList();
         }
 

@@ -20,9 +20,9 @@ public static class SetWeightsHandler
     public static IReadOnlyList<object> Decide(SetWeights c, Evaluation e)
     {
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("WEIGHTS_LOCKED_AFTER_CLOSE", e.Subject, "Weights change only while the evaluation is open: reopen it first.");
+            throw new RuleViolationException(ErrorReasons.WeightsLockedAfterClose, e.Subject, "Weights change only while the evaluation is open: reopen it first.");
         if (e.Criteria.Count == 0)
-            throw new RuleViolationException("WEIGHTS_INVALID", e.Subject, "Add the criteria before setting their weights.");
+            throw new RuleViolationException(ErrorReasons.WeightsInvalid, e.Subject, "Add the criteria before setting their weights.");
 
         return c.Source switch
         {
@@ -51,7 +51,7 @@ public static class SetWeightsHandler
 
         var missing = e.Criteria.Where(x => !seen.Contains(x.Id)).Select(x => x.Id).ToList();
         if (missing.Count > 0)
-            throw new RuleViolationException("WEIGHTS_INVALID", e.Subject, $"Every criterion needs a weight; missing: {string.Join(", ", missing)}.");
+            throw new RuleViolationException(ErrorReasons.WeightsInvalid, e.Subject, $"Every criterion needs a weight; missing: {string.Join(", ", missing)}.");
         var sum = c.Weights.Sum(w => w.Weight);
         var byId = c.Weights.ToDictionary(w => w.CriterionId, w => w.Weight / sum);
         return new WeightsSet(e.Criteria.Select(x => new CriterionWeight(x.Id, byId[x.Id])).ToList(), c.Source, null,
@@ -64,7 +64,7 @@ public static class SetWeightsHandler
         var v = new Validator().RequireList(ahp.CriterionIds, "ahp.criterion_ids", 15).RequireList(ahp.Matrices, "ahp.pairwise_matrices", 100);
         v.ThrowIfInvalid();
         if (ahp.CriterionIds.Count != e.Criteria.Count || !e.Criteria.All(x => ahp.CriterionIds.Contains(x.Id)) || ahp.CriterionIds.Distinct().Count() != ahp.CriterionIds.Count)
-            throw new RuleViolationException("WEIGHTS_INVALID", e.Subject,
+            throw new RuleViolationException(ErrorReasons.WeightsInvalid, e.Subject,
                 $"AHP judgements must compare exactly this evaluation's {e.Criteria.Count} criteria, each once (at most 15).");
 
         AhpResult result;
@@ -78,7 +78,7 @@ public static class SetWeightsHandler
             throw new InvalidInputException(bad.Violations.Select(x => x with { Field = "ahp." + x.Field }).ToList());
         }
         if (!result.IsAcceptablyConsistent)
-            throw new RuleViolationException("WEIGHTS_INCONSISTENT", e.Subject,
+            throw new RuleViolationException(ErrorReasons.WeightsInconsistent, e.Subject,
                 $"The pairwise judgements are inconsistent: CR {result.ConsistencyRatio:0.####} > {ahp.Options.AcceptableConsistencyRatio:0.##}. Revise them.");
 
         var byId = ahp.CriterionIds.Select((id, i) => (id, w: result.Weights[i])).ToDictionary(x => x.id, x => x.w);

@@ -25,9 +25,9 @@ public static class SubmitScoresHandler
         if (e.ScoreRequestIds.Contains(c.RequestId)) return []; // a retry: already stored
 
         if (e.State != EvaluationState.Open)
-            throw new RuleViolationException("SCORES_AFTER_CLOSE", e.Subject, "The evaluation is closed: scores can no longer be submitted or revised.");
+            throw new RuleViolationException(ErrorReasons.ScoresAfterClose, e.Subject, "The evaluation is closed: scores can no longer be submitted or revised.");
         if (e.Evaluators.All(x => x.EvaluatorId != c.EvaluatorId))
-            throw new RuleViolationException("NOT_AN_INVITED_EVALUATOR", e.Subject, $"'{c.EvaluatorId}' is not invited to score this evaluation.");
+            throw new RuleViolationException(ErrorReasons.NotAnInvitedEvaluator, e.Subject, $"'{c.EvaluatorId}' is not invited to score this evaluation.");
 
         var v = new Validator().RequireList(c.Scores, "scores", 10_000);
         var seen = new HashSet<(string, string)>();

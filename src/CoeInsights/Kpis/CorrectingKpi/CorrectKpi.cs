@@ -42,7 +42,7 @@ public static class CorrectKpiHandler
             .Require(!string.IsNullOrWhiteSpace(command.Reason) && command.Reason.Length <= 1000, "reason", "is required, at most 1000 characters")
             .ThrowIfInvalid();
         if (versions.Count == 0)
-            throw new RuleViolationException("NOTHING_TO_CORRECT", $"profiles/{profile.Id}/{command.Metric}/{date:yyyy-MM-dd}",
+            throw new RuleViolationException(ErrorReasons.NothingToCorrect, $"profiles/{profile.Id}/{command.Metric}/{date:yyyy-MM-dd}",
                 "There is no recorded value to correct: record it with RecordKpis first.");
         return new KpiCorrected(profile.Id, command.Metric!, date, command.Value, command.Reason.Trim(), command.CorrectedBy, command.Now,
             versions[^1].SourceTimeZone);

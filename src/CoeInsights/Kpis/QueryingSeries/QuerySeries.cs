@@ -90,7 +90,7 @@ public static class QuerySeriesHandler
         v.Require(MetricCatalogue.Find(metric) is not null, $"{prefix}metric", $"unknown metric '{metric}' (see ListMetrics)");
         v.ThrowIfInvalid();
         var series = await Handle(session, new SeriesQuery([profileId], [], [], null, [metric], from, to, granularity), ct);
-        if (series.Count == 0) throw new RuleViolationException("NO_OBSERVATIONS", $"profiles/{profileId}/{metric}", $"Profile {profileId} has no '{metric}' observations in range.");
+        if (series.Count == 0) throw new RuleViolationException(ErrorReasons.NoObservations, $"profiles/{profileId}/{metric}", $"Profile {profileId} has no '{metric}' observations in range.");
         return series[0];
     }
 }

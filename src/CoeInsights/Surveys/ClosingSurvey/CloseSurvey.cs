@@ -9,5 +9,5 @@ public static class CloseSurveyHandler
     public static IReadOnlyList<object> Decide(CloseSurvey c, Survey s) =>
         s.State == SurveyState.Open
             ? [new SurveyClosed(c.By, c.Now)]
-            : throw new RuleViolationException("SURVEY_CLOSED", s.Subject, "The survey is already closed.");
+            : throw new RuleViolationException(ErrorReasons.SurveyClosed, s.Subject, "The survey is already closed.");
 }

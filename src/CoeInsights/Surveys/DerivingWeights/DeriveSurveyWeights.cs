@@ -36,7 +36,7 @@ public static class DeriveSurveyWeightsHandler
     /// <summary>The SetWeights command for the linked evaluation, recording this survey and the version the weights come from.</summary>
     public static SetWeights ToSetWeights(Survey s, long surveyVersion, DerivedWeights w, ApplySurveyWeights c)
     {
-        var link = s.Evaluation ?? throw new RuleViolationException("SURVEY_NOT_LINKED", s.Subject,
+        var link = s.Evaluation ?? throw new RuleViolationException(ErrorReasons.SurveyNotLinked, s.Subject,
             "The survey is not linked to an evaluation: publish it with an evaluation link to apply its weights.");
         return new SetWeights(link.EvaluationId, c.EvaluationExpectedVersion, WeightSource.Survey,
             w.CriterionIds.Select((id, i) => new CriterionWeight(id, w.Weights[i])).ToList(), null,

@@ -23,7 +23,7 @@ public static class SubmitResponseHandler
         var respondent = Inputs.Clean(c.RespondentId);
         if (s.ResponseRequestIds.Contains(Survey.RequestKey(respondent, c.RequestId))) return []; // a retry: already stored
         if (s.State != SurveyState.Open)
-            throw new RuleViolationException("SURVEY_CLOSED", s.Subject, "The survey is closed: responses are no longer accepted.");
+            throw new RuleViolationException(ErrorReasons.SurveyClosed, s.Subject, "The survey is closed: responses are no longer accepted.");
         var department = Inputs.Clean(c.Department);
         if (s.Audience.All(a => a.Department != department))
             throw new InvalidInputException("department", $"'{department}' is not in the survey's audience ({string.Join(", ", s.Audience.Select(a => a.Department))})");
@@ -35,7 +35,7 @@ public static class SubmitResponseHandler
             var audience = s.Audience.First(a => a.Department == department);
             var responded = s.Responses.Count(r => r.Department == department);
             if (audience.Invited > 0 && responded >= audience.Invited)
-                throw new RuleViolationException("SURVEY_AUDIENCE_FULL", s.Subject,
+                throw new RuleViolationException(ErrorReasons.SurveyAudienceFull, s.Subject,
                     $"All {audience.Invited} invited people of '{department}' have responded; raise the invitation count to accept more.");
         }
         var response = new SurveyResponse { RespondentId = respondent, Department = department, Answers = c.Answers };

@@ -1,0 +1,53 @@
+namespace CoeInsights.Common;
+
+/// <summary>
+/// Every google.rpc.ErrorInfo reason the API sets, in one place (values never change: clients match on them).
+/// NOT_FOUND and ALREADY_EXISTS reasons are made from the resource type (<c>EVALUATION_NOT_FOUND</c>, <c>VENDOR_ALREADY_EXISTS</c>);
+/// see <see cref="NotFoundException"/>. docs/errors.md explains each one; a test fails when one is missing there.
+/// </summary>
+public static class ErrorReasons
+{
+    // Bad input, keys and roles, concurrency, the store (set by the error interceptor and the base exceptions).
+    public const string InvalidArgument = "INVALID_ARGUMENT";
+    public const string PermissionDenied = "PERMISSION_DENIED";
+    public const string StaleEtag = "STALE_ETAG";
+    public const string ConcurrentChange = "CONCURRENT_CHANGE";
+    public const string Cancelled = "CANCELLED";
+    public const string StoreUnavailable = "STORE_UNAVAILABLE";
+    public const string WorkBudgetExceeded = "WORK_BUDGET_EXCEEDED";
+    public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+
+    // Limits and operations.
+    public const string ExportTooLarge = "EXPORT_TOO_LARGE";
+    public const string CannotRevokeOwnKey = "CANNOT_REVOKE_OWN_KEY";
+    public const string ConnectorBusy = "CONNECTOR_BUSY";
+    public const string NoObservations = "NO_OBSERVATIONS";
+    public const string NothingToCorrect = "NOTHING_TO_CORRECT";
+
+    // Business rules (FAILED_PRECONDITION): evaluations and surveys.
+    public const string AlreadyVoted = "ALREADY_VOTED";
+    public const string ConfigurationAfterClose = "CONFIGURATION_AFTER_CLOSE";
+    public const string CriteriaLockedAfterScoring = "CRITERIA_LOCKED_AFTER_SCORING";
+    public const string CriteriaRequired = "CRITERIA_REQUIRED";
+    public const string EvaluationAlreadyOpen = "EVALUATION_ALREADY_OPEN";
+    public const string EvaluationApproved = "EVALUATION_APPROVED";
+    public const string EvaluationNotOpen = "EVALUATION_NOT_OPEN";
+    public const string EvaluatorsRequired = "EVALUATORS_REQUIRED";
+    public const string EvaluatorCannotApprove = "EVALUATOR_CANNOT_APPROVE";
+    public const string FactsMissing = "FACTS_MISSING";
+    public const string NotAnInvitedEvaluator = "NOT_AN_INVITED_EVALUATOR";
+    public const string NotACommitteeMember = "NOT_A_COMMITTEE_MEMBER";
+    public const string NoRecommendationPending = "NO_RECOMMENDATION_PENDING";
+    public const string NoVisibleScores = "NO_VISIBLE_SCORES";
+    public const string RecommendationAlreadyProposed = "RECOMMENDATION_ALREADY_PROPOSED";
+    public const string RecommendationRequiresClose = "RECOMMENDATION_REQUIRES_CLOSE";
+    public const string ScoresAfterClose = "SCORES_AFTER_CLOSE";
+    public const string ScoresRequired = "SCORES_REQUIRED";
+    public const string SurveyAudienceFull = "SURVEY_AUDIENCE_FULL";
+    public const string SurveyClosed = "SURVEY_CLOSED";
+    public const string SurveyNotLinked = "SURVEY_NOT_LINKED";
+    public const string VendorsRequired = "VENDORS_REQUIRED";
+    public const string WeightsInconsistent = "WEIGHTS_INCONSISTENT";
+    public const string WeightsInvalid = "WEIGHTS_INVALID";
+    public const string WeightsLockedAfterClose = "WEIGHTS_LOCKED_AFTER_CLOSE";
+}
