@@ -24,6 +24,12 @@ public sealed record BadInputCase(
 {
     public const string AnyReason = "*";
 
+    /// <summary>The HTTP status the JSON port must answer when it is not the code's usual one (413 for a too-large body).</summary>
+    public HttpStatusCode? Http { get; init; }
+
+    /// <summary>False for a row about the JSON port only.</summary>
+    public bool Grpc { get; init; } = true;
+
     public override string ToString() => Name;
 }
 
@@ -34,6 +40,17 @@ public sealed record Outcome(StatusCode Code, string? Reason, string[] Fields, s
 
     public override string ToString() =>
         $"{Code}{(Http is { } h ? $" (HTTP {(int)h})" : "")} reason={Reason ?? "(none)"} fields=[{string.Join(", ", Fields)}] {Detail}";
+}
+
+/// <summary>Bytes that are not a protobuf message of any type, sent as the request as they are.</summary>
+public sealed class MalformedRequest(byte[] bytes) : IMessage
+{
+    public byte[] Bytes { get; } = bytes;
+    public MessageDescriptor Descriptor => Google.Protobuf.WellKnownTypes.Empty.Descriptor;
+    public void MergeFrom(CodedInputStream input) => throw new NotSupportedException();
+    public void WriteTo(CodedOutputStream output) => throw new NotSupportedException();
+    public int CalculateSize() => Bytes.Length;
+    public override string ToString() => Convert.ToHexString(Bytes);
 }
 
 /// <summary>Calls any method of any service by its descriptor, over gRPC (one generic invoker) or over its JSON route.</summary>
@@ -48,7 +65,7 @@ public static class AnyMethod
             _ => MethodType.Unary,
         },
         m.Service.FullName, m.Name,
-        Marshallers.Create<IMessage>(x => x.ToByteArray(), b => m.InputType.Parser.ParseFrom(b)),
+        Marshallers.Create<IMessage>(x => x is MalformedRequest raw ? raw.Bytes : x.ToByteArray(), b => m.InputType.Parser.ParseFrom(b)),
         Marshallers.Create<IMessage>(x => x.ToByteArray(), b => m.OutputType.Parser.ParseFrom(b)));
 
     public static async Task<Outcome> CallGrpc(CallInvoker invoker, MethodDescriptor m, IMessage request, string? key)
@@ -114,7 +131,7 @@ public static class AnyMethod
     /// </summary>
     public static HttpRequestMessage? JsonRequest(MethodDescriptor m, IMessage request, string? key)
     {
-        if (Route(m) is not { } rule) return null;
+        if (Route(m) is not { } rule || request is MalformedRequest) return null;
         var (verb, template) = rule.PatternCase switch
         {
             HttpRule.PatternOneofCase.Get => (HttpMethod.Get, rule.Get),
@@ -209,10 +226,22 @@ public static class AnyMethod
         _ => value.ToString() ?? "",
     };
 
-    public static async Task<Outcome> CallJson(HttpClient http, HttpRequestMessage request)
+    public static async Task<Outcome> CallJson(HttpClient http, HttpRequestMessage request, bool streaming)
     {
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        // As on gRPC, a watch that is wrongly accepted would stream forever: give up after a few seconds.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(streaming ? 3 : 20));
+        HttpResponseMessage response;
+        string text;
+        try
+        {
+            response = await http.SendAsync(request, timeout.Token);
+            text = await response.Content.ReadAsStringAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return new Outcome(StatusCode.DeadlineExceeded, null, [], "no complete answer in time");
+        }
+        using var _ = response;
         if (response.IsSuccessStatusCode) return Outcome.Ok with { Http = response.StatusCode };
         try
         {

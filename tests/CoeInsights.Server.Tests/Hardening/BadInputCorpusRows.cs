@@ -11,6 +11,7 @@ internal static class BadInputCorpusRows
     private const string Invalid = "INVALID_ARGUMENT";
     private static BadInputCorpus.CaseSink _add = null!;
     private static BadInputCorpus.CaseSink _awaiting = null!;
+    private static Action<BadInputCase> _addCase = null!;
 
     private static void V<T>(string method, string what, Action<T, CorpusSeed> change, params string[] fields) where T : IMessage =>
         _add(method, what, Changed(method, change), Code.InvalidArgument, Invalid, fields);
@@ -32,10 +33,11 @@ internal static class BadInputCorpusRows
 
     private static string Token(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static void Add(BadInputCorpus.CaseSink add, BadInputCorpus.CaseSink awaiting)
+    public static void Add(BadInputCorpus.CaseSink add, BadInputCorpus.CaseSink awaiting, Action<BadInputCase> addCase)
     {
         _add = add;
         _awaiting = awaiting;
+        _addCase = addCase;
         Ids();
         Paging();
         Admin();
@@ -315,7 +317,7 @@ internal static class BadInputCorpusRows
         V<CorrelateMetricsRequest>("CorrelateMetrics", "confidence_level 2", (r, _) => r.ConfidenceLevel = 2, "confidence_level");
         V<CorrelateMetricsRequest>("CorrelateMetrics", "no y", (r, _) => r.Y = null, "y");
         V<CorrelateMetricsRequest>("CorrelateMetrics", "no observations in range", (r, _) => r.Y.Metric = "followers", "y");
-        Later<CorrelateMetricsRequest>("CorrelateMetrics", "profile metric against post metric", (r, _) => r.Y.Metric = "post_impressions", Code.InvalidArgument, Invalid);
+        R<CorrelateMetricsRequest>("CorrelateMetrics", "profile metric against post metric", (r, _) => r.Y.Metric = "post_impressions", Code.InvalidArgument, Invalid);
 
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "value NaN", (r, _) => r.Points[0].Value = double.NaN, "points[0].value");
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "value infinite", (r, _) => r.Points[0].Value = double.PositiveInfinity, "points[0].value");
@@ -386,6 +388,15 @@ internal static class BadInputCorpusRows
         V<ScoreMatrixRequest>("ScoreMatrix", "no alternatives", (r, _) => { r.AlternativeIds.Clear(); r.Matrix.Clear(); }, "alternative_ids");
         V<ScoreMatrixRequest>("ScoreMatrix", "monte_carlo_samples over the cap",
             (r, _) => r.Robustness = new RobustnessOptions { MonteCarloSamples = 1_000_001 }, "robustness.monte_carlo_samples");
+        // Over Coe:MaxMessageBytes (4 MiB): gRPC refuses the message before any code runs; the JSON port answers 413 MESSAGE_TOO_LARGE.
+        _add("CreateEvaluation", "5 MB message", s => Changed<CreateEvaluationRequest>("CreateEvaluation", (r, _) => r.Title = new string('t', 5_000_000))(s),
+            Code.ResourceExhausted, null, null, json: false);
+        _addCase(new BadInputCase("CreateEvaluation: 5 MB JSON body", BadInputCorpus.Methods.Single(m => m.Name == "CreateEvaluation"),
+            Changed<CreateEvaluationRequest>("CreateEvaluation", (r, _) => r.Title = new string('t', 5_000_000)), Code.ResourceExhausted, "MESSAGE_TOO_LARGE", null)
+        {
+            Http = System.Net.HttpStatusCode.RequestEntityTooLarge,
+            Grpc = false,
+        });
         _add("ScoreMatrix", "200 × 200 with 10^6 samples", _ =>
         {
             var request = new ScoreMatrixRequest { Robustness = new RobustnessOptions { MonteCarloSamples = 1_000_000 } };
@@ -396,7 +407,7 @@ internal static class BadInputCorpusRows
             return request;
         }, Code.ResourceExhausted, "WORK_BUDGET_EXCEEDED", null);
         Later<ScoreMatrixRequest>("ScoreMatrix", "value 1e300", (r, _) => r.Matrix[0].Values[0] = 1e300, Code.InvalidArgument, Invalid, ["matrix[0][0]"]);
-        Later<ScoreMatrixRequest>("ScoreMatrix", "value -1e16", (r, _) => r.Matrix[2].Values[1] = -1e16, Code.InvalidArgument, Invalid, ["matrix[2][1]"]);
+        Later<ScoreMatrixRequest>("ScoreMatrix", "value 1e16", (r, _) => r.Matrix[2].Values[1] = 1e16, Code.InvalidArgument, Invalid, ["matrix[2][1]"]);
 
         V<ComputeAhpWeightsRequest>("ComputeAhpWeights", "no matrices", (r, _) => r.PairwiseMatrices.Clear(), "pairwise_matrices");
         V<ComputeAhpWeightsRequest>("ComputeAhpWeights", "not square", (r, _) => r.PairwiseMatrices[0].Rows[2].Values.RemoveAt(2), "pairwise_matrices[0][2]");
