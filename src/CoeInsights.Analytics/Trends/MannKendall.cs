@@ -105,7 +105,9 @@ public static class MannKendall
         var p = varS <= 0 ? 1.0 : StatMath.TwoSidedZ(z);
         var dir = p < significance ? (s > 0 ? TrendDirection.Increasing : TrendDirection.Decreasing) : TrendDirection.NoTrend;
         // every pair tied (a constant series): tau-b is 0/0; tau-a = S/N = 0, z = 0 and p = 1 stay defined
-        var tauB = pairs - tiePairs > 0 ? s / (Math.Sqrt(pairs - tiePairs) * Math.Sqrt(pairs)) : double.NaN;
+        // without ties tau-b is S/N exactly (the two square roots would round a monotone series' 1 to 0.9999999999999999)
+        var tauB = tiePairs == 0 ? s / pairs
+            : pairs - tiePairs > 0 ? s / (Math.Sqrt(pairs - tiePairs) * Math.Sqrt(pairs)) : double.NaN;
         return new MannKendallResult(n, s, varS, z, p, tauB, s / pairs, cc, dir)
         {
             Undefined = double.IsNaN(tauB)
