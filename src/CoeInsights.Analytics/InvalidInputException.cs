@@ -44,6 +44,21 @@ public sealed class Validator
     public Validator RequireFinite(double value, string field)
         => Require(double.IsFinite(value), field, "must be a finite number (not NaN or infinite)");
 
+    /// <summary>
+    /// Cap on the magnitude of every number a decision is computed from (scores, vendor facts such as costs, scales,
+    /// weights, thresholds, survey numbers): |x| ≤ 10^15 (docs/limits.md). Far above any real cost or count, and
+    /// far enough below 1.8·10^308 that sums, squares and products of the TOPSIS / WSM / survey arithmetic cannot
+    /// overflow to ±∞ or NaN.
+    /// </summary>
+    public const double MaxMagnitude = 1e15;
+
+    /// <summary>A finite number with |value| ≤ <see cref="MaxMagnitude"/>.</summary>
+    public Validator RequireBounded(double value, string field)
+    {
+        if (!double.IsFinite(value)) return RequireFinite(value, field);
+        return Require(Math.Abs(value) <= MaxMagnitude, field, "must be between -1e15 and 1e15");
+    }
+
     public void ThrowIfInvalid()
     {
         if (_violations.Count > 0) throw new InvalidInputException(_violations.ToArray());

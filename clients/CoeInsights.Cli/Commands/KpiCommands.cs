@@ -304,9 +304,9 @@ internal static partial class KpiCommands
         var table = new Table().AddColumns("statistic", "value");
         table.AddRow("slots / observed", $"{trend.Slots} / {trend.Observed}");
         if (trend.Ols is { } ols)
-            table.AddRow("OLS slope per slot", Markup.Escape($"{N(ols.Slope)} [{N(ols.SlopeCi?.Lower)}, {N(ols.SlopeCi?.Upper)}], p {N(ols.SlopePValue)}, R² {N(ols.RSquared)}"));
-        if (trend.MannKendall is { } mk) table.AddRow("Mann-Kendall", $"{mk.Direction}, S {N(mk.S)}, z {N(mk.Z)}, p {N(mk.PValue)}");
-        if (trend.SenSlope is { } sen) table.AddRow("Sen's slope", Markup.Escape($"{N(sen.Slope)} [{N(sen.Ci?.Lower)}, {N(sen.Ci?.Upper)}]"));
+            table.AddRow("OLS slope per slot", Markup.Escape($"{N(ols.HasSlope ? ols.Slope : null)} [{N(ols.SlopeCi?.Lower)}, {N(ols.SlopeCi?.Upper)}], p {N(ols.HasSlopePValue ? ols.SlopePValue : null)}, R² {N(ols.HasRSquared ? ols.RSquared : null)}"));
+        if (trend.MannKendall is { } mk) table.AddRow("Mann-Kendall", $"{mk.Direction}, S {N(mk.S)}, z {N(mk.HasZ ? mk.Z : null)}, p {N(mk.HasPValue ? mk.PValue : null)}");
+        if (trend.SenSlope is { } sen) table.AddRow("Sen's slope", Markup.Escape($"{N(sen.HasSlope ? sen.Slope : null)} [{N(sen.Ci?.Lower)}, {N(sen.Ci?.Upper)}]"));
         if (trend.HasLastPeriodOverPeriodPct) table.AddRow("last period-over-period", $"{N(trend.LastPeriodOverPeriodPct, "0.##")} %");
         if (trend.HasCagr) table.AddRow("CAGR", N(trend.Cagr, "0.####"));
         table.AddRow("anomalies", $"{trend.Anomalies.Count}");
@@ -332,7 +332,7 @@ internal static partial class KpiCommands
                 var table = new Table().AddColumns("period", "value", "expected", "score");
                 foreach (var a in found.Anomalies) table.AddRow(Format(a.PeriodStart), N(a.Value), N(a.Expected), N(a.Score, "0.00"));
                 console.Write(table);
-                console.WriteLine($"{found.Anomalies.Count} anomalies (median {N(found.Median)}, scale {N(found.Scale)}{(found.UsedMeanAbsoluteDeviation ? ", mean absolute deviation" : "")})");
+                console.WriteLine($"{found.Anomalies.Count} anomalies (median {N(found.HasMedian ? found.Median : null)}, scale {N(found.HasScale ? found.Scale : null)}{(found.UsedMeanAbsoluteDeviation ? ", mean absolute deviation" : "")})");
             });
         }));
         return command;
@@ -361,9 +361,9 @@ internal static partial class KpiCommands
             {
                 var table = new Table().AddColumns("step", "period", "forecast", "lower", "upper");
                 foreach (var p in forecast.Forecast)
-                    table.AddRow($"{p.Step}", Format(p.PeriodStart), N(p.Mean, "0.##"), N(p.PredictionInterval?.Lower, "0.##"), N(p.PredictionInterval?.Upper, "0.##"));
+                    table.AddRow($"{p.Step}", Format(p.PeriodStart), N(p.HasMean ? p.Mean : null, "0.##"), N(p.PredictionInterval?.Lower, "0.##"), N(p.PredictionInterval?.Upper, "0.##"));
                 console.Write(table);
-                console.WriteLine($"{forecast.Method}, SSE {N(forecast.Sse, "0.##")}");
+                console.WriteLine($"{forecast.Method}, SSE {N(forecast.HasSse ? forecast.Sse : null, "0.##")}");
             });
         }));
         return command;

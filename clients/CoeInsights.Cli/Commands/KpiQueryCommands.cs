@@ -273,7 +273,8 @@ internal static partial class KpiCommands
                 var table = new Table().AddColumns("test", "n", "coefficient", "statistic", "df", "p", "CI");
                 foreach (var (name, t) in new[] { ("Pearson", correlated.Pearson), ("Spearman", correlated.Spearman), ("Kendall tau-b", correlated.KendallTauB) })
                     if (t is not null)
-                        table.AddRow(name, $"{t.N}", N(t.Coefficient), N(t.Statistic), t.HasDegreesOfFreedom ? N(t.DegreesOfFreedom) : "", N(t.PValue),
+                        table.AddRow(name, $"{t.N}", N(t.HasCoefficient ? t.Coefficient : null), N(t.HasStatistic ? t.Statistic : null), t.HasDegreesOfFreedom ? N(t.DegreesOfFreedom) : "",
+                            N(t.HasPValue ? t.PValue : null),
                             t.Ci is { } ci ? Markup.Escape($"[{N(ci.Lower)}, {N(ci.Upper)}]") : "");
                 console.Write(table);
             });

@@ -88,7 +88,7 @@ public static class ScoringEngine
                     v.Add($"matrix[{i}]", $"must have {n} values (one per criterion)");
                     continue;
                 }
-                for (var j = 0; j < n; j++) v.RequireFinite(row[j], $"matrix[{i}][{j}]");
+                for (var j = 0; j < n; j++) v.RequireBounded(row[j], $"matrix[{i}][{j}]");
             }
         }
         ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
@@ -126,7 +126,7 @@ public static class ScoringEngine
         }
         else
         {
-            v.RequireFinite(scale.Min, "scale.min").RequireFinite(scale.Max, "scale.max");
+            v.RequireBounded(scale.Min, "scale.min").RequireBounded(scale.Max, "scale.max");
             if (double.IsFinite(scale.Min) && double.IsFinite(scale.Max)) v.Require(scale.Min < scale.Max, "scale.max", "must be greater than scale.min");
         }
         var agg = request.Aggregation ?? new AggregationOptions();
@@ -228,7 +228,7 @@ public static class ScoringEngine
             if (!ok) continue;
             var field = $"facts[vendor={fact.VendorId},criterion={fact.CriterionId}]";
             if (criteria[ci].Source != CriterionSource.VendorFact) { v.Add(field, $"criterion '{fact.CriterionId}' is scored by evaluators, not a fact"); continue; }
-            if (!double.IsFinite(fact.Value)) { v.Add(field, "must be a finite number (not NaN or infinite)"); continue; }
+            if (!double.IsFinite(fact.Value) || Math.Abs(fact.Value) > Validator.MaxMagnitude) { v.RequireBounded(fact.Value, field); continue; }
             if (factSeen[vi * n + ci]) { v.Add(field, "duplicate fact"); continue; }
             factSeen[vi * n + ci] = true;
             facts[vi * n + ci] = fact.Value;
@@ -733,7 +733,7 @@ public static class ScoringEngine
         var allValid = true;
         for (var j = 0; j < n; j++)
         {
-            if (!double.IsFinite(weights[j])) { v.Add($"weights[{j}]", "must be a finite number (not NaN or infinite)"); allValid = false; }
+            if (!double.IsFinite(weights[j]) || weights[j] > Validator.MaxMagnitude) { v.RequireBounded(weights[j], $"weights[{j}]"); allValid = false; }
             else if (weights[j] < 0) { v.Add($"weights[{j}]", "must be ≥ 0"); allValid = false; }
         }
         if (allValid && weights.All(w => w == 0)) v.Add("weights", "must not all be zero");

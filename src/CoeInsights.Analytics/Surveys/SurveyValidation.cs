@@ -34,8 +34,8 @@ internal static class SurveyValidation
             else if (q.Options.Count > 0) v.Add($"{f}.options", $"a {q.Kind} question has no options");
             if (q.Kind == QuestionKind.Number)
             {
-                if (q.Minimum is { } min) v.RequireFinite(min, $"{f}.minimum");
-                if (q.Maximum is { } max) v.RequireFinite(max, $"{f}.maximum");
+                if (q.Minimum is { } min) v.RequireBounded(min, $"{f}.minimum");
+                if (q.Maximum is { } max) v.RequireBounded(max, $"{f}.maximum");
                 if (q.Minimum is { } lo && q.Maximum is { } hi && double.IsFinite(lo) && double.IsFinite(hi))
                     v.Require(lo <= hi, $"{f}.maximum", $"must not be below minimum {lo}");
             }
@@ -130,7 +130,8 @@ internal static class SurveyValidation
     private static double? Value(SurveyAnswer a, string f, Validator v)
     {
         if (a.Value is not { } x) { v.Add(f, "needs a value"); return null; }
-        if (!double.IsFinite(x)) { v.RequireFinite(x, f); return null; }
+        // bounded like every number a result is computed from: means and variances of answers must not overflow
+        if (!double.IsFinite(x) || Math.Abs(x) > Validator.MaxMagnitude) { v.RequireBounded(x, f); return null; }
         return x;
     }
 

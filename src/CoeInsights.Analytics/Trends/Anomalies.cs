@@ -64,6 +64,10 @@ public static class AnomalyDetector
         v.Require(o.Count >= 3, "values", "needs at least 3 observed values");
         v.ThrowIfInvalid();
 
+        // residuals of values near ±1e308 overflow: score values / 2^e (exact; the scores do not depend on the scale)
+        var e = PowerOfTwoScale.Exponent(o.Values);
+        var original = o.Values;
+        if (e != 0) o = new Observed(o.Times, PowerOfTwoScale.Down(o.Values, e));
         var n = o.Count;
         // residuals, deviations and seasonal offsets are work arrays (the points carry their own values): one
         // per-thread set reused across series, with the same bounded retention as Sen's slope's work arrays
@@ -94,9 +98,9 @@ public static class AnomalyDetector
         for (var i = 0; i < n; i++)
         {
             var score = (r[i] - median) * factor;
-            points[i] = new AnomalyPoint((int)o.Times[i], o.Values[i], seasonal[i] + median, score, Math.Abs(score) > options.Threshold);
+            points[i] = new AnomalyPoint((int)o.Times[i], original[i], PowerOfTwoScale.Up(seasonal[i] + median, e), score, Math.Abs(score) > options.Threshold);
         }
-        return new AnomalyResult(options.Threshold, options.SeasonLength, median, scale, useMean, points);
+        return new AnomalyResult(options.Threshold, options.SeasonLength, PowerOfTwoScale.Up(median, e), PowerOfTwoScale.Up(scale, e), useMean, points);
     }
 
     [ThreadStatic] private static double[]? t_seasonal, t_residual, t_deviation;

@@ -11,7 +11,11 @@ public sealed record CorrelationResult(
     double Statistic,
     double? DegreesOfFreedom,
     double PValue,
-    Interval? Ci);
+    Interval? Ci)
+{
+    /// <summary>Statistics that are ±∞ or NaN for this input (t of a perfect correlation), with the reason.</summary>
+    public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+}
 
 /// <summary>Pearson, Spearman and Kendall tau-b correlations.</summary>
 public static class Correlation
@@ -33,7 +37,7 @@ public static class Correlation
             var h = StatMath.ZCritical(confidenceLevel) / Math.Sqrt(n - 3);
             ci = new Interval(Math.Tanh(z - h), Math.Tanh(z + h));
         }
-        return new CorrelationResult(n, r, t, n - 2, p, ci);
+        return new CorrelationResult(n, r, t, n - 2, p, ci) { Undefined = PerfectUndefined(t) };
     }
 
     /// <summary>Spearman rho = Pearson r of mid-ranks; p from the t approximation (df = n − 2), as scipy and R with ties.</summary>
@@ -42,7 +46,7 @@ public static class Correlation
         var (a, b) = Pair(x, y, 3);
         var rho = PearsonR(StatMath.MidRanks(a), StatMath.MidRanks(b));
         var (t, p) = TTest(rho, a.Length);
-        return new CorrelationResult(a.Length, rho, t, a.Length - 2, p, null);
+        return new CorrelationResult(a.Length, rho, t, a.Length - 2, p, null) { Undefined = PerfectUndefined(t) };
     }
 
     /// <summary>
@@ -65,8 +69,16 @@ public static class Correlation
         var m = dn * (dn - 1);
         var variance = (m * (2 * dn + 5) - x5 - y5) / 18 + 2 * xt * yt / m + x3 * y3 / (9 * m * (dn - 2));
         var z = s / Math.Sqrt(variance);
-        return new CorrelationResult(n, tau, z, null, StatMath.TwoSidedZ(z), null);
+        var undefined = new List<UndefinedStatistic>();
+        if (!double.IsFinite(tau)) undefined.Add(new("coefficient", "x or y is constant (all its pairs tied): tau-b is 0/0"));
+        if (!double.IsFinite(z)) undefined.Add(new("statistic", "the variance of S is 0: z is undefined"));
+        if (!double.IsFinite(z)) undefined.Add(new("p_value", "the variance of S is 0: there is no z to test"));
+        return new CorrelationResult(n, tau, z, null, StatMath.TwoSidedZ(z), null) { Undefined = undefined };
     }
+
+    private static IReadOnlyList<UndefinedStatistic> PerfectUndefined(double t) => double.IsFinite(t)
+        ? []
+        : [new UndefinedStatistic("statistic", "the correlation is perfect (|coefficient| = 1): t is infinite; p_value is 0")];
 
     private static (double T, double P) TTest(double r, int n)
     {
@@ -79,6 +91,11 @@ public static class Correlation
 
     private static double PearsonR(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
+        // r does not depend on either scale: values near ±1e308 are divided by a power of two (exact) so squares fit
+        var ea = PowerOfTwoScale.Exponent(a);
+        var eb = PowerOfTwoScale.Exponent(b);
+        if (ea != 0) a = PowerOfTwoScale.Down(a, ea);
+        if (eb != 0) b = PowerOfTwoScale.Down(b, eb);
         var n = a.Length;
         double ma = 0, mb = 0;
         for (var i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }

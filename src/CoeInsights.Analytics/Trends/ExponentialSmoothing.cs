@@ -84,6 +84,28 @@ public static class ExponentialSmoothing
         IReadOnlyList<double?> values, SmoothingMethod method, double alpha, double? beta, double? gamma,
         GammaConvention convention, int? seasonLength, int horizon, double confidenceLevel)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        // The model is linear in y: smooth values near ±1e308 as y / 2^e (exact) so residual squares and level
+        // updates do not overflow, then scale every result back (squares by 2^2e, which may still exceed a double).
+        var e = PowerOfTwoScale.Exponent(values);
+        if (e == 0) return RunScaled(values, method, alpha, beta, gamma, convention, seasonLength, horizon, confidenceLevel);
+        var r = RunScaled(PowerOfTwoScale.Down(values, e), method, alpha, beta, gamma, convention, seasonLength, horizon, confidenceLevel);
+        return r with
+        {
+            Level = PowerOfTwoScale.Up(r.Level, e),
+            Trend = PowerOfTwoScale.Up(r.Trend, e),
+            Seasonals = r.Seasonals.Select(x => PowerOfTwoScale.Up(x, e)).ToArray(),
+            Fitted = r.Fitted.Select(x => PowerOfTwoScale.Up(x, e)).ToArray(),
+            Sse = PowerOfTwoScale.Up(r.Sse, 2 * e),
+            ResidualVariance = PowerOfTwoScale.Up(r.ResidualVariance, 2 * e),
+            Forecast = r.Forecast.Select(f => f with { Mean = PowerOfTwoScale.Up(f.Mean, e), PredictionInterval = PowerOfTwoScale.Up(f.PredictionInterval, e) }).ToArray(),
+        };
+    }
+
+    private static SmoothingResult RunScaled(
+        IReadOnlyList<double?> values, SmoothingMethod method, double alpha, double? beta, double? gamma,
+        GammaConvention convention, int? seasonLength, int horizon, double confidenceLevel)
+    {
         Observed.From(values);
         var v = new Validator();
         v.Require(alpha is > 0 and <= 1, "alpha", "must be in (0, 1]");

@@ -100,6 +100,9 @@ public static class MovingAverages
         var result = new double?[n];
         // offset: output slot i covers [i − before, i + after]
         var before = alignment == WindowAlignment.Trailing ? window - 1 : (window - 1) / 2;
+        // window sums of values near ±1e308 overflow: sum values / 2^e (exact) and scale each mean back
+        var e = PowerOfTwoScale.Exponent(values);
+        if (e != 0) values = PowerOfTwoScale.Down(values, e);
         for (var i = 0; i < n; i++)
         {
             var start = i - before;
@@ -112,7 +115,7 @@ public static class MovingAverages
                 if (values[j] is { } x) sum += x;
                 else ok = false;
             }
-            if (ok) result[i] = sum / window;
+            if (ok) result[i] = PowerOfTwoScale.Up(sum / window, e);
         }
         return result;
     }

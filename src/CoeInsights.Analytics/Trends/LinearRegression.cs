@@ -24,7 +24,11 @@ public sealed record OlsResult(
     double SsRegression,
     double SsResidual,
     double FStatistic,
-    int DfResidual);
+    int DfResidual)
+{
+    /// <summary>Statistics that are NaN or ±∞ for this input, with the reason (the API leaves them unset).</summary>
+    public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+}
 
 /// <summary>A closed interval [Lower, Upper].</summary>
 public readonly record struct Interval(double Lower, double Upper);
@@ -73,7 +77,32 @@ public static class LinearRegression
         StatMath.ValidateConfidence(confidenceLevel, v);
         v.ThrowIfInvalid();
 
-        var n = x.Count;
+        // Values near ±1e300 would overflow the sums of squares: fit on x / 2^ex and y / 2^ey (exact) and scale back.
+        var xa = x as double[] ?? [.. x];
+        var ya = y as double[] ?? [.. y];
+        var ex = PowerOfTwoScale.Exponent(xa);
+        var ey = PowerOfTwoScale.Exponent(ya);
+        if (ex != 0) xa = PowerOfTwoScale.Down(xa, ex);
+        if (ey != 0) ya = PowerOfTwoScale.Down(ya, ey);
+        var r = FitScaled(xa, ya, confidenceLevel);
+        if (ex == 0 && ey == 0) return r;
+        var es = ey - ex; // slope and its standard error carry y / x
+        return r with
+        {
+            Intercept = PowerOfTwoScale.Up(r.Intercept, ey),
+            Slope = PowerOfTwoScale.Up(r.Slope, es),
+            InterceptSe = PowerOfTwoScale.Up(r.InterceptSe, ey),
+            SlopeSe = PowerOfTwoScale.Up(r.SlopeSe, es),
+            SlopeCi = PowerOfTwoScale.Up(r.SlopeCi, es),
+            ResidualSd = PowerOfTwoScale.Up(r.ResidualSd, ey),
+            SsRegression = PowerOfTwoScale.Up(r.SsRegression, 2 * ey),
+            SsResidual = PowerOfTwoScale.Up(r.SsResidual, 2 * ey),
+        };
+    }
+
+    private static OlsResult FitScaled(double[] x, double[] y, double confidenceLevel)
+    {
+        var n = x.Length;
         double mx = 0, my = 0;
         for (var i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
         mx /= n;
@@ -88,8 +117,11 @@ public static class LinearRegression
             syy += dy * dy;
         }
         if (sxx == 0) throw new InvalidInputException("x", "all x values are equal: the slope is undefined");
-        var slope = sxy / sxx;
-        var intercept = my - slope * mx;
+        // a constant y is decided on the values, not on syy: the rounded mean may differ from them by an ulp
+        var constant = true;
+        for (var i = 1; i < n && constant; i++) constant = y[i] == y[0];
+        var slope = constant ? 0 : sxy / sxx;
+        var intercept = constant ? y[0] : my - slope * mx;
         double ssRes = 0;
         for (var i = 0; i < n; i++)
         {
@@ -101,8 +133,33 @@ public static class LinearRegression
         var seSlope = Math.Sqrt(msRes / sxx);
         var seIntercept = Math.Sqrt(msRes * (1.0 / n + mx * mx / sxx));
         var ssReg = slope * slope * sxx;
-        var t = slope / seSlope;
         var tc = StatMath.TCritical(confidenceLevel, df);
+        var undefined = new List<UndefinedStatistic>();
+        double t, p, f, rSquared;
+        if (constant)
+        {
+            // a constant series: slope 0 exactly, nothing scattered and nothing explained
+            t = p = f = rSquared = double.NaN;
+            undefined.Add(new("slope_t", ConstantSeries + ": the slope and its standard error are both 0, so t is 0/0"));
+            undefined.Add(new("slope_p_value", ConstantSeries + ": there is no t statistic to test"));
+            undefined.Add(new("r_squared", ConstantSeries + ": there is no variance to explain"));
+        }
+        else if (ssRes == 0)
+        {
+            // every point on the line: the slope is known exactly (t → ±∞, p → 0) and explains all the variance
+            t = slope > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+            f = double.PositiveInfinity;
+            p = 0;
+            rSquared = 1;
+            undefined.Add(new("slope_t", "every point lies exactly on the line (residual variance 0): t is infinite; slope_p_value is 0"));
+        }
+        else
+        {
+            t = slope / seSlope;
+            p = StatMath.TwoSidedT(t, df);
+            f = ssReg / msRes;
+            rSquared = ssReg / syy;
+        }
         return new OlsResult(
             N: n,
             Intercept: intercept,
@@ -112,14 +169,17 @@ public static class LinearRegression
             ConfidenceLevel: confidenceLevel,
             SlopeCi: new Interval(slope - tc * seSlope, slope + tc * seSlope),
             SlopeT: t,
-            SlopePValue: StatMath.TwoSidedT(t, df),
-            RSquared: syy == 0 ? double.NaN : ssReg / syy,
+            SlopePValue: p,
+            RSquared: rSquared,
             ResidualSd: Math.Sqrt(msRes),
             SsRegression: ssReg,
             SsResidual: ssRes,
-            FStatistic: ssReg / msRes,
-            DfResidual: df);
+            FStatistic: f,
+            DfResidual: df)
+        { Undefined = undefined };
     }
+
+    internal const string ConstantSeries = "the series is constant";
 
     /// <summary>
     /// Multiple OLS with an intercept via MathNet's Householder QR (NIST StRD Longley certified to 1e-9).

@@ -27,7 +27,11 @@ public sealed record MannKendallResult(
     double TauB,
     double TauA,
     bool ContinuityCorrection,
-    TrendDirection Direction);
+    TrendDirection Direction)
+{
+    /// <summary>Statistics that are NaN for this input (tau_b when every pair is tied), with the reason.</summary>
+    public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+}
 
 /// <summary>Mann-Kendall and seasonal (Hirsch-Slack) Mann-Kendall trend tests with tie correction.</summary>
 public static class MannKendall
@@ -82,7 +86,8 @@ public static class MannKendall
             varS += (n * (n - 1) * (2 * n + 5) - t5) / 18.0;
             used += season.Count;
         }
-        if (pairs == 0 || varS == 0) throw new InvalidInputException("values", "needs at least two observed values in some season");
+        // Var(S) = 0 (every season constant) is a valid answer (z = 0, p = 1), not bad input
+        if (pairs == 0) throw new InvalidInputException("values", "needs at least two observed values in some season");
         return Result(used, s, varS, pairs, tiePairs, continuityCorrection, significance);
     }
 
@@ -99,8 +104,16 @@ public static class MannKendall
         else z = s / Math.Sqrt(varS);
         var p = varS <= 0 ? 1.0 : StatMath.TwoSidedZ(z);
         var dir = p < significance ? (s > 0 ? TrendDirection.Increasing : TrendDirection.Decreasing) : TrendDirection.NoTrend;
-        var tauB = pairs - tiePairs > 0 ? s / (Math.Sqrt(pairs - tiePairs) * Math.Sqrt(pairs)) : double.NaN;
-        return new MannKendallResult(n, s, varS, z, p, tauB, s / pairs, cc, dir);
+        // every pair tied (a constant series): tau-b is 0/0; tau-a = S/N = 0, z = 0 and p = 1 stay defined
+        // without ties tau-b is S/N exactly (the two square roots would round a monotone series' 1 to 0.9999999999999999)
+        var tauB = tiePairs == 0 ? s / pairs
+            : pairs - tiePairs > 0 ? s / (Math.Sqrt(pairs - tiePairs) * Math.Sqrt(pairs)) : double.NaN;
+        return new MannKendallResult(n, s, varS, z, p, tauB, s / pairs, cc, dir)
+        {
+            Undefined = double.IsNaN(tauB)
+                ? [new UndefinedStatistic("tau_b", "every pair of values compared is tied (a constant series): tau-b is 0/0")]
+                : [],
+        };
     }
 
     [ThreadStatic] private static double[]? t_sorted;

@@ -43,6 +43,9 @@ public static class SenSlope
         var n = o.Count;
         long pairs = (long)n * (n - 1) / 2;
         var varS = mannKendallVariance ?? MannKendallVariance(o.Values);
+        // differences of values near ±1e308 overflow: work on values / 2^e (exact; ranks and ties unchanged)
+        var e = PowerOfTwoScale.Exponent(o.Values);
+        if (e != 0) o = new Observed(o.Times, PowerOfTwoScale.Down(o.Values, e));
         var c = StatMath.ZCritical(confidenceLevel) * Math.Sqrt(varS);
         var lower = Math.Clamp((long)Math.Round((pairs - c) / 2.0, MidpointRounding.ToEven), 1, pairs) - 1;
         var upper = Math.Clamp((long)Math.Round((pairs + c) / 2.0 + 1.0, MidpointRounding.ToEven), 1, pairs) - 1;
@@ -53,7 +56,7 @@ public static class SenSlope
         var slope = pairs % 2 == 1 ? stats[0] : (stats[0] + stats[1]) / 2.0;
         var ci = pairs % 2 == 1 ? new Interval(stats[1], stats[2]) : new Interval(stats[2], stats[3]);
         var intercept = StatMath.Median(o.Values) - slope * MedianOfSorted(o.Times);
-        return new SenSlopeResult(n, pairs, slope, confidenceLevel, ci, intercept);
+        return new SenSlopeResult(n, pairs, PowerOfTwoScale.Up(slope, e), confidenceLevel, PowerOfTwoScale.Up(ci, e), PowerOfTwoScale.Up(intercept, e));
     }
 
     /// <summary>Tie-corrected Var(S) = [n(n−1)(2n+5) − Σt(t−1)(2t+5)]/18, as <see cref="MannKendall"/>.</summary>

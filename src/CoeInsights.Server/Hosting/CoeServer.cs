@@ -77,10 +77,13 @@ public static class CoeServer
         services.AddScoped<CallerContext>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
+        services.AddSingleton<Numbers.FiniteResponseInterceptor>();
         services.AddGrpc(o =>
         {
             // Outermost first: errors from authentication are mapped too.
             o.Interceptors.Add<ErrorMappingInterceptor>();
+            // Inside the error mapping (a number it cannot clear fails as a mapped INTERNAL): no answer carries NaN or ±∞.
+            o.Interceptors.Add<Numbers.FiniteResponseInterceptor>();
             o.Interceptors.Add<ApiKeyInterceptor>();
             // After authentication (an anonymous caller learns nothing), before every service: bad text never reaches the store.
             o.Interceptors.Add<Validation.RequestTextInterceptor>();

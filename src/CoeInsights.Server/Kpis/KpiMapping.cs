@@ -4,6 +4,7 @@ using CoeInsights.Kpis;
 using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
 using CoeInsights.Kpis.RecordingKpis;
+using CoeInsights.Server.Numbers;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Granularity = CoeInsights.Analytics.Trends.Granularity;
@@ -200,7 +201,7 @@ internal static class KpiMapping
         _ => V1.DerivedKpi.PostEngagementRateByImpressions,
     };
 
-    public static V1.DerivedKpiSeries ToProto(CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpiSeries s)
+    public static V1.DerivedKpiSeries ToProto(CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpiSeries s, FiniteFields u, string path)
     {
         var d = s.Definition;
         var series = new V1.DerivedKpiSeries
@@ -209,12 +210,14 @@ internal static class KpiMapping
             Ownership = ToProto(s.Profile.Ownership), Kpi = ToProto(d.Kpi), Name = d.Name, Unit = d.Unit, Formula = d.Formula,
             Numerator = d.Numerator, Denominator = d.Denominator, Scope = ToProto(d.Scope), Granularity = ToProto(s.Granularity),
         };
-        foreach (var p in s.Points)
+        for (var i = 0; i < s.Points.Count; i++)
         {
+            var p = s.Points[i];
             var point = new V1.DerivedKpiPoint { PeriodStart = ToProto(p.PeriodStart), ObservedDays = p.ObservedDays, DaysInPeriod = p.DaysInPeriod };
-            if (p.Value is { } value) point.Value = value;
-            if (p.Numerator is { } n) point.Numerator = n;
-            if (p.Denominator is { } den) point.Denominator = den;
+            var at = $"{path}.points[{i}]";
+            if (u.Value(p.Value, at + ".value") is { } value) point.Value = value;
+            if (u.Value(p.Numerator, at + ".numerator") is { } n) point.Numerator = n;
+            if (u.Value(p.Denominator, at + ".denominator") is { } den) point.Denominator = den;
             series.Points.Add(point);
         }
         return series;
@@ -275,54 +278,77 @@ internal static class KpiMapping
         SeasonLength: o is { HasSeasonLength: true } ? o.SeasonLength : null,
         AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : 3.5);
 
-    private static V1.Interval ToProto(Analytics.Trends.Interval i) => new() { Lower = i.Lower, Upper = i.Upper };
-
-    private static MannKendallTest ToProto(MannKendallResult m) => new()
+    private static MannKendallTest ToProto(MannKendallResult m, FiniteFields u, string path)
     {
-        N = m.N, S = m.S, VarianceS = m.VarianceS, Z = m.Z, PValue = m.PValue, TauB = m.TauB, TauA = m.TauA,
-        ContinuityCorrection = m.ContinuityCorrection,
-        Direction = m.Direction switch
+        var test = new MannKendallTest
         {
-            Analytics.Trends.TrendDirection.Increasing => V1.TrendDirection.Increasing,
-            Analytics.Trends.TrendDirection.Decreasing => V1.TrendDirection.Decreasing,
-            _ => V1.TrendDirection.None,
-        },
-    };
+            N = m.N, S = m.S, VarianceS = m.VarianceS, ContinuityCorrection = m.ContinuityCorrection,
+            Direction = m.Direction switch
+            {
+                Analytics.Trends.TrendDirection.Increasing => V1.TrendDirection.Increasing,
+                Analytics.Trends.TrendDirection.Decreasing => V1.TrendDirection.Decreasing,
+                _ => V1.TrendDirection.None,
+            },
+        };
+        if (u.Value(m.Z, path + ".z", m.Undefined) is { } z) test.Z = z;
+        if (u.Value(m.PValue, path + ".p_value", m.Undefined) is { } p) test.PValue = p;
+        if (u.Value(m.TauB, path + ".tau_b", m.Undefined) is { } tauB) test.TauB = tauB;
+        if (u.Value(m.TauA, path + ".tau_a", m.Undefined) is { } tauA) test.TauA = tauA;
+        return test;
+    }
 
-    public static IEnumerable<Anomaly> ToProto(AnomalyResult a, RegularSeries series) =>
-        a.Anomalies.Select(p => new Anomaly
+    /// <summary>The anomalies of <paramref name="a"/>; <paramref name="path"/> names the repeated field for undefined values.</summary>
+    public static IEnumerable<Anomaly> ToProto(AnomalyResult a, RegularSeries series, FiniteFields u, string path = "anomalies")
+    {
+        var i = 0;
+        foreach (var p in a.Anomalies)
         {
-            PeriodStart = ToProto(series.PeriodStarts[p.Index]), Index = p.Index, Value = p.Value, Expected = p.Expected, Score = p.Score,
-        });
+            var anomaly = new Anomaly { PeriodStart = ToProto(series.PeriodStarts[p.Index]), Index = p.Index, Value = p.Value };
+            if (u.Value(p.Expected, $"{path}[{i}].expected") is { } expected) anomaly.Expected = expected;
+            if (u.Value(p.Score, $"{path}[{i}].score") is { } score) anomaly.Score = score;
+            i++;
+            yield return anomaly;
+        }
+    }
+
+    public static DetectAnomaliesResponse ToProto(AnomalyResult a, RegularSeries series)
+    {
+        var response = new DetectAnomaliesResponse { UsedMeanAbsoluteDeviation = a.UsedMeanAbsoluteDeviation };
+        var u = new FiniteFields(response.UndefinedStatistics);
+        if (u.Value(a.Median, "median") is { } median) response.Median = median;
+        if (u.Value(a.Scale, "scale") is { } scale) response.Scale = scale;
+        response.Anomalies.AddRange(ToProto(a, series, u).ToList());
+        return response;
+    }
 
     public static V1.TrendReport ToProto(Analytics.Trends.TrendReport t, RegularSeries series)
     {
-        var report = new V1.TrendReport
-        {
-            Slots = t.Slots,
-            Observed = t.Observed,
-            Granularity = ToProto(series.Granularity),
-            Ols = new OlsTrend
-            {
-                N = t.Ols.N, Intercept = t.Ols.Intercept, Slope = t.Ols.Slope, SlopeStandardError = t.Ols.SlopeSe, SlopeCi = ToProto(t.Ols.SlopeCi),
-                SlopeT = t.Ols.SlopeT, SlopePValue = t.Ols.SlopePValue, RSquared = t.Ols.RSquared, ConfidenceLevel = t.Ols.ConfidenceLevel,
-            },
-            MannKendall = ToProto(t.MannKendall),
-            SeasonalMannKendall = t.SeasonalMannKendall is { } s ? ToProto(s) : null,
-            SenSlope = new SenSlopeEstimate
-            {
-                Slope = t.SenSlope.Slope, Ci = ToProto(t.SenSlope.Ci), Intercept = t.SenSlope.Intercept, PairCount = t.SenSlope.PairCount,
-            },
-            Anomalies = { ToProto(t.Anomalies, series) },
-        };
-        if (t.LastPeriodOverPeriodPct is { } last) report.LastPeriodOverPeriodPct = last;
-        if (t.Cagr is { } cagr) report.Cagr = cagr;
+        var report = new V1.TrendReport { Slots = t.Slots, Observed = t.Observed, Granularity = ToProto(series.Granularity) };
+        var u = new FiniteFields(report.UndefinedStatistics);
+        var o = t.Ols;
+        var ols = new OlsTrend { N = o.N, ConfidenceLevel = o.ConfidenceLevel, SlopeCi = u.Interval(o.SlopeCi, "ols.slope_ci", o.Undefined) };
+        if (u.Value(o.Intercept, "ols.intercept", o.Undefined) is { } intercept) ols.Intercept = intercept;
+        if (u.Value(o.Slope, "ols.slope", o.Undefined) is { } slope) ols.Slope = slope;
+        if (u.Value(o.SlopeSe, "ols.slope_standard_error", o.Undefined) is { } se) ols.SlopeStandardError = se;
+        if (u.Value(o.SlopeT, "ols.slope_t", o.Undefined) is { } slopeT) ols.SlopeT = slopeT;
+        if (u.Value(o.SlopePValue, "ols.slope_p_value", o.Undefined) is { } slopeP) ols.SlopePValue = slopeP;
+        if (u.Value(o.RSquared, "ols.r_squared", o.Undefined) is { } r2) ols.RSquared = r2;
+        report.Ols = ols;
+        report.MannKendall = ToProto(t.MannKendall, u, "mann_kendall");
+        if (t.SeasonalMannKendall is { } s) report.SeasonalMannKendall = ToProto(s, u, "seasonal_mann_kendall");
+        var sen = new SenSlopeEstimate { PairCount = t.SenSlope.PairCount, Ci = u.Interval(t.SenSlope.Ci, "sen_slope.ci") };
+        if (u.Value(t.SenSlope.Slope, "sen_slope.slope") is { } senSlope) sen.Slope = senSlope;
+        if (u.Value(t.SenSlope.Intercept, "sen_slope.intercept") is { } senIntercept) sen.Intercept = senIntercept;
+        report.SenSlope = sen;
+        report.Anomalies.AddRange(ToProto(t.Anomalies, series, u).ToList());
+        if (u.Value(t.LastPeriodOverPeriodPct, "last_period_over_period_pct") is { } last) report.LastPeriodOverPeriodPct = last;
+        if (u.Value(t.Cagr, "cagr") is { } cagr) report.Cagr = cagr;
         for (var i = 0; i < t.Slots; i++)
         {
             var p = new TrendPoint { PeriodStart = ToProto(series.PeriodStarts[i]) };
             if (series.Values[i] is { } v) p.Value = v;
-            if (t.MovingAverage[i] is { } ma) p.MovingAverage = ma;
-            if (t.PeriodOverPeriodPct[i] is { } pop) p.PeriodOverPeriodPct = pop;
+            if (u.Value(t.MovingAverage[i], $"points[{i}].moving_average") is { } ma) p.MovingAverage = ma;
+            if (u.Value(t.PeriodOverPeriodPct[i], $"points[{i}].period_over_period_pct") is { } pop) p.PeriodOverPeriodPct = pop;
             report.Points.Add(p);
         }
         return report;
@@ -339,55 +365,66 @@ internal static class KpiMapping
                 _ => ForecastMethod.HoltWinters,
             },
             Alpha = r.Alpha,
-            Sse = r.Sse,
-            ResidualVariance = r.ResidualVariance,
         };
+        var u = new FiniteFields(response.UndefinedStatistics);
+        if (u.Value(r.Sse, "sse") is { } sse) response.Sse = sse;
+        const string NoVariance = "fewer than two one-step residuals: there is no residual variance (and so no prediction interval)";
+        if (double.IsNaN(r.ResidualVariance)) u.Add("residual_variance", NoVariance);
+        else if (u.Value(r.ResidualVariance, "residual_variance") is { } variance) response.ResidualVariance = variance;
         if (r.Beta is { } b) response.Beta = b;
         if (r.Gamma is { } g) response.Gamma = g;
         if (r.GammaStatsmodels is { } gs) response.GammaStatsmodels = gs;
         var start = series.PeriodStarts[^1];
-        foreach (var f in r.Forecast)
+        for (var i = 0; i < r.Forecast.Count; i++)
         {
+            var f = r.Forecast[i];
             start = SeriesAggregator.NextPeriodStart(start, series.Granularity);
-            response.Forecast.Add(new V1.ForecastPoint
+            var point = new V1.ForecastPoint
             {
-                Step = f.Step, PeriodStart = ToProto(start), Mean = f.Mean, PredictionInterval = ToProto(f.PredictionInterval),
-            });
+                Step = f.Step, PeriodStart = ToProto(start),
+                PredictionInterval = u.Interval(f.PredictionInterval, $"forecast[{i}].prediction_interval",
+                    reason: double.IsNaN(r.ResidualVariance) ? NoVariance : null),
+            };
+            if (u.Value(f.Mean, $"forecast[{i}].mean") is { } mean) point.Mean = mean;
+            response.Forecast.Add(point);
         }
         return response;
     }
 
-    public static CorrelationTest ToProto(CorrelationResult c)
+    public static CorrelationTest ToProto(CorrelationResult c, FiniteFields u, string path)
     {
-        var t = new CorrelationTest { N = c.N, Coefficient = c.Coefficient, Statistic = c.Statistic, PValue = c.PValue };
+        var t = new CorrelationTest { N = c.N };
+        if (u.Value(c.Coefficient, path + ".coefficient", c.Undefined) is { } coefficient) t.Coefficient = coefficient;
+        if (u.Value(c.Statistic, path + ".statistic", c.Undefined) is { } statistic) t.Statistic = statistic;
+        if (u.Value(c.PValue, path + ".p_value", c.Undefined) is { } p) t.PValue = p;
         if (c.DegreesOfFreedom is { } df) t.DegreesOfFreedom = df;
-        if (c.Ci is { } ci) t.Ci = ToProto(ci);
+        if (c.Ci is { } ci) t.Ci = u.Interval(ci, path + ".ci", c.Undefined);
         return t;
     }
 
-    public static NetworkComparison ToProto(NetworkRoi n)
+    public static NetworkComparison ToProto(NetworkRoi n, FiniteFields u, string path)
     {
         var c = new NetworkComparison
         {
             Network = ToProto(n.Network), Rank = n.Rank, ProfileCount = n.Profiles,
         };
-        if (n.Spend is { } spend) c.Spend = spend;
-        if (n.AttributedRevenue is { } revenue) c.AttributedRevenue = revenue;
-        if (n.Engagements is { } engagements) c.Engagements = engagements;
-        if (n.RoiPct is { } roi) c.RoiPct = roi;
-        if (n.CostPerEngagement is { } cpe) c.CostPerEngagement = cpe;
+        if (u.Value(n.Spend, path + ".spend") is { } spend) c.Spend = spend;
+        if (u.Value(n.AttributedRevenue, path + ".attributed_revenue") is { } revenue) c.AttributedRevenue = revenue;
+        if (u.Value(n.Engagements, path + ".engagements") is { } engagements) c.Engagements = engagements;
+        if (u.Value(n.RoiPct, path + ".roi_pct") is { } roi) c.RoiPct = roi;
+        if (u.Value(n.CostPerEngagement, path + ".cost_per_engagement") is { } cpe) c.CostPerEngagement = cpe;
         return c;
     }
 
-    public static V1.ProfileBenchmark ToProto(CoeInsights.Kpis.BenchmarkingCompetitors.ProfileBenchmark b)
+    public static V1.ProfileBenchmark ToProto(CoeInsights.Kpis.BenchmarkingCompetitors.ProfileBenchmark b, FiniteFields u, string path)
     {
         var p = new V1.ProfileBenchmark
         {
             ProfileId = b.Profile.Id.ToString(), Handle = b.Profile.Handle, Network = ToProto(b.Profile.Network),
             Ownership = ToProto(b.Profile.Ownership), Metric = b.Metric, ObservedDays = b.ObservedDays, Rank = b.Rank,
         };
-        if (b.Value is { } value) p.Value = value;
-        if (b.SharePct is { } share) p.SharePct = share;
+        if (u.Value(b.Value, path + ".value") is { } value) p.Value = value;
+        if (u.Value(b.SharePct, path + ".share_pct") is { } share) p.SharePct = share;
         return p;
     }
 

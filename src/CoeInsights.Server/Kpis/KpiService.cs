@@ -12,6 +12,7 @@ using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
 using CoeInsights.Kpis.WatchingAlerts;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Numbers;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -190,11 +191,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         {
             throw Readdress(e, "series", "");
         }
-        return new DetectAnomaliesResponse
-        {
-            Median = result.Median, Scale = result.Scale, UsedMeanAbsoluteDeviation = result.UsedMeanAbsoluteDeviation,
-            Anomalies = { ToProto(result, s.Series) },
-        };
+        return ToProto(result, s.Series);
     }
 
     public override async Task<ForecastResponse> Forecast(ForecastRequest request, ServerCallContext context)
@@ -235,12 +232,12 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
                 $"'{y.Metric.Name}' is a {y.Metric.Scope.ToString().ToLowerInvariant()}-level figure and '{x.Metric.Name}' a " +
                 $"{x.Metric.Scope.ToString().ToLowerInvariant()}-level one: they count different things and are not compared");
         var (xs, ys) = Align(x.Series, y.Series);
-        return new CorrelateMetricsResponse
-        {
-            Pearson = ToProto(Correlation.Pearson(xs, ys, request.HasConfidenceLevel ? request.ConfidenceLevel : 0.95)),
-            Spearman = ToProto(Correlation.Spearman(xs, ys)),
-            KendallTauB = ToProto(Correlation.KendallTauB(xs, ys)),
-        };
+        var response = new CorrelateMetricsResponse();
+        var u = new FiniteFields(response.UndefinedStatistics);
+        response.Pearson = ToProto(Correlation.Pearson(xs, ys, request.HasConfidenceLevel ? request.ConfidenceLevel : 0.95), u, "pearson");
+        response.Spearman = ToProto(Correlation.Spearman(xs, ys), u, "spearman");
+        response.KendallTauB = ToProto(Correlation.KendallTauB(xs, ys), u, "kendall_tau_b");
+        return response;
     }
 
     /// <summary>Puts two series on the same slots (by period start); a slot only one of them has is missing in the other.</summary>
@@ -296,7 +293,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         v.ThrowIfInvalid();
         var series = await QueryDerivedKpisHandler.Handle(query, new DerivedKpiQuery(request.ProfileIds, networks, request.BusinessUnits,
             FromProto(request.Ownership), kpis, from, to, FromProto(request.Granularity)), context.CancellationToken);
-        return new QueryDerivedKpisResponse { Series = { series.Select(ToProto) } };
+        var response = new QueryDerivedKpisResponse();
+        var u = new FiniteFields(response.UndefinedStatistics);
+        for (var i = 0; i < series.Count; i++) response.Series.Add(ToProto(series[i], u, $"series[{i}]"));
+        return response;
     }
 
     public override async Task<CompareNetworksResponse> CompareNetworks(CompareNetworksRequest request, ServerCallContext context)
@@ -307,7 +307,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         if (from is { } f && to is { } t && f > t) v.Add("end_date", "must not be before start_date");
         v.ThrowIfInvalid();
         var networks = await CompareNetworksHandler.Handle(query, from, to, request.BusinessUnits, context.CancellationToken);
-        return new CompareNetworksResponse { Networks = { networks.Select(ToProto) } };
+        var response = new CompareNetworksResponse();
+        var u = new FiniteFields(response.UndefinedStatistics);
+        for (var i = 0; i < networks.Count; i++) response.Networks.Add(ToProto(networks[i], u, $"networks[{i}]"));
+        return response;
     }
 
     public override async Task<BenchmarkCompetitorsResponse> BenchmarkCompetitors(BenchmarkCompetitorsRequest request, ServerCallContext context)
@@ -318,7 +321,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var to = ToStoredDate(request.EndDate, "end_date", v);
         v.ThrowIfInvalid();
         var rows = await BenchmarkCompetitorsHandler.Handle(query, request.Metrics, networks, request.BusinessUnits, from, to, context.CancellationToken);
-        return new BenchmarkCompetitorsResponse { Profiles = { rows.Select(ToProto) } };
+        var response = new BenchmarkCompetitorsResponse();
+        var u = new FiniteFields(response.UndefinedStatistics);
+        for (var i = 0; i < rows.Count; i++) response.Profiles.Add(ToProto(rows[i], u, $"profiles[{i}]"));
+        return response;
     }
 
     /// <summary>Polls the tenant's KPI events (as WatchEvaluation polls its stream) and sends each alert until the client cancels.</summary>

@@ -25,7 +25,7 @@ public static class AddVendorsHandler
                 var criterion = e.Criteria.FirstOrDefault(cr => cr.Id == fact.CriterionId);
                 v.Require(criterion is { Source: CriterionSource.VendorFact }, $"{ff}.criterion_id",
                     "must name a criterion of this evaluation whose source is a vendor fact")
-                    .RequireFinite(fact.Value, $"{ff}.value");
+                    .RequireBounded(fact.Value, $"{ff}.value");
                 if (!facts.Add(fact.CriterionId ?? "")) v.Add($"{ff}.criterion_id", "is given twice");
             }
         }

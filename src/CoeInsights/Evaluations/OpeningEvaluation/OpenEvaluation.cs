@@ -39,8 +39,8 @@ public static class OpenEvaluationHandler
         var v = new Validator()
             .RequireName(c.Title, "title")
             .OptionalText(c.Purpose, "purpose")
-            .RequireFinite(c.ScaleMin, "scale.min")
-            .RequireFinite(c.ScaleMax, "scale.max")
+            .RequireBounded(c.ScaleMin, "scale.min")
+            .RequireBounded(c.ScaleMax, "scale.max")
             .Require(c.RequestId is null || c.RequestId.Length <= 100, "request_id", "at most 100 characters")
             .Require(c.CommitteeMembers.Count <= 100, "committee_members", "at most 100 members")
             .Require(c.ApprovalQuorum >= 0 && c.ApprovalQuorum <= members.Count, "approval_quorum",

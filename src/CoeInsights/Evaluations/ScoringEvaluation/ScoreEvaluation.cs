@@ -37,7 +37,7 @@ public static class ScoreEvaluationHandler
             var v = new Validator();
             for (var i = 0; i < whatIf.Count; i++)
                 v.Require(e.Criteria.Any(x => x.Id == whatIf[i].CriterionId), $"what_if_weights[{i}].criterion_id", $"'{whatIf[i].CriterionId}' is not a criterion of this evaluation")
-                    .Require(double.IsFinite(whatIf[i].Weight) && whatIf[i].Weight >= 0, $"what_if_weights[{i}].weight", "must be a finite number ≥ 0");
+                    .Require(double.IsFinite(whatIf[i].Weight) && whatIf[i].Weight >= 0 && whatIf[i].Weight <= Validator.MaxMagnitude, $"what_if_weights[{i}].weight", "must be a finite number from 0 to 1e15");
             var missing = e.Criteria.Where(x => whatIf.All(w => w.CriterionId != x.Id)).Select(x => x.Id).ToList();
             v.Require(missing.Count == 0, "what_if_weights", $"every criterion needs a weight; missing: {string.Join(", ", missing)}")
                 .Require(whatIf.Select(w => w.CriterionId).Distinct().Count() == whatIf.Count, "what_if_weights", "a criterion is given twice")

@@ -43,7 +43,7 @@ public static class SetWeightsHandler
             var w = c.Weights[i];
             var f = $"weights[{i}]";
             v.Require(e.Criteria.Any(x => x.Id == w.CriterionId), $"{f}.criterion_id", $"'{w.CriterionId}' is not a criterion of this evaluation")
-                .Require(double.IsFinite(w.Weight) && w.Weight >= 0, $"{f}.weight", "must be a finite number ≥ 0");
+                .Require(double.IsFinite(w.Weight) && w.Weight >= 0 && w.Weight <= Validator.MaxMagnitude, $"{f}.weight", "must be a finite number from 0 to 1e15");
             if (!seen.Add(w.CriterionId ?? "")) v.Add($"{f}.criterion_id", "is given twice");
         }
         v.Require(c.Weights.Any(w => double.IsFinite(w.Weight) && w.Weight > 0), "weights", "at least one weight must be positive");
