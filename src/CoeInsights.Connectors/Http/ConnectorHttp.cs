@@ -3,6 +3,7 @@ using System.Text.Json;
 using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sprout;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Refit;
@@ -24,6 +25,8 @@ public static class ConnectorHttp
     {
         services.AddHttpClient(); // the factory itself, also when no connector is configured
         services.AddSingleton<EntraTokens>();
+        services.TryAddSingleton(sp => new ConnectorDelays(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISproutRateGate, InProcessSproutRateGate>();
         foreach (var connector in options.All)
         {
             var c = connector;
@@ -36,7 +39,10 @@ public static class ConnectorHttp
                     if (entra is null && !string.IsNullOrEmpty(c.AccessToken))
                         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
                 });
-            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience));
+            if (c is SproutConnectorOptions sprout)
+                // Outermost: pacing and the 202/429 waits stay outside the pipeline's timeouts and breaker.
+                client.AddHttpMessageHandler(sp => new SproutPacingHandler(sprout, sp.GetRequiredService<ISproutRateGate>(), sp.GetRequiredService<ConnectorDelays>()));
+            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience, retryTooManyRequests: c is not SproutConnectorOptions));
             if (entra is null) continue;
             if (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId)))
                 throw new InvalidOperationException(
@@ -50,11 +56,13 @@ public static class ConnectorHttp
     }
 
     /// <summary>
-    /// Total timeout → retry (exponential backoff with jitter on 408, 429, 5xx and network errors; a Retry-After header wins
-    /// over the backoff) → circuit breaker → per-attempt timeout.
+    /// Total timeout → retry (exponential backoff with jitter on 408, 5xx, network errors and, unless the connector paces
+    /// itself, 429; a Retry-After header wins over the backoff) → circuit breaker (never on 429: the remote is up, only busy) →
+    /// per-attempt timeout.
     /// </summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConnectorResilienceOptions o)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConnectorResilienceOptions o, bool retryTooManyRequests = true)
     {
+        static bool TooMany(Outcome<HttpResponseMessage> outcome) => outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
         builder.AddTimeout(o.TotalTimeout);
         builder.AddRetry(new HttpRetryStrategyOptions
         {
@@ -63,6 +71,7 @@ public static class ConnectorHttp
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && (retryTooManyRequests || !TooMany(args.Outcome))),
         });
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
@@ -70,6 +79,7 @@ public static class ConnectorHttp
             MinimumThroughput = o.BreakerMinimumThroughput,
             SamplingDuration = o.BreakerSamplingDuration,
             BreakDuration = o.BreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && !TooMany(args.Outcome)),
         });
         builder.AddTimeout(o.AttemptTimeout);
     }
