@@ -80,9 +80,10 @@ public sealed partial class FakeSprout : FakeApi
 
     /// <summary>Rows per page (Sprout's default <c>limit</c> for profile analytics is 1,000).</summary>
     public int PageSize { get; set; } = 1_000;
-    /// <summary>Documented guardrail: results past this many are truncated.</summary>
-    public const int MaxResults = 10_000;
-    public const int MaxProfiles = 100;
+    /// <summary>Documented guardrail: results past this many are truncated (a test may scale it down).</summary>
+    public int MaxResults { get; set; } = 10_000;
+    /// <summary>Documented: at most this many profiles per request (a test may scale it down).</summary>
+    public int MaxProfiles { get; set; } = 100;
     public const int RequestsPerMinute = 60;
     /// <summary>Called with the 1-based number of each analytics request before it is answered.</summary>
     public Func<int, HttpContext, Task>? OnAnalytics { get; set; }
