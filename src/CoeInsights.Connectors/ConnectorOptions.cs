@@ -46,6 +46,13 @@ public sealed class SproutConnectorOptions : ConnectorOptions
     /// youtube, threads) → IANA id. Absent: Sprout's documented zone (Pacific for Facebook, Instagram, YouTube; UTC for the others).
     /// </summary>
     public Dictionary<string, string> TimeZones { get; set; } = [];
+    /// <summary>
+    /// Listening Topic ids to sync (mentions and their sentiment split, per day, into a profile per topic); empty: none
+    /// (Listening is a product of its own in Sprout).
+    /// </summary>
+    public List<long> TopicIds { get; set; } = [];
+    /// <summary>The zone the topics' days are asked in (the documented <c>timezone</c> parameter).</summary>
+    public string ListeningTimeZone { get; set; } = "UTC";
     /// <summary>Business unit for profiles registered on first sight.</summary>
     public string BusinessUnit { get; set; } = "Social";
     /// <summary>Days per analytics request; capped at 365 (documented: at most one year per request) and by <see cref="MaxResultsPerRequest"/>.</summary>

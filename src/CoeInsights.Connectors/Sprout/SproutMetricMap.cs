@@ -116,6 +116,18 @@ public static class SproutMetricMap
         }, []),
     ];
 
+    /// <summary>
+    /// Listening Topic metrics (https://api.sproutsocial.com/docs/, "Topic metrics", e.g. <c>messages_count</c>,
+    /// <c>positive_sentiments_count</c>) → our listening metrics. Share of voice is not a documented topic metric.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Listening { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["messages_count"] = "mentions",
+        ["positive_sentiments_count"] = "positive_mentions",
+        ["negative_sentiments_count"] = "negative_mentions",
+        ["neutral_sentiments_count"] = "neutral_mentions",
+    };
+
     /// <summary>The network of a Sprout <c>network_type</c>; null: not mapped (e.g. Pinterest — its keys are not confirmed), never requested.</summary>
     public static SproutNetwork? For(string? networkType) =>
         Networks.FirstOrDefault(n => n.NetworkTypes.Contains((networkType ?? "").ToLowerInvariant(), StringComparer.Ordinal));

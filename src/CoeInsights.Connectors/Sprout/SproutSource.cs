@@ -134,6 +134,46 @@ public sealed class SproutSource(ISproutApi api)
         return days.Values.OrderBy(d => d.Date).ThenBy(d => d.SourceProfileId).ToList();
     }
 
+    public async Task<IReadOnlyList<SproutTopic>> TopicsAsync(long customerId, CancellationToken ct)
+    {
+        var response = await Call(() => api.GetTopics(customerId, ct), "metadata/customer/topics");
+        if (response.Data is null) throw new SourcePayloadException("Sprout metadata/customer/topics: the response has no 'data' array.");
+        return response.Data;
+    }
+
+    /// <summary>
+    /// A Listening Topic's daily metrics for <paramref name="from"/> to <paramref name="to"/> (both included; the end bound sent is
+    /// the day after, like the analytics one), days in <paramref name="timeZone"/>. <see cref="SourceDay.SourceProfileId"/> is the topic id.
+    /// </summary>
+    public async Task<IReadOnlyList<SourceDay>> TopicDailyAsync(long customerId, long topicId, DateOnly from, DateOnly to, string timeZone, CancellationToken ct)
+    {
+        var what = $"listening/topics/{topicId}/metrics";
+        var request = SproutTopicMetricsRequest.Daily(from, to.AddDays(1), SproutMetricMap.Listening.Keys.ToList(), timeZone);
+        var response = await Call(() => api.GetTopicMetrics(customerId, topicId, request, ct), what);
+        if (response.Data is null) throw new SourcePayloadException($"Sprout {what}: the response has no 'data' array.");
+        var days = new Dictionary<DateOnly, SourceDay>();
+        for (var i = 0; i < response.Data.Count; i++)
+        {
+            var where = $"Sprout {what}, data[{i}]";
+            var row = response.Data[i];
+            if (row.Dimensions is null || row.Metrics is null) throw new SourcePayloadException($"{where}: no 'dimensions' or 'metrics' object.");
+            if (!row.Dimensions.TryGetValue("created_time.by(day)", out var dayElement) || !TryDay(dayElement, out var date))
+                throw new SourcePayloadException($"{where}: 'dimensions.created_time.by(day)' is missing or not a date.");
+            if (date == to.AddDays(1)) continue;
+            if (date < from || date > to) throw new SourcePayloadException($"{where}: day {date:yyyy-MM-dd} is outside {from:yyyy-MM-dd}...{to.AddDays(1):yyyy-MM-dd}.");
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, element) in row.Metrics)
+            {
+                if (!SproutMetricMap.Listening.TryGetValue(name, out var ours) || element.ValueKind == JsonValueKind.Null) continue;
+                if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value) || !double.IsFinite(value))
+                    throw new SourcePayloadException($"{where}: metric '{name}' is {element.GetRawText()}, not a number.");
+                values[ours] = value;
+            }
+            if (!days.TryAdd(date, new SourceDay(topicId, date, values))) throw new SourcePayloadException($"{where}: day {date:yyyy-MM-dd} appears twice.");
+        }
+        return days.Values.OrderBy(d => d.Date).ToList();
+    }
+
     private static SourceDay Map(SproutAnalyticsRow row, SproutNetwork network, DateOnly viewsSince, string where)
     {
         if (row.Dimensions is null) throw new SourcePayloadException($"{where}: no 'dimensions' object.");

@@ -125,6 +125,7 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
                 }
             }
         }
+        if (o.TopicIds.Count > 0) run = await ListeningAsync(o, source, customerId, run, checkpoints, known, progress, ct);
         return run;
     }
 
@@ -193,17 +194,24 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
     }
 
     /// <summary>Our profile for a Sprout profile: found by network and handle, else registered (owned).</summary>
-    private async Task<Guid> EnsureProfileAsync(SproutConnectorOptions o, SproutProfile p, CancellationToken ct)
+    private Task<Guid> EnsureProfileAsync(SproutConnectorOptions o, SproutProfile p, CancellationToken ct) =>
+        EnsureAsync(o, NetworkOf(p.NetworkType), (string.IsNullOrWhiteSpace(p.NativeName) ? p.Name ?? p.CustomerProfileId.ToString() : p.NativeName).Trim(),
+            p.Name, $"connector:{o.Name}:{p.CustomerProfileId}", ct);
+
+    /// <summary>A Listening Topic's profile: network Other, handle <c>sprout-topic:{id}</c> (a topic's name may change), named after the topic.</summary>
+    private Task<Guid> EnsureTopicAsync(SproutConnectorOptions o, SproutTopic t, CancellationToken ct) =>
+        EnsureAsync(o, Network.Other, $"sprout-topic:{t.Id}", string.IsNullOrWhiteSpace(t.Name) ? $"Listening topic {t.Id}" : t.Name,
+            $"connector:{o.Name}:topic:{t.Id}", ct);
+
+    private async Task<Guid> EnsureAsync(SproutConnectorOptions o, Network network, string handle, string? displayName, string requestId, CancellationToken ct)
     {
-        var network = NetworkOf(p.NetworkType);
-        var handle = (string.IsNullOrWhiteSpace(p.NativeName) ? p.Name ?? p.CustomerProfileId.ToString() : p.NativeName).Trim();
         await using var session = store.LightweightSession(o.Tenant);
         var existing = await session.Query<KpiProfile>().Where(x => x.Network == network && x.Handle == handle).FirstOrDefaultAsync(ct);
         if (existing is not null) return existing.Id;
         try
         {
             var registered = await RegisterProfileHandler.Handle(session, new RegisterProfile(network, handle, o.BusinessUnit, Ownership.Owned,
-                p.Name ?? handle, $"connector:{o.Name}:{p.CustomerProfileId}", clock.GetUtcNow()), ct);
+                displayName ?? handle, requestId, clock.GetUtcNow()), ct);
             return registered.Id;
         }
         catch (AlreadyExistsException)
@@ -211,6 +219,46 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
             await using var fresh = store.QuerySession(o.Tenant);
             return (await fresh.Query<KpiProfile>().Where(x => x.Network == network && x.Handle == handle).FirstAsync(ct)).Id;
         }
+    }
+
+    /// <summary>
+    /// Each configured Listening Topic, day by day like the profiles: mentions and their sentiment split. A day the topic's
+    /// answer has no row for had no messages: its counts are 0 (the metrics are counts over the topic's messages).
+    /// </summary>
+    private async Task<SyncRun> ListeningAsync(SproutConnectorOptions o, SproutSource source, long customerId, SyncRun run,
+        Dictionary<string, SyncCheckpoint> checkpoints, HashSet<Guid> known, Func<SyncRun, Task> progress, CancellationToken ct)
+    {
+        var topics = await source.TopicsAsync(customerId, ct);
+        var unknown = o.TopicIds.Where(id => topics.All(t => t.Id != id)).ToList();
+        if (unknown.Count > 0)
+            throw new SourcePayloadException($"Sprout customer {customerId} has no Listening Topic {string.Join(", ", unknown)} (see metadata/customer/topics).");
+        var today = SyncPlanner.Today(clock.GetUtcNow(), [TimeZoneInfo.FindSystemTimeZoneById(o.ListeningTimeZone)]);
+        foreach (var topic in topics.Where(t => o.TopicIds.Contains(t.Id)).OrderBy(t => t.Id))
+        {
+            var profileId = await EnsureTopicAsync(o, topic, ct);
+            known.Add(profileId);
+            var key = $"topic-{topic.Id}";
+            var checkpoint = checkpoints.GetValueOrDefault(key)?.LastSyncedDate;
+            foreach (var window in SyncPlanner.Plan(checkpoint, o.StartDate, today, Math.Min(o.MaxDaysPerRequest, 365), o.RestateDays))
+            {
+                var days = (await source.TopicDailyAsync(customerId, topic.Id, window.From, window.To, o.ListeningTimeZone, ct)).ToDictionary(d => d.Date);
+                var recorded = await RecordedAsync(o, [profileId], window, ct);
+                for (var day = window.From; day <= window.To; day = day.AddDays(1))
+                {
+                    var values = SproutMetricMap.Listening.Values.ToDictionary(m => m, m => 0.0, StringComparer.Ordinal);
+                    if (days.TryGetValue(day, out var d)) foreach (var (m, v) in d.Values) values[m] = v;
+                    run = await RecordAsync(o, run, profileId, topic.Id, day, values, Source(o.Name), o.ListeningTimeZone, ":topic", recorded, known, ct);
+                }
+                if (checkpoint is not { } c || window.To > c)
+                {
+                    await using var session = store.LightweightSession(o.Tenant);
+                    session.Store(new SyncCheckpoint(SyncCheckpoint.Key(o.Name, key), o.Name, key, window.To, clock.GetUtcNow()));
+                    await session.SaveChangesAsync(ct);
+                }
+                await progress(run);
+            }
+        }
+        return run;
     }
 
     /// <summary>Sprout's <c>network_type</c> → our network.</summary>

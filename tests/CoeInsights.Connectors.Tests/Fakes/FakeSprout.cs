@@ -162,6 +162,34 @@ public sealed partial class FakeSprout : FakeApi
         if (SecondCustomer) yield return (OtherCustomerId, "Fabrikam");
     }
 
+    /// <summary>Listening Topics ("Metadata": customer/topics).</summary>
+    public List<(long Id, string Name)> Topics { get; } = [(7001, "Contoso brand")];
+
+    /// <summary>Topic metrics Sprout documents ("Topic metrics": e.g. messages_count, positive_sentiments_count, engagements).</summary>
+    public static readonly string[] TopicMetrics =
+        ["messages_count", "positive_sentiments_count", "negative_sentiments_count", "neutral_sentiments_count", "engagements", "authors_count"];
+
+    [GeneratedRegex(@"^created_time\.in\((\d{4}-\d{2}-\d{2})\.\.\.(\d{4}-\d{2}-\d{2})\)$")]
+    private static partial Regex CreatedFilter();
+
+    /// <summary>A topic's count on a day; a day with no messages has no row at all (the answer aggregates messages).</summary>
+    public double? TopicValue(long topicId, string metric, DateOnly day)
+    {
+        if (Restated.TryGetValue((topicId, metric, day), out var restated)) return restated;
+        if (day.DayNumber % 7 == 3) return null; // a quiet day
+        var positive = 5 + day.DayNumber % 11;
+        var negative = 1 + day.DayNumber % 4;
+        var neutral = 3 + day.DayNumber % 6;
+        return metric switch
+        {
+            "positive_sentiments_count" => positive,
+            "negative_sentiments_count" => negative,
+            "neutral_sentiments_count" => neutral,
+            "messages_count" => positive + negative + neutral,
+            _ => 40 + day.DayNumber % 13,
+        };
+    }
+
     /// <summary>The token also sees a second customer (an agency's token).</summary>
     public bool SecondCustomer { get; set; }
 
@@ -179,6 +207,33 @@ public sealed partial class FakeSprout : FakeApi
                     native_id = p.Id.ToString(CultureInfo.InvariantCulture), groups = new[] { 1 },
                 }),
             })));
+        app.MapGet("/v1/{customerId:long}/metadata/customer/topics", (long customerId) => Limit() ?? (customerId != CustomerId
+            ? Error(403, $"Access to customer {customerId} is not allowed.")
+            : Results.Json(new { data = Topics.Select(t => new { id = t.Id, name = t.Name, topic_type = "BRAND", group_id = 1 }) })));
+        app.MapPost("/v1/{customerId:long}/listening/topics/{topicId:long}/metrics", async (long customerId, long topicId, HttpContext context) =>
+        {
+            if (Limit() is { } limited) return limited;
+            if (customerId != CustomerId || Topics.All(t => t.Id != topicId)) return Error(403, $"Access to topic {topicId} is not allowed.");
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            var filters = body?["filters"]?.AsArray().Select(f => f!.GetValue<string>()).ToList() ?? [];
+            var metrics = body?["metrics"]?.AsArray().Select(m => m!.GetValue<string>()).ToList() ?? [];
+            var dimensions = body?["dimensions"]?.AsArray().Select(m => m!.GetValue<string>()).ToList() ?? [];
+            var period = filters.Select(f => CreatedFilter().Match(f)).FirstOrDefault(m => m.Success);
+            if (period is null) return Error(400, "filters must hold created_time.in(YYYY-MM-DD...YYYY-MM-DD).");
+            if (metrics.FirstOrDefault(m => !TopicMetrics.Contains(m)) is { } bad) return Error(400, $"Metric '{bad}' is not a topic metric.");
+            if (dimensions is not ["created_time.by(day)"]) return Error(400, "dimensions: this fake answers created_time.by(day) only.");
+            var from = DateOnly.ParseExact(period.Groups[1].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var end = DateOnly.ParseExact(period.Groups[2].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture); // excluded
+            var rows = new List<object>();
+            for (var day = from; day < end; day = day.AddDays(1))
+                if (TopicValue(topicId, "messages_count", day) is not null)
+                    rows.Add(new
+                    {
+                        dimensions = new Dictionary<string, object> { ["created_time.by(day)"] = $"{day:yyyy-MM-dd}" },
+                        metrics = metrics.ToDictionary(m => m, m => TopicValue(topicId, m, day)),
+                    });
+            return Results.Json(new { data = rows });
+        });
         app.MapPost("/v1/{customerId:long}/analytics/profiles", async (long customerId, HttpContext context) =>
         {
             var n = Interlocked.Increment(ref _analytics);
