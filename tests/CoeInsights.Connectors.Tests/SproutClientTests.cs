@@ -196,6 +196,22 @@ public sealed class SproutClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WaitsAsLongAsARetryAfterSaysGivenOneAlthoughSproutDocumentsNone()
+    {
+        var (services, source) = Source();
+        await using var _ = services;
+        _sprout.Faults.Enqueue(new Fault.TooManyRequests(RetryAfterSeconds: 7));
+
+        var days = await source.DailyAsync(FakeSprout.CustomerId, Network("linkedin"), [1101], Jan1, Jan1, default);
+
+        Assert.Single(days);
+        Assert.Equal([429, 200], _sprout.AnalyticsRequests.Select(r => r.Status));
+        Assert.Equal([TimeSpan.FromSeconds(7)], _delays.Waits); // the header, recorded on the virtual clock; no real wait
+        var requests = _sprout.AnalyticsRequests.ToList();
+        Assert.Equal(TimeSpan.FromSeconds(7), requests[1].At - requests[0].At);
+    }
+
+    [Fact]
     public async Task FailsWithSproutsErrorTextGivenA429ThatPersists()
     {
         var (services, source) = Source(configure: o => o.TooManyRequestsRetries = 2);

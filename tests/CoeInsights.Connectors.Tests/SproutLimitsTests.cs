@@ -197,6 +197,29 @@ public sealed class SproutLimitsTests(StoreFixture fixture) : IClassFixture<Stor
             stored[("contoso.fb", "engagements", new DateOnly(2025, 11, 14))]);
     }
 
+    [Fact]
+    public async Task StoresEveryDayGivenSeededNotReadyAndTooManyAnswers()
+    {
+        const string tenant = "limits-chaos";
+        FakeSproutProfiles.TwoLinkedInPages(_sprout);
+        _sprout.NotReadyRate = 0.3;
+        _sprout.TooManyRate = 0.2;
+        var o = Sprout(tenant);
+        o.MaxDaysPerRequest = 3;
+        await using var services = Connectors.Services(Options(o), Store, Feb1, delays: _delays);
+
+        var run = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, run.State);
+        Assert.Empty(run.Errors);
+        var statuses = _sprout.AnalyticsRequests.Select(r => r.Status).ToList();
+        Assert.Contains(202, statuses);
+        Assert.Contains(429, statuses);
+        Assert.Equal(11, statuses.Count(s => s == 200)); // every 3-day window of January answered in the end
+        Assert.Equal(SproutExpectations.Expected(_sprout, Jan1, new DateOnly(2024, 1, 31)).OrderBy(e => e.Key.ToString()),
+            (await Stored(tenant, new DateOnly(2024, 1, 31))).OrderBy(e => e.Key.ToString()));
+    }
+
     /// <summary>Records every slot the shared gate hands out.</summary>
     private sealed class RecordingGate(ISproutRateGate inner) : ISproutRateGate
     {
