@@ -30,27 +30,69 @@ public abstract class ConnectorOptions
     public TimeSpan SyncInterval { get; set; }
 }
 
-/// <summary>Pulls daily profile analytics from Sprout Social into KPI batches.</summary>
+/// <summary>Pulls daily profile analytics from Sprout Social into KPI batches. Limits default to the documented ones (docs/connectors.md).</summary>
 public sealed class SproutConnectorOptions : ConnectorOptions
 {
     public SproutConnectorOptions() => BaseAddress = new Uri("https://api.sproutsocial.com");
 
-    /// <summary>0: the first customer metadata/client returns for the token.</summary>
+    /// <summary>0: the one customer metadata/client returns for the token; required when the token sees several.</summary>
     public long CustomerId { get; set; }
     /// <summary>Sprout customer_profile_ids to sync; empty: every profile of the customer.</summary>
     public List<long> ProfileIds { get; set; } = [];
     /// <summary>The first day of a first sync (no checkpoint yet).</summary>
     public DateOnly StartDate { get; set; } = new(2024, 1, 1);
-    /// <summary>The time zone the customer's reporting days are in (IANA id).</summary>
-    public string TimeZone { get; set; } = "UTC";
+    /// <summary>
+    /// Overrides of the zone Sprout reports a network's days in, by network name (facebook, instagram, x, linkedin, tiktok,
+    /// youtube, threads) → IANA id. Absent: Sprout's documented zone (Pacific for Facebook, Instagram, YouTube; UTC for the others).
+    /// </summary>
+    public Dictionary<string, string> TimeZones { get; set; } = [];
+    /// <summary>
+    /// Listening Topic ids to sync (mentions and their sentiment split, per day, into a profile per topic); empty: none
+    /// (Listening is a product of its own in Sprout).
+    /// </summary>
+    public List<long> TopicIds { get; set; } = [];
+    /// <summary>The zone the topics' days are asked in (the documented <c>timezone</c> parameter).</summary>
+    public string ListeningTimeZone { get; set; } = "UTC";
     /// <summary>Business unit for profiles registered on first sight.</summary>
     public string BusinessUnit { get; set; } = "Social";
+    /// <summary>Days per analytics request; capped at 365 (documented: at most one year per request) and by <see cref="MaxResultsPerRequest"/>.</summary>
     public int MaxDaysPerRequest { get; set; } = 31;
+    /// <summary>Documented: at most 100 profiles per analytics request.</summary>
+    public int MaxProfilesPerRequest { get; set; } = 100;
+    /// <summary>Documented: results past 10,000 are truncated; a request asks for at most this many profile-days.</summary>
+    public int MaxResultsPerRequest { get; set; } = 10_000;
+    /// <summary>Documented: 60 requests per minute per customer account.</summary>
+    public int MaxRequestsPerMinute { get; set; } = 60;
+    /// <summary>Retries of a 202 ("not ready, retry"), waiting NotReadyDelay, doubling.</summary>
+    public int NotReadyRetries { get; set; } = 5;
+    public TimeSpan NotReadyDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Retries of a 429, waiting TooManyRequestsDelay (one rate window), doubling, at most 8 windows.</summary>
+    public int TooManyRequestsRetries { get; set; } = 5;
+    public TimeSpan TooManyRequestsDelay { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>From this day on, Facebook's <c>impressions</c> (Meta's views since its deprecation of Page impressions) is recorded as <c>views</c>.</summary>
+    public DateOnly FacebookViewsSince { get; set; } = Sprout.SproutMetricMap.FacebookViewsSince;
     /// <summary>
     /// Every sync reads the last RestateDays days up to the checkpoint again: a value the platform restated since is
     /// recorded as a new version (the old one kept), an unchanged one stores nothing. 0: never re-read.
     /// </summary>
     public int RestateDays { get; set; } = 3;
+
+    /// <summary>
+    /// With a ClientId, the connector gets its access token itself by Sprout's documented machine-to-machine OAuth (client
+    /// credentials grant against Sprout's identity server) and renews it before it expires; without, <see cref="ConnectorOptions.AccessToken"/> (an API token) is sent as it is.
+    /// </summary>
+    public string ClientId { get; set; } = "";
+    /// <summary>A secret: never logged, stored or returned.</summary>
+    public string ClientSecret { get; set; } = "";
+    /// <summary>The documented token endpoint of Sprout's identity server.</summary>
+    public Uri TokenEndpoint { get; set; } = new("https://identity.sproutsocial.com/oauth2/84e39c75-d770-45d9-90a9-7b79e3037d2c/v1/token");
+    /// <summary>The documented example requests <c>scope=organization_id</c>.</summary>
+    public string Scope { get; set; } = "organization_id";
+
+    public bool UsesClientCredentials => !string.IsNullOrWhiteSpace(ClientId);
+
+    /// <summary>The IANA zone Sprout reports <paramref name="network"/>'s days in.</summary>
+    public string ZoneOf(Sprout.SproutNetwork network) => TimeZones.TryGetValue(network.Name, out var z) && !string.IsNullOrWhiteSpace(z) ? z : network.TimeZone;
 }
 
 /// <summary>

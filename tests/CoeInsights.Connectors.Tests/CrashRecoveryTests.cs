@@ -20,7 +20,8 @@ namespace CoeInsights.Connectors.Tests;
 /// </summary>
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
-    private readonly FakeSprout _sprout = new();
+    // Two LinkedIn pages: one network, one zone (UTC), one group of profiles — the windows are the crash test's subject.
+    private readonly FakeSprout _sprout = Fakes.FakeSproutProfiles.TwoLinkedInPages(new FakeSprout());
     private IDocumentStore _store = null!;
     private string _schema = "";
     private string _connectionString = "";
@@ -82,15 +83,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         return (values, versions);
     }
 
-    private Dictionary<(string, string, DateOnly), double> Expected(DateOnly from, DateOnly to)
-    {
-        var expected = new Dictionary<(string, string, DateOnly), double>();
-        foreach (var p in _sprout.Profiles)
-            for (var day = from; day <= to; day = day.AddDays(1))
-                foreach (var (sprout, ours) in Sprout.SproutMetricMap.ToCatalogue)
-                    if (_sprout.Value(p.Id, sprout, day) is { } v) expected[(p.NativeName, ours, day)] = v;
-        return expected;
-    }
+    private Dictionary<(string, string, DateOnly), double> Expected(DateOnly from, DateOnly to) => SproutExpectations.Expected(_sprout, from, to);
 
     /// <summary>PostgreSQL ends a dead client's session (and frees its locks) once it sees the socket closed: wait for that, not for a time.</summary>
     private async Task WaitUntilConnectorLockIsFree(string tenant)

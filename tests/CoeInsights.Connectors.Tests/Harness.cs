@@ -22,6 +22,35 @@ public sealed class ManualClock(DateTimeOffset now) : TimeProvider
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+
+    /// <summary>Moves to <paramref name="at"/> unless the clock is past it already (concurrent waiters end at the latest of their times).</summary>
+    public void AdvanceTo(DateTimeOffset at)
+    {
+        for (var now = Interlocked.Read(ref _ticks); at.UtcTicks > now; now = Interlocked.Read(ref _ticks))
+            if (Interlocked.CompareExchange(ref _ticks, at.UtcTicks, now) == now) return;
+    }
+}
+
+/// <summary>
+/// Connector waits on a virtual clock: each wait is recorded and moves the clock instead of sleeping, so a test of pacing
+/// and back-off runs in milliseconds and can assert the exact waits. Share the clock with a fake (<c>FakeApi.Clock</c>) and the
+/// fake sees the requests at the times a real client would send them.
+/// </summary>
+public sealed class RecordingDelays(ManualClock clock) : CoeInsights.Connectors.Http.ConnectorDelays(clock)
+{
+    public RecordingDelays() : this(new ManualClock(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero))) { }
+
+    public ManualClock VirtualClock { get; } = clock;
+    public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Waits { get; } = new();
+
+    public override Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (delay <= TimeSpan.Zero) return Task.CompletedTask;
+        Waits.Enqueue(delay);
+        VirtualClock.AdvanceTo(VirtualClock.GetUtcNow() + delay);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Every log line, with its state's properties and any exception, into a queue.</summary>
@@ -59,8 +88,10 @@ public static class Connectors
     };
 
     /// <param name="logs">When given, every log line of every level goes there (to check no secret is ever logged).</param>
+    /// <param name="delays">The waits of pacing and back-off; absent: a fresh virtual clock (no test ever sleeps for them).</param>
     public static ServiceProvider Services(ConnectorsOptions options, IDocumentStore? store = null, TimeProvider? clock = null,
-        System.Collections.Concurrent.ConcurrentQueue<string>? logs = null)
+        System.Collections.Concurrent.ConcurrentQueue<string>? logs = null, CoeInsights.Connectors.Http.ConnectorDelays? delays = null,
+        CoeInsights.Connectors.Http.ISproutRateGate? gate = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(l =>
@@ -70,9 +101,36 @@ public static class Connectors
         });
         services.AddSingleton(clock ?? TimeProvider.System);
         if (store is not null) services.AddSingleton(store);
+        services.AddSingleton(delays ?? new RecordingDelays());
         services.AddConnectors(options);
+        if (gate is not null) services.AddSingleton(gate);
         return services.BuildServiceProvider();
     }
 
     public static ConnectorRuns Runs(this ServiceProvider services) => services.GetRequiredService<ConnectorRuns>();
+}
+
+/// <summary>What a sync must store for what the fake serves: each documented value mapped, each derived metric summed.</summary>
+public static class SproutExpectations
+{
+    public static Dictionary<(string Handle, string Metric, DateOnly Day), double> Expected(Fakes.FakeSprout sprout, DateOnly from, DateOnly to)
+    {
+        var expected = new Dictionary<(string, string, DateOnly), double>();
+        foreach (var p in sprout.Profiles)
+        {
+            if (CoeInsights.Connectors.Sprout.SproutMetricMap.For(p.NetworkType) is not { } network) continue;
+            for (var day = from; day <= to; day = day.AddDays(1))
+            {
+                if (sprout.Missing.ContainsKey((p.Id, day))) continue;
+                foreach (var key in network.Requested)
+                    if (CoeInsights.Connectors.Sprout.SproutMetricMap.Ours(network, key, day, CoeInsights.Connectors.Sprout.SproutMetricMap.FacebookViewsSince) is { } ours
+                        && sprout.Value(p.Id, key, day) is { } v)
+                        expected[(p.NativeName, ours, day)] = v;
+                foreach (var d in network.Derived)
+                    if (d.Terms.All(t => sprout.Value(p.Id, t, day) is not null))
+                        expected[(p.NativeName, d.Metric, day)] = d.Terms.Sum(t => sprout.Value(p.Id, t, day)!.Value);
+            }
+        }
+        return expected;
+    }
 }

@@ -38,7 +38,7 @@ public sealed class ScheduledSyncTests(ScheduledConnectorServer server) : IClass
         Assert.Equal(TimeSpan.FromHours(1), sprout.SyncInterval.ToTimeSpan());
         Assert.Equal("schedule", sprout.LastRun.Trigger);
         Assert.Equal(SyncRunState.Succeeded, sprout.LastRun.State);
-        Assert.Equal(20, sprout.LastRun.Batches);
+        Assert.Equal(30, sprout.LastRun.Batches); // 10 days × (LinkedIn, Instagram, Instagram's derived engagements)
         var yesterday = server.From.AddDays(9);
         Assert.Equal(["1101", "1102"], sprout.Checkpoints.Select(c => c.SourceProfileId));
         Assert.All(sprout.Checkpoints, c => Assert.Equal(yesterday, new DateOnly(c.LastSyncedDate.Year, c.LastSyncedDate.Month, c.LastSyncedDate.Day)));

@@ -50,15 +50,7 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
     }
 
     /// <summary>What the fake serves for January, mapped onto our catalogue.</summary>
-    private Dictionary<(string Handle, string Metric, DateOnly Day), double> Expected(DateOnly to)
-    {
-        var expected = new Dictionary<(string, string, DateOnly), double>();
-        foreach (var p in _sprout.Profiles)
-            for (var day = Jan1; day <= to; day = day.AddDays(1))
-                foreach (var (sprout, ours) in Sprout.SproutMetricMap.ToCatalogue)
-                    if (_sprout.Value(p.Id, sprout, day) is { } v) expected[(p.NativeName, ours, day)] = v;
-        return expected;
-    }
+    private Dictionary<(string Handle, string Metric, DateOnly Day), double> Expected(DateOnly to) => SproutExpectations.Expected(_sprout, Jan1, to);
 
     private async Task<int> VersionCount(string tenant)
     {
@@ -81,12 +73,12 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
 
         Assert.Equal(SyncRunState.Succeeded, first.State);
         Assert.Empty(first.Errors);
-        Assert.Equal(62, first.Batches); // 2 profiles × 31 days, one batch each
+        Assert.Equal(93, first.Batches); // 31 days × (LinkedIn's batch + Instagram's batch and its derived engagements batch)
         var expected = Expected(new DateOnly(2024, 1, 31));
         Assert.Equal(expected.Count, first.Rows);
         Assert.Equal(expected.OrderBy(e => e.Key.ToString()), (await Stored("sync-repeat")).OrderBy(e => e.Key.ToString()));
-        // The checkpoint is at yesterday: only the restate window (3 days × 2 profiles) is read again, and it is unchanged.
-        Assert.Equal((0, 6, 0), (second.Batches, second.ReplayedBatches, second.Rows));
+        // The checkpoint is at yesterday: only the restate window (3 days × 3 batches) is read again, and it is unchanged.
+        Assert.Equal((0, 9, 0), (second.Batches, second.ReplayedBatches, second.Rows));
         Assert.Equal(SyncRunState.Succeeded, second.State);
 
         // Checkpoints lost (say, a crash after the batches committed but before the checkpoint did): the keys replay.
@@ -96,7 +88,7 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
             await session.SaveChangesAsync();
         }
         var third = await services.Runs().RunAsync("sync-repeat", "sprout", "test", default);
-        Assert.Equal((0, 62, 0), (third.Batches, third.ReplayedBatches, third.Rows));
+        Assert.Equal((0, 93, 0), (third.Batches, third.ReplayedBatches, third.Rows));
         Assert.Equal(62, await VersionCount("sync-repeat")); // one version per (profile, day): no duplicate
     }
 
@@ -130,9 +122,10 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         }
         Assert.Equal(SyncRunState.Failed, interrupted.State);
         Assert.Contains(interrupted.Errors, e => e.Contains("resumes from the checkpoint"));
-        Assert.Equal(28, interrupted.Batches); // two 7-day windows × 2 profiles
-        Assert.All(checkpoints, c => Assert.Equal(new DateOnly(2024, 1, 14), c.LastSyncedDate));
-        Assert.Equal(2, checkpoints.Count);
+        // Instagram goes first (networks in name order): two 7-day windows × (its batch + the derived engagements batch).
+        Assert.Equal(28, interrupted.Batches);
+        var checkpoint = Assert.Single(checkpoints);
+        Assert.Equal(("1102", new DateOnly(2024, 1, 14)), (checkpoint.SourceProfileId, checkpoint.LastSyncedDate));
 
         // "Restart": a new composition over the same store; the interrupted third request logged first, so it is not
         // counted among the restarted run's requests.
@@ -143,10 +136,11 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         var resumed = await restarted.Runs().RunAsync(tenant, "sprout", "test", default);
 
         Assert.Equal(SyncRunState.Succeeded, resumed.State);
-        Assert.Equal(34, resumed.Batches); // 17 days × 2 profiles
-        Assert.Equal(6, resumed.ReplayedBatches); // the restate window before the checkpoint: read again, unchanged
-        var firstAfterRestart = _sprout.AnalyticsRequests.Skip(before).First();
-        Assert.Contains("reporting_period.in(2024-01-12...2024-01-18)", firstAfterRestart.Body);
+        Assert.Equal(31 + 34, resumed.Batches); // LinkedIn's 31 days, Instagram's remaining 17 days × 2
+        Assert.Equal(6, resumed.ReplayedBatches); // Instagram's restate window before the checkpoint: read again, unchanged
+        var afterRestart = _sprout.AnalyticsRequests.Skip(before).ToList();
+        Assert.Contains("reporting_period.in(2024-01-01...2024-01-08)", afterRestart[0].Body); // LinkedIn, no checkpoint: first
+        Assert.Contains(afterRestart, r => r.Body.Contains("customer_profile_id.eq(1102)") && r.Body.Contains("reporting_period.in(2024-01-12...2024-01-19)"));
         Assert.Equal(Expected(new DateOnly(2024, 1, 31)).OrderBy(e => e.Key.ToString()), (await Stored(tenant)).OrderBy(e => e.Key.ToString()));
         Assert.Equal(62, await VersionCount(tenant));
     }
@@ -193,7 +187,7 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         var tenant = "sync-restate";
         await using var services = Connectors.Services(Options(tenant, restateDays: 3), Store, Feb1);
         var first = await services.Runs().RunAsync(tenant, "sprout", "test", default);
-        Assert.Equal((SyncRunState.Succeeded, 62), (first.State, first.Batches));
+        Assert.Equal((SyncRunState.Succeeded, 93), (first.State, first.Batches));
         var jan30 = new DateOnly(2024, 1, 30);
         var jan10 = new DateOnly(2024, 1, 10);
         var original = _sprout.Value(1101, "impressions", jan30)!.Value;
@@ -205,23 +199,23 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
         var second = await services.Runs().RunAsync(tenant, "sprout", "test", default);
 
         Assert.Equal(SyncRunState.Succeeded, second.State);
-        Assert.Equal((1, 1, 5), (second.Batches, second.Rows, second.ReplayedBatches)); // only the restated value is stored
-        Assert.Contains("reporting_period.in(2024-01-29...2024-01-31)", _sprout.AnalyticsRequests.Last().Body);
+        Assert.Equal((1, 1, 8), (second.Batches, second.Rows, second.ReplayedBatches)); // only the restated value is stored
+        Assert.Contains("reporting_period.in(2024-01-29...2024-02-01)", _sprout.AnalyticsRequests.Last().Body); // the end bound is excluded
         var stored = await Stored(tenant);
         Assert.Equal(original + 1000, stored[("contoso", "impressions", jan30)]);
         Assert.Equal(originalJan10, stored[("contoso", "impressions", jan10)]); // outside the window: not read again
         Assert.Equal([original, original + 1000], await Versions(tenant, "contoso", "impressions", jan30));
-        Assert.Single(await Versions(tenant, "contoso", "engagements", jan30)); // the day's unchanged metrics: no new version
+        Assert.Single(await Versions(tenant, "contoso", "reactions", jan30)); // the day's unchanged metrics: no new version
         Assert.Equal(63, await VersionCount(tenant)); // impressions: one version per (profile, day), plus the restated one
 
         var third = await services.Runs().RunAsync(tenant, "sprout", "test", default);
-        Assert.Equal((0, 0, 6), (third.Batches, third.Rows, third.ReplayedBatches)); // a restatement is stored once
+        Assert.Equal((0, 0, 9), (third.Batches, third.Rows, third.ReplayedBatches)); // a restatement is stored once
         Assert.Equal(63, await VersionCount(tenant));
 
         // Restated back to the first figure: that is a new version too (the latest wins), not a replay of the first import.
         _sprout.Restated.TryRemove((1101, "impressions", jan30), out _);
         var fourth = await services.Runs().RunAsync(tenant, "sprout", "test", default);
-        Assert.Equal((1, 1, 5), (fourth.Batches, fourth.Rows, fourth.ReplayedBatches));
+        Assert.Equal((1, 1, 8), (fourth.Batches, fourth.Rows, fourth.ReplayedBatches));
         Assert.Equal(original, (await Stored(tenant))[("contoso", "impressions", jan30)]);
         Assert.Equal([original, original + 1000, original], await Versions(tenant, "contoso", "impressions", jan30));
 
@@ -244,12 +238,12 @@ public sealed class SproutSyncTests(StoreFixture fixture) : IClassFixture<StoreF
                 default);
 
         var unchanged = await services.Runs().RunAsync(tenant, "sprout", "test", default);
-        Assert.Equal((0, 6), (unchanged.Batches, unchanged.ReplayedBatches)); // the source did not change: the correction stays
+        Assert.Equal((0, 9), (unchanged.Batches, unchanged.ReplayedBatches)); // the source did not change: the correction stays
         Assert.Equal(7, (await Stored(tenant))[("contoso.ig", "impressions", jan31)]);
 
         _sprout.Restated[(1102, "impressions", jan31)] = original + 5;
         var restated = await services.Runs().RunAsync(tenant, "sprout", "test", default);
-        Assert.Equal((1, 5), (restated.Batches, restated.ReplayedBatches));
+        Assert.Equal((1, 8), (restated.Batches, restated.ReplayedBatches));
         Assert.Equal(original + 5, (await Stored(tenant))[("contoso.ig", "impressions", jan31)]);
         Assert.Equal([original, 7, original + 5], await Versions(tenant, "contoso.ig", "impressions", jan31));
     }

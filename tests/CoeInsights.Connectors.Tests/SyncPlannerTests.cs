@@ -57,4 +57,40 @@ public sealed class SyncPlannerTests
 
         Assert.Equal("Sprout connector 'sprout': RestateDays must be 0 to 366 and MaxDaysPerRequest at least 1 (got -1 and 31).", error.Message);
     }
+
+    [Theory]
+    [InlineData(1, 31, 10_000, 31)]
+    [InlineData(1, 400, 10_000, 365)]   // at most one year per request
+    [InlineData(100, 365, 10_000, 100)] // 100 profiles × 100 days = 10,000 results
+    [InlineData(60, 365, 10_000, 166)]
+    [InlineData(100, 31, 10_000, 31)]
+    [InlineData(100, 31, 50, 1)]        // never less than a day
+    public void KeepsEachRequestWithinSproutsLimits(int profiles, int maxDays, int maxResults, int expected)
+    {
+        var days = SyncPlanner.DaysPerRequest(profiles, maxDays, maxResults);
+
+        Assert.Equal(expected, days);
+        if (profiles * 1 <= maxResults) Assert.True(profiles * days <= maxResults);
+    }
+
+    [Fact]
+    public void StopsTheCompleteRunAtTheFirstMissingDay()
+    {
+        var to = Jan1.AddDays(4);
+
+        Assert.Equal(to, SyncPlanner.CompleteThrough([Jan1, Jan1.AddDays(1), Jan1.AddDays(2), Jan1.AddDays(3), to], Jan1, to));
+        Assert.Equal(Jan1.AddDays(1), SyncPlanner.CompleteThrough([Jan1, Jan1.AddDays(1), Jan1.AddDays(3), to], Jan1, to));
+        Assert.Null(SyncPlanner.CompleteThrough([Jan1.AddDays(1)], Jan1, to));
+    }
+
+    [Fact]
+    public void TakesTodayFromTheLatestZoneInvolved()
+    {
+        var pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        var now = new DateTimeOffset(2024, 2, 1, 3, 0, 0, TimeSpan.Zero); // Feb 1 in UTC, still Jan 31 in California
+
+        Assert.Equal(new DateOnly(2024, 2, 1), SyncPlanner.Today(now, [TimeZoneInfo.Utc]));
+        Assert.Equal(new DateOnly(2024, 1, 31), SyncPlanner.Today(now, [TimeZoneInfo.Utc, pacific]));
+        Assert.Equal(new DateOnly(2024, 2, 1), SyncPlanner.Today(now.AddHours(8), [TimeZoneInfo.Utc, pacific]));
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sprout;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Refit;
@@ -14,7 +15,7 @@ public static class ConnectorHttp
 {
     public static string ClientName(string connector) => "connector:" + connector;
 
-    /// <summary>The client a Power BI connector with client credentials asks the Microsoft Entra token endpoint with.</summary>
+    /// <summary>The client a connector with client credentials asks its token endpoint with (Microsoft Entra, Sprout's identity server).</summary>
     public static string TokenClientName(string connector) => "connector:" + connector + ":token";
 
     public static readonly RefitSettings Refit = new(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
@@ -24,25 +25,38 @@ public static class ConnectorHttp
     {
         services.AddHttpClient(); // the factory itself, also when no connector is configured
         services.AddSingleton<EntraTokens>();
+        services.TryAddSingleton(sp => new ConnectorDelays(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISproutRateGate, InProcessSproutRateGate>();
         foreach (var connector in options.All)
         {
             var c = connector;
-            var entra = c is PowerBiConnectorOptions { UsesClientCredentials: true } p ? p : null;
+            ClientCredentials? credentials = c switch
+            {
+                PowerBiConnectorOptions { UsesClientCredentials: true } p => ClientCredentials.For(p),
+                SproutConnectorOptions { UsesClientCredentials: true } s => ClientCredentials.For(s),
+                _ => null,
+            };
             var client = services.AddHttpClient(ClientName(c.Name), http =>
                 {
                     http.BaseAddress = c.BaseAddress;
                     // The pipeline's own timeouts govern; HttpClient's 100 s default must not cut them short.
                     http.Timeout = Timeout.InfiniteTimeSpan;
-                    if (entra is null && !string.IsNullOrEmpty(c.AccessToken))
+                    if (credentials is null && !string.IsNullOrEmpty(c.AccessToken))
                         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
                 });
-            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience));
-            if (entra is null) continue;
-            if (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId)))
+            if (c is SproutConnectorOptions sprout)
+                // Outermost: pacing and the 202/429 waits stay outside the pipeline's timeouts and breaker.
+                client.AddHttpMessageHandler(sp => new SproutPacingHandler(sprout, sp.GetRequiredService<ISproutRateGate>(), sp.GetRequiredService<ConnectorDelays>()));
+            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience, retryTooManyRequests: c is not SproutConnectorOptions));
+            if (credentials is null) continue;
+            if (c is PowerBiConnectorOptions entra &&
+                (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId))))
                 throw new InvalidOperationException(
                     $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId (or a TokenEndpoint).");
-            // Innermost: every attempt (also a retry after a long Retry-After) carries a current token.
-            client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(entra)));
+            if (c is SproutConnectorOptions && string.IsNullOrEmpty(credentials.ClientSecret))
+                throw new InvalidOperationException($"Sprout connector '{c.Name}' has a ClientId: it needs a ClientSecret.");
+            // Innermost: every attempt (also a retry after a long wait) carries a current token.
+            client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(credentials)));
             services.AddHttpClient(TokenClientName(c.Name), http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("connector-token", builder => Configure(builder, options.Resilience));
         }
@@ -50,11 +64,13 @@ public static class ConnectorHttp
     }
 
     /// <summary>
-    /// Total timeout → retry (exponential backoff with jitter on 408, 429, 5xx and network errors; a Retry-After header wins
-    /// over the backoff) → circuit breaker → per-attempt timeout.
+    /// Total timeout → retry (exponential backoff with jitter on 408, 5xx, network errors and, unless the connector paces
+    /// itself, 429; a Retry-After header wins over the backoff) → circuit breaker (never on 429: the remote is up, only busy) →
+    /// per-attempt timeout.
     /// </summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConnectorResilienceOptions o)
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConnectorResilienceOptions o, bool retryTooManyRequests = true)
     {
+        static bool TooMany(Outcome<HttpResponseMessage> outcome) => outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
         builder.AddTimeout(o.TotalTimeout);
         builder.AddRetry(new HttpRetryStrategyOptions
         {
@@ -63,6 +79,7 @@ public static class ConnectorHttp
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && (retryTooManyRequests || !TooMany(args.Outcome))),
         });
         builder.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
@@ -70,6 +87,7 @@ public static class ConnectorHttp
             MinimumThroughput = o.BreakerMinimumThroughput,
             SamplingDuration = o.BreakerSamplingDuration,
             BreakDuration = o.BreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome) && !TooMany(args.Outcome)),
         });
         builder.AddTimeout(o.AttemptTimeout);
     }

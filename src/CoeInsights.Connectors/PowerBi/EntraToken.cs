@@ -10,13 +10,31 @@ namespace CoeInsights.Connectors.PowerBi;
 public sealed class EntraTokenException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// A Power BI connector's Microsoft Entra access token by the OAuth 2.0 client credentials grant, as documented at
+/// What a client credentials grant needs. <see cref="Issuer"/> names the token endpoint in errors ("Microsoft Entra",
+/// "Sprout"); the secret is never part of a message.
+/// </summary>
+public sealed record ClientCredentials(string Connector, string Issuer, Uri TokenEndpoint, string ClientId, string ClientSecret, string Scope)
+{
+    public static ClientCredentials For(PowerBiConnectorOptions o) =>
+        new(o.Name, "Microsoft Entra", o.ResolvedTokenEndpoint, o.ClientId, o.ClientSecret, o.Scope);
+
+    /// <summary>
+    /// Sprout's machine-to-machine authentication (https://api.sproutsocial.com/docs/, "OAuth": "POST /v1/token" on Sprout's
+    /// identity server with <c>client_id</c>, <c>client_secret</c>, <c>grant_type=client_credentials</c>, <c>scope=organization_id</c>).
+    /// </summary>
+    public static ClientCredentials For(SproutConnectorOptions o) =>
+        new(o.Name, "Sprout", o.TokenEndpoint, o.ClientId, o.ClientSecret, o.Scope);
+}
+
+/// <summary>
+/// A connector's access token by the OAuth 2.0 client credentials grant — Microsoft Entra for Power BI, Sprout's identity
+/// server for Sprout (the same standard grant and response) — as documented for Entra at
 /// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow ("Get a token"):
 /// <c>POST {token endpoint}</c>, form <c>grant_type=client_credentials&amp;client_id=…&amp;client_secret=…&amp;scope=https://analysis.windows.net/powerbi/api/.default</c>,
 /// answered <c>{"token_type":"Bearer","expires_in":3599,"access_token":"…"}</c> or <c>{"error":"invalid_client","error_description":"AADSTS…"}</c>.
 /// Cached until <see cref="RefreshMargin"/> (at most half its lifetime) before it expires; one request at a time.
 /// </summary>
-public sealed class EntraTokenSource(PowerBiConnectorOptions options, HttpClient http, TimeProvider clock)
+public sealed class EntraTokenSource(ClientCredentials options, HttpClient http, TimeProvider clock)
 {
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
@@ -62,8 +80,8 @@ public sealed class EntraTokenSource(PowerBiConnectorOptions options, HttpClient
             ["client_secret"] = options.ClientSecret,
             ["scope"] = options.Scope,
         });
-        var endpoint = options.ResolvedTokenEndpoint;
-        var where = $"Microsoft Entra token endpoint {endpoint.GetLeftPart(UriPartial.Path)}";
+        var endpoint = options.TokenEndpoint;
+        var where = $"{options.Issuer} token endpoint {endpoint.GetLeftPart(UriPartial.Path)}";
         using var response = await http.PostAsync(endpoint, form, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         TokenResponse? parsed;
@@ -95,13 +113,13 @@ public sealed class EntraTokenSource(PowerBiConnectorOptions options, HttpClient
         [property: JsonPropertyName("error_description")] string? ErrorDescription);
 }
 
-/// <summary>One <see cref="EntraTokenSource"/> per Power BI connector that uses client credentials: the cache outlives the HTTP handlers.</summary>
+/// <summary>One <see cref="EntraTokenSource"/> per connector that uses client credentials: the cache outlives the HTTP handlers.</summary>
 public sealed class EntraTokens(IHttpClientFactory http, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, EntraTokenSource> _sources = new(StringComparer.Ordinal);
 
-    public EntraTokenSource For(PowerBiConnectorOptions o) =>
-        _sources.GetOrAdd(o.Name, _ => new EntraTokenSource(o, http.CreateClient(ConnectorHttp.TokenClientName(o.Name)), clock));
+    public EntraTokenSource For(ClientCredentials c) =>
+        _sources.GetOrAdd(c.Connector, _ => new EntraTokenSource(c, http.CreateClient(ConnectorHttp.TokenClientName(c.Connector)), clock));
 }
 
 /// <summary>Sets each request's <c>Authorization: Bearer</c> from the connector's token source; a 401 renews the token once.</summary>

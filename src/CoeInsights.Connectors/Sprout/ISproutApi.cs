@@ -22,6 +22,32 @@ public interface ISproutApi
     /// <summary>Profile analytics: filters (profile ids and reporting period), metrics, one page per call.</summary>
     [Post("/v1/{customerId}/analytics/profiles")]
     Task<SproutAnalyticsResponse> GetProfileAnalytics(long customerId, [Body] SproutAnalyticsRequest request, CancellationToken ct);
+
+    /// <summary>The customer's Listening Topics ("Metadata": customer/topics).</summary>
+    [Get("/v1/{customerId}/metadata/customer/topics")]
+    Task<SproutResponse<SproutTopic>> GetTopics(long customerId, CancellationToken ct);
+
+    /// <summary>Aggregated metrics of a Listening Topic ("Listening: Topic metrics"), the whole result in one answer (no paging).</summary>
+    [Post("/v1/{customerId}/listening/topics/{topicId}/metrics")]
+    Task<SproutAnalyticsResponse> GetTopicMetrics(long customerId, long topicId, [Body] SproutTopicMetricsRequest request, CancellationToken ct);
+}
+
+public sealed record SproutTopic(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("name")] string? Name);
+
+/// <summary>
+/// E.g. <c>{"filters":["created_time.in(2024-01-01...2024-02-01)"],"metrics":["messages_count","positive_sentiments_count"],
+/// "dimensions":["created_time.by(day)"],"timezone":"UTC"}</c>. The documented <c>timezone</c> parameter sets the zone of the days.
+/// </summary>
+public sealed record SproutTopicMetricsRequest(
+    [property: JsonPropertyName("filters")] IReadOnlyList<string> Filters,
+    [property: JsonPropertyName("metrics")] IReadOnlyList<string> Metrics,
+    [property: JsonPropertyName("dimensions")] IReadOnlyList<string> Dimensions,
+    [property: JsonPropertyName("timezone")] string TimeZone)
+{
+    public static SproutTopicMetricsRequest Daily(DateOnly from, DateOnly end, IReadOnlyList<string> metrics, string timeZone) =>
+        new([$"created_time.in({from:yyyy-MM-dd}...{end:yyyy-MM-dd})"], metrics, ["created_time.by(day)"], timeZone);
 }
 
 public sealed record SproutResponse<T>([property: JsonPropertyName("data")] List<T>? Data);

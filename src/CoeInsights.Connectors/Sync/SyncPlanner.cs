@@ -39,4 +39,39 @@ public static class SyncPlanner
         }
         return windows;
     }
+
+    /// <summary>
+    /// Days per request for <paramref name="profiles"/> profiles: at most <paramref name="maxDays"/>, at most 365 (Sprout: one
+    /// year per request) and at most <paramref name="maxResults"/> / profiles (Sprout truncates past 10,000 results); at least 1.
+    /// </summary>
+    public static int DaysPerRequest(int profiles, int maxDays, int maxResults)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(profiles, 1);
+        var days = Math.Min(Math.Min(maxDays, 365), maxResults / profiles);
+        return Math.Max(1, days);
+    }
+
+    /// <summary>
+    /// The last day of the unbroken run of days from <paramref name="from"/> on that came back, at most <paramref name="to"/>;
+    /// null when <paramref name="from"/> itself is missing. A checkpoint may move to it, never past a missing day.
+    /// </summary>
+    public static DateOnly? CompleteThrough(IEnumerable<DateOnly> came, DateOnly from, DateOnly to)
+    {
+        var set = came.ToHashSet();
+        DateOnly? last = null;
+        for (var day = from; day <= to && set.Contains(day); day = day.AddDays(1)) last = day;
+        return last;
+    }
+
+    /// <summary>"Today" for a sync across zones: the earliest local date among them, so "yesterday" is over in every zone.</summary>
+    public static DateOnly Today(DateTimeOffset now, IEnumerable<TimeZoneInfo> zones)
+    {
+        DateOnly? today = null;
+        foreach (var zone in zones)
+        {
+            var local = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+            if (today is null || local < today) today = local;
+        }
+        return today ?? DateOnly.FromDateTime(now.UtcDateTime);
+    }
 }

@@ -210,6 +210,7 @@ public sealed class ConnectorRuns(
     {
         _ when ct.IsCancellationRequested => "stopped: the server is shutting down; the next run resumes from the checkpoint",
         SourcePayloadException p => p.Message,
+        SourceApiException s => s.Message, // Sprout's error text and X-Sprout-Request-ID, for support
         EntraTokenException t => t.Message,
         ApiRequestException { InnerException: { } inner } => Describe(inner, ct), // Refit's wrapper of what the handlers threw
         ApiException a => $"{a.HttpMethod} {a.Uri?.AbsolutePath} answered {(int)a.StatusCode} {a.ReasonPhrase}",

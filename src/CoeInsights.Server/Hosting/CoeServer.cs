@@ -142,6 +142,7 @@ public static class CoeServer
         Take("COE_MAX_MESSAGE_BYTES", "Coe:MaxMessageBytes");
         // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
         Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
+        Take("COE_SPROUT_CLIENT_SECRET", "Coe:Connectors:Sprout:0:ClientSecret");
         Take("COE_POWERBI_TOKEN", "Coe:Connectors:PowerBi:0:AccessToken");
         Take("COE_POWERBI_CLIENT_SECRET", "Coe:Connectors:PowerBi:0:ClientSecret");
         return map;

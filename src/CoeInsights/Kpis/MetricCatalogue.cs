@@ -47,6 +47,8 @@ public static class MetricCatalogue
         new("shares", "count", MetricKind.Flow, AggregationMethod.Sum, "Shares, reposts, retweets on the day."),
         new("clicks", "count", MetricKind.Flow, AggregationMethod.Sum, "Link clicks on the day."),
         new("video_views", "count", MetricKind.Flow, AggregationMethod.Sum, "Video views on the day (network's own view definition)."),
+        new("views", "count", MetricKind.Flow, AggregationMethod.Sum,
+            "Times content was viewed on the day (Meta's views, which replaced Facebook Page impressions on 2025-11-15; not comparable with impressions)."),
         new("posts_published", "count", MetricKind.Flow, AggregationMethod.Sum, "Posts published on the day."),
         new("followers", "accounts", MetricKind.Level, AggregationMethod.Last, "Followers at the end of the day."),
         new("new_followers", "accounts", MetricKind.Flow, AggregationMethod.Sum, "Net new followers on the day (gained − lost)."),

@@ -19,6 +19,8 @@ public abstract record Fault
     public sealed record TooManyRequests(int RetryAfterSeconds) : Fault;
     public sealed record ServerError : Fault;
     public sealed record Body(string Json) : Fault;
+    /// <summary>Any status, with a JSON body or none (e.g. Sprout's documented 429: no Retry-After).</summary>
+    public sealed record Status(int Code, string? Json = null) : Fault;
 }
 
 /// <summary>A real HTTP/1.1 server on 127.0.0.1 (free port) for one outside API; subclasses map the documented endpoints.</summary>
@@ -34,6 +36,8 @@ public abstract class FakeApi : IAsyncDisposable
     public Func<HttpRequest, bool> FaultFilter { get; set; } = _ => true;
     /// <summary>Every request is answered with this fault while set (e.g. a 500 for an outage).</summary>
     public Fault? Always { get; set; }
+    /// <summary>The clock the log's times (and a fake's own rate limits) are on: a test's virtual clock, or the system's.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
     /// <summary>When set, the bearer tokens accepted instead of <see cref="Token"/> (e.g. the ones a fake token endpoint issued).</summary>
     public Func<string, bool>? AcceptToken { get; set; }
 
@@ -62,7 +66,7 @@ public abstract class FakeApi : IAsyncDisposable
             void Log()
             {
                 if (Interlocked.Exchange(ref logged, 1) == 0)
-                    Requests.Enqueue(new SeenRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
+                    Requests.Enqueue(new SeenRequest(Clock.GetUtcNow(), context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
                         body, context.Request.Headers.Authorization.ToString(), context.Response.StatusCode));
             }
             context.Response.OnStarting(() =>
@@ -70,6 +74,7 @@ public abstract class FakeApi : IAsyncDisposable
                 Log();
                 return Task.CompletedTask;
             });
+            Decorate(context);
             try
             {
                 if (!Authorized(context.Request))
@@ -90,6 +95,9 @@ public abstract class FakeApi : IAsyncDisposable
 
     protected abstract void Map(WebApplication app);
 
+    /// <summary>Headers every answer carries (e.g. a request id), scripted faults included.</summary>
+    protected virtual void Decorate(HttpContext context) { }
+
     private static async Task Serve(HttpContext context, Fault fault)
     {
         switch (fault)
@@ -100,6 +108,14 @@ public abstract class FakeApi : IAsyncDisposable
                 break;
             case Fault.ServerError:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                break;
+            case Fault.Status st:
+                context.Response.StatusCode = st.Code;
+                if (st.Json is { } json)
+                {
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(json);
+                }
                 break;
             case Fault.Body b:
                 context.Response.StatusCode = StatusCodes.Status200OK;
