@@ -54,6 +54,7 @@ public static class CoeServer
 
         var app = builder.Build();
         app.UseJsonBodyLimit(options.MaxMessageBytes);
+        app.UseMalformedRequestStatus();
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();
@@ -75,6 +76,7 @@ public static class CoeServer
     {
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddGrpc(o =>
