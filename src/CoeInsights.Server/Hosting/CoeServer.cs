@@ -54,6 +54,7 @@ public static class CoeServer
 
         var app = builder.Build();
         app.UseJsonBodyLimit(options.MaxMessageBytes);
+        app.UseMalformedJsonStatus();
         app.UseMalformedRequestStatus();
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
