@@ -215,4 +215,36 @@ public sealed class ErrorDetailsTests(ErrorDetailsTests.FailingServer server) : 
         Assert.Equal((int)Code.Cancelled, gone.Code);
         Assert.Equal("CANCELLED", gone.GetDetail<ErrorInfo>().Reason);
     }
+
+    public static TheoryData<string, Exception> StoreOutages() => new()
+    {
+        // What a commit sees when PostgreSQL is shut down under it, as Marten and the tasks around it wrap it.
+        { "57P01 wrapped by Marten", new Marten.Exceptions.MartenCommandException(new Npgsql.NpgsqlCommand("commit"),
+            new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")) },
+        { "57P02 in an aggregate", new AggregateException(new InvalidOperationException("projection failed",
+            new Npgsql.PostgresException("terminating connection because of crash of another server process", "FATAL", "FATAL", "57P02"))) },
+        { "57P03 starting up", new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03") },
+        { "08006 connection failure", new InvalidOperationException("outer", new Npgsql.PostgresException("connection failure", "FATAL", "FATAL", "08006")) },
+        { "socket refused", new Marten.Exceptions.MartenCommandException(new Npgsql.NpgsqlCommand("select 1"),
+            new Npgsql.NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))) },
+    };
+
+    [Theory]
+    [MemberData(nameof(StoreOutages))]
+    public void MapsStoreOutageAnywhereInTheChainToUnavailable(string because, Exception e)
+    {
+        var status = ErrorMappingInterceptor.Map(e, CancellationToken.None);
+
+        Assert.True(status.Code == (int)Code.Unavailable, because);
+        Assert.Equal("STORE_UNAVAILABLE", status.GetDetail<ErrorInfo>().Reason);
+    }
+
+    [Fact]
+    public void KeepsInternalGivenPostgresErrorThatIsNotAnOutage()
+    {
+        var e = new Marten.Exceptions.MartenCommandException(new Npgsql.NpgsqlCommand("insert"),
+            new Npgsql.PostgresException("division by zero", "ERROR", "ERROR", "22012"));
+
+        Assert.Equal((int)Code.Internal, ErrorMappingInterceptor.Map(e, CancellationToken.None).Code);
+    }
 }
