@@ -56,6 +56,21 @@ public sealed class RequestValuesTests(TestServer server) : IClassFixture<TestSe
     }
 
     [Fact]
+    public async Task NamesRepeatedEnumElementGivenUnknownRoleNumberAsJson()
+    {
+        using var http = server.Http(server.AdminKey);
+
+        using var response = await http.PostAsync("/v1/tenants/default/apiKeys",
+            new StringContent("""{"displayName": "odd", "roles": [4, 42]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var badRequest = json.RootElement.GetProperty("details").EnumerateArray()
+            .Single(d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest");
+        Assert.Equal("roles[1]", badRequest.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task NamesIdFieldGivenAllZeroIdOnWritesAndReadsAndStoresNothing()
     {
         var key = await server.CreateKeyAsync("values-zero", "chair", Role.Committee);

@@ -34,7 +34,8 @@ public static class MalformedRequestStatus
         }
         catch (System.Text.Json.JsonException)
         {
-            wellFormed = false;
+            // An empty (chunked) body is transcoding's business: it reads as an empty message.
+            wellFormed = request.Body.Position == 0;
         }
         if (!wellFormed)
         {
