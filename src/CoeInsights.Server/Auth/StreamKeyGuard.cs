@@ -68,7 +68,7 @@ public sealed class StreamKeyGuard : IAsyncDisposable
             using var timer = new PeriodicTimer(CheckInterval, time);
             while (await timer.WaitForNextTickAsync(_cts.Token))
             {
-                if (await StillValidAsync(_cts.Token)) continue;
+                if (await StillValidOrUnknownAsync(_cts.Token)) continue;
                 _revoked = true;
                 await _cts.CancelAsync();
                 return;
@@ -78,10 +78,18 @@ public sealed class StreamKeyGuard : IAsyncDisposable
         {
             // The call ended (or was revoked): nothing more to watch.
         }
-        catch (Exception)
+    }
+
+    /// <summary>A store that cannot answer now is asked again on the next tick (the stream's own store calls fail meanwhile).</summary>
+    private async Task<bool> StillValidOrUnknownAsync(CancellationToken ct)
+    {
+        try
         {
-            // The store is down: the stream's own reads and writes fail with UNAVAILABLE; the next tick tries again
-            // only if the call goes on, which it will not without a store.
+            return await StillValidAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return true;
         }
     }
 
