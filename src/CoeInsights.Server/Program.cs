@@ -1,6 +1,16 @@
 using CoeInsights.Server.Hosting;
 
-var app = await CoeServer.BuildAsync(args);
+WebApplication app;
+try
+{
+    app = await CoeServer.BuildAsync(args);
+}
+catch (CoeInsights.Server.Postgres.EmbeddedPostgresException e)
+{
+    // The operator's setup, not a bug: one line saying what to do, no stack trace.
+    Console.Error.WriteLine($"coeinsights: {e.Message}");
+    return 1;
+}
 await app.StartAsync();
 var addresses = app.Addresses();
 var keyFile = app.Services.GetServices<IHostedService>().OfType<BootstrapAdminKey>().Single().KeyFile;
@@ -16,3 +26,4 @@ Console.Out.WriteLine($"""
     """);
 await app.WaitForShutdownAsync();
 await app.DisposeAsync();
+return 0;

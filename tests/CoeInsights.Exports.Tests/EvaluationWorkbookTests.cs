@@ -29,6 +29,30 @@ public sealed class EvaluationWorkbookTests
     }
 
     [Fact]
+    public void SaysNoVendorIsRankedGivenEveryVendorRankedOut()
+    {
+        var model = SampleEvaluation.Build(analyticsMustHave: 6);
+        Assert.Equal(model.Vendors.Count, model.Result.Excluded.Count);
+
+        using var stream = Written(model);
+        using (var document = SpreadsheetDocument.Open(stream, false))
+        {
+            var errors = new OpenXmlValidator(FileFormatVersions.Office2016).Validate(document)
+                .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join('\n', errors.Take(20)));
+        }
+        stream.Position = 0;
+        using var workbook = new XLWorkbook(stream);
+
+        Assert.Equal("none", workbook.Worksheet("Dashboard").Cell(5, 1).GetString());
+        var ranking = workbook.Worksheet("Ranking");
+        Assert.Contains(ranking.CellsUsed(), c => c.GetString() == EvaluationWorkbook.NoVendorRanked);
+        var rankedOut = ranking.CellsUsed().Select(c => c.GetString()).ToList();
+        Assert.All(model.Vendors, v => Assert.Contains(rankedOut, t => t.StartsWith(v.Name + ": ", StringComparison.Ordinal)));
+        Assert.Contains("not applied", workbook.Worksheet("Dashboard").CellsUsed().Select(c => c.GetString()).Single(t => t.StartsWith("Wsm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void ShowsRecommendedVendorAndRankingGivenScoredEvaluation()
     {
         var model = SampleEvaluation.Build();

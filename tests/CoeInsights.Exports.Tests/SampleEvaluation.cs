@@ -10,7 +10,8 @@ internal static class SampleEvaluation
     public const string HostileComment = "+cmd|' /C calc'!A0";
     public const string HostileCriterion = "@SUM(1+1)";
 
-    public static EvaluationWorkbookModel Build(int evaluatorCount = 4)
+    /// <param name="analyticsMustHave">The analytics must-have threshold; above the scale (5) every vendor is ranked out.</param>
+    public static EvaluationWorkbookModel Build(int evaluatorCount = 4, double analyticsMustHave = 2)
     {
         var vendors = new[]
         {
@@ -20,7 +21,7 @@ internal static class SampleEvaluation
         var criteria = new[]
         {
             new CriterionInfo("publishing", "Approval workflows", "Publishing", CriterionDirection.Benefit),
-            new CriterionInfo("analytics", "BI connectors", "Analytics", CriterionDirection.Benefit, 2),
+            new CriterionInfo("analytics", "BI connectors", "Analytics", CriterionDirection.Benefit, analyticsMustHave),
             new CriterionInfo(HostileCriterion, "Social listening", "Listening", CriterionDirection.Benefit),
             new CriterionInfo("annual_cost", "Annual licence cost", "Cost", CriterionDirection.Cost),
         };

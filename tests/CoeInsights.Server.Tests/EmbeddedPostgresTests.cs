@@ -31,6 +31,29 @@ public sealed class EmbeddedPostgresTests
     }
 
     [Fact]
+    public async Task SaysWhichFolderToChangeGivenDataDirectoryInsidePrivateFolder()
+    {
+        var parent = TestPostgres.NewFolder("private");
+        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // 0700, like mktemp -d
+        var folder = Path.Combine(parent, "data");
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            // Not root: the cluster runs as us, and we may enter our own 0700 folder.
+            await using var own = await Start(folder);
+            Assert.True(File.Exists(Path.Combine(own.PgData, "PG_VERSION")));
+            return;
+        }
+        var e = await Assert.ThrowsAsync<EmbeddedPostgresException>(() => Start(folder));
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains($"cannot enter {parent},", e.Message);
+        Assert.Contains("COE_DATA_DIR", e.Message);
+        Assert.Contains($"chmod o+x {parent}", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(folder, "pgdata")));
+    }
+
+    [Fact]
     public async Task KeepsDataGivenStopAndRestart()
     {
         var folder = TestPostgres.NewFolder("launcher");

@@ -34,6 +34,7 @@ public sealed class StoreOutageTests : IAsyncLifetime
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
         var e = await Assert.ThrowsAsync<RpcException>(() => info.GetServerInfoAsync(new GetServerInfoRequest()).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Equal("STORE_UNAVAILABLE", CoeInsights.Client.CoeErrors.Reason(e));
     }
 
     public async Task DisposeAsync()

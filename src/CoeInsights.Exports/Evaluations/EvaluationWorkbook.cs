@@ -22,18 +22,21 @@ public static class EvaluationWorkbook
         {
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var result = model.Result;
-            var primary = result.Methods.First(m => m.Method == result.PrimaryMethod);
+            // Scoring ranks nobody when fewer than two vendors pass the must-haves (no method result): the workbook
+            // then says so, and still carries the evidence (who was ranked out and why, scores, audit trail).
+            var primary = result.Methods.FirstOrDefault(m => m.Method == result.PrimaryMethod);
             var vendorName = model.Vendors.ToDictionary(v => v.Id, v => v.Name);
-            var order = Enumerable.Range(0, result.VendorIds.Count).OrderBy(i => primary.Ranks[i]).ToArray();
+            var order = Enumerable.Range(0, result.VendorIds.Count).OrderBy(i => primary?.Ranks[i] ?? i + 1).ToArray();
 
             var dashboard = workbook.AddWorksheet(SafeText.SheetName("Dashboard", names));
             var ranking = workbook.AddWorksheet(SafeText.SheetName("Ranking", names));
             WriteRanking(ranking, model, primary, order, vendorName);
-            WriteDashboard(dashboard, model, primary, order, vendorName);
-            charts.Add(new ChartSpec(dashboard.Name, ChartKind.ClusteredBar, $"{primary.Method} score by vendor",
-                $"'{ranking.Name}'!$B$4:$B${3 + order.Length}",
-                [new ChartSeries($"{primary.Method} score", $"'{ranking.Name}'!$C$4:$C${3 + order.Length}", "118DFF")],
-                FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
+            WriteDashboard(dashboard, model, primary, vendorName);
+            if (primary is not null && order.Length > 0)
+                charts.Add(new ChartSpec(dashboard.Name, ChartKind.ClusteredBar, $"{primary.Method} score by vendor",
+                    $"'{ranking.Name}'!$B$4:$B${3 + order.Length}",
+                    [new ChartSeries($"{primary.Method} score", $"'{ranking.Name}'!$C$4:$C${3 + order.Length}", "118DFF")],
+                    FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
 
             WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
@@ -51,7 +54,10 @@ public static class EvaluationWorkbook
         }, charts, streamed);
     }
 
-    private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
+    /// <summary>What the Ranking sheet says when no vendor passes the must-have criteria.</summary>
+    public const string NoVendorRanked = "No vendor is ranked: every vendor is ranked out by a must-have criterion (see below).";
+
+    private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
     {
         DeckStyle.Page(sheet, model.Title, 0);
         sheet.Cell(2, 1).SetText(model.Purpose);
@@ -66,7 +72,9 @@ public static class EvaluationWorkbook
                 : $"{r.AgreementLevel} (mean W {r.MeanAgreement?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"})")),
             ("Approval status", c => c.SetText(model.ApprovalStatus)),
             ("Vendors / criteria / evaluators", c => c.SetText($"{model.Vendors.Count} / {model.Criteria.Count} / {model.Evaluators.Count}")),
-            ("Method", c => c.SetText($"{primary.Method} ({primary.Normalisation} normalisation)")),
+            ("Method", c => c.SetText(primary is null
+                ? $"{model.Result.PrimaryMethod}, not applied: fewer than two vendors pass the must-have criteria"
+                : $"{primary.Method} ({primary.Normalisation} normalisation)")),
         };
         for (var i = 0; i < cards.Length; i++)
         {
@@ -84,30 +92,35 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 48);
     }
 
-    private static void WriteRanking(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
+    private static void WriteRanking(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, int[] order, IReadOnlyDictionary<string, string> vendorName)
     {
         DeckStyle.Page(sheet, "Ranking", 3);
         var result = model.Result;
         var acceptability = result.Robustness?.MonteCarlo?.RankAcceptability;
         var bootstrap = result.Robustness?.Bootstrap;
-        string[] header = ["Rank", "Vendor", $"{primary.Method} score", "P(first)", "CI lower", "CI upper", "Vendor id"];
+        string[] header = ["Rank", "Vendor", $"{primary?.Method ?? result.PrimaryMethod} score", "P(first)", "CI lower", "CI upper", "Vendor id"];
         DeckStyle.Header(sheet, 3, header);
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
             var row = 4 + k;
-            sheet.Cell(row, 1).SetValue(primary.Ranks[i]);
+            sheet.Cell(row, 1).SetValue(primary?.Ranks[i] ?? k + 1);
             sheet.Cell(row, 2).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
-            SafeText.SetNumber(sheet.Cell(row, 3), primary.Scores[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 3), primary?.Scores[i], DeckStyle.Score);
             SafeText.SetNumber(sheet.Cell(row, 4), acceptability?[i][0], DeckStyle.Percent);
             SafeText.SetNumber(sheet.Cell(row, 5), bootstrap?.Lower[i], DeckStyle.Score);
             SafeText.SetNumber(sheet.Cell(row, 6), bootstrap?.Upper[i], DeckStyle.Score);
             sheet.Cell(row, 7).SetText(result.VendorIds[i]);
         }
-        var last = 3 + order.Length;
+        // A table needs a data row: with nobody ranked the sheet says so in its place.
+        if (order.Length == 0) sheet.Cell(4, 1).SetText(NoVendorRanked);
+        var last = 3 + Math.Max(1, order.Length);
         DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "Ranking");
-        sheet.Range(4, 3, last, 3).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
-        sheet.Range(4, 4, last, 4).AddConditionalFormat().ColorScale().LowestValue(XLColor.White).HighestValue(DeckStyle.Good);
+        if (primary is not null && order.Length > 0)
+        {
+            sheet.Range(4, 3, last, 3).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
+            sheet.Range(4, 4, last, 4).AddConditionalFormat().ColorScale().LowestValue(XLColor.White).HighestValue(DeckStyle.Good);
+        }
         var excludedRow = last + 2;
         if (result.Excluded.Count > 0)
         {
@@ -130,8 +143,8 @@ public static class EvaluationWorkbook
             for (var j = 0; j < result.CriterionIds.Count; j++) SafeText.SetNumber(sheet.Cell(4 + i, j + 2), result.DecisionMatrix[i][j], "0.00");
         }
         var lastRow = 3 + result.VendorIds.Count;
-        // Criteria differ in units (scores vs cost): one colour scale per column.
-        for (var j = 0; j < result.CriterionIds.Count; j++)
+        // Criteria differ in units (scores vs cost): one colour scale per column (none over an empty matrix).
+        for (var j = 0; j < result.CriterionIds.Count && result.VendorIds.Count > 0; j++)
         {
             var cost = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j])?.Direction == CriterionDirection.Cost;
             sheet.Range(4, j + 2, lastRow, j + 2).AddConditionalFormat().ColorScale()

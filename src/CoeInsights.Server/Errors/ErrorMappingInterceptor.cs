@@ -34,12 +34,13 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     public RpcException ToRpcException(Exception e, ServerCallContext context)
     {
-        var status = Map(e, context.CancellationToken);
+        var status = Map(e, context.CancellationToken, context.Deadline);
         if (status.Code == (int)Code.Internal)
         {
             var id = Guid.NewGuid().ToString("N")[..12];
             logger.LogError(e, "Unhandled error in {Method} (error id {ErrorId})", context.Method, id);
-            status.Message = $"Internal error (id {id}). It has been logged.";
+            status = Create(Code.Internal, $"Internal error (id {id}). It has been logged.", ErrorReasons.Internal,
+                new Dictionary<string, string> { ["error_id"] = id });
         }
         else
         {
@@ -48,7 +49,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         return status.ToRpcException();
     }
 
-    public static Status Map(Exception e, CancellationToken ct) => e switch
+    /// <summary>The status for <paramref name="e"/>; <paramref name="deadline"/> tells a passed deadline from a client gone away.</summary>
+    public static Status Map(Exception e, CancellationToken ct, DateTime deadline = default) => e switch
     {
         InvalidInputException invalid => WithDetails(Code.InvalidArgument, invalid.Message, ErrorReasons.InvalidArgument, new BadRequest
         {
@@ -70,20 +72,55 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         StaleEtagException stale => WithDetails(Code.Aborted, stale.Message, stale.Reason, null),
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException =>
             WithDetails(Code.Aborted, "The resource changed while this call ran: re-read it and retry.", ErrorReasons.ConcurrentChange, null),
+        // A client stream's message that is not protobuf (unary requests are parsed before any interceptor: MalformedRequest middleware).
+        Google.Protobuf.InvalidProtocolBufferException => MalformedRequest(),
+        OperationCanceledException when ct.IsCancellationRequested && deadline != default && deadline <= DateTime.UtcNow =>
+            WithDetails(Code.DeadlineExceeded, "The call's deadline passed before the server finished.", ErrorReasons.DeadlineExceeded, null),
         OperationCanceledException when ct.IsCancellationRequested => WithDetails(Code.Cancelled, "The call was cancelled.", ErrorReasons.Cancelled, null),
-        NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException =>
-            WithDetails(Code.Unavailable, "The store is unavailable; retry later.", ErrorReasons.StoreUnavailable, null),
+        _ when IsStoreOutage(e) => WithDetails(Code.Unavailable, "The store is unavailable; retry later.", ErrorReasons.StoreUnavailable, null),
         _ => new Status { Code = (int)Code.Internal, Message = "Internal error." },
     };
 
-    private static Status WithDetails(Code code, string message, string reason, Google.Protobuf.IMessage? detail)
+    public static Status MalformedRequest() =>
+        WithDetails(Code.InvalidArgument, "The request is not a valid message of this method's request type.", ErrorReasons.MalformedRequest, null);
+
+    /// <summary>
+    /// PostgreSQL unreachable or going away, wherever it sits in the chain (Marten and the async daemon wrap it, tasks
+    /// aggregate it): connection failures (class 08), shutdown or cannot-connect-now (57P01..57P03), too many
+    /// connections (53300), and Npgsql's own transient or socket-level failures.
+    /// </summary>
+    public static bool IsStoreOutage(Exception e) => e is TimeoutException || Chain(e).Any(x => x switch
     {
-        var status = new Status
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P0", StringComparison.Ordinal)
+                                || pg.SqlState == PostgresErrorCodes.TooManyConnections,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
+        System.Net.Sockets.SocketException => true,
+        _ => false,
+    });
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        var pending = new Stack<Exception>([e]);
+        var seen = 0;
+        while (pending.Count > 0 && seen++ < 64)
         {
-            Code = (int)code,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = Domain }) },
-        };
+            var x = pending.Pop();
+            yield return x;
+            if (x is AggregateException aggregate)
+                foreach (var inner in aggregate.InnerExceptions) pending.Push(inner);
+            else if (x.InnerException is { } inner) pending.Push(inner);
+        }
+    }
+
+    private static Status WithDetails(Code code, string message, string reason, Google.Protobuf.IMessage? detail) =>
+        Create(code, message, reason, null, detail);
+
+    /// <summary>A google.rpc.Status with ErrorInfo (reason, domain, metadata) and an optional second detail.</summary>
+    public static Status Create(Code code, string message, string reason, IReadOnlyDictionary<string, string>? metadata = null, Google.Protobuf.IMessage? detail = null)
+    {
+        var info = new ErrorInfo { Reason = reason, Domain = Domain };
+        if (metadata is not null) foreach (var (key, value) in metadata) info.Metadata[key] = value;
+        var status = new Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };
         if (detail is not null) status.Details.Add(Any.Pack(detail));
         return status;
     }

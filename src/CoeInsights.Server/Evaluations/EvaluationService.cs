@@ -231,6 +231,9 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         new Validator().Require(!request.HasAfterVersion || request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfInvalid();
         var events = await query.Events.FetchStreamAsync(id, token: ct);
         if (events.Count == 0) throw EvaluationStream.NotFound(id);
+        // A cursor beyond the stream would wait for events that the client has never seen numbered: a client bug.
+        new Validator().Require(!request.HasAfterVersion || request.AfterVersion <= events[^1].Version, "after_version",
+            $"must not be beyond the evaluation's current version {events[^1].Version}").ThrowIfInvalid();
         var sent = request.HasAfterVersion ? request.AfterVersion : events[^1].Version;
         // Headers now: the client knows the watch is established before the first event.
         await context.WriteResponseHeadersAsync([]);

@@ -54,6 +54,8 @@ public static class CoeServer
 
         var app = builder.Build();
         app.UseJsonBodyLimit(options.MaxMessageBytes);
+        app.UseMalformedJsonStatus();
+        app.UseMalformedRequestStatus();
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();
@@ -75,6 +77,7 @@ public static class CoeServer
     {
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton<ApiKeyLookup>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddSingleton<Numbers.FiniteResponseInterceptor>();

@@ -21,4 +21,6 @@ public sealed class CoeServerOptions
     public string PublicBaseUrl { get; set; } = "";
     /// <summary>Largest request on either port, in bytes: one gRPC message, or one JSON body (docs/limits.md). Default 4 MiB.</summary>
     public int MaxMessageBytes { get; set; } = MessageSizeLimit.DefaultMaxMessageBytes;
+    /// <summary>How often an open stream re-checks its API key (a revoked key ends it within this time). At most 5 s.</summary>
+    public TimeSpan StreamKeyCheckInterval { get; set; } = Auth.StreamKeyGuard.DefaultCheckInterval;
 }

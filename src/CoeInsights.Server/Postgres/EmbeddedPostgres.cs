@@ -60,6 +60,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(_options.DataDirectory);
+        await EnsureServerUserCanEnterAsync(ct);
         var password = ReadOrCreatePassword();
         if (!File.Exists(Path.Combine(PgData, "PG_VERSION"))) await InitialiseAsync(password, ct);
 
@@ -237,6 +238,37 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// As root the cluster runs as <c>postgres</c>, which must be able to enter every folder above the data folder:
+    /// a data folder inside a 0700 folder of root (e.g. a private temporary folder) would fail deep in initdb
+    /// with a bare "Permission denied". Say which folder and what to do instead.
+    /// </summary>
+    private async Task EnsureServerUserCanEnterAsync(CancellationToken ct)
+    {
+        if (_runAs is null) return;
+        for (var folder = _options.DataDirectory; folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (await CanEnterAsync(folder, ct)) continue;
+            // Report the outermost folder it cannot enter: that is the one to change.
+            var blocking = folder;
+            for (var up = Path.GetDirectoryName(folder); up is not null; up = Path.GetDirectoryName(up))
+                if (!await CanEnterAsync(up, ct)) blocking = up;
+            throw new EmbeddedPostgresException(
+                $"The '{_runAs}' system user cannot enter {blocking}, so the embedded PostgreSQL cannot use {_options.DataDirectory} " +
+                $"(as root, PostgreSQL runs as '{_runAs}'). Choose a data directory it can reach (Coe:DataDirectory or COE_DATA_DIR, " +
+                $"e.g. /var/lib/coeinsights), or let it pass: chmod o+x {blocking}.");
+        }
+    }
+
+    private async Task<bool> CanEnterAsync(string folder, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("runuser") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = "/" };
+        foreach (var a in (string[])["-u", _runAs!, "--", "test", "-x", folder]) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi) ?? throw new EmbeddedPostgresException("Could not start runuser.");
+        await process.WaitForExitAsync(ct);
+        return process.ExitCode == 0;
     }
 
     private Task ChownAsync(string path, CancellationToken ct) =>

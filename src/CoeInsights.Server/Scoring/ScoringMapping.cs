@@ -65,6 +65,10 @@ public static class ScoringMapping
     {
         var defaults = new A.AhpOptions();
         if (o is null) return defaults;
+        // A consistency ratio is ≥ 0, and a threshold above 1 would call any judgements consistent.
+        if (o.HasAcceptableConsistencyRatio)
+            v.Require(double.IsFinite(o.AcceptableConsistencyRatio) && o.AcceptableConsistencyRatio is >= 0 and <= 1,
+                $"{field}.acceptable_consistency_ratio", "must be between 0 and 1 (Saaty's threshold is 0.10)");
         return defaults with
         {
             RandomIndexTable = o.RandomIndexTable switch

@@ -5,8 +5,9 @@ using Grpc.Core.Interceptors;
 namespace CoeInsights.Server.Validation;
 
 /// <summary>
-/// Refuses bad text at the door, before any service code or store sees it: every unary request and every
-/// message of a client or duplex stream goes through <see cref="RequestText"/>. JSON transcoding runs
+/// Refuses bad text and impossible values at the door, before any service code or store sees it: every unary request
+/// and every message of a client or duplex stream goes through <see cref="RequestText"/> and <see cref="RequestValues"/>
+/// (unknown enum numbers, the all-zero id). JSON transcoding runs
 /// through the same interceptors, so both ports get the same check. A refusal is an
 /// <see cref="Analytics.InvalidInputException"/>, which the error interceptor maps to INVALID_ARGUMENT.
 /// </summary>
@@ -14,7 +15,9 @@ public sealed class RequestTextInterceptor : Interceptor
 {
     private static void Check<TRequest>(TRequest request)
     {
-        if (request is IMessage message) RequestText.ThrowIfInvalid(message);
+        if (request is not IMessage message) return;
+        var violations = RequestText.Check(message).Concat(RequestValues.Check(message)).Take(RequestText.MaxViolations).ToList();
+        if (violations.Count > 0) throw new Analytics.InvalidInputException(violations);
     }
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(

@@ -17,6 +17,22 @@ public static class ErrorReasons
     public const string WorkBudgetExceeded = "WORK_BUDGET_EXCEEDED";
     public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
 
+    // The edge (API key interceptor, error interceptor, request-shape checks).
+    /// <summary>UNAUTHENTICATED: no <c>authorization: Bearer</c> header.</summary>
+    public const string ApiKeyMissing = "API_KEY_MISSING";
+    /// <summary>UNAUTHENTICATED: malformed, unknown, or wrong secret.</summary>
+    public const string ApiKeyInvalid = "API_KEY_INVALID";
+    /// <summary>UNAUTHENTICATED: the key was revoked (also ends streams opened before the revocation).</summary>
+    public const string ApiKeyRevoked = "API_KEY_REVOKED";
+    /// <summary>PERMISSION_DENIED: the method needs a role the key lacks; metadata <c>roles</c> lists the accepted ones.</summary>
+    public const string RoleRequired = "ROLE_REQUIRED";
+    /// <summary>INTERNAL: an unexpected failure; metadata <c>error_id</c> finds it in the server log.</summary>
+    public const string Internal = "INTERNAL";
+    /// <summary>DEADLINE_EXCEEDED: the call's deadline passed while the server worked.</summary>
+    public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
+    /// <summary>INVALID_ARGUMENT: the request bytes are not a valid protobuf message, or the JSON body does not parse.</summary>
+    public const string MalformedRequest = "MALFORMED_REQUEST";
+
     // Limits and operations.
     public const string ExportTooLarge = "EXPORT_TOO_LARGE";
     public const string CannotRevokeOwnKey = "CANNOT_REVOKE_OWN_KEY";

@@ -31,6 +31,33 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
         ExportStream.ReadAsync(client.ExportEvaluationWorkbook(new ExportEvaluationWorkbookRequest { EvaluationId = id }));
 
     [Fact]
+    public async Task StreamsWorkbookSayingNoVendorIsRankedGivenEveryVendorRankedOut()
+    {
+        var kit = new EvaluationTestKit(server, "reports-knocked-out");
+        var e = await kit.CreateConfiguredAsync();
+        var chair = await kit.Chair;
+        // A cost ceiling below every vendor's annual cost (9,000 … 18,000) ranks every vendor out.
+        await chair.UpdateCriterionAsync(new UpdateCriterionRequest
+        {
+            EvaluationId = e.EvaluationId,
+            Criterion = new Criterion
+            {
+                CriterionId = "annual-cost", Description = "Annual cost (EUR)", Category = "Cost",
+                Direction = CriterionDirection.Cost, Source = CriterionSource.VendorFact, MustHaveThreshold = 1_000,
+            },
+        });
+        await kit.ScoreAsync("e1", e.EvaluationId, 5);
+        var scored = await chair.ScoreEvaluationAsync(new ScoreEvaluationRequest { EvaluationId = e.EvaluationId });
+
+        var (_, bytes) = await Export(await Reports("reports-knocked-out", "chair2", Role.Committee), e.EvaluationId);
+
+        Assert.Equal(3, scored.Result.Excluded.Count);
+        using var workbook = new XLWorkbook(new MemoryStream(bytes));
+        Assert.Equal("none", workbook.Worksheet("Dashboard").Cell(5, 1).GetString());
+        Assert.Contains(workbook.Worksheet("Ranking").CellsUsed(), c => c.GetString().StartsWith("No vendor is ranked", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StreamsValidWorkbookWithEngineWinnerGivenClosedEvaluation()
     {
         var (kit, id) = await ClosedEvaluation("reports-a");

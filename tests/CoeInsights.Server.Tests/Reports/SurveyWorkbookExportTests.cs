@@ -27,7 +27,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
         var survey = await chair.CreateSurveyAsync(new CreateSurveyRequest
         {
             Title = HostileTitle, RequestId = "create",
-            Evaluation = new SurveyEvaluationLink { EvaluationId = Guid.NewGuid().ToString(), CriterionIds = { "reach", "cost" } },
+            Evaluation = new SurveyEvaluationLink { EvaluationId = await kit.EvaluationWithCriteriaAsync("reach", "cost"), CriterionIds = { "reach", "cost" } },
             Audience = { new AudienceDepartment { Department = "Marketing", Invited = 10 }, new AudienceDepartment { Department = HostileDepartment, Invited = 10 } },
             Questions =
             {

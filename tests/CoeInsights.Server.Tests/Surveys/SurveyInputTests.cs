@@ -202,4 +202,30 @@ public sealed class SurveyInputTests(TestServer server) : IClassFixture<TestServ
         var viewer = await _kit.As("viewer", Role.Viewer);
         await Refused(StatusCode.PermissionDenied, () => viewer.CreateSurveyAsync(new CreateSurveyRequest { Title = "no" }));
     }
+
+    [Fact]
+    public async Task RefusesLinkToMissingOrForeignEvaluationOrUnknownCriteriaAndStoresNothing()
+    {
+        var chair = await _kit.Chair;
+        var own = await _kit.EvaluationWithCriteriaAsync("reach", "cost");
+        var foreign = await new SurveyTestKit(server, "survey-inputs-other").EvaluationWithCriteriaAsync("reach", "cost");
+        CreateSurveyRequest Linked(string evaluationId, params string[] criteria) => new()
+        {
+            Title = "Linked", RequestId = $"linked-{evaluationId}-{criteria.Length}",
+            Audience = { new AudienceDepartment { Department = "Marketing", Invited = 5 } },
+            Questions = { Likert("imp_reach", "reach") },
+            Evaluation = new SurveyEvaluationLink { EvaluationId = evaluationId, CriterionIds = { criteria } },
+        };
+        var before = (await chair.ListSurveysAsync(new ListSurveysRequest { PageSize = 1000 })).Surveys.Count;
+
+        var missing = await Refused(StatusCode.NotFound, () => chair.CreateSurveyAsync(Linked(Guid.NewGuid().ToString(), "reach")));
+        var other = await Refused(StatusCode.NotFound, () => chair.CreateSurveyAsync(Linked(foreign, "reach")));
+        var unknown = await Refused(StatusCode.InvalidArgument, () => chair.CreateSurveyAsync(Linked(own, "reach", "vibes", "cost", "luck")));
+
+        // Another tenant's evaluation reads exactly like a missing one: nothing says it exists.
+        Assert.Equal(missing.Reason(), other.Reason());
+        Assert.Equal(["evaluation.criterion_ids[1]", "evaluation.criterion_ids[3]"], unknown.FieldViolations().Select(v => v.Field));
+        Assert.Equal(before, (await chair.ListSurveysAsync(new ListSurveysRequest { PageSize = 1000 })).Surveys.Count);
+        Assert.NotNull(await chair.CreateSurveyAsync(Linked(own, "reach", "cost")));
+    }
 }

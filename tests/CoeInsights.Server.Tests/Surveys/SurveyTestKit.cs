@@ -16,6 +16,22 @@ internal sealed class SurveyTestKit(TestServer server, string tenant)
 
     public Task<SurveyService.SurveyServiceClient> Chair => As("chair", Role.Committee);
 
+    /// <summary>An evaluation of this tenant with these criterion ids, for a survey to link to (CreateSurvey checks the link).</summary>
+    public async Task<string> EvaluationWithCriteriaAsync(params string[] criterionIds)
+    {
+        var evaluations = new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync(tenant, "evaluation-chair", Role.Committee)));
+        var evaluation = await evaluations.CreateEvaluationAsync(new CreateEvaluationRequest
+        {
+            Title = "Linked evaluation", Purpose = "p", Scale = new ScoreScale { Min = 1, Max = 5 }, RequestId = $"linked-{string.Join('-', criterionIds)}",
+        });
+        await evaluations.AddCriteriaAsync(new AddCriteriaRequest
+        {
+            EvaluationId = evaluation.EvaluationId,
+            Criteria = { criterionIds.Select(c => new Criterion { CriterionId = c, Description = c, Category = c }) },
+        });
+        return evaluation.EvaluationId;
+    }
+
     public static V1.SurveyQuestion Likert(string id, string? criterion = null, int points = 5) =>
         new() { QuestionId = id, Kind = QuestionKind.Likert, ScalePoints = points, CriterionId = criterion ?? "", Text = $"How important is {id}?" };
 

@@ -43,6 +43,22 @@ public sealed class AccessDecisionTests
     }
 
     [Fact]
+    public void SaysRevokedOnlyToTheHolderOfTheSecret()
+    {
+        var created = CreateApiKeyHandler.Decide(new CreateApiKey("acme", "BI", [Role.Viewer], "bot", null, Now), Guid.CreateVersion7(Now));
+        var revokedKey = created.Key with { RevokedAt = Now };
+        var guess = created.Secret![..^1] + (created.Secret[^1] == 'a' ? 'b' : 'a');
+
+        Assert.Equal(KeyRefusal.Revoked, AuthenticateApiKey.Verify(revokedKey, created.Secret).Refusal);
+        Assert.Equal(KeyRefusal.Invalid, AuthenticateApiKey.Verify(revokedKey, guess).Refusal);
+        Assert.Equal(KeyRefusal.Invalid, AuthenticateApiKey.Verify(null, created.Secret).Refusal);
+        Assert.Null(AuthenticateApiKey.Verify(created.Key, created.Secret).Refusal);
+        Assert.True(AuthenticateApiKey.StillValid(created.Key));
+        Assert.False(AuthenticateApiKey.StillValid(revokedKey));
+        Assert.False(AuthenticateApiKey.StillValid(null));
+    }
+
+    [Fact]
     public void RejectsKeyGivenNoRolesAndBlankName()
     {
         var e = Assert.Throws<InvalidInputException>(() =>

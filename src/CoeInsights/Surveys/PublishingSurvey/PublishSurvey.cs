@@ -22,6 +22,7 @@ public static class PublishSurveyHandler
     {
         var published = Decide(command);
         if (await FindByRequestId(openSession, command.RequestId, ct) is { } existing) return existing;
+        if (command.Evaluation is { } link) await CheckLink(openSession, link, ct);
         // The summary's unique index on (tenant, request_id) lets one of N concurrent identical creates commit (on any
         // server); the others read the winner and return it, as a later retry would.
         return await CreateOnce.InsertOrReturn(
@@ -34,6 +35,22 @@ public static class PublishSurveyHandler
             },
             async () => await FindByRequestId(openSession, command.RequestId, ct)
                 ?? throw new InvalidOperationException($"request_id '{command.RequestId}' collided but is not stored."));
+    }
+
+    /// <summary>
+    /// The linked evaluation must exist in the caller's tenant (the session is tenant-bound: another tenant's
+    /// evaluation is as absent as a missing one), and every linked criterion must be one of its criteria.
+    /// </summary>
+    private static async Task CheckLink(Func<IDocumentSession> openSession, EvaluationLink link, CancellationToken ct)
+    {
+        await using var session = openSession();
+        var evaluation = (await Evaluations.GettingDetails.GetEvaluationHandler.Load(session, link.EvaluationId, ct)).Evaluation;
+        var known = evaluation.Criteria.Select(c => c.Id).ToHashSet();
+        var v = new Validator();
+        for (var i = 0; i < link.CriterionIds.Count; i++)
+            if (!known.Contains(link.CriterionIds[i]))
+                v.Add($"evaluation.criterion_ids[{i}]", $"'{link.CriterionIds[i]}' is not a criterion of evaluation {link.EvaluationId}");
+        v.ThrowIfInvalid();
     }
 
     public static SurveyPublished Decide(PublishSurvey c)
