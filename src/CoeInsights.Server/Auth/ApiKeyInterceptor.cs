@@ -1,8 +1,6 @@
 using CoeInsights.Access;
-using CoeInsights.Access.Authenticating;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Marten;
 
 namespace CoeInsights.Server.Auth;
 
@@ -10,7 +8,7 @@ namespace CoeInsights.Server.Auth;
 /// Authenticates every call by its <c>authorization: Bearer &lt;api key&gt;</c> header (gRPC and
 /// JSON alike), fixes the caller's tenant for the call and checks the method's required roles.
 /// </summary>
-public sealed class ApiKeyInterceptor(IDocumentStore store, CallerContext callerContext) : Interceptor
+public sealed class ApiKeyInterceptor(ApiKeyCache keys, CallerContext callerContext) : Interceptor
 {
     private async Task AuthenticateAsync(ServerCallContext context)
     {
@@ -19,9 +17,7 @@ public sealed class ApiKeyInterceptor(IDocumentStore store, CallerContext caller
         if (string.IsNullOrWhiteSpace(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Send 'authorization: Bearer <api key>'."));
 
-        Caller? caller;
-        await using (var session = store.QuerySession())
-            caller = await AuthenticateApiKey.Handle(session, header["Bearer ".Length..].Trim(), context.CancellationToken);
+        var caller = await keys.LookupAsync(header["Bearer ".Length..].Trim(), context.CancellationToken);
         if (caller is null)
             throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is unknown or revoked."));
 

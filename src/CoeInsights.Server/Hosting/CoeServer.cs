@@ -12,6 +12,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CoeInsights.Server.Hosting;
@@ -73,8 +74,10 @@ public static class CoeServer
 
     public static void AddServices(IServiceCollection services, string connectionString, CoeServerOptions options, DaemonMode daemonMode)
     {
-        services.AddSingleton(TimeProvider.System);
+        // Try: a host (a test) may bring its own clock.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddGrpc(o =>

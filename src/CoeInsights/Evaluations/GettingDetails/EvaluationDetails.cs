@@ -27,8 +27,12 @@ public sealed class EvaluationDetailsProjection : SingleStreamProjection<Evaluat
 
 public static class GetEvaluationHandler
 {
+    /// <summary>The details as stored (every score), through the per-version cache (<see cref="EvaluationDetailsCache"/>).</summary>
     public static async Task<EvaluationDetails> Load(IQuerySession session, Guid id, CancellationToken ct) =>
-        await session.LoadAsync<EvaluationDetails>(id, ct) ?? throw EvaluationStream.NotFound(id);
+        (await LoadCached(session, id, ct)).Details;
+
+    internal static async Task<CachedDetails> LoadCached(IQuerySession session, Guid id, CancellationToken ct) =>
+        await EvaluationDetailsCache.For(session.DocumentStore).LoadAsync(session, id, ct) ?? throw EvaluationStream.NotFound(id);
 
     /// <summary>The evaluation as the caller may see it (blind scoring until close).</summary>
     public static async Task<EvaluationDetails> Handle(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
