@@ -37,7 +37,7 @@ public static class ScoreEvaluationHandler
 
     /// <summary>Whose scores the caller sees (all, or only their own) and every option, id aside.</summary>
     private static string CacheKey(ScoreEvaluation command, Caller caller, Evaluation e) =>
-        (BlindScoring.SeesAllScores(caller, e.State) ? "*" : "principal:" + caller.Principal) + "|" +
+        "score|" + GetEvaluationHandler.VisibilityKey(caller, e) + "|" +
         JsonSerializer.Serialize(command with { EvaluationId = Guid.Empty }, KeyJson);
 
     /// <summary>The engine request for what the caller may see (pass the evaluation through <see cref="BlindScoring.VisibleTo"/> first).</summary>
