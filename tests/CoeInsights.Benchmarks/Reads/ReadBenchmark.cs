@@ -33,6 +33,8 @@ public static class ReadBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
         var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+        var windowKb = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        HttpMessageHandler? Handler() => windowKb > 0 ? new SocketsHttpHandler { InitialHttp2StreamWindowSize = windowKb * 1024 } : null;
         await using var echo = await EchoServer.StartAsync();
         var coe = new QuietServer();
         await coe.InitializeAsync();
@@ -42,12 +44,14 @@ public static class ReadBenchmark
             var sample = await CreateClosedAsync(setup, vendors: 6, criteria: 24, evaluators: 8, comments: true);
             var small = await CreateClosedAsync(setup, vendors: 20, criteria: 5, evaluators: 6, comments: false);
             var sampleBytes = (await setup.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = sample })).CalculateSize();
-            Console.WriteLine($"sample evaluation: {sampleBytes:N0} bytes of protobuf per GetEvaluation; {seconds} s per cell, {rounds} rounds, 1-min load {Load()}");
+            Console.WriteLine($"sample evaluation: {sampleBytes:N0} bytes of protobuf per GetEvaluation; {seconds} s per cell, {rounds} rounds, " +
+                $"client stream window {(windowKb > 0 ? windowKb + " KB" : "default")}, 1-min load {Load()}");
 
-            var echoChannel = GrpcChannel.ForAddress(echo.Address);
+            var echoChannel = GrpcChannel.ForAddress(echo.Address, new GrpcChannelOptions { HttpHandler = Handler() });
             var echoClient = new EchoService.EchoServiceClient(echoChannel);
             var payload = new EchoMessage { Payload = ByteString.CopyFrom(new byte[64]) };
-            var client = new EvaluationService.EvaluationServiceClient(coe.Channel());
+            var client = new EvaluationService.EvaluationServiceClient(
+                CoeInsights.Client.CoeChannel.Create(new CoeInsights.Client.CoeClientOptions { Address = coe.GrpcAddress, ApiKey = coe.AdminKey }, Handler()));
             var unknown = Guid.CreateVersion7().ToString();
             long whatIf = 0;
             var workloads = new (string Name, Func<Task> Call)[]
