@@ -33,6 +33,30 @@ public static class Harness
             for (var i = 0; i < reps; i++) ScoringEngine.ScoreEvaluation(req);
             return;
         }
+        if (mode == "vendors")
+        {
+            // Rank counting's growth with the vendor count: V × 200 criteria × 30 evaluators, full robustness (WSM).
+            foreach (var vendors in args.Length > 2 ? args[2..].Select(int.Parse) : [10, 200, 1000])
+            {
+                var req = ScoringBenchmarks.Build(ScoringMethod.Wsm, vendors);
+                var res = ScoringEngine.ScoreEvaluation(req);
+                var times = new List<double>();
+                var alloc0 = GC.GetTotalAllocatedBytes(true);
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                for (var i = 0; i < reps; i++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    res = ScoringEngine.ScoreEvaluation(req);
+                    times.Add(sw.Elapsed.TotalMilliseconds);
+                }
+                var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / reps;
+                var alloc = (GC.GetTotalAllocatedBytes(true) - alloc0) / reps / 1e6;
+                times.Sort();
+                var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+                Console.WriteLine($"vendors {vendors,5}: min {times[0],8:F1} ms  median {times[times.Count / 2],8:F1} ms  cpu/call {cpu,8:F1} ms  alloc/call {alloc,7:F1} MB  peak RSS so far {peak,7:F0} MB  pFirst {res.Robustness?.MonteCarlo?.WinnerProbabilityFirst:R}");
+            }
+            return;
+        }
         if (mode == "scoring" || mode == "phases")
         {
             foreach (var primary in new[] { ScoringMethod.Wsm, ScoringMethod.Topsis })

@@ -11,6 +11,11 @@ public static class Program
             Kpis.KpiIngestionBenchmark.RunAsync(rest).GetAwaiter().GetResult();
             return;
         }
+        if (args is ["reads", .. var reads])
+        {
+            Reads.ReadBenchmark.RunAsync(reads).GetAwaiter().GetResult();
+            return;
+        }
         if (args is ["exports", .. var exports])
         {
             Exports.ExportBenchmark.Run(exports);

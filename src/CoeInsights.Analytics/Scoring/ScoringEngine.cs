@@ -25,7 +25,8 @@ public static class ScoringEngine
 
     /// <summary>
     /// The cost model of one scoring call with m vendors, n criteria and E evaluators (E = 1 for a ready-made matrix):
-    /// m·n·E (aggregation and the methods) + S·m·(n + m) (Monte Carlo: score and rank each sample)
+    /// m·n·E (aggregation and the methods) + S·m·(n + r) (Monte Carlo: score and rank each sample; r = m below
+    /// <see cref="Robustness.MonteCarlo.SortFrom"/> vendors, counted directly, ⌈log₂ m⌉ from there, sorted)
     /// + B·m·n·(E + 1) (bootstrap: re-aggregate and re-score each resample; only with ≥ 2 evaluators)
     /// + 500·m·n (one-at-a-time sensitivity) + m²·n (rank reversal). Saturates at <see cref="long.MaxValue"/>.
     /// </summary>
@@ -37,7 +38,8 @@ public static class ScoringEngine
         var cost = m * n * e + methods * m * n;
         if (robustness is { } r)
         {
-            cost += Math.Max(r.MonteCarloSamples, 0) * m * (n + m);
+            var rank = m < Robustness.MonteCarlo.SortFrom ? m : Math.Ceiling(Math.Log2(Math.Max(m, 2)));
+            cost += Math.Max(r.MonteCarloSamples, 0) * m * (n + rank);
             if (evaluators >= 2) cost += Math.Max(r.BootstrapResamples, 0) * m * n * (e + 1);
             if (r.Sensitivity) cost += SensitivityStepsPerCriterion * m * n;
             if (r.RankReversal) cost += m * m * n;

@@ -17,7 +17,7 @@ namespace CoeInsights.Server.Admin;
 
 /// <summary>Adapter: proto ⇄ Access commands. Rules live in the handlers.</summary>
 [RequireRole(Role.Admin)]
-public sealed class AdminService(IDocumentSession session, CallerContext caller, TimeProvider clock)
+public sealed class AdminService(IDocumentSession session, CallerContext caller, TimeProvider clock, ApiKeyCache keys)
     : V1.AdminService.AdminServiceBase
 {
     public override async Task<Tenant> CreateTenant(CreateTenantRequest request, ServerCallContext context)
@@ -49,9 +49,14 @@ public sealed class AdminService(IDocumentSession session, CallerContext caller,
         return new ListApiKeysResponse { ApiKeys = { keys.Select(ToProto) }, NextPageToken = next };
     }
 
-    public override async Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context) =>
-        ToProto(await RevokeApiKeyHandler.Handle(session, caller.Caller,
-            new RevokeApiKey(request.TenantId, request.KeyId, clock.GetUtcNow()), context.CancellationToken));
+    public override async Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context)
+    {
+        var revoked = await RevokeApiKeyHandler.Handle(session, caller.Caller,
+            new RevokeApiKey(request.TenantId, request.KeyId, clock.GetUtcNow()), context.CancellationToken);
+        // This replica refuses the key from the next call on; the others within ApiKeyCache.Ttl.
+        keys.Invalidate(revoked.Id);
+        return ToProto(revoked);
+    }
 
     private static Role FromProto(V1.Role role, int index) => role switch
     {

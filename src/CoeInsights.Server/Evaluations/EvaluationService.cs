@@ -52,7 +52,8 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
     private async Task<V1.Evaluation> Read(Guid id, ServerCallContext context)
     {
         await using var session = store.QuerySession(Caller.TenantId);
-        return EvaluationMapping.ToProto(await GetEvaluationHandler.Handle(session, Caller, id, context.CancellationToken));
+        // The message is built once per version and visibility and shared (read-only) by the callers who see the same.
+        return await GetEvaluationHandler.Handle(session, Caller, id, EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();

@@ -12,6 +12,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CoeInsights.Server.Hosting;
@@ -75,9 +76,12 @@ public static class CoeServer
 
     public static void AddServices(IServiceCollection services, string connectionString, CoeServerOptions options, DaemonMode daemonMode)
     {
-        services.AddSingleton(TimeProvider.System);
+        // Try: a host (a test) may bring its own clock.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
-        services.AddSingleton<ApiKeyLookup>();
+        // Every key check (calls and open streams) goes through the cache.
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyLookup>(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddSingleton<Numbers.FiniteResponseInterceptor>();

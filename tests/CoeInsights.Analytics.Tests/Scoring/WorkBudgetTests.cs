@@ -51,7 +51,7 @@ public sealed class WorkBudgetTests
 
         Assert.Equal("scoring.work_units", e.Subject);
         Assert.Equal(ScoringEngine.MaxWorkUnits, e.Limit);
-        Assert.Equal(1_000_000L * 200 * 400 + 200L * 200 * 2, e.Cost); // S·m·(n + m) + m·n·(E + methods)
+        Assert.Equal(1_000_000L * 200 * (200 + 8) + 200L * 200 * 2, e.Cost); // S·m·(n + ⌈log₂ m⌉) + m·n·(E + methods)
         Assert.Contains("monte_carlo_samples", e.Message);
     }
 

@@ -21,9 +21,9 @@ public class ScoringBenchmarks
     [Benchmark]
     public ScoringResult ScoreEvaluation50x200x30() => ScoringEngine.ScoreEvaluation(_request);
 
-    public static EvaluationScoringRequest Build(ScoringMethod primary)
+    public static EvaluationScoringRequest Build(ScoringMethod primary, int vendors = 50)
     {
-        const int vendors = 50, criteria = 200, evaluators = 30;
+        const int criteria = 200, evaluators = 30;
         var random = new Random(12345);
         var vendorList = Enumerable.Range(0, vendors).Select(i => new Vendor($"v{i}")).ToArray();
         var criterionList = Enumerable.Range(0, criteria).Select(j => new Criterion($"c{j}", Category: $"cat{j % 8}")).ToArray();

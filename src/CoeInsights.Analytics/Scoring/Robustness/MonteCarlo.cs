@@ -27,13 +27,15 @@ internal static class MonteCarlo
 
         var gamma = alpha.Select(GammaConstants.For).ToArray();
         var inverseBoost = gamma.Select(g => g.InverseBoostShape).ToArray();
-        var blockCounts = new long[blocks][];
+        // Rank counts are integers, so they can be summed per thread in any order (m² longs per thread, not per
+        // block); central weights are sums of doubles and stay per block, merged in block order.
+        var totalCounts = new long[m * m];
         var blockCentral = new double[blocks][];
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             () => new Workspace(scorerFactory(), m, n),
             (b, _, ws) =>
             {
-                var counts = new long[m * m];
+                var counts = ws.Counts;
                 var central = new double[m * n];
                 var rng = new Rng(options.Seed, (ulong)b);
                 var start = b * BlockSize;
@@ -51,23 +53,26 @@ internal static class MonteCarlo
                     for (var s = 0; s < count; s++)
                     {
                         var w = ws.W.AsSpan(s * n, n);
-                        var first = AddRanks(ws.U.AsSpan(s * m, m), counts);
+                        var first = AddRanks(ws.U.AsSpan(s * m, m), counts, ws.Keys, ws.Order);
                         var row = central.AsSpan(first * n, n);
                         for (var j = 0; j < n; j++) row[j] += w[j];
                     }
                 }
-                blockCounts[b] = counts;
                 blockCentral[b] = central;
                 return ws;
             },
-            _ => { });
+            ws =>
+            {
+                lock (totalCounts)
+                {
+                    for (var k = 0; k < totalCounts.Length; k++) totalCounts[k] += ws.Counts[k];
+                }
+            });
         ct.ThrowIfCancellationRequested();
 
-        var totalCounts = new long[m * m];
         var totalCentral = new double[m * n];
         for (var b = 0; b < blocks; b++)
         {
-            for (var k = 0; k < totalCounts.Length; k++) totalCounts[k] += blockCounts[b][k];
             for (var k = 0; k < totalCentral.Length; k++) totalCentral[k] += blockCentral[b][k];
         }
 
@@ -109,13 +114,46 @@ internal static class MonteCarlo
         }
     }
 
+    /// <summary>Up to this many alternatives the SIMD O(m²) count beats sorting.</summary>
+    internal const int SortFrom = 24;
+
     /// <summary>
     /// Counts each alternative's rank in this sample (counts[i·m + rank]++) and returns the one ranked first.
-    /// rank_i = #{q : u_q &gt; u_i} + #{q &lt; i : u_q = u_i}, i.e. ties broken by input order. Counted with SIMD
-    /// comparisons rather than a branchy O(m²) double loop: which of two utilities is larger is a coin flip the
-    /// branch predictor cannot learn, and mispredictions dominated the ranking cost.
+    /// rank_i = #{q : u_q &gt; u_i} + #{q &lt; i : u_q = u_i}, i.e. ties broken by input order: exactly the position
+    /// of i when sorted by descending utility, equal utilities by index. From <see cref="SortFrom"/> alternatives
+    /// on that sort (O(m log m), in the caller's <paramref name="keys"/> and <paramref name="order"/> buffers) gives
+    /// the ranks; below it, or if a utility is NaN (which the count treats as below nothing and above nothing),
+    /// the direct count with SIMD comparisons does: which of two utilities is larger is a coin flip the branch
+    /// predictor cannot learn, so a branchy double loop would be dominated by mispredictions.
     /// </summary>
-    internal static int AddRanks(ReadOnlySpan<double> u, Span<long> counts)
+    internal static int AddRanks(ReadOnlySpan<double> u, Span<long> counts, Span<double> keys, Span<int> order)
+    {
+        var m = u.Length;
+        if (m < SortFrom || u.ContainsAnyExceptInRange(double.NegativeInfinity, double.PositiveInfinity))
+            return AddRanksByCounting(u, counts);
+
+        keys = keys[..m];
+        order = order[..m];
+        for (var i = 0; i < m; i++)
+        {
+            keys[i] = -u[i]; // ascending −u is descending u; −0.0 and 0.0 stay equal
+            order[i] = i;
+        }
+        keys.Sort(order);
+        // The sort is not stable: put each run of equal utilities back in index order.
+        for (var p = 0; p < m;)
+        {
+            var end = p + 1;
+            while (end < m && keys[end] == keys[p]) end++;
+            if (end - p > 1) order[p..end].Sort();
+            p = end;
+        }
+        for (var p = 0; p < m; p++) counts[order[p] * m + p]++;
+        return order[0];
+    }
+
+    /// <summary>The direct count of <see cref="AddRanks"/>: O(m²) SIMD comparisons.</summary>
+    internal static int AddRanksByCounting(ReadOnlySpan<double> u, Span<long> counts)
     {
         var m = u.Length;
         var first = -1;
@@ -233,5 +271,8 @@ internal static class MonteCarlo
         public double[] W { get; } = new double[EvaluationBatch * n];
         public double[] Boost { get; } = new double[n];
         public double[] U { get; } = new double[EvaluationBatch * m];
+        public long[] Counts { get; } = new long[m * m];
+        public double[] Keys { get; } = new double[m];
+        public int[] Order { get; } = new int[m];
     }
 }

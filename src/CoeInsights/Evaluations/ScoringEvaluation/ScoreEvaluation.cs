@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
@@ -19,10 +21,24 @@ public static class ScoreEvaluationHandler
 {
     public static async Task<EvaluationScore> Handle(IQuerySession session, Caller caller, ScoreEvaluation command, CancellationToken ct)
     {
-        var details = await GetEvaluationHandler.Load(session, command.EvaluationId, ct);
+        var cached = await GetEvaluationHandler.LoadCached(session, command.EvaluationId, ct);
+        var details = cached.Details;
+        // Scoring is deterministic (seeded), so one version, one visible set of scores and one set of options give
+        // one result: computed once, not for every caller of a closed evaluation.
+        var key = CacheKey(command, caller, details.Evaluation);
+        if (cached.TryGetDerived<EvaluationScore>(key, out var score)) return score;
         var request = BuildRequest(command, details.Evaluation.VisibleTo(caller));
-        return new EvaluationScore(A.ScoringEngine.ScoreEvaluation(request, ct), details.Version, command.WhatIfWeights is { Count: > 0 }, request.Scores.Count);
+        score = new EvaluationScore(A.ScoringEngine.ScoreEvaluation(request, ct), details.Version, command.WhatIfWeights is { Count: > 0 }, request.Scores.Count);
+        cached.AddDerived(key, score);
+        return score;
     }
+
+    private static readonly JsonSerializerOptions KeyJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Whose scores the caller sees (all, or only their own) and every option, id aside.</summary>
+    private static string CacheKey(ScoreEvaluation command, Caller caller, Evaluation e) =>
+        "score|" + GetEvaluationHandler.VisibilityKey(caller, e) + "|" +
+        JsonSerializer.Serialize(command with { EvaluationId = Guid.Empty }, KeyJson);
 
     /// <summary>The engine request for what the caller may see (pass the evaluation through <see cref="BlindScoring.VisibleTo"/> first).</summary>
     public static A.EvaluationScoringRequest BuildRequest(ScoreEvaluation c, Evaluation e)
