@@ -13,6 +13,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CoeInsights.Server.Hosting;
 
@@ -73,7 +74,8 @@ public static class CoeServer
 
     public static void AddServices(IServiceCollection services, string connectionString, CoeServerOptions options, DaemonMode daemonMode)
     {
-        services.AddSingleton(TimeProvider.System);
+        // Try: a host (a test with a fake clock) that registered its own TimeProvider first keeps it.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
