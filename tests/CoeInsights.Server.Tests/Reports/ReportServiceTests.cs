@@ -89,7 +89,7 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenTamperedLink() // expiry: DownloadLinkExpiryTests, on a fake clock
+    public async Task RefusesWithBare403GivenTamperedLink() // expiry: ServerClockTests, on a fake clock
     {
         var (_, id) = await ClosedEvaluation("reports-d");
         var reports = await Reports("reports-d", "viewer", Role.Viewer);

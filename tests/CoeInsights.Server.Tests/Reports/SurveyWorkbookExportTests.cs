@@ -270,7 +270,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenTamperedLinkOfEveryKind() // expiry: DownloadLinkExpiryTests, on a fake clock
+    public async Task RefusesWithBare403GivenTamperedLinkOfEveryKind() // expiry: ServerClockTests, on a fake clock
     {
         var id = await AnsweredSurvey("survey-deck-f");
         var reports = await Reports("survey-deck-f", Role.Viewer);

@@ -5,15 +5,16 @@ using CoeInsights.Testing;
 using CoeInsights.V1;
 using Date = Google.Type.Date;
 
-namespace CoeInsights.Server.Tests.Reports;
+namespace CoeInsights.Server.Tests;
 
 /// <summary>
-/// Signed links of every kind expire exactly at their <c>expire_time</c>: still good one tick before, a bare 403 at it.
-/// The server runs on a fake clock the test moves, so nothing sleeps and the boundary is checked to the tick.
+/// Everything time-bound reads the server's one TimeProvider. The server runs on a fake clock the test moves, so
+/// nothing sleeps and deadlines are checked to the tick: signed links of every kind are good one tick before their
+/// <c>expire_time</c> and a bare 403 at it; server time and event times are the clock's, exactly.
 /// </summary>
-public sealed class DownloadLinkExpiryTests(FakeClockServer server) : IClassFixture<FakeClockServer>
+public sealed class ServerClockTests(FakeClockServer server) : IClassFixture<FakeClockServer>
 {
-    private const string Tenant = "link-expiry";
+    private const string Tenant = "server-clock";
 
     private async Task<string> ClosedEvaluation()
     {
@@ -89,5 +90,26 @@ public sealed class DownloadLinkExpiryTests(FakeClockServer server) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, await Get(fallback.Url));
         MoveTo(fallbackExpiry);
         Assert.Equal(HttpStatusCode.Forbidden, await Get(fallback.Url));
+    }
+
+    [Fact]
+    public async Task StampsServerTimeAndEventsWithServerClock()
+    {
+        var kit = new EvaluationTestKit(server, Tenant);
+        var chair = await kit.Chair;
+        var info = new ServerInfoService.ServerInfoServiceClient(server.Channel());
+        var opened = server.Clock.GetUtcNow();
+
+        Assert.Equal(opened, (await info.GetServerInfoAsync(new GetServerInfoRequest())).ServerTime.ToDateTimeOffset());
+        var e = await kit.CreateAsync("Clocked");
+        server.Clock.Advance(TimeSpan.FromMinutes(90));
+        await chair.AddCriteriaAsync(new AddCriteriaRequest
+        {
+            EvaluationId = e.EvaluationId, Criteria = { new Criterion { CriterionId = "reach", Description = "Reach" } },
+        });
+
+        var history = await chair.GetEvaluationHistoryAsync(new GetEvaluationHistoryRequest { EvaluationId = e.EvaluationId });
+        Assert.Equal([opened, opened.AddMinutes(90)], history.Events.Select(x => x.EventTime.ToDateTimeOffset()));
+        Assert.Equal(opened.AddMinutes(90), (await info.GetServerInfoAsync(new GetServerInfoRequest())).ServerTime.ToDateTimeOffset());
     }
 }
