@@ -243,20 +243,54 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Contains("Dashboard", await reader.ReadToEndAsync());
     }
 
+    /// <summary>A closed, scored evaluation in <paramref name="tenant"/> (chair and e1 keys of its own).</summary>
+    private async Task<string> ClosedEvaluation(string tenant, string chairKey, string title)
+    {
+        var chair = new EvaluationService.EvaluationServiceClient(server.Channel(chairKey));
+        var id = (await chair.CreateEvaluationAsync(new CreateEvaluationRequest { Title = title, Scale = new ScoreScale { Min = 1, Max = 5 } })).EvaluationId;
+        await chair.AddCriteriaAsync(new AddCriteriaRequest { EvaluationId = id, Criteria = { new Criterion { CriterionId = "reach", Description = "Reach" } } });
+        await chair.AddVendorsAsync(new AddVendorsRequest
+        {
+            EvaluationId = id, Vendors = { new Vendor { VendorId = "a", DisplayName = "Alpha" }, new Vendor { VendorId = "b", DisplayName = "Beta" } },
+        });
+        await chair.InviteEvaluatorsAsync(new InviteEvaluatorsRequest { EvaluationId = id, Evaluators = { new Evaluator { EvaluatorId = "e1", Department = "Social" } } });
+        await chair.SetWeightsAsync(new SetWeightsRequest
+        {
+            EvaluationId = id, Direct = new DirectWeights { Weights = { new CriterionWeight { CriterionId = "reach", Weight = 1 } } },
+        });
+        var e1 = new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync(tenant, "e1", Role.Evaluator)));
+        await e1.SubmitScoresAsync(new SubmitScoresRequest
+        {
+            EvaluationId = id, RequestId = $"s-{id}",
+            Scores = { new ScoreEntry { VendorId = "a", CriterionId = "reach", Value = 4 }, new ScoreEntry { VendorId = "b", CriterionId = "reach", Value = 2 } },
+        });
+        await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
+        return id;
+    }
+
     [Fact]
     public async Task PythonDownloadsNewestWorkbookGivenNoId()
     {
-        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        // Three evaluations made one after another in a tenant of their own. The newest sorts neither first nor last by
+        // title, so oldest first, title order either way, or the sample's evaluation would each save another workbook.
+        const string tenant = "sample-newest";
+        var chairKey = await server.CreateKeyAsync(tenant, "chair", Role.Committee);
+        string[] titles = ["Charlie oldest", "Alpha middle", "Bravo newest"];
+        foreach (var title in titles) await ClosedEvaluation(tenant, chairKey, title);
 
         var (code, output, error) = await ChildProcess.Run("/usr/bin/python3",
-            [Path.Combine(Repository.Root(), "clients", "python", "examples", "download_vendor_workbook.py"), "--address", server.GrpcAddress.Authority, "--key", server.AdminKey],
+            [Path.Combine(Repository.Root(), "clients", "python", "examples", "download_vendor_workbook.py"), "--address", server.GrpcAddress.Authority, "--key", chairKey],
             server.WorkingDirectory);
 
         Assert.True(code == 0, error);
         var saved = output.Trim()["saved ".Length..output.Trim().LastIndexOf(" (", StringComparison.Ordinal)];
-        Assert.True(File.Exists(saved), saved);
+        Assert.StartsWith("Bravo-newest-", Path.GetFileName(saved), StringComparison.Ordinal); // the server names it after the title
         using var zip = ZipFile.OpenRead(saved);
-        Assert.NotNull(zip.GetEntry("xl/workbook.xml"));
+        using var strings = new StreamReader(zip.GetEntry("xl/sharedStrings.xml")!.Open());
+        var text = await strings.ReadToEndAsync();
+        Assert.Contains("Bravo newest", text);
+        Assert.DoesNotContain("Charlie oldest", text);
+        Assert.DoesNotContain("Alpha middle", text);
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class RequestTextTests(TestServer server) : IClassFixture<TestServ
 
         var e = await Assert.ThrowsAsync<RpcException>(() => Deck(client, new string('t', RequestText.MaxShortLength + 1)));
 
-        Assert.NotEmpty(atCap);
+        Assert.Equal(new string('t', RequestText.MaxShortLength), DashboardTitle(atCap)); // all of it, not cut
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         var violation = Assert.Single(e.FieldViolations());
         Assert.Equal("title", violation.Field);
@@ -158,10 +158,20 @@ public sealed class RequestTextTests(TestServer server) : IClassFixture<TestServ
     public async Task CountsSurrogatePairAsOneCharacterGivenEmojiDeckTitleAtCap()
     {
         var (_, client) = await Reports("text-emoji");
+        var title = string.Concat(Enumerable.Repeat("😀", RequestText.MaxShortLength)); // 2,000 UTF-16 code units
 
-        var deck = await Deck(client, string.Concat(Enumerable.Repeat("😀", RequestText.MaxShortLength)));
+        var deck = await Deck(client, title);
+        var e = await Assert.ThrowsAsync<RpcException>(() => Deck(client, title + "😀"));
 
-        Assert.NotEmpty(deck);
+        Assert.Equal(title, DashboardTitle(deck)); // every pair kept whole
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("1,001 characters", Assert.Single(e.FieldViolations()).Description); // characters, not code units
+    }
+
+    private static string DashboardTitle(byte[] deck)
+    {
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(deck));
+        return workbook.Worksheet("Dashboard").Cell(1, 1).GetString();
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public static class CoeServer
 
     public static void AddServices(IServiceCollection services, string connectionString, CoeServerOptions options, DaemonMode daemonMode)
     {
-        // Try: a host (a test) may bring its own clock.
+        // Try: a host (a test with a fake clock) that registered its own TimeProvider first keeps it.
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
         // Every key check (calls and open streams) goes through the cache.

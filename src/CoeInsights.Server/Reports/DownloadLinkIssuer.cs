@@ -21,7 +21,8 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
     /// <summary>A link to one export request (see <see cref="ExportCatalogue"/>): its kind, scope and parameters are signed in.</summary>
     public async Task<(string Url, DateTimeOffset Expires)> Issue(Caller caller, IMessage export, TimeSpan ttl, CancellationToken ct)
     {
-        var expires = clock.GetUtcNow() + (ttl > DownloadLinks.MaxLifetime ? DownloadLinks.MaxLifetime : ttl);
+        // Whole seconds, as the token carries them: the expire_time we answer is the instant the link stops working.
+        var expires = DateTimeOffset.FromUnixTimeSeconds((clock.GetUtcNow() + (ttl > DownloadLinks.MaxLifetime ? DownloadLinks.MaxLifetime : ttl)).ToUnixTimeSeconds());
         var (kind, resourceId) = ExportCatalogue.Scope(export);
         var token = (await Links(ct)).Create(new DownloadGrant(caller.TenantId, kind, resourceId, expires, caller.Principal,
             string.Join(',', caller.Roles.Order()), System.Buffers.Text.Base64Url.EncodeToString(export.ToByteArray()), caller.KeyId.ToString()));

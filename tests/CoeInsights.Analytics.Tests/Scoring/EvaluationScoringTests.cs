@@ -124,23 +124,44 @@ public sealed class EvaluationScoringTests
         Assert.Contains(result.Recommendation.Caveats, c => c.Contains("1 score(s) were missing", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void ReturnsBootstrapIntervalsGivenEvaluators()
+    /// <summary>
+    /// The engine's bootstrap against <see cref="ReferenceBootstrap"/>: the scheme of docs/scoring.md re-done with plain
+    /// loops (its own xoshiro256**, resampling, mean or median, Max normalisation, WSM, type-7 percentiles). Eight evaluators
+    /// whose resampled means take many distinct values, and a 90% level whose percentile falls between two order
+    /// statistics, so an off-by-one or a wrong interpolation weight moves the bounds.
+    /// </summary>
+    [Theory]
+    [InlineData(AggregationMethod.Mean)]
+    [InlineData(AggregationMethod.Median)]
+    public void ReturnsBootstrapIntervalsOfIndependentComputationGivenEvaluators(AggregationMethod method)
     {
-        var request = Request() with { Robustness = new RobustnessOptions { BootstrapResamples = 400, MonteCarloSamples = 500, Seed = 11 } };
+        var evaluators = Enumerable.Range(1, 8).Select(e => $"e{e}").ToArray();
+        var criteria = new[] { "analytics", "listening" };
+        var vendors = new[] { "v1", "v2", "v3" };
+        // Scores 1.0–5.0 in tenths that differ by evaluator, vendor and criterion (no two evaluators alike).
+        var raw = (from e in Enumerable.Range(0, 8) from v in Enumerable.Range(0, 3) from c in Enumerable.Range(0, 2)
+                   select (evaluators[e], vendors[v], criteria[c], 1 + (7 * e * e + 13 * v + 17 * c * e + 11 * v * e + 3 * c) % 41 / 10.0)).ToArray();
+        var options = new RobustnessOptions { BootstrapResamples = 400, MonteCarloSamples = 0, Seed = 11, ConfidenceLevel = 0.9 };
+        var request = Request(new AggregationOptions { Method = method }, raw) with { EvaluatorIds = evaluators, Robustness = options };
+        var costs = new[] { 30000.0, 20000, 25000 };
+        double[,,] values = new double[8, 3, 2];
+        foreach (var (e, v, c, s) in raw) values[Array.IndexOf(evaluators, e), Array.IndexOf(vendors, v), Array.IndexOf(criteria, c)] = s;
+
         var result = ScoringEngine.ScoreEvaluation(request);
         var bs = result.Robustness!.Bootstrap!;
-        var scores = result.Methods[0].Scores;
-        for (var i = 0; i < scores.Count; i++)
-        {
-            Assert.True(bs.Lower[i] <= bs.Mean[i] && bs.Mean[i] <= bs.Upper[i], $"vendor {i}: {bs.Lower[i]} ≤ {bs.Mean[i]} ≤ {bs.Upper[i]}");
-            Assert.True(bs.Lower[i] < bs.Upper[i], "evaluators disagree, so the interval has width");
-        }
-        var again = ScoringEngine.ScoreEvaluation(request).Robustness!.Bootstrap!;
-        Assert.Equal(bs.Lower, again.Lower);
-        Assert.Equal(bs.Upper, again.Upper);
+        var reference = ReferenceBootstrap.Run(values, costs, [0.5, 0.3, 0.2], method, options);
+
+        Assert.Equal(["v1", "v2", "v3"], result.VendorIds);
+        Vectors.AllNear(reference.FullSample, result.Methods[0].Scores, 1e-12, "full-sample WSM (the reference scores like the engine)");
+        Vectors.AllNear(reference.Lower, bs.Lower, 1e-12, "lower bounds");
+        Vectors.AllNear(reference.Upper, bs.Upper, 1e-12, "upper bounds");
+        Vectors.AllNear(reference.Mean, bs.Mean, 1e-12, "resample means");
+        Assert.Equal(reference.WinnerFirst, bs.WinnerProbabilityFirst);
         Assert.Equal(bs.WinnerProbabilityFirst, result.Recommendation.BootstrapProbabilityFirst);
-        Assert.InRange(bs.WinnerProbabilityFirst, 0, 1);
+        // The means must tell neighbouring order statistics apart (else an off-by-one would go unseen); medians of 8 draws
+        // repeat too often for that, and check the unbatched resampling path instead.
+        if (method == AggregationMethod.Mean) Assert.True(reference.NeighboursDiffer, "some vendor's resampled scores differ around both percentile positions");
+        Assert.True(reference.WinnerFirst is > 0 and < 1, $"the winner is not always first ({reference.WinnerFirst})");
     }
 
     [Fact]
@@ -178,5 +199,118 @@ public sealed class EvaluationScoringTests
         Assert.Null(result.Recommendation.WinnerId);
         Assert.Empty(result.VendorIds);
         Assert.Contains(result.Recommendation.Caveats, c => c.StartsWith("No vendor passes", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// The percentile bootstrap over evaluators as docs/scoring.md describes it, written independently of the engine: block b
+/// of 32 resamples draws from xoshiro256** whose state is four SplitMix64 outputs seeded with
+/// (seed ⊕ 0xB00757A9) ⊕ 0x9E3779B97F4A7C15·(b + 1); a resample is E draws of ⌊(x⁶⁴ ≫ 32)·E / 2³²⌋; cells are re-aggregated
+/// (mean or median of the drawn evaluators' scores), Max-normalised (benefit x/max, cost min/x) and scored by WSM; the
+/// bounds are type-7 percentiles (h = (B − 1)p, linear between neighbours) at (1 − level)/2 and (1 + level)/2.
+/// </summary>
+internal static class ReferenceBootstrap
+{
+    public sealed record Result(double[] FullSample, double[] Lower, double[] Upper, double[] Mean, double WinnerFirst, bool NeighboursDiffer);
+
+    /// <param name="scores">[evaluator, vendor, criterion], every cell present.</param>
+    public static Result Run(double[,,] scores, double[] costs, double[] weights, AggregationMethod method, RobustnessOptions options)
+    {
+        int e = scores.GetLength(0), m = scores.GetLength(1), b = options.BootstrapResamples;
+        var full = Score(Enumerable.Range(0, e).ToArray(), scores, costs, weights, method);
+        var winner = Array.IndexOf(full, full.Max());
+        var resampled = new double[b][];
+        for (var block = 0; block * 32 < b; block++)
+        {
+            var rng = new Xoshiro(options.Seed ^ 0xB00757A9UL, (ulong)block);
+            for (var k = block * 32; k < Math.Min(b, block * 32 + 32); k++)
+                resampled[k] = Score(Enumerable.Range(0, e).Select(_ => rng.Below(e)).ToArray(), scores, costs, weights, method);
+        }
+        var p = (1 - options.ConfidenceLevel) / 2;
+        double[] Column(int v) => resampled.Select(r => r[v]).Order().ToArray();
+        // Sensitive when, for some vendor at each bound, the order statistics around it all differ.
+        bool Distinct(double q) => Enumerable.Range(0, m).Any(v =>
+        {
+            var sorted = Column(v);
+            var lo = (int)Math.Floor((b - 1) * q);
+            return sorted[lo - 1] < sorted[lo] && sorted[lo] < sorted[lo + 1] && sorted[lo + 1] < sorted[lo + 2];
+        });
+        var firsts = resampled.Count(r => FirstListedWinner(r) == winner);
+        return new Result(
+            full,
+            Enumerable.Range(0, m).Select(v => Percentile(Column(v), p)).ToArray(),
+            Enumerable.Range(0, m).Select(v => Percentile(Column(v), 1 - p)).ToArray(),
+            Enumerable.Range(0, m).Select(v => resampled.Average(r => r[v])).ToArray(),
+            (double)firsts / b,
+            Distinct(p) && Distinct(1 - p));
+    }
+
+    private static double[] Score(int[] drawn, double[,,] scores, double[] costs, double[] weights, AggregationMethod method)
+    {
+        int m = scores.GetLength(1), c = scores.GetLength(2);
+        var x = new double[m, c + 1];
+        for (var v = 0; v < m; v++)
+        {
+            for (var j = 0; j < c; j++)
+            {
+                var cell = drawn.Select(d => scores[d, v, j]).Order().ToArray();
+                x[v, j] = method == AggregationMethod.Mean ? cell.Average()
+                    : cell.Length % 2 == 1 ? cell[cell.Length / 2] : (cell[cell.Length / 2 - 1] + cell[cell.Length / 2]) / 2;
+            }
+            x[v, c] = costs[v];
+        }
+        var total = weights.Sum();
+        var result = new double[m];
+        for (var j = 0; j <= c; j++)
+        {
+            var column = Enumerable.Range(0, m).Select(v => x[v, j]).ToArray();
+            for (var v = 0; v < m; v++) result[v] += weights[j] / total * (j == c ? column.Min() / column[v] : column[v] / column.Max());
+        }
+        return result;
+    }
+
+    private static int FirstListedWinner(double[] s)
+    {
+        var max = s.Max();
+        return Array.FindIndex(s, x => max - x <= 1e-12 * Math.Max(1, Math.Abs(max)));
+    }
+
+    private static double Percentile(double[] sorted, double p)
+    {
+        var h = (sorted.Length - 1) * p;
+        var lo = (int)Math.Floor(h);
+        return lo + 1 < sorted.Length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+    }
+
+    /// <summary>xoshiro256** (Blackman &amp; Vigna, https://prng.di.unimi.it/xoshiro256starstar.c), state from SplitMix64.</summary>
+    private sealed class Xoshiro
+    {
+        private readonly ulong[] _s = new ulong[4];
+
+        public Xoshiro(ulong seed, ulong stream)
+        {
+            var x = seed ^ (0x9E3779B97F4A7C15UL * (stream + 1));
+            for (var i = 0; i < 4; i++)
+            {
+                x += 0x9E3779B97F4A7C15UL;
+                var z = x;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                _s[i] = z ^ (z >> 31);
+            }
+        }
+
+        public int Below(int bound)
+        {
+            var result = ulong.RotateLeft(_s[1] * 5, 7) * 9;
+            var t = _s[1] << 17;
+            _s[2] ^= _s[0];
+            _s[3] ^= _s[1];
+            _s[1] ^= _s[2];
+            _s[0] ^= _s[3];
+            _s[2] ^= t;
+            _s[3] = ulong.RotateLeft(_s[3], 45);
+            return (int)(((result >> 32) * (ulong)bound) >> 32);
+        }
     }
 }

@@ -27,22 +27,56 @@ public sealed class SurveyPropertyTests
         return list.ToArray();
     }
 
+    /// <summary>Every case derives weights: one respondent (at a random place) always rates every criterion, the others
+    /// skip about 10%. The weights are checked against the listwise means worked out here, not only for summing to 1.</summary>
     [Property(MaxTest = 200)]
-    public void DerivedImportanceWeightsSumToOne(int seed)
+    public void DerivedImportanceWeightsAreNormalisedListwiseMeans(int seed)
     {
         var rng = new Random(seed);
         var questions = Importance(rng.Next(2, 8), rng.Next(2) == 0 ? 5 : 7);
         var sizes = Enumerable.Range(0, rng.Next(1, 5)).Select(_ => rng.Next(1, 8)).ToArray();
         var responses = RandomRatings(rng, questions, sizes);
-        if (!responses.Any(r => r.Answers.Count == questions.Length)) return;
+        var complete = rng.Next(responses.Length);
+        responses[complete] = responses[complete] with
+        {
+            Answers = questions.ToDictionary(q => q.Id, q => SurveyAnswer.Likert(rng.Next(1, q.ScalePoints + 1))),
+        };
 
         var w = SurveyAnalysis.DeriveWeights(new DeriveWeightsRequest { Questions = questions, Responses = responses, Method = WeightDerivationMethod.ImportanceRatings });
 
+        var used = responses.Where(r => questions.All(q => r.Answers.ContainsKey(q.Id))).ToArray();
+        double[] Normalised(IEnumerable<double> means) { var m = means.ToArray(); return m.Select(x => x / m.Sum()).ToArray(); }
+        double[] Means(IReadOnlyCollection<SurveyResponse> group) => questions.Select(q => group.Average(r => r.Answers[q.Id].Value!.Value)).ToArray();
+        var departments = used.GroupBy(r => r.Department).Select(g => Means(g.ToArray())).ToArray();
+        Vectors.AllNear(Normalised(Means(used)), w.PlainWeights, 1e-12, "plain = normalised mean rating over complete respondents");
+        Vectors.AllNear(Normalised(questions.Select((_, j) => departments.Average(d => d[j]))), w.BalancedWeights, 1e-12, "balanced = normalised mean of department means");
+        Assert.Equal(w.BalancedWeights, w.Weights); // department-balanced by default
         Vectors.Near(1, w.PlainWeights.Sum(), 1e-12, "plain");
         Vectors.Near(1, w.BalancedWeights.Sum(), 1e-12, "balanced");
         Assert.All(w.Departments, d => Vectors.Near(1, d.Weights.Sum(), 1e-12, d.Department));
         Assert.All(w.Weights, x => Assert.True(x > 0));
+        Assert.Equal(used.Select(r => r.RespondentId), w.UsedRespondents);
         Assert.Equal(responses.Length, w.UsedRespondents.Count + w.ExcludedRespondents.Count);
+    }
+
+    /// <summary>The precondition the property above always meets, failing: nobody rated every criterion.</summary>
+    [Property(MaxTest = 50)]
+    public void RefusesImportanceWeightsGivenNoCompleteRespondent(int seed)
+    {
+        var rng = new Random(seed);
+        var questions = Importance(rng.Next(2, 8), 5);
+        var responses = RandomRatings(rng, questions, Enumerable.Range(0, rng.Next(1, 5)).Select(_ => rng.Next(1, 8)).ToArray())
+            .Select(r =>
+            {
+                var skipped = questions[rng.Next(questions.Length)].Id; // everyone skips at least this one
+                return r with { Answers = r.Answers.Where(a => a.Key != skipped).ToDictionary() };
+            })
+            .ToArray();
+
+        var e = Assert.Throws<InvalidInputException>(() =>
+            SurveyAnalysis.DeriveWeights(new DeriveWeightsRequest { Questions = questions, Responses = responses, Method = WeightDerivationMethod.ImportanceRatings }));
+
+        Assert.Equal("responses", Assert.Single(e.Violations).Field);
     }
 
     [Property(MaxTest = 60)]

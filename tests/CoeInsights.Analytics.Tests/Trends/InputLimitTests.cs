@@ -66,5 +66,7 @@ public sealed class InputLimitTests
         var alert = ObservationAlerts.Decide(history, 400, new AlertRule(Seasonal: true));
 
         Assert.NotNull(alert);
+        Assert.Equal((400.0, 9, AlertDirection.Up, AlertSeverity.Critical), (alert.Value, alert.HistoryCount, alert.Direction, alert.Severity));
+        Assert.Null(ObservationAlerts.Decide(history, 101, new AlertRule(Seasonal: true))); // an ordinary value on the same short history
     }
 }
