@@ -310,7 +310,7 @@ public sealed class RequestTextTests(TestServer server) : IClassFixture<TestServ
         var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal("observations[1].metric", Assert.Single(e.FieldViolations()).Field);
+        Assert.Equal("batches[1].observations[1].metric", Assert.Single(e.FieldViolations()).Field);
         var after = await StoreCounts(ingestKey);
         // The good batch only: one event in one new batch stream.
         Assert.Equal((before.Events + 1, before.Streams + 1), after);

@@ -105,7 +105,7 @@ public sealed class RequestValuesTests(TestServer server) : IClassFixture<TestSe
             Observations = { new KpiObservation { ProfileId = ZeroId, Date = new Date { Year = 2026, Month = 1, Day = 1 }, Metric = "followers", Value = 1 } },
         });
 
-        Assert.Equal("observations[0].profile_id", await RefusedField(() => call.ResponseStream.MoveNext(CancellationToken.None)));
+        Assert.Equal("batches[0].observations[0].profile_id", await RefusedField(() => call.ResponseStream.MoveNext(CancellationToken.None)));
         Assert.Equal(before, await StoreCounts(key));
     }
 

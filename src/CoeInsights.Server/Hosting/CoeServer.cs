@@ -57,6 +57,7 @@ public static class CoeServer
         app.UseJsonBodyLimit(options.MaxMessageBytes);
         app.UseMalformedJsonStatus();
         app.UseMalformedRequestStatus();
+        app.UseQueryEnumStatus();
         app.MapGrpcService<ServerInfoService>();
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<Scoring.ScoringService>();

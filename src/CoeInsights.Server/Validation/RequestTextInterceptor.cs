@@ -13,10 +13,12 @@ namespace CoeInsights.Server.Validation;
 /// </summary>
 public sealed class RequestTextInterceptor : Interceptor
 {
-    private static void Check<TRequest>(TRequest request)
+    /// <param name="prefix">For a streamed message, its position in the call (<c>batches[i].</c>), as the handlers name it.</param>
+    private static void Check<TRequest>(TRequest request, string prefix = "")
     {
         if (request is not IMessage message) return;
-        var violations = RequestText.Check(message).Concat(RequestValues.Check(message)).Take(RequestText.MaxViolations).ToList();
+        var violations = RequestText.Check(message).Concat(RequestValues.Check(message)).Take(RequestText.MaxViolations)
+            .Select(v => prefix.Length == 0 ? v : v with { Field = prefix + v.Field }).ToList();
         if (violations.Count > 0) throw new Analytics.InvalidInputException(violations);
     }
 
@@ -45,12 +47,14 @@ public sealed class RequestTextInterceptor : Interceptor
     /// <summary>Checks each streamed message as the service reads it: a bad one ends the call before the service sees it.</summary>
     private sealed class CheckedReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
     {
+        private int _index;
+
         public T Current => inner.Current;
 
         public async Task<bool> MoveNext(CancellationToken cancellationToken)
         {
             if (!await inner.MoveNext(cancellationToken)) return false;
-            Check(inner.Current);
+            Check(inner.Current, $"batches[{_index++}].");
             return true;
         }
     }

@@ -317,7 +317,9 @@ public static class BadInputCorpus
     }
 
     private static void TextCase(MethodDescriptor m, string path, string what, string text, bool json = true) =>
-        Add(m.Name, $"{path} holds {what}", s => SetAt(Baselines[m.Name](s), path, text), Code.InvalidArgument, "INVALID_ARGUMENT", [path], json: json);
+        Add(m.Name, $"{path} holds {what}", s => SetAt(Baselines[m.Name](s), path, text), Code.InvalidArgument, "INVALID_ARGUMENT",
+            // A client stream's messages are named by their position in the call, as the handlers name them.
+            [m.IsClientStreaming ? $"batches[0].{path}" : path], json: json);
 
     /// <summary>Every string a request holds or could hold at its first level and inside its set messages (first element of a list).</summary>
     private static IEnumerable<(string Path, FieldDescriptor Field)> StringLocations(IMessage message, string prefix = "", int depth = 0)

@@ -87,7 +87,7 @@ public sealed class BadInputCorpusTests(CorpusServer server) : IClassFixture<Cor
         Assert.DoesNotContain("ExportKpiDeck", routed);
     }
 
-    [Fact(Skip = BadInputCorpus.AwaitingErrorsBranchReason)]
+    [Fact]
     public async Task AnswersAsTheIssueRequiresAfterTheErrorsBranch()
     {
         var failures = new List<string>();
