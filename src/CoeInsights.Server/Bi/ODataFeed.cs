@@ -35,7 +35,6 @@ public static class ODataFeed
     public static void MapBi(this WebApplication app)
     {
         app.MapGet(Prefix, ServiceDocument);
-        app.MapGet(Prefix + "/", ServiceDocument);
         app.MapGet(Prefix + "/$metadata", async (HttpContext http, IDocumentStore store, CancellationToken ct) =>
         {
             if (await Authorize(http, store, null, ct) is null) return;
@@ -209,8 +208,11 @@ public static class ODataFeed
         parameters.Remove("$top");
         if (remaining is not null) parameters["$top"] = remaining.Value.ToString(CultureInfo.InvariantCulture);
         parameters["$skiptoken"] = lastKey is not null ? StarQueryCompiler.KeyToken(lastKey) : StarQueryCompiler.OffsetToken(query.Offset + written);
-        return setUrl + "?" + string.Join('&', parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        return setUrl + "?" + string.Join('&', parameters.Select(p => $"{OptionName(p.Key)}={Uri.EscapeDataString(p.Value)}"));
     }
+
+    // System query options keep their '$' (OData URL conventions write them so; %24 is equivalent but unreadable).
+    private static string OptionName(string key) => key.StartsWith('$') ? "$" + Uri.EscapeDataString(key[1..]) : Uri.EscapeDataString(key);
 
     private static void WriteValue(Utf8JsonWriter json, JsonEncodedText name, NpgsqlDataReader reader, int i, StarType type)
     {
