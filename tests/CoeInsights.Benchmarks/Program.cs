@@ -11,6 +11,11 @@ public static class Program
             Kpis.KpiIngestionBenchmark.RunAsync(rest).GetAwaiter().GetResult();
             return;
         }
+        if (args is ["odata-feed", .. var feed])
+        {
+            Bi.ODataFeedBenchmark.RunAsync(feed).GetAwaiter().GetResult();
+            return;
+        }
         if (args is ["exports", .. var exports])
         {
             Exports.ExportBenchmark.Run(exports);

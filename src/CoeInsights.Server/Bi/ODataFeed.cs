@@ -259,6 +259,10 @@ public static class ODataFeed
     {
         var conn = store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
+        // A page is a short index range scan; JIT compiling it (on the whole table's row estimate) cost more than running it.
+        // Session setting: Npgsql resets it when the connection goes back to the pool.
+        await using var jit = new NpgsqlCommand("set jit = off", conn);
+        await jit.ExecuteNonQueryAsync(ct);
         return conn;
     }
 

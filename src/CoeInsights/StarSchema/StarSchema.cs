@@ -81,10 +81,14 @@ public static class StarTables
         [
             new("DimProfile", ["ProfileId"], ["ProfileId"]), new("DimMetric", ["Metric"], ["Metric"]), new("DimDate", ["Date"], ["Date"]),
         ], null, s => Sql(
-            // The latest version per (profile, metric, day); the series index serves it in key order.
+            // The latest version per (profile, metric, day): a row no later version replaces. Written as an anti-join, not DISTINCT ON
+            // ... seq desc, so that a page (key > last key, limit n) is a range scan of the series index in key order with one index probe
+            // per row; DISTINCT ON with seq desc against the ascending index made PostgreSQL sort the whole tenant for every page.
             $"""
-             select distinct on (profile_id, metric, day) profile_id as "ProfileId", metric as "Metric", day as "Date", value as "Value"
-             from {s.Observations} where tenant_id = @tenant order by profile_id, metric, day, seq desc
+             select o.profile_id as "ProfileId", o.metric as "Metric", o.day as "Date", o.value as "Value"
+             from {s.Observations} o
+             where o.tenant_id = @tenant and not exists (select 1 from {s.Observations} n
+                 where n.tenant_id = o.tenant_id and n.profile_id = o.profile_id and n.metric = o.metric and n.day = o.day and n.seq > o.seq)
              """)),
         new("DimProfile", "A registered social media profile (owned or competitor).",
         [
