@@ -62,6 +62,14 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     public PowerBiConnectorOptions() => BaseAddress = new Uri("https://api.powerbi.com");
 
     public string DatasetName { get; set; } = "CoeInsights";
+    /// <summary>
+    /// The Power BI workspace (group id) that holds the dataset. Required with a service principal (<see cref="ClientId"/>): a service
+    /// principal has no "My workspace"; empty with a user's <see cref="ConnectorOptions.AccessToken"/> means My workspace.
+    /// </summary>
+    public string WorkspaceId { get; set; } = "";
+
+    /// <summary>The REST path segment after <c>/v1.0/myorg</c>: <c>""</c> (My workspace) or <c>/groups/{WorkspaceId}</c>.</summary>
+    public string ApiScope => string.IsNullOrWhiteSpace(WorkspaceId) ? "" : $"/groups/{Uri.EscapeDataString(WorkspaceId.Trim())}";
     /// <summary>Documented: 10,000 rows per POST rows request.</summary>
     public int MaxRowsPerRequest { get; set; } = 10_000;
     /// <summary>Documented: 120 POST rows requests per minute per dataset.</summary>

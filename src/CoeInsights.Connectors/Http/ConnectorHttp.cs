@@ -41,6 +41,11 @@ public static class ConnectorHttp
             if (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId)))
                 throw new InvalidOperationException(
                     $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId (or a TokenEndpoint).");
+            // A service principal has no My workspace (https://learn.microsoft.com/power-bi/developer/embedded/embed-service-principal).
+            if (!Guid.TryParse(entra.WorkspaceId, out _))
+                throw new InvalidOperationException(
+                    $"Power BI connector '{entra.Name}' uses a service principal (ClientId): it needs the WorkspaceId (group id) of a workspace " +
+                    "the service principal is a member of; service principals cannot use My workspace.");
             // Innermost: every attempt (also a retry after a long Retry-After) carries a current token.
             client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(entra)));
             services.AddHttpClient(TokenClientName(c.Name), http => http.Timeout = Timeout.InfiniteTimeSpan)
