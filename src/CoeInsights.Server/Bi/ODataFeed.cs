@@ -73,7 +73,13 @@ public static class ODataFeed
         await http.Response.WriteAsync(JsonSerializer.Serialize(new { error = new { code, message } }), ct);
     }
 
-    private static string ServiceRoot(HttpRequest r) => $"{r.Scheme}://{r.Host}{r.PathBase}{Prefix}/";
+    /// <summary>The service root as clients reach it: <c>Coe:PublicBaseUrl</c> behind a proxy (next links must point there), else this request's host.</summary>
+    private static string ServiceRoot(HttpRequest r)
+    {
+        var configured = r.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.CoeServerOptions>>().Value.PublicBaseUrl;
+        var root = string.IsNullOrWhiteSpace(configured) ? $"{r.Scheme}://{r.Host}{r.PathBase}" : configured.TrimEnd('/');
+        return $"{root}{Prefix}/";
+    }
 
     private static async Task ServiceDocument(HttpContext http, IDocumentStore store, CancellationToken ct)
     {
