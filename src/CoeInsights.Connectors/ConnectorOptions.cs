@@ -75,6 +75,11 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     /// <summary>Documented: 120 POST rows requests per minute per dataset.</summary>
     public int MaxRequestsPerWindow { get; set; } = 120;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Documented: 1,000,000 rows added per hour per dataset.</summary>
+    public long MaxRowsPerHour { get; set; } = 1_000_000;
+    /// <summary>Documented: 120 POST rows requests per hour once a table holds <see cref="LargeTableRows"/> rows or more.</summary>
+    public int MaxRequestsPerHourLargeTable { get; set; } = 120;
+    public long LargeTableRows { get; set; } = 250_000;
 
     /// <summary>
     /// With a ClientId, the connector acquires its Microsoft Entra token itself (OAuth 2.0 client credentials grant of a service

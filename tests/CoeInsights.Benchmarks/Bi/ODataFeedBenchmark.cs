@@ -13,7 +13,7 @@ namespace CoeInsights.Benchmarks.Bi;
 /// The OData feed serving FactKpi in pages (default page size, following <c>@odata.nextLink</c> to the end, every page's body read
 /// and its rows counted) against a plain <c>COPY (same query) TO STDOUT</c> of the same rows on the same database, in the same run.
 /// Rows go straight into the observation table by binary COPY (the ingestion path has its own benchmark); profiles through gRPC.
-/// <c>dotnet run -c Release --project tests/CoeInsights.Benchmarks -- odata-feed 1000000 3</c>
+/// <c>dotnet run -c Release --project tests/CoeInsights.Benchmarks -- odata-feed 1000000 3 [page size]</c>
 /// </summary>
 public static class ODataFeedBenchmark
 {
@@ -25,7 +25,8 @@ public static class ODataFeedBenchmark
         var rows = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
         var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
         var days = (int)Math.Ceiling(rows / (double)(Profiles * Metrics.Length));
-        var server = new TestServer();
+        var pageSize = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var server = pageSize > 0 ? new PagedServer(pageSize) : new TestServer();
         await server.InitializeAsync();
         try
         {
@@ -147,6 +148,14 @@ public static class ODataFeedBenchmark
         long rows = 0;
         while (await export.ReadLineAsync() is not null) rows++;
         return (rows, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The server with another <c>Coe:Bi:PageSize</c> (third argument).</summary>
+    private sealed class PagedServer(int pageSize) : TestServer
+    {
+        protected override void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration,
+                new Dictionary<string, string?> { ["Coe:Bi:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 
     private static double Median(List<double> xs)

@@ -21,6 +21,12 @@ public sealed class FakePowerBi : FakeApi
 {
     public int MaxRowsPerPost { get; set; } = 10_000;
     public int MaxPostsPerWindow { get; set; } = 120;
+    /// <summary>Documented: 1,000,000 rows added per hour per dataset; over it → 429 with Retry-After until enough rows age out.</summary>
+    public long MaxRowsPerHour { get; set; } = 1_000_000;
+    /// <summary>Documented: 120 POST rows requests per hour once the table holds 250,000 rows or more.</summary>
+    public int MaxPostsPerHourLargeTable { get; set; } = 120;
+    public long LargeTableRows { get; set; } = 250_000;
+    public TimeSpan Hour { get; set; } = TimeSpan.FromHours(1);
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Which bearer tokens are a service principal's (default: none).</summary>
@@ -91,6 +97,21 @@ public sealed class FakePowerBi : FakeApi
             if (body?["rows"] is not JsonArray rows) return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "rows is required" } });
             if (rows.Count > MaxRowsPerPost)
                 return Results.BadRequest(new { error = new { code = "InvalidRequest", message = $"at most {MaxRowsPerPost} rows per request" } });
+            lock (_lock)
+            {
+                // The hourly quotas, answered as the throttling doc describes: 429 and a Retry-After up to the quota's reset.
+                var now = DateTimeOffset.UtcNow;
+                var hour = Posts.Where(p => p.At > now - Hour).OrderBy(p => p.At).ToList();
+                DateTimeOffset? until = null;
+                if (hour.Count > 0 && hour.Sum(p => (long)p.Rows) + rows.Count > MaxRowsPerHour) until = hour[0].At + Hour;
+                if (hour.Count > 0 && dataset.Rows[table].Count >= LargeTableRows && hour.Count >= MaxPostsPerHourLargeTable) until = hour[0].At + Hour;
+                if (until is { } reset)
+                {
+                    Interlocked.Increment(ref Throttled);
+                    context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds)).ToString();
+                    return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+                }
+            }
             var columns = dataset.Columns[table];
             foreach (var row in rows)
                 if (row is not JsonObject o || o.Select(p => p.Key).Any(k => !columns.Contains(k)))
