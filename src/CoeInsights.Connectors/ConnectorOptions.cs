@@ -104,11 +104,24 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     public PowerBiConnectorOptions() => BaseAddress = new Uri("https://api.powerbi.com");
 
     public string DatasetName { get; set; } = "CoeInsights";
+    /// <summary>
+    /// The Power BI workspace (group id) that holds the dataset. Required with a service principal (<see cref="ClientId"/>): a service
+    /// principal has no "My workspace"; empty with a user's <see cref="ConnectorOptions.AccessToken"/> means My workspace.
+    /// </summary>
+    public string WorkspaceId { get; set; } = "";
+
+    /// <summary>The REST path segment after <c>/v1.0/myorg</c>: <c>""</c> (My workspace) or <c>/groups/{WorkspaceId}</c>.</summary>
+    public string ApiScope => string.IsNullOrWhiteSpace(WorkspaceId) ? "" : $"/groups/{Uri.EscapeDataString(WorkspaceId.Trim())}";
     /// <summary>Documented: 10,000 rows per POST rows request.</summary>
     public int MaxRowsPerRequest { get; set; } = 10_000;
     /// <summary>Documented: 120 POST rows requests per minute per dataset.</summary>
     public int MaxRequestsPerWindow { get; set; } = 120;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Documented: 1,000,000 rows added per hour per dataset.</summary>
+    public long MaxRowsPerHour { get; set; } = 1_000_000;
+    /// <summary>Documented: 120 POST rows requests per hour once a table holds <see cref="LargeTableRows"/> rows or more.</summary>
+    public int MaxRequestsPerHourLargeTable { get; set; } = 120;
+    public long LargeTableRows { get; set; } = 250_000;
 
     /// <summary>
     /// With a ClientId, the connector acquires its Microsoft Entra token itself (OAuth 2.0 client credentials grant of a service

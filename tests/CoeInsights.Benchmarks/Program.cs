@@ -16,6 +16,11 @@ public static class Program
             Reads.ReadBenchmark.RunAsync(reads).GetAwaiter().GetResult();
             return;
         }
+        if (args is ["odata-feed", .. var feed])
+        {
+            Bi.ODataFeedBenchmark.RunAsync(feed).GetAwaiter().GetResult();
+            return;
+        }
         if (args is ["exports", .. var exports])
         {
             Exports.ExportBenchmark.Run(exports);

@@ -22,7 +22,10 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
         await _entra.StartAsync();
         await _powerBi.StartAsync();
         _powerBi.AcceptToken = token => _entra.Issued.Contains(token);
+        _powerBi.IsServicePrincipal = token => _entra.Issued.Contains(token);
     }
+
+    private static readonly string Workspace = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
 
     public async Task DisposeAsync()
     {
@@ -37,7 +40,7 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
             new PowerBiConnectorOptions
             {
                 Name = "powerbi", Tenant = tenant, BaseAddress = _powerBi.Address, ClientId = _entra.ClientId, ClientSecret = secret,
-                EntraTenantId = FakeEntra.DirectoryId, TokenEndpoint = _entra.TokenEndpoint,
+                EntraTenantId = FakeEntra.DirectoryId, TokenEndpoint = _entra.TokenEndpoint, WorkspaceId = Workspace,
             },
         ],
         Resilience = Connectors.FastResilience(),
@@ -59,6 +62,14 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
         Assert.True(o.UsesClientCredentials);
         var incomplete = new ConnectorsOptions { PowerBi = [new PowerBiConnectorOptions { Name = "powerbi", ClientId = "app", ClientSecret = "s" }] };
         Assert.Contains("EntraTenantId", Assert.Throws<InvalidOperationException>(() => Connectors.Services(incomplete)).Message);
+        // A service principal has no My workspace: without a workspace id the connector does not start.
+        var noWorkspace = new ConnectorsOptions
+        {
+            PowerBi = [new PowerBiConnectorOptions { Name = "powerbi", ClientId = "app", ClientSecret = "s", EntraTenantId = "contoso.onmicrosoft.com" }],
+        };
+        Assert.Contains("WorkspaceId", Assert.Throws<InvalidOperationException>(() => Connectors.Services(noWorkspace)).Message);
+        Assert.Equal($"/groups/{Workspace}", new PowerBiConnectorOptions { WorkspaceId = Workspace }.ApiScope);
+        Assert.Equal("", new PowerBiConnectorOptions().ApiScope);
     }
 
     [Fact]
@@ -79,6 +90,8 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
         var token = Assert.Single(_entra.Issued);
         Assert.NotEmpty(_powerBi.Requests);
         Assert.All(_powerBi.Requests, r => Assert.Equal(("Bearer " + token, 200), (r.Authorization, r.Status is 201 ? 200 : r.Status)));
+        // Every call addressed the workspace ("… In Group" operations), which the fake requires of a service principal.
+        Assert.All(_powerBi.Requests, r => Assert.StartsWith($"/v1.0/myorg/groups/{Workspace}/datasets", r.Path));
 
         // expires_in 3599 s: cached until 5 minutes before.
         _clock.Advance(TimeSpan.FromSeconds(3599 - 300 - 1));

@@ -55,7 +55,12 @@ public static class ConnectorHttp
                     $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId (or a TokenEndpoint).");
             if (c is SproutConnectorOptions && string.IsNullOrEmpty(credentials.ClientSecret))
                 throw new InvalidOperationException($"Sprout connector '{c.Name}' has a ClientId: it needs a ClientSecret.");
-            // Innermost: every attempt (also a retry after a long wait) carries a current token.
+            // A service principal has no My workspace (https://learn.microsoft.com/power-bi/developer/embedded/embed-service-principal).
+            if (c is PowerBiConnectorOptions principal && !Guid.TryParse(principal.WorkspaceId, out _))
+                throw new InvalidOperationException(
+                    $"Power BI connector '{principal.Name}' uses a service principal (ClientId): it needs the WorkspaceId (group id) of a workspace " +
+                    "the service principal is a member of; service principals cannot use My workspace.");
+            // Innermost: every attempt (also a retry after a long wait or Retry-After) carries a current token.
             client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(credentials)));
             services.AddHttpClient(TokenClientName(c.Name), http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("connector-token", builder => Configure(builder, options.Resilience));

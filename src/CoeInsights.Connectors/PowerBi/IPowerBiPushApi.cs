@@ -5,25 +5,28 @@ namespace CoeInsights.Connectors.PowerBi;
 
 /// <summary>
 /// Power BI REST API, push datasets (https://learn.microsoft.com/en-us/rest/api/power-bi/push-datasets):
-/// Datasets - Get Datasets, Push Datasets - Datasets PostDataset, PostRows and DeleteRows, in "My workspace".
+/// Datasets - Get Datasets, Push Datasets - Datasets PostDataset, PostRows and DeleteRows. <c>scope</c> is <c>""</c> for
+/// "My workspace" (<c>/v1.0/myorg/datasets</c>) or <c>/groups/{workspaceId}</c> for a workspace (the "… In Group" operations,
+/// <c>/v1.0/myorg/groups/{groupId}/datasets</c>): a service principal has no My workspace and must use a workspace it is a member
+/// of (https://learn.microsoft.com/power-bi/developer/embedded/embed-service-principal, "Considerations and limitations").
 /// Authentication: <c>Authorization: Bearer &lt;Microsoft Entra token&gt;</c>, set on the HttpClient.
 /// </summary>
 public interface IPowerBiPushApi
 {
-    [Get("/v1.0/myorg/datasets")]
-    Task<PowerBiList<PowerBiDataset>> GetDatasets(CancellationToken ct);
+    [Get("/v1.0/myorg{**scope}/datasets")]
+    Task<PowerBiList<PowerBiDataset>> GetDatasets(string scope, CancellationToken ct);
 
     /// <summary>Creates a push dataset. Retention "None": rows stay until deleted (basicFIFO would drop the oldest past 200,000).</summary>
-    [Post("/v1.0/myorg/datasets?defaultRetentionPolicy=None")]
-    Task<PowerBiDataset> PostDataset([Body] PowerBiDatasetDefinition dataset, CancellationToken ct);
+    [Post("/v1.0/myorg{**scope}/datasets?defaultRetentionPolicy=None")]
+    Task<PowerBiDataset> PostDataset(string scope, [Body] PowerBiDatasetDefinition dataset, CancellationToken ct);
 
     /// <summary>Adds rows to a table: at most 10,000 rows per request (documented limit).</summary>
-    [Post("/v1.0/myorg/datasets/{datasetId}/tables/{tableName}/rows")]
-    Task PostRows(string datasetId, string tableName, [Body] PowerBiRows rows, CancellationToken ct);
+    [Post("/v1.0/myorg{**scope}/datasets/{datasetId}/tables/{tableName}/rows")]
+    Task PostRows(string scope, string datasetId, string tableName, [Body] PowerBiRows rows, CancellationToken ct);
 
     /// <summary>Deletes every row of a table.</summary>
-    [Delete("/v1.0/myorg/datasets/{datasetId}/tables/{tableName}/rows")]
-    Task DeleteRows(string datasetId, string tableName, CancellationToken ct);
+    [Delete("/v1.0/myorg{**scope}/datasets/{datasetId}/tables/{tableName}/rows")]
+    Task DeleteRows(string scope, string datasetId, string tableName, CancellationToken ct);
 }
 
 public sealed record PowerBiList<T>([property: JsonPropertyName("value")] List<T>? Value);

@@ -1,39 +1,84 @@
 namespace CoeInsights.Connectors.PowerBi;
 
 /// <summary>
-/// At most <paramref name="limit"/> requests in any sliding <paramref name="window"/>: the documented
-/// "120 POST rows requests per minute per dataset". One pacer per dataset; requests go one at a time.
-/// A request counts from when its answer arrived, not from when it left: the service counts it on arrival, which is
-/// later, so timing from the send could squeeze a request into the service's window (and earn a 429).
+/// The push dataset limits a client must keep itself
+/// (https://learn.microsoft.com/power-bi/developer/embedded/push-datasets-limitations): 120 POST rows requests per minute,
+/// 1,000,000 rows added per hour, and 120 POST rows requests per hour once the table holds 250,000 rows or more.
 /// </summary>
-public sealed class RequestPacer(int limit, TimeSpan window, TimeProvider clock)
+public sealed record PushLimits(
+    int RequestsPerWindow = 120, TimeSpan? Window = null, long RowsPerHour = 1_000_000, int RequestsPerHourLargeTable = 120,
+    long LargeTableRows = 250_000)
 {
-    private readonly Queue<DateTimeOffset> _sent = new();
+    public TimeSpan MinuteWindow => Window ?? TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long to wait before posting <paramref name="rows"/> more rows into a table that holds <paramref name="tableRows"/>, given
+    /// the requests already answered (<paramref name="sent"/>: when, how many rows; oldest first). Pure: the clock comes in.
+    /// </summary>
+    public TimeSpan Wait(IReadOnlyList<(DateTimeOffset At, int Rows)> sent, DateTimeOffset now, int rows, long tableRows)
+    {
+        var hour = TimeSpan.FromHours(1);
+        var due = now;
+        // Per minute: the oldest of the last RequestsPerWindow requests must have left the window.
+        var inWindow = sent.Where(s => s.At + MinuteWindow > now).ToList();
+        if (inWindow.Count >= RequestsPerWindow) Later(inWindow[inWindow.Count - RequestsPerWindow].At + MinuteWindow);
+        var inHour = sent.Where(s => s.At + hour > now).ToList();
+        // Per hour, large table: the same rule over the hour.
+        if (tableRows >= LargeTableRows && inHour.Count >= RequestsPerHourLargeTable)
+            Later(inHour[inHour.Count - RequestsPerHourLargeTable].At + hour);
+        // Rows per hour: wait until enough of the hour's rows have aged out to make room for these.
+        var total = inHour.Sum(s => (long)s.Rows);
+        foreach (var s in inHour)
+        {
+            if (total + rows <= RowsPerHour) break;
+            total -= s.Rows;
+            Later(s.At + hour);
+        }
+        return due - now;
+
+        void Later(DateTimeOffset t)
+        {
+            if (t > due) due = t;
+        }
+    }
+}
+
+/// <summary>
+/// Paces POST rows requests to <see cref="PushLimits"/>. One pacer per dataset; requests go one at a time (the documented
+/// "5 max pending POST rows requests" is never approached). A request counts from when its answer arrived, not from when it
+/// left: the service counts it on arrival, which is later, so timing from the send could squeeze a request into the service's
+/// window (and earn a 429).
+/// </summary>
+public sealed class RequestPacer(PushLimits limits, TimeProvider clock)
+{
+    private readonly List<(DateTimeOffset At, int Rows)> _sent = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task SendAsync(Func<Task> send, CancellationToken ct)
+    public RequestPacer(int limit, TimeSpan window, TimeProvider clock) : this(new PushLimits(limit, window), clock)
+    {
+    }
+
+    public Task SendAsync(Func<Task> send, CancellationToken ct) => SendAsync(1, 0, send, ct);
+
+    public async Task SendAsync(int rows, long tableRows, Func<Task> send, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            var now = clock.GetUtcNow();
-            while (_sent.Count > 0 && _sent.Peek() + window <= now) _sent.Dequeue();
-            if (_sent.Count >= limit)
-            {
-                // Timers run on the tick count, not the wall clock, and can wake a millisecond early: wait until the
-                // wall clock has really passed the oldest request's window.
-                var due = _sent.Peek() + window;
-                for (var wait = due - now; wait > TimeSpan.Zero; wait = due - clock.GetUtcNow())
-                    await Task.Delay(wait + TimeSpan.FromMilliseconds(1), clock, ct);
-                _sent.Dequeue();
-            }
+            var hourAgo = clock.GetUtcNow() - TimeSpan.FromHours(1);
+            _sent.RemoveAll(s => s.At <= hourAgo);
+            // Timers run on the tick count, not the wall clock, and can wake a millisecond early: wait until the wall clock has
+            // really passed the due time.
+            for (var wait = limits.Wait(_sent, clock.GetUtcNow(), rows, tableRows); wait > TimeSpan.Zero;
+                 wait = limits.Wait(_sent, clock.GetUtcNow(), rows, tableRows))
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(1), clock, ct);
             try
             {
                 await send();
             }
             finally
             {
-                _sent.Enqueue(clock.GetUtcNow());
+                _sent.Add((clock.GetUtcNow(), rows));
             }
         }
         finally

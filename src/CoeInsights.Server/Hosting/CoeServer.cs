@@ -2,6 +2,7 @@ using System.Net;
 using CoeInsights.Connectors;
 using CoeInsights.Server.Admin;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Bi;
 using CoeInsights.Server.Connectors;
 using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
@@ -32,6 +33,7 @@ public static class CoeServer
 
         var options = builder.Configuration.GetSection(CoeServerOptions.Section).Get<CoeServerOptions>() ?? new CoeServerOptions();
         builder.Services.Configure<CoeServerOptions>(builder.Configuration.GetSection(CoeServerOptions.Section));
+        builder.Services.Configure<Bi.BiOptions>(builder.Configuration.GetSection(Bi.BiOptions.Section));
 
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
@@ -70,6 +72,8 @@ public static class CoeServer
         app.MapGrpcReflectionService();
         // Signed links for browsers (no bearer header): the token is the credential.
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
+        // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
+        app.MapBi();
         app.MapGet("/", () => Results.Text(
             "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
         return app;

@@ -12,13 +12,27 @@ namespace CoeInsights.Connectors.Tests.Fakes;
 /// https://learn.microsoft.com/en-us/rest/api/power-bi/datasets/get-datasets (<c>{"value":[…]}</c>), enforcing the limits of
 /// https://learn.microsoft.com/en-us/power-bi/developer/embedded/push-datasets-limitations: more than
 /// <see cref="MaxRowsPerPost"/> rows → 400; more than <see cref="MaxPostsPerWindow"/> POST rows requests in a
-/// <see cref="Window"/> → 429 with Retry-After (as the throttling doc describes).
+/// <see cref="Window"/> → 429 with Retry-After (as the throttling doc describes). Every operation answers under
+/// <c>/v1.0/myorg</c> (My workspace) and under <c>/v1.0/myorg/groups/{groupId}</c> (the "… In Group" operations); a service principal's
+/// token (<see cref="IsServicePrincipal"/>) on a My workspace path is refused like an unauthorized call, because a service principal has no My workspace
+/// (https://learn.microsoft.com/power-bi/developer/embedded/embed-service-principal, "Considerations and limitations").
 /// </summary>
 public sealed class FakePowerBi : FakeApi
 {
     public int MaxRowsPerPost { get; set; } = 10_000;
     public int MaxPostsPerWindow { get; set; } = 120;
+    /// <summary>Documented: 1,000,000 rows added per hour per dataset; over it → 429 with Retry-After until enough rows age out.</summary>
+    public long MaxRowsPerHour { get; set; } = 1_000_000;
+    /// <summary>Documented: 120 POST rows requests per hour once the table holds 250,000 rows or more.</summary>
+    public int MaxPostsPerHourLargeTable { get; set; } = 120;
+    public long LargeTableRows { get; set; } = 250_000;
+    public TimeSpan Hour { get; set; } = TimeSpan.FromHours(1);
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Which bearer tokens are a service principal's (default: none).</summary>
+    public Func<string, bool> IsServicePrincipal { get; set; } = _ => false;
+    /// <summary>The workspace each request addressed ("" for My workspace), in order.</summary>
+    public ConcurrentQueue<string> Workspaces { get; } = new();
 
     public sealed record Dataset(string Id, string Name, Dictionary<string, List<string>> Columns, ConcurrentDictionary<string, List<JsonObject>> Rows);
 
@@ -30,11 +44,27 @@ public sealed class FakePowerBi : FakeApi
 
     protected override void Map(WebApplication app)
     {
-        app.MapGet("/v1.0/myorg/datasets", () => Results.Json(new
+        foreach (var prefix in new[] { "/v1.0/myorg", "/v1.0/myorg/groups/{groupId}" }) Map(app, prefix);
+    }
+
+    /// <summary>Before the routes: a service principal on a My workspace path is refused; the workspace of every request is recorded.</summary>
+    protected override bool Authorized(HttpRequest request)
+    {
+        if (!base.Authorized(request)) return false;
+        var path = request.Path.Value ?? "";
+        var group = path.StartsWith("/v1.0/myorg/groups/", StringComparison.Ordinal) ? path.Split('/')[4] : "";
+        Workspaces.Enqueue(group);
+        var token = request.Headers.Authorization.ToString() is var h && h.StartsWith("Bearer ", StringComparison.Ordinal) ? h["Bearer ".Length..] : "";
+        return group.Length > 0 || !IsServicePrincipal(token);
+    }
+
+    private void Map(WebApplication app, string prefix)
+    {
+        app.MapGet(prefix + "/datasets", () => Results.Json(new
         {
             value = Datasets.Values.Select(d => new { id = d.Id, name = d.Name, addRowsAPIEnabled = true, configuredBy = "coe@contoso.com" }),
         }));
-        app.MapPost("/v1.0/myorg/datasets", async (HttpContext context) =>
+        app.MapPost(prefix + "/datasets", async (HttpContext context) =>
         {
             var body = await JsonNode.ParseAsync(context.Request.Body);
             if (body?["defaultMode"]?.GetValue<string>() != "Push" || body["name"] is null || body["tables"] is not JsonArray tables)
@@ -48,7 +78,7 @@ public sealed class FakePowerBi : FakeApi
             return Results.Json(new { id, name = dataset.Name, defaultRetentionPolicy = context.Request.Query["defaultRetentionPolicy"].ToString() },
                 statusCode: StatusCodes.Status201Created);
         });
-        app.MapPost("/v1.0/myorg/datasets/{datasetId}/tables/{table}/rows", async (string datasetId, string table, HttpContext context) =>
+        app.MapPost(prefix + "/datasets/{datasetId}/tables/{table}/rows", async (string datasetId, string table, HttpContext context) =>
         {
             if (!Datasets.TryGetValue(datasetId, out var dataset) || !dataset.Rows.ContainsKey(table)) return Results.NotFound();
             lock (_lock)
@@ -67,6 +97,21 @@ public sealed class FakePowerBi : FakeApi
             if (body?["rows"] is not JsonArray rows) return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "rows is required" } });
             if (rows.Count > MaxRowsPerPost)
                 return Results.BadRequest(new { error = new { code = "InvalidRequest", message = $"at most {MaxRowsPerPost} rows per request" } });
+            lock (_lock)
+            {
+                // The hourly quotas, answered as the throttling doc describes: 429 and a Retry-After up to the quota's reset.
+                var now = DateTimeOffset.UtcNow;
+                var hour = Posts.Where(p => p.At > now - Hour).OrderBy(p => p.At).ToList();
+                DateTimeOffset? until = null;
+                if (hour.Count > 0 && hour.Sum(p => (long)p.Rows) + rows.Count > MaxRowsPerHour) until = hour[0].At + Hour;
+                if (hour.Count > 0 && dataset.Rows[table].Count >= LargeTableRows && hour.Count >= MaxPostsPerHourLargeTable) until = hour[0].At + Hour;
+                if (until is { } reset)
+                {
+                    Interlocked.Increment(ref Throttled);
+                    context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds)).ToString();
+                    return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+                }
+            }
             var columns = dataset.Columns[table];
             foreach (var row in rows)
                 if (row is not JsonObject o || o.Select(p => p.Key).Any(k => !columns.Contains(k)))
@@ -78,7 +123,7 @@ public sealed class FakePowerBi : FakeApi
             }
             return Results.Ok();
         });
-        app.MapDelete("/v1.0/myorg/datasets/{datasetId}/tables/{table}/rows", (string datasetId, string table) =>
+        app.MapDelete(prefix + "/datasets/{datasetId}/tables/{table}/rows", (string datasetId, string table) =>
         {
             if (!Datasets.TryGetValue(datasetId, out var dataset) || !dataset.Rows.ContainsKey(table)) return Results.NotFound();
             lock (_lock) dataset.Rows[table].Clear();
@@ -86,3 +131,4 @@ public sealed class FakePowerBi : FakeApi
         });
     }
 }
+
