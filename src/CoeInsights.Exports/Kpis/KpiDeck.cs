@@ -106,7 +106,9 @@ public static class KpiDeck
         for (var c = 1; c <= PageColumns; c++) sheet.Column(c).Width = 12.5;
         Line(sheet, 2, $"Reporting period {page.Period} ({page.Period.Days} days), owned profiles; trends by {model.Granularity.ToString().ToLowerInvariant()}.").Style.Font.Bold = true;
         sheet.Cell(2, 1).Style.Font.FontSize = 12;
-        Line(sheet, 3, $"Compared with the previous {page.Period.Days} days ({page.Previous}) and the same period a year earlier ({page.LastYear}).");
+        Line(sheet, 3, page.LastYear is { } lastYear
+            ? $"Compared with the previous {page.Period.Days} days ({page.Previous}) and the same period a year earlier ({lastYear})."
+            : $"Compared with the previous {page.Period.Days} days ({page.Previous}); no year-earlier comparison (the range is longer than a year).");
         Line(sheet, 4, $"Generated {model.GeneratedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC. Green is good news, red is bad news (reversed for lower-is-better KPIs such as negative mentions); "
             + "≈ marks a change within day-to-day noise (Welch t-test on daily values, p ≥ 0.05).").Style.Font.FontSize = 9;
 
@@ -264,7 +266,7 @@ public static class KpiDeck
     {
         if (change?.ChangePct is not { } pct)
         {
-            cell.SetText(change?.Previous is null ? "no data" : "n/a");
+            cell.SetText(change is null ? "n/a" : change.Previous is null ? "no data" : "n/a");
             cell.Style.Font.FontColor = XLColor.Gray;
             return;
         }

@@ -28,7 +28,7 @@ public sealed record RankedItem(string Label, double Value, double? SharePct);
 
 /// <summary>What the KPI deck's report page shows, computed once from the deck model (pure).</summary>
 public sealed record KpiReportPage(
-    ReportWindow Period, ReportWindow Previous, ReportWindow LastYear,
+    ReportWindow Period, ReportWindow Previous, ReportWindow? LastYear,
     IReadOnlyList<KpiCard> Cards, IReadOnlyList<KpiCard> Derived, IReadOnlyList<DeckAnomaly> Anomalies,
     string RankMetric, IReadOnlyList<RankedItem> TopNetworks, IReadOnlyList<RankedItem> TopProfiles, IReadOnlyList<RankedItem> Competitors,
     IReadOnlyList<string> Story)
@@ -41,6 +41,8 @@ public sealed record KpiReportPage(
         var period = new ReportWindow(model.From, model.To);
         var previous = new ReportWindow(model.From.AddDays(-period.Days), model.From.AddDays(-1));
         var lastYear = new ReportWindow(model.From.AddYears(-1), model.To.AddYears(-1));
+        // A range longer than a year overlaps its own year-earlier window: that comparison would count days twice.
+        var yearComparable = period.Days <= 366;
         var profiles = model.Profiles.ToDictionary(p => p.Id);
         var metrics = model.Metrics.ToDictionary(m => m.Name);
         var owned = model.Profiles.Where(p => p.Owned).Select(p => p.Id).ToHashSet();
@@ -75,7 +77,7 @@ public sealed record KpiReportPage(
             var m = metrics[name];
             var current = Of(name, period, Owned);
             return new KpiCard(Pretty(name), m.Unit, m.Unit == "currency" ? DeckFormats.Money : DeckFormats.Count, m.LowerIsBetter,
-                Change(current, Of(name, previous, Owned)), Change(current, Of(name, lastYear, Owned)), current?.Total);
+                Change(current, Of(name, previous, Owned)), yearComparable ? Change(current, Of(name, lastYear, Owned)) : null, current?.Total);
         }).ToList();
 
         // Derived KPIs over the owned profiles (docs/kpis.md formulas), each against the previous period and a year earlier.
@@ -84,7 +86,7 @@ public sealed record KpiReportPage(
         {
             var current = value(period);
             PeriodChange? Versus(ReportWindow w) => current is { } c ? PeriodComparison.Compare(c, value(w), [], []) : null;
-            return new KpiCard(name, unit, format, lowerIsBetter, Versus(previous), Versus(lastYear), current);
+            return new KpiCard(name, unit, format, lowerIsBetter, Versus(previous), yearComparable ? Versus(lastYear) : null, current);
         }
         var derived = new List<KpiCard>
         {
@@ -125,7 +127,7 @@ public sealed record KpiReportPage(
         var competitors = Top(inRange.Where(o => Competitor(o.ProfileId)).GroupBy(o => profiles[o.ProfileId].Label), 5);
 
         var story = TellStory(model, period, previous, cards, derived, anomalies, rankMetric, topNetworks, competitors, ownedRows.Count > 0);
-        return new KpiReportPage(period, previous, lastYear, cards, derived, anomalies, rankMetric, topNetworks, topProfiles, competitors, story);
+        return new KpiReportPage(period, previous, yearComparable ? lastYear : null, cards, derived, anomalies, rankMetric, topNetworks, topProfiles, competitors, story);
     }
 
     /// <summary>Every metric of every profile, day by day: median/MAD robust z-score with a weekly season (a quiet Sunday is no anomaly).</summary>

@@ -66,7 +66,8 @@ public static class KpiDeckExport
                 .Select(p => new DeckProfile(p.Id.ToString(), p.Network.ToString(), p.Handle, p.BusinessUnit, p.Ownership == Ownership.Owned, p.DisplayName)).ToList(),
             Metrics = MetricCatalogue.Default.Where(m => usedMetrics.Contains(m.Name))
                 .Select(m => new DeckMetric(m.Name, m.Unit, m.Additive, m.Description, m.Rollup, LowerIsBetter.Contains(m.Name))).ToList(),
-            CardMetrics = metrics,
+            // The requested metrics, and negative mentions when recorded: a crisis belongs on the first page.
+            CardMetrics = [.. metrics, .. inRange.Any(o => o.Metric == "negative_mentions") && !metrics.Contains("negative_mentions") ? ["negative_mentions"] : Array.Empty<string>()],
             Observations = inRange,
             History = observed.Where(o => o.Date < request.From).ToList(),
             Series = rolled.Where(s => s.Series.Values.Any(v => v is not null))

@@ -89,7 +89,7 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenTamperedOrExpiredLink()
+    public async Task RefusesWithTheSameShortPageGivenTamperedOrExpiredLink()
     {
         var (_, id) = await ClosedEvaluation("reports-d");
         var reports = await Reports("reports-d", "viewer", Role.Viewer);
@@ -100,12 +100,19 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
         using var browser = new HttpClient();
         await Task.Delay(TimeSpan.FromSeconds(2));
 
+        var pages = new List<string>();
         foreach (var url in new[] { tampered, shortLived.Url, good.Url.Replace("/downloads/", "/downloads/x") })
         {
             using var response = await browser.GetAsync(url);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            pages.Add(await response.Content.ReadAsStringAsync());
         }
+
+        // One page for every reason (nothing tells a forged link from an expired one), saying what to do, naming nothing.
+        Assert.Single(pages.Distinct());
+        Assert.Contains("Ask whoever sent it for a new one", pages[0]);
+        Assert.DoesNotContain(id, pages[0]);
     }
 
     [Fact]
