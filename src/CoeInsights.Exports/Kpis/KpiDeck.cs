@@ -304,13 +304,6 @@ public static class KpiDeck
         DeckStyle.Widths(sheet, 34, 12, 18, 12, 14, 24);
     }
 
-    /// <summary>A p-value as a number, or the text "&lt; 0.0001" below what four decimals can show.</summary>
-    internal static void PValue(IXLCell cell, double? p)
-    {
-        if (p is { } v && v < 0.0001) cell.SetText("< 0.0001").Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        else SafeText.SetNumber(cell, p, "0.0000");
-    }
-
     private static void WriteStatistics(IXLWorksheet sheet, KpiDeckModel model, IReadOnlyDictionary<string, DeckProfile> profiles)
     {
         var unit = model.Granularity.ToString().ToLowerInvariant();
@@ -327,8 +320,8 @@ public static class KpiDeck
             sheet.Cell(r, 2).SetText(rows[k].Metric);
             sheet.Cell(r, 3).SetValue(t.Observed);
             SafeText.SetNumber(sheet.Cell(r, 4), t.Ols.Slope, "#,##0.000");
-            PValue(sheet.Cell(r, 5), t.Ols.SlopePValue);
-            PValue(sheet.Cell(r, 6), t.MannKendall.PValue);
+            SafeText.SetPValue(sheet.Cell(r, 5), t.Ols.SlopePValue);
+            SafeText.SetPValue(sheet.Cell(r, 6), t.MannKendall.PValue);
             SafeText.SetNumber(sheet.Cell(r, 7), t.SenSlope.Slope, "#,##0.000");
             SafeText.SetNumber(sheet.Cell(r, 8), t.LastPeriodOverPeriodPct / 100, DeckStyle.Percent);
             // Too short to annualise (or a zero start): said in words, never a huge number.
