@@ -88,7 +88,8 @@ public sealed class EvaluationWorkbookTests
         Assert.Superset(new HashSet<string> { "FactScore", "DimVendor", "DimCriterion", "DimEvaluator" }, tables);
         var fact = workbook.Worksheet("FactScore").Table("FactScore");
         Assert.Equal(model.Scores.Count, fact.DataRange.RowCount());
-        Assert.Equal(model.Scores.Sum(s => s.Value), fact.DataRange.Rows().Sum(r => r.Cell(4).GetDouble()), 9);
+        Assert.Equal(model.Scores.Sum(s => s.Value), fact.DataRange.Rows().Sum(r => r.Cell(5).GetDouble()), 9);
+        Assert.All(fact.DataRange.Rows(), r => Assert.Equal(model.EvaluationId, r.Cell(1).GetString()));
     }
 
     [Fact]

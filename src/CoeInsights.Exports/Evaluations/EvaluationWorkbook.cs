@@ -49,7 +49,7 @@ public static class EvaluationWorkbook
             WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName);
             WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
-            streamed.Add(WriteDataModel(workbook, names, model));
+            streamed.Add(WriteDataModel(workbook, names, model, primary));
         }, charts, streamed);
     }
 
@@ -334,23 +334,61 @@ public static class EvaluationWorkbook
         sheet.Column(1).Style.Alignment.WrapText = true;
     }
 
-    /// <summary>The star schema a BI analyst imports as is: one fact table, three dimensions.</summary>
-    private static StreamedRows WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model)
+    /// <summary>
+    /// The star schema a BI analyst imports as is: FactScore, FactVendorResult and FactVendorFact, each row carrying its
+    /// EvaluationId (workbooks of several evaluations append), with DimVendor, DimCriterion and DimEvaluator.
+    /// </summary>
+    private static StreamedRows WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model, MethodResult primary)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
-        string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
+        string[] fh = ["EvaluationId", "EvaluatorId", "VendorId", "CriterionId", "Score"];
         DeckStyle.Header(fact, 1, fh);
         // The first row through ClosedXML (it sets the styles); the rest, and the table, are streamed (memory stays flat).
         if (model.Scores.Count > 0)
         {
             var s = model.Scores[0];
-            fact.Cell(2, 1).SetText(s.EvaluatorId);
-            fact.Cell(2, 2).SetText(s.VendorId);
-            fact.Cell(2, 3).SetText(s.CriterionId);
-            fact.Cell(2, 4).SetValue(s.Value);
+            fact.Cell(2, 1).SetText(model.EvaluationId);
+            fact.Cell(2, 2).SetText(s.EvaluatorId);
+            fact.Cell(2, 3).SetText(s.VendorId);
+            fact.Cell(2, 4).SetText(s.CriterionId);
+            fact.Cell(2, 5).SetValue(s.Value);
         }
         fact.SheetView.FreezeRows(1);
-        DeckStyle.Widths(fact, 20, 20, 20, 10);
+        DeckStyle.Widths(fact, 38, 20, 20, 20, 10);
+
+        // One row per vendor: the result a report visual shows (rank, score 0–100, P(first), bootstrap interval).
+        var results = workbook.AddWorksheet(SafeText.SheetName("FactVendorResult", names));
+        string[] rh = ["EvaluationId", "VendorId", "Rank", "Score", "ProbabilityFirst", "IntervalLow", "IntervalHigh", "IsRecommended"];
+        DeckStyle.Header(results, 1, rh);
+        var r = model.Result;
+        for (var i = 0; i < r.VendorIds.Count; i++)
+        {
+            results.Cell(2 + i, 1).SetText(model.EvaluationId);
+            results.Cell(2 + i, 2).SetText(r.VendorIds[i]);
+            results.Cell(2 + i, 3).SetValue(primary.Ranks[i]);
+            SafeText.SetNumber(results.Cell(2 + i, 4), primary.Scores[i] * 100, "0.00");
+            SafeText.SetNumber(results.Cell(2 + i, 5), r.Robustness?.MonteCarlo?.RankAcceptability[i][0], DeckStyle.Percent);
+            SafeText.SetNumber(results.Cell(2 + i, 6), r.Robustness?.Bootstrap?.Lower[i] * 100, "0.00");
+            SafeText.SetNumber(results.Cell(2 + i, 7), r.Robustness?.Bootstrap?.Upper[i] * 100, "0.00");
+            results.Cell(2 + i, 8).SetValue(r.VendorIds[i] == r.Recommendation.WinnerId);
+        }
+        DeckStyle.Table(results.Range(1, 1, 1 + Math.Max(1, r.VendorIds.Count), rh.Length), "FactVendorResult");
+        DeckStyle.Widths(results, 38, 20, 6, 8, 14, 12, 12, 13);
+        results.SheetView.FreezeRows(1);
+
+        var facts = workbook.AddWorksheet(SafeText.SheetName("FactVendorFact", names));
+        string[] vfh = ["EvaluationId", "VendorId", "CriterionId", "Value"];
+        DeckStyle.Header(facts, 1, vfh);
+        for (var k = 0; k < model.VendorFacts.Count; k++)
+        {
+            facts.Cell(2 + k, 1).SetText(model.EvaluationId);
+            facts.Cell(2 + k, 2).SetText(model.VendorFacts[k].VendorId);
+            facts.Cell(2 + k, 3).SetText(model.VendorFacts[k].CriterionId);
+            SafeText.SetNumber(facts.Cell(2 + k, 4), model.VendorFacts[k].Value, "#,##0.##");
+        }
+        DeckStyle.Table(facts.Range(1, 1, 1 + Math.Max(1, model.VendorFacts.Count), vfh.Length), "FactVendorFact");
+        DeckStyle.Widths(facts, 38, 20, 20, 14);
+        facts.SheetView.FreezeRows(1);
 
         var vendors = workbook.AddWorksheet(SafeText.SheetName("DimVendor", names));
         string[] vh = ["VendorId", "Vendor", "AnnualCost"];
@@ -395,7 +433,7 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(evaluators, 20, 28, 20);
         evaluators.SheetView.FreezeRows(1);
         return new StreamedRows(fact.Name, Math.Max(0, model.Scores.Count - 1),
-            model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
+            model.Scores.Skip(1).Select(x => new object?[] { model.EvaluationId, x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
     }
 
 }

@@ -47,6 +47,8 @@ public static class EvaluationWorkbookExport
         var model = new EvaluationWorkbookModel
         {
             Title = evaluation.Title,
+            EvaluationId = evaluationId.ToString(),
+            VendorFacts = evaluation.Vendors.SelectMany(v => v.Facts.Select(f => new VendorFactEntry(v.Id, f.CriterionId, f.Value))).ToList(),
             Purpose = evaluation.Purpose,
             GeneratedAt = now,
             ApprovalStatus = ApprovalStatus(evaluation),

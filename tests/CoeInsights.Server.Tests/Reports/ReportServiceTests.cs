@@ -64,7 +64,7 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
         var (_, bytes) = await Export(await Reports("reports-b", "e1", Role.Evaluator), e.EvaluationId);
 
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
-        var evaluators = workbook.Worksheet("FactScore").Table("FactScore").DataRange.Rows().Select(r => r.Cell(1).GetString()).Distinct();
+        var evaluators = workbook.Worksheet("FactScore").Table("FactScore").DataRange.Rows().Select(r => r.Cell(2).GetString()).Distinct();
         Assert.Equal(["e1"], evaluators);
     }
 
