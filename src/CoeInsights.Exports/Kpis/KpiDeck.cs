@@ -86,10 +86,13 @@ public static class KpiDeck
         }
         sheet.Column(1).Width = 12;
         for (var c = 0; c < series.Count + 1; c++) sheet.Column(c + 2).Width = 18;
+        // Up to two years of weeks print on one page with their chart; longer tables run on, one page wide.
+        if (periods.Count <= 110) sheet.PageSetup.FitToPages(1, 1);
         return new TrendBlock(sheet, 4, last, columns, totalColumn, metric.Unit);
     }
 
     private const int PageColumns = 12;
+    private const int PrintedAnomalies = 40;
     private const string ChangeFormat = "\"▲ \"0.0%;\"▼ \"0.0%;\"● \"0.0%";
 
     /// <summary>
@@ -357,6 +360,13 @@ public static class KpiDeck
         }
         if (r > 4) DeckStyle.Table(sheet.Range(3, 1, r - 1, header.Length), "Anomalies");
         else sheet.Cell(4, 1).SetText("No day stood out in this range.");
+        // The largest first: the print shows the top of the list, the table keeps every row.
+        if (r - 4 > PrintedAnomalies)
+        {
+            sheet.Cell(2, 1).SetText($"{r - 4} days stood out; the printed page shows the {PrintedAnomalies} largest, the table holds them all.");
+            sheet.PageSetup.PrintAreas.Add(1, 1, 3 + PrintedAnomalies, header.Length);
+            sheet.PageSetup.FitToPages(1, 1);
+        }
         DeckStyle.Widths(sheet, 12, 30, 20, 14, 14, 14, 12);
     }
 
