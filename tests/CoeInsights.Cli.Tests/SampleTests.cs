@@ -248,7 +248,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     }
 
     /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
-    private async Task<string> FirstPrintedPage(string name, params string[] download)
+    private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
     {
         var folder = Directory.CreateTempSubdirectory("coe-sample-print-").FullName;
         var xlsx = Path.Combine(folder, name + ".xlsx");
@@ -260,7 +260,10 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var txt = Path.Combine(folder, name + ".txt");
         var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", "1", "-l", "1", Path.Combine(folder, name + ".pdf"), txt]);
         Assert.True(read == 0, pdftotext);
-        return await File.ReadAllTextAsync(txt);
+        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [Path.Combine(folder, name + ".pdf")]);
+        Assert.True(info == 0);
+        var pages = int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture);
+        return (await File.ReadAllTextAsync(txt), pages);
     }
 
     [Fact]
@@ -268,8 +271,9 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
 
-        var page = await FirstPrintedPage("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var (page, pages) = await FirstPrintedPage("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
 
+        Assert.InRange(pages, 1, 12); // the report sheets only: the data model is not printed
         Assert.Contains("Reporting period 2025-05-01 to 2026-10-31 (549 days)", page);
         var spike = page.Split('\n').First(l => l.Contains("2026-03-17") && l.Contains("Negative mentions"));
         Assert.Contains("Instagram northwind.home", spike);
@@ -283,8 +287,9 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var evaluation = await SampleEvaluation();
         var winner = evaluation.Vendors.Single(v => v.VendorId == evaluation.Recommendation.VendorId).DisplayName;
 
-        var page = await FirstPrintedPage("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
+        var (page, pages) = await FirstPrintedPage("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
 
+        Assert.InRange(pages, 1, 12);
         var lines = page.Split('\n').Select(l => l.Trim()).ToList();
         var at = lines.FindIndex(l => l.StartsWith("Recommended vendor", StringComparison.Ordinal));
         Assert.True(at >= 0, page);
