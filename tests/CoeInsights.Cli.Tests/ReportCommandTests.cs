@@ -83,6 +83,38 @@ public sealed class ReportCommandTests(TestServer server) : IClassFixture<TestSe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task PrintsUrlAloneOnItsFirstLineGivenTableOutput()
+    {
+        var (key, id) = await ClosedEvaluation();
+
+        var (code, output, error) = await Coe("reports", "link", id, "--key", key);
+
+        // Piped output is not a console: the long URL must not be wrapped at 80 columns.
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches("^http://[^ ]+/downloads/[^ ]+$", lines[0].TrimEnd('\r'));
+        Assert.True(lines[0].Length > 80, $"{lines[0].Length} characters");
+        Assert.StartsWith("(valid until ", lines[1]);
+    }
+
+    [Fact]
+    public async Task PrintsWorkingKpiDeckLinkGivenKindAndRange()
+    {
+        var key = await server.CreateKeyAsync("cli-reports", "viewer", Role.Viewer);
+
+        var (code, output, error) = await Coe("reports", "link", "--kind", "kpi-deck", "--from", "2026-01-01", "--to", "2026-01-31", "--key", key, "-o", "json");
+        var (noRange, _, noRangeError) = await Coe("reports", "link", "--kind", "kpi-deck", "--key", key);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        using var browser = new HttpClient();
+        using var response = await browser.GetAsync(JsonDocument.Parse(output).RootElement.GetProperty("url").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("PK"u8.ToArray(), (await response.Content.ReadAsByteArrayAsync())[..2]);
+        Assert.Equal(ExitCodes.Usage, noRange);
+        Assert.Contains("--from and --to", noRangeError);
+    }
+
     /// <summary>A survey with one NPS question answered by three people (entered by the chair).</summary>
     private async Task<(string Key, string SurveyId)> AnsweredSurvey()
     {

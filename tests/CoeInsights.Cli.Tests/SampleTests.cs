@@ -20,6 +20,10 @@ public sealed class SampleServer : TestServer
         FirstLoad = await LoadAsync("--if-empty");
     }
 
+    /// <summary>Any `coe` command against this server with the admin key.</summary>
+    public Task<(int Code, string Out, string Err)> CoeAsync(params string[] args) =>
+        ChildProcess.Coe(WorkingDirectory, [.. args, "--address", GrpcAddress.ToString(), "--key", AdminKey]);
+
     public Task<(int Code, string Out, string Err)> LoadAsync(params string[] extra) =>
         ChildProcess.Coe(WorkingDirectory, ["sample", "load", .. extra, "-o", "json", "--address", GrpcAddress.ToString(), "--key", AdminKey]);
 
@@ -266,6 +270,55 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         });
         await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
         return id;
+    }
+
+    /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
+    private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
+    {
+        var folder = Directory.CreateTempSubdirectory("coe-sample-print-").FullName;
+        var xlsx = Path.Combine(folder, name + ".xlsx");
+        var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
+        Assert.True(code == ExitCodes.Ok, error);
+        var profile = new Uri(Path.Combine(folder, "lo-profile")).AbsoluteUri;
+        var (converted, _, soffice) = await ChildProcess.Run("soffice", [$"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder, xlsx]);
+        Assert.True(converted == 0, soffice);
+        var txt = Path.Combine(folder, name + ".txt");
+        var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", "1", "-l", "1", Path.Combine(folder, name + ".pdf"), txt]);
+        Assert.True(read == 0, pdftotext);
+        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [Path.Combine(folder, name + ".pdf")]);
+        Assert.True(info == 0);
+        var pages = int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture);
+        return (await File.ReadAllTextAsync(txt), pages);
+    }
+
+    [Fact]
+    public async Task PrintsPlantedSpikeAndDatedPeriodOnPageOneOfKpiDeck()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+
+        var (page, pages) = await FirstPrintedPage("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+
+        Assert.InRange(pages, 1, 12); // the report sheets only: the data model is not printed
+        Assert.Contains("Reporting period 2025-05-01 to 2026-10-31 (549 days)", page);
+        var spike = page.Split('\n').First(l => l.Contains("2026-03-17") && l.Contains("Negative mentions"));
+        Assert.Contains("Instagram northwind.home", spike);
+        Assert.Contains("Watch: Negative mentions on Instagram northwind.home on 2026-03-17", page);
+        Assert.Matches(@"Negative mentions[\s\S]*[0-9]{1,3}(,[0-9]{3})+", page); // its card, with a total
+    }
+
+    [Fact]
+    public async Task PrintsRecommendationWithVendorNameOnPageOneOfVendorWorkbook()
+    {
+        var evaluation = await SampleEvaluation();
+        var winner = evaluation.Vendors.Single(v => v.VendorId == evaluation.Recommendation.VendorId).DisplayName;
+
+        var (page, pages) = await FirstPrintedPage("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
+
+        Assert.InRange(pages, 1, 12);
+        var lines = page.Split('\n').Select(l => l.Trim()).ToList();
+        var at = lines.FindIndex(l => l.StartsWith("Recommended vendor", StringComparison.Ordinal));
+        Assert.True(at >= 0, page);
+        Assert.StartsWith(winner, lines[at + 1]);
     }
 
     [Fact]

@@ -163,8 +163,12 @@ public sealed class DeckConventionTests
         var data = workbook.Worksheets.Where(IsDataSheet).ToList();
         Assert.NotEmpty(report);
         Assert.True(data.Count >= 4, $"{data.Count} data sheets");
-        Assert.All(report, w => Assert.Equal((w.Name, XLPageOrientation.Landscape, 1, 0),
-            (w.Name, w.PageSetup.PageOrientation, w.PageSetup.PagesWide, w.PageSetup.PagesTall)));
-        Assert.All(data, w => Assert.Equal((w.Name, 1), (w.Name, w.SheetView.SplitRow)));
+        // One page wide; as tall as needed, or one page (the KPI report page, a short trend sheet).
+        Assert.All(report, w => Assert.Equal((w.Name, XLPageOrientation.Landscape, 1, true),
+            (w.Name, w.PageSetup.PageOrientation, w.PageSetup.PagesWide, w.PageSetup.PagesTall is 0 or 1)));
+        if (deck == "kpi") Assert.Equal(1, report[0].PageSetup.PagesTall);
+        Assert.All(report, w => Assert.Equal(XLWorksheetVisibility.Visible, w.Visibility));
+        // The data model is hidden, so it is not printed, and keeps its header frozen for whoever unhides it.
+        Assert.All(data, w => Assert.Equal((w.Name, 1, XLWorksheetVisibility.Hidden), (w.Name, w.SheetView.SplitRow, w.Visibility)));
     }
 }

@@ -52,6 +52,8 @@ internal static class SampleEvaluation
         return new EvaluationWorkbookModel
         {
             Title = "Social media management platform 2027",
+            EvaluationId = "0193a0c4-5b6e-7000-8000-000000000001",
+            VendorFacts = vendors.Select(v => new VendorFactEntry(v.Id, "annual_cost", v.AnnualCost!.Value)).ToList(),
             Purpose = "Pick one platform for publishing, listening and analytics across the group.",
             GeneratedAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
             ApprovalStatus = "Proposed, 1 of 3 approvals",

@@ -4,7 +4,7 @@ namespace CoeInsights.Exports.Tests;
 
 /// <summary>
 /// A real spreadsheet program: LibreOffice headless (Debian libreoffice-calc-nogui) converts a
-/// workbook to PDF; pdftoppm (poppler-utils) renders a page to a greyscale bitmap we can inspect.
+/// workbook to PDF; pdftotext and pdfinfo (poppler-utils) read what a person would see on its pages.
 /// </summary>
 internal static class SpreadsheetProgram
 {
@@ -21,20 +21,32 @@ internal static class SpreadsheetProgram
         return pdf;
     }
 
-    /// <summary>Share of non-white pixels on a page rendered at 40 dpi.</summary>
-    public static async Task<double> InkOnPageAsync(string pdf, int page)
+    /// <summary>The text a reader sees on one page (pdftotext keeps the layout, so a row reads as a line).</summary>
+    public static async Task<string> PageTextAsync(string pdf, int page)
     {
-        var prefix = Path.Combine(Path.GetDirectoryName(pdf)!, $"page{page}");
-        var (code, output) = await RunAsync("pdftoppm", "-gray", "-r", "40", "-f", page.ToString(), "-l", page.ToString(), "-singlefile", pdf, prefix);
-        if (code != 0) throw new InvalidOperationException($"pdftoppm failed: {output}");
-        var pgm = await File.ReadAllBytesAsync(prefix + ".pgm");
-        // Binary PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
-        var offset = 0;
-        for (var newlines = 0; newlines < 3; offset++) if (pgm[offset] == '\n') newlines++;
-        var pixels = pgm.AsSpan(offset);
-        var ink = 0;
-        foreach (var p in pixels) if (p < 200) ink++;
-        return (double)ink / pixels.Length;
+        var txt = Path.Combine(Path.GetDirectoryName(pdf)!, $"{Path.GetFileNameWithoutExtension(pdf)}-page{page}.txt");
+        var (code, output) = await RunAsync("pdftotext", "-layout", "-f", page.ToString(), "-l", page.ToString(), pdf, txt);
+        if (code != 0) throw new InvalidOperationException($"pdftotext failed: {output}");
+        return await File.ReadAllTextAsync(txt);
+    }
+
+    /// <summary>How many pages the PDF has (pdfinfo).</summary>
+    public static async Task<int> PageCountAsync(string pdf)
+    {
+        var (code, output) = await RunAsync("pdfinfo", pdf);
+        if (code != 0) throw new InvalidOperationException($"pdfinfo failed: {output}");
+        var line = output.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal));
+        return int.Parse(line["Pages:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes a deck to a fresh folder and converts it to PDF once; tests of one class share the result.</summary>
+    public static async Task<string> RenderAsync(string name, Action<Stream> write)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"coe-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var xlsx = Path.Combine(folder, name + ".xlsx");
+        await using (var file = File.Create(xlsx)) write(file);
+        return await ConvertToPdfAsync(xlsx);
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)

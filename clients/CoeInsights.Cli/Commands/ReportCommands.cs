@@ -41,30 +41,53 @@ internal static class ReportCommands
                 BusinessUnits = { result.GetValue(units) ?? [] }, Title = result.GetValue(title) ?? "",
             }, cancellationToken: ct)));
 
-        var resource = new Argument<string>("id") { Description = "The evaluation id, or the survey id with --kind survey-workbook." };
+        var resource = new Argument<string?>("id")
+        {
+            Description = "The evaluation id, or the survey id with --kind survey-workbook (none with --kind kpi-deck).", Arity = ArgumentArity.ZeroOrOne,
+        };
         var kind = new Option<string>("--kind")
         {
-            Description = "evaluation-workbook (default) or survey-workbook.", DefaultValueFactory = _ => "evaluation-workbook",
+            Description = "evaluation-workbook (default), survey-workbook or kpi-deck.", DefaultValueFactory = _ => "evaluation-workbook",
         };
-        kind.AcceptOnlyFromAmong("evaluation-workbook", "survey-workbook");
+        kind.AcceptOnlyFromAmong("evaluation-workbook", "survey-workbook", "kpi-deck");
+        var linkFrom = new Option<DateOnly?>("--from") { Description = "With --kind kpi-deck: first day of the range." };
+        var linkTo = new Option<DateOnly?>("--to") { Description = "With --kind kpi-deck: last day of the range." };
         var ttl = new Option<int>("--ttl") { Description = "Seconds the link stays valid (default 900, at most 86400)." };
         var linkRespondentIds = new Option<bool>("--respondent-ids")
         {
             Description = "With --kind survey-workbook: real respondent ids instead of pseudonyms (committee and admin keys only).",
         };
-        var link = new Command("link", "A signed, expiring URL to open a workbook in a browser.") { resource, kind, ttl, linkRespondentIds };
+        var link = new Command("link", "A signed, expiring URL to open a workbook or the KPI deck in a browser.") { resource, kind, ttl, linkRespondentIds, linkFrom, linkTo };
         link.SetAction((result, ct) => run(result, async context =>
         {
-            var survey = result.GetValue(kind) == "survey-workbook";
+            var chosen = result.GetValue(kind);
+            var survey = chosen == "survey-workbook";
+            var deck = chosen == "kpi-deck";
             if (result.GetValue(linkRespondentIds) && !survey) throw new UsageException("--respondent-ids needs --kind survey-workbook.");
+            var (start, end) = (result.GetValue(linkFrom), result.GetValue(linkTo));
+            if (deck && (start is null || end is null)) throw new UsageException("--kind kpi-deck needs --from and --to.");
+            if (!deck && (start is not null || end is not null)) throw new UsageException("--from and --to go with --kind kpi-deck.");
+            var id = result.GetValue(resource);
+            if (deck == (id is not null)) throw new UsageException(deck ? "--kind kpi-deck takes no id (the deck covers the tenant's KPIs)." : "Name the evaluation (or survey) id.");
             var request = new CreateDownloadLinkRequest
             {
-                Kind = survey ? ExportKind.SurveyWorkbook : ExportKind.EvaluationWorkbook,
-                ResourceId = result.GetValue(resource)!, TtlSeconds = result.GetValue(ttl),
+                Kind = deck ? ExportKind.KpiDeck : survey ? ExportKind.SurveyWorkbook : ExportKind.EvaluationWorkbook,
+                ResourceId = id ?? "", TtlSeconds = result.GetValue(ttl),
             };
+            if (deck)
+                request.KpiDeck = new ExportKpiDeckRequest
+                {
+                    StartDate = KpiCommands.ToProto(start!.Value), EndDate = KpiCommands.ToProto(end!.Value),
+                };
             if (result.GetValue(linkRespondentIds)) request.SurveyWorkbook = new ExportSurveyWorkbookRequest { IncludeRespondentIds = true };
             var created = await new ReportService.ReportServiceClient(context.Channel).CreateDownloadLinkAsync(request, cancellationToken: ct);
-            context.Write(created, console => console.WriteLine($"{created.Url}\n(valid until {created.ExpireTime.ToDateTimeOffset():u})"));
+            // The URL alone on its own line, written straight (a console table would wrap it when piped).
+            if (context.Format == OutputFormat.Json) context.Write(created, _ => { });
+            else
+            {
+                context.Output.WriteLine(created.Url);
+                context.Output.WriteLine($"(valid until {created.ExpireTime.ToDateTimeOffset():u})");
+            }
         }));
 
         reports.Add(link);

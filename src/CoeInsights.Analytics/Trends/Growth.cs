@@ -48,8 +48,27 @@ public static class Growth
     {
         if (periodsPerYear is { } ppy && !(double.IsFinite(ppy) && ppy > 0 && ppy <= MaxPeriodsPerYear))
             throw new InvalidInputException("periods_per_year", $"must be a positive number of at most {MaxPeriodsPerYear} (slots are at least a day long)");
-        if (o.Count < 2) return null;
+        if (CagrUndefinedReason(o, periodsPerYear) is not null) return null;
         return Cagr(o.Values[0], o.Values[^1], (o.Times[^1] - o.Times[0]) / (periodsPerYear ?? 1.0));
+    }
+
+    /// <summary>
+    /// Why <see cref="Cagr(IReadOnlyList{double?}, double?)"/> has no value, or <c>null</c> when it has one. An annualised
+    /// rate needs at least a year of periods from the first to the last observation, both counted (365 days, 52 weeks,
+    /// 12 months, 4 quarters): compounding four days of growth up to a year gives numbers like 141,504,950 % that
+    /// say nothing.
+    /// </summary>
+    public static string? CagrUndefinedReason(IReadOnlyList<double?> values, double? periodsPerYear = null)
+        => CagrUndefinedReason(Observed.From(values), periodsPerYear);
+
+    internal static string? CagrUndefinedReason(Observed o, double? periodsPerYear)
+    {
+        if (o.Count < 2) return "needs at least two observed periods";
+        if (periodsPerYear is { } ppy && o.Times[^1] - o.Times[0] + 1 < Math.Floor(ppy))
+            return $"the series covers {o.Times[^1] - o.Times[0] + 1:0} periods, less than a year ({Math.Floor(ppy):0}): too short to annualise";
+        if (o.Values[0] <= 0) return "the first observed value is not positive (growth of a non-positive base is undefined)";
+        if (o.Values[^1] < 0) return "the last observed value is negative";
+        return null;
     }
 
     /// <summary>(end/begin)^(1/periods) − 1; no value when begin ≤ 0, end &lt; 0 or periods ≤ 0.</summary>

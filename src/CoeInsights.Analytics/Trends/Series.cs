@@ -57,6 +57,15 @@ public sealed record RegularSeries(
 /// <summary>Rolls dated observations up into a regular series whose gaps stay gaps.</summary>
 public static class SeriesAggregator
 {
+    /// <summary>Slots per year, to annualise growth: 365.25 days, 52.1775 ISO weeks, 12 months, 4 quarters.</summary>
+    public static double PeriodsPerYear(Granularity granularity) => granularity switch
+    {
+        Granularity.Week => 52.1775,
+        Granularity.Month => 12,
+        Granularity.Quarter => 4,
+        _ => 365.25,
+    };
+
     /// <summary>First day of the bucket that contains <paramref name="date"/>.</summary>
     public static DateOnly PeriodStart(DateOnly date, Granularity granularity) => granularity switch
     {
@@ -133,6 +142,29 @@ public static class SeriesAggregator
             current = next;
         }
         return new RegularSeries(g, starts, values, counts, days);
+    }
+
+    /// <summary>
+    /// The series without a first or last slot whose calendar days are not all observed: the range edge (or a source
+    /// that has not reported the last days yet) cuts those periods, and a three-day week read next to whole weeks looks
+    /// like a collapse (or, first, inflates growth from a small base). Trend statistics in the API, the CLI and the KPI
+    /// deck all run on this one series. Slots inside the series are kept as they are (a gap stays a gap).
+    /// </summary>
+    public static RegularSeries WholePeriods(RegularSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var first = 0;
+        var end = series.Values.Count;
+        if (end > 0 && series.ObservationCounts[0] < series.DaysInPeriod[0]) first++;
+        if (end > first && series.ObservationCounts[end - 1] < series.DaysInPeriod[end - 1]) end--;
+        if (first == 0 && end == series.Values.Count) return series;
+        return series with
+        {
+            PeriodStarts = series.PeriodStarts.Skip(first).Take(end - first).ToList(),
+            Values = series.Values.Skip(first).Take(end - first).ToList(),
+            ObservationCounts = series.ObservationCounts.Skip(first).Take(end - first).ToList(),
+            DaysInPeriod = series.DaysInPeriod.Skip(first).Take(end - first).ToList(),
+        };
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public sealed record TrendOptions(
     double AnomalyThreshold = 3.5);
 
 /// <summary>All trend statistics of one regular series (slopes are per slot).</summary>
+/// <param name="Cagr">Compound growth, per year when <see cref="TrendOptions.PeriodsPerYear"/> is set; no value with <paramref name="CagrUndefinedReason"/> saying why.</param>
 /// <param name="LastPeriodOverPeriodPct">Change of the last slot against the one before (no value if either is missing or the previous is 0).</param>
 public sealed record TrendReport(
     int Slots,
@@ -27,7 +28,8 @@ public sealed record TrendReport(
     double? LastPeriodOverPeriodPct,
     double? Cagr,
     IReadOnlyList<double?> MovingAverage,
-    AnomalyResult Anomalies);
+    AnomalyResult Anomalies,
+    string? CagrUndefinedReason = null);
 
 /// <summary>The GetTrend / AnalyzeSeries bundle: OLS, Mann-Kendall, Sen's slope, growth, moving average, anomalies.</summary>
 public static class TrendAnalysis
@@ -72,6 +74,7 @@ public static class TrendAnalysis
             LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
             Cagr: Growth.Cagr(o, options.PeriodsPerYear),
             MovingAverage: MovingAverages.SimpleValidated(values, options.MovingAverageWindow, options.MovingAverageAlignment),
-            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength), values.Count));
+            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength), values.Count),
+            CagrUndefinedReason: Growth.CagrUndefinedReason(o, options.PeriodsPerYear));
     }
 }

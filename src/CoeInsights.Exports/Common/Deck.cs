@@ -17,6 +17,7 @@ public static class Deck
         {
             workbook.Style.Font.FontName = DeckStyle.Font;
             build(workbook);
+            DeckStyle.LeaveDataModelOutOfPrint(workbook);
             workbook.SaveAs(buffer);
         }
         buffer.Position = 0;

@@ -35,11 +35,31 @@ public static class DeckStyle
         t.Style.Font.FontSize = 16;
         t.Style.Font.Bold = true;
         t.Style.Font.FontColor = Dark;
-        if (headerRow > 0) sheet.SheetView.FreezeRows(headerRow);
+        if (headerRow > 0)
+        {
+            sheet.SheetView.FreezeRows(headerRow);
+            // A table that runs over pages repeats its header on each.
+            sheet.PageSetup.SetRowsToRepeatAtTop(headerRow, headerRow);
+        }
         sheet.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         sheet.PageSetup.FitToPages(1, 0);
         sheet.PageSetup.PaperSize = XLPaperSize.A4Paper;
         sheet.PageSetup.Margins.SetLeft(0.4).SetRight(0.4).SetTop(0.5).SetBottom(0.5);
+    }
+
+    /// <summary>Fact and dimension sheets: the data model Power BI and Power Pivot load, not pages to read.</summary>
+    public static bool IsDataModel(string sheetName) =>
+        sheetName.StartsWith("Fact", StringComparison.Ordinal) || sheetName.StartsWith("Dim", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The data-model sheets are hidden, so printing the workbook (Excel's "entire workbook", LibreOffice's PDF export)
+    /// gives the report sheets only; Power BI's Excel connector and Power Pivot list and load hidden sheets' tables as any
+    /// other, and a reader can unhide them (right-click a sheet tab).
+    /// </summary>
+    public static void LeaveDataModelOutOfPrint(XLWorkbook workbook)
+    {
+        foreach (var sheet in workbook.Worksheets)
+            if (IsDataModel(sheet.Name)) sheet.Visibility = XLWorksheetVisibility.Hidden;
     }
 
     /// <summary>Column widths set explicitly: auto-fit would need libgdiplus (System.Drawing) on Linux.</summary>

@@ -42,6 +42,16 @@ public static partial class SafeText
     }
 
     /// <summary>A number, or an empty cell for "no value": never a zero, never NaN.</summary>
+    /// <summary>A p-value as a number, or the text "&lt; 0.0001" below what four decimals can show (never "0.0000").</summary>
+    public static void SetPValue(IXLCell cell, double? p)
+    {
+        if (p is { } v && v < 0.0001) cell.SetText("< 0.0001").Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        else SetNumber(cell, p, "0.0000");
+    }
+
+    /// <summary>Money in whole currency units with thousands separators (the tenant's currency is not recorded, so no symbol); no value stays empty.</summary>
+    public static void SetCurrency(IXLCell cell, double? value) => SetNumber(cell, value, DeckStyle.Money);
+
     public static void SetNumber(IXLCell cell, double? value, string format)
     {
         if (value is not { } v || !double.IsFinite(v)) return;

@@ -26,38 +26,66 @@ public static class EvaluationWorkbook
             // then says so, and still carries the evidence (who was ranked out and why, scores, audit trail).
             var primary = result.Methods.FirstOrDefault(m => m.Method == result.PrimaryMethod);
             var vendorName = model.Vendors.ToDictionary(v => v.Id, v => v.Name);
+            var criterionName = model.Criteria.ToDictionary(c => c.Id, c => string.IsNullOrWhiteSpace(c.Description) ? c.Id : c.Description);
             var order = Enumerable.Range(0, result.VendorIds.Count).OrderBy(i => primary?.Ranks[i] ?? i + 1).ToArray();
 
             var dashboard = workbook.AddWorksheet(SafeText.SheetName("Dashboard", names));
             var ranking = workbook.AddWorksheet(SafeText.SheetName("Ranking", names));
             WriteRanking(ranking, model, primary, order, vendorName);
-            WriteDashboard(dashboard, model, primary, vendorName);
+            WriteDashboard(dashboard, model, primary, order, vendorName, criterionName);
             if (primary is not null && order.Length > 0)
-                charts.Add(new ChartSpec(dashboard.Name, ChartKind.ClusteredBar, $"{primary.Method} score by vendor",
+                charts.Add(new ChartSpec(dashboard.Name, ChartKind.ClusteredBar, "Score by vendor (0–100)",
                     $"'{ranking.Name}'!$B$4:$B${3 + order.Length}",
-                    [new ChartSeries($"{primary.Method} score", $"'{ranking.Name}'!$C$4:$C${3 + order.Length}", "118DFF")],
+                    [new ChartSeries("Score (0–100)", $"'{ranking.Name}'!$C$4:$C${3 + order.Length}", "118DFF")],
                     FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
 
-            WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName);
+            WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName, criterionName, order);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
-            WriteWeights(weights, model);
-            charts.Add(new ChartSpec(weights.Name, ChartKind.Radar, "Weights by criterion",
+            WriteWeights(weights, model, criterionName);
+            // Bars from 0, not a radar: a radar whose axis starts near the smallest weight exaggerates near-flat weights.
+            charts.Add(new ChartSpec(weights.Name, ChartKind.ClusteredBar, "Weight by criterion (%)",
                 $"'{weights.Name}'!$A$4:$A${3 + result.CriterionIds.Count}",
                 [new ChartSeries("Weight", $"'{weights.Name}'!$D$4:$D${3 + result.CriterionIds.Count}", "E66C37")],
-                FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 22));
-            WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName);
-            WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model);
-            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName);
+                FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 3 + Math.Max(20, result.CriterionIds.Count + 2)));
+            WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName, criterionName);
+            WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model, criterionName);
+            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName);
             WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
-            streamed.Add(WriteDataModel(workbook, names, model));
+            streamed.Add(WriteDataModel(workbook, names, model, primary));
         }, charts, streamed);
     }
 
     /// <summary>What the Ranking sheet says when no vendor passes the must-have criteria.</summary>
     public const string NoVendorRanked = "No vendor is ranked: every vendor is ranked out by a must-have criterion (see below).";
 
-    private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
+    /// <summary>The method in plain words for a committee (the enum names are for the API).</summary>
+    public static string Plain(ScoringMethod method, NormalisationMethod normalisation) => (method switch
+    {
+        ScoringMethod.Wsm => "Weighted sum of scores",
+        ScoringMethod.Wpm => "Weighted product of scores",
+        ScoringMethod.Topsis => "Closeness to the ideal vendor (TOPSIS)",
+        ScoringMethod.Vikor => "Compromise ranking (VIKOR)",
+        _ => method.ToString(),
+    }) + normalisation switch
+    {
+        NormalisationMethod.Max => ", each criterion scaled to its best vendor",
+        NormalisationMethod.MinMax => ", each criterion scaled from its worst to its best vendor",
+        NormalisationMethod.Vector => ", each criterion scaled by its length over vendors",
+        NormalisationMethod.Sum => ", each criterion as a share of its total over vendors",
+        _ => "",
+    };
+
+    /// <summary>Engine text names vendors and criteria by id; a reader sees their names (longest id first, whole words).</summary>
+    public static string Humanise(string text, IReadOnlyDictionary<string, string> vendorName, IReadOnlyDictionary<string, string> criterionName)
+    {
+        foreach (var (id, name) in vendorName.Concat(criterionName).Where(p => p.Key.Length > 0 && p.Key != p.Value).OrderByDescending(p => p.Key.Length))
+            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?<![\w-]){System.Text.RegularExpressions.Regex.Escape(id)}(?![\w-])", name.Replace("$", "$$"));
+        return text.Replace("Wsm", "weighted sum", StringComparison.Ordinal).Replace("Max normalisation", "best-vendor scaling", StringComparison.Ordinal);
+    }
+
+    private static void WriteDashboard(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, int[] order, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, model.Title, 0);
         sheet.Cell(2, 1).SetText(model.Purpose);
@@ -66,15 +94,16 @@ public static class EvaluationWorkbook
         {
             ("Recommended vendor", c => c.SetText(r.WinnerId is null ? "none" : vendorName.GetValueOrDefault(r.WinnerId, r.WinnerId))),
             ("Probability first (weights varied)", c => SafeText.SetNumber(c, r.ProbabilityFirst, DeckStyle.Percent)),
-            ("Margin over runner-up", c => SafeText.SetNumber(c, r.Margin, DeckStyle.Score)),
+            // Scores are shown 0–100, so the margin is in points of that scale.
+            ("Margin over runner-up (points of 100)", c => SafeText.SetNumber(c, r.Margin * 100, "0.0")),
             ("Runner-up", c => c.SetText(r.RunnerUpId is null ? "" : vendorName.GetValueOrDefault(r.RunnerUpId, r.RunnerUpId))),
             ("Evaluator agreement", c => c.SetText(r.AgreementLevel == AgreementLevel.NotAssessed ? "not assessed"
                 : $"{r.AgreementLevel} (mean W {r.MeanAgreement?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"})")),
             ("Approval status", c => c.SetText(model.ApprovalStatus)),
             ("Vendors / criteria / evaluators", c => c.SetText($"{model.Vendors.Count} / {model.Criteria.Count} / {model.Evaluators.Count}")),
             ("Method", c => c.SetText(primary is null
-                ? $"{model.Result.PrimaryMethod}, not applied: fewer than two vendors pass the must-have criteria"
-                : $"{primary.Method} ({primary.Normalisation} normalisation)")),
+                ? $"{Plain(model.Result.PrimaryMethod, NormalisationMethod.MethodDefault)}, not applied: fewer than two vendors pass the must-have criteria"
+                : Plain(primary.Method, primary.Normalisation))),
         };
         for (var i = 0; i < cards.Length; i++)
         {
@@ -88,7 +117,7 @@ public static class EvaluationWorkbook
         }
         var caveatRow = 5 + cards.Length * 2;
         sheet.Cell(caveatRow, 1).SetText("Caveats").Style.Font.Bold = true;
-        for (var i = 0; i < r.Caveats.Count; i++) sheet.Cell(caveatRow + 1 + i, 1).SetText("• " + r.Caveats[i]);
+        for (var i = 0; i < r.Caveats.Count; i++) sheet.Cell(caveatRow + 1 + i, 1).SetText("• " + Humanise(r.Caveats[i], vendorName, criterionName));
         DeckStyle.Widths(sheet, 48);
     }
 
@@ -98,7 +127,8 @@ public static class EvaluationWorkbook
         var result = model.Result;
         var acceptability = result.Robustness?.MonteCarlo?.RankAcceptability;
         var bootstrap = result.Robustness?.Bootstrap;
-        string[] header = ["Rank", "Vendor", $"{primary?.Method ?? result.PrimaryMethod} score", "P(first)", "CI lower", "CI upper", "Vendor id"];
+        var others = result.Methods.Where(m => m != primary).ToList();
+        string[] header = ["Rank", "Vendor", "Score (0–100)", "P(first)", "Interval low", "Interval high", "Vendor id", .. others.Select(m => $"Rank by {Plain(m.Method, m.Normalisation)}")];
         DeckStyle.Header(sheet, 3, header);
         for (var k = 0; k < order.Length; k++)
         {
@@ -106,11 +136,12 @@ public static class EvaluationWorkbook
             var row = 4 + k;
             sheet.Cell(row, 1).SetValue(primary?.Ranks[i] ?? k + 1);
             sheet.Cell(row, 2).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
-            SafeText.SetNumber(sheet.Cell(row, 3), primary?.Scores[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 3), primary?.Scores[i] * 100, "0.0");
             SafeText.SetNumber(sheet.Cell(row, 4), acceptability?[i][0], DeckStyle.Percent);
-            SafeText.SetNumber(sheet.Cell(row, 5), bootstrap?.Lower[i], DeckStyle.Score);
-            SafeText.SetNumber(sheet.Cell(row, 6), bootstrap?.Upper[i], DeckStyle.Score);
+            SafeText.SetNumber(sheet.Cell(row, 5), bootstrap?.Lower[i] * 100, "0.0");
+            SafeText.SetNumber(sheet.Cell(row, 6), bootstrap?.Upper[i] * 100, "0.0");
             sheet.Cell(row, 7).SetText(result.VendorIds[i]);
+            for (var m = 0; m < others.Count; m++) sheet.Cell(row, 8 + m).SetValue(others[m].Ranks[i]);
         }
         // A table needs a data row: with nobody ranked the sheet says so in its place.
         if (order.Length == 0) sheet.Cell(4, 1).SetText(NoVendorRanked);
@@ -128,19 +159,30 @@ public static class EvaluationWorkbook
             for (var i = 0; i < result.Excluded.Count; i++)
                 sheet.Cell(excludedRow + 1 + i, 1).SetText($"{vendorName.GetValueOrDefault(result.Excluded[i].VendorId, result.Excluded[i].VendorId)}: {result.Excluded[i].Reason}");
         }
-        DeckStyle.Widths(sheet, 8, 28, 14, 11, 11, 11, 16);
+        DeckStyle.Widths(sheet, [8, 28, 14, 11, 12, 12, 16, .. others.Select(_ => 22.0)]);
+        for (var m = 0; m < others.Count; m++) sheet.Cell(3, 8 + m).Style.Alignment.WrapText = true;
     }
 
-    private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName, int[] order)
     {
-        DeckStyle.Page(sheet, "Vendor × criterion (aggregated scores; colour: red low, green high)", 3);
+        DeckStyle.Page(sheet, $"Vendor × criterion, vendors in rank order (mean scores on {model.ScaleMin:0.##}–{model.ScaleMax:0.##}; costs in currency; red worse, green better)", 3);
         var result = model.Result;
-        sheet.Cell(3, 1).SetText("Vendor");
-        for (var j = 0; j < result.CriterionIds.Count; j++) sheet.Cell(3, j + 2).SetText(result.CriterionIds[j]);
-        for (var i = 0; i < result.VendorIds.Count; i++)
+        sheet.Cell(3, 1).SetText("Vendor (rank)");
+        for (var j = 0; j < result.CriterionIds.Count; j++)
         {
-            sheet.Cell(4 + i, 1).SetText(vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]));
-            for (var j = 0; j < result.CriterionIds.Count; j++) SafeText.SetNumber(sheet.Cell(4 + i, j + 2), result.DecisionMatrix[i][j], "0.00");
+            sheet.Cell(3, j + 2).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
+            sheet.Cell(3, j + 2).Style.Alignment.WrapText = true;
+        }
+        sheet.Row(3).Height = 45;
+        var money = result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Direction == CriterionDirection.Cost).ToArray();
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = order[k];
+            sheet.Cell(4 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
+            for (var j = 0; j < result.CriterionIds.Count; j++)
+                if (money[j]) SafeText.SetCurrency(sheet.Cell(4 + k, j + 2), result.DecisionMatrix[i][j]);
+                else SafeText.SetNumber(sheet.Cell(4 + k, j + 2), result.DecisionMatrix[i][j], "0.00");
         }
         var lastRow = 3 + result.VendorIds.Count;
         // Criteria differ in units (scores vs cost): one colour scale per column (none over an empty matrix).
@@ -153,9 +195,11 @@ public static class EvaluationWorkbook
         }
         sheet.Column(1).Width = 28;
         for (var j = 0; j < result.CriterionIds.Count; j++) sheet.Column(j + 2).Width = 12;
+        // Vendors down, criteria across: print one page wide at the most, repeating the vendor names.
+        sheet.PageSetup.SetColumnsToRepeatAtLeft(1, 1);
     }
 
-    private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
         var result = model.Result;
@@ -164,7 +208,7 @@ public static class EvaluationWorkbook
         for (var j = 0; j < result.CriterionIds.Count; j++)
         {
             var info = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
-            sheet.Cell(4 + j, 1).SetText(result.CriterionIds[j]);
+            sheet.Cell(4 + j, 1).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
             sheet.Cell(4 + j, 2).SetText(info?.Category ?? "");
             sheet.Cell(4 + j, 3).SetText(info?.Direction == CriterionDirection.Cost ? "cost (less is better)" : "benefit");
             SafeText.SetNumber(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
@@ -180,7 +224,8 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 22, 18, 20, 10, 12, 60);
     }
 
-    private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, "Sensitivity: the weight moves that change the winner", 3);
         string[] header = ["Criterion", "Weight", "Winner changes below", "New winner", "Winner changes above", "New winner ", "Smallest move"];
@@ -189,7 +234,7 @@ public static class EvaluationWorkbook
         for (var k = 0; k < rows.Count; k++)
         {
             var s = rows[k];
-            sheet.Cell(4 + k, 1).SetText(s.CriterionId);
+            sheet.Cell(4 + k, 1).SetText(criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId));
             SafeText.SetNumber(sheet.Cell(4 + k, 2), s.Weight, DeckStyle.Weight);
             SafeText.SetNumber(sheet.Cell(4 + k, 3), s.LowerCriticalWeight, DeckStyle.Weight);
             sheet.Cell(4 + k, 4).SetText(s.LowerNewWinner is null ? "none in [0,1]" : vendorName.GetValueOrDefault(s.LowerNewWinner, s.LowerNewWinner));
@@ -209,7 +254,7 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 22, 10, 20, 24, 20, 24, 14);
     }
 
-    private static void WriteAgreement(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    private static void WriteAgreement(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, "Evaluator agreement per criterion (Kendall's W, tie-corrected)", 3);
         string[] header = ["Criterion", "W", "Chi-square", "df", "p-value", "Evaluators"];
@@ -219,11 +264,11 @@ public static class EvaluationWorkbook
         for (var j = 0; j < ids.Count; j++)
         {
             var w = agg?.AgreementPerCriterion.ElementAtOrDefault(j);
-            sheet.Cell(4 + j, 1).SetText(ids[j]);
+            sheet.Cell(4 + j, 1).SetText(criterionName.GetValueOrDefault(ids[j], ids[j]));
             SafeText.SetNumber(sheet.Cell(4 + j, 2), w?.IsDefined == true ? w.WTieCorrected : null, "0.000");
             SafeText.SetNumber(sheet.Cell(4 + j, 3), w?.ChiSquare, "0.000");
             SafeText.SetNumber(sheet.Cell(4 + j, 4), w?.DegreesOfFreedom, "0");
-            SafeText.SetNumber(sheet.Cell(4 + j, 5), w?.PValue, "0.0000");
+            SafeText.SetPValue(sheet.Cell(4 + j, 5), w?.PValue);
             SafeText.SetNumber(sheet.Cell(4 + j, 6), w?.Raters, "0");
         }
         DeckStyle.Table(sheet.Range(3, 1, 3 + ids.Count, header.Length), "Agreement");
@@ -234,7 +279,8 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 22, 10, 12, 6, 10, 12);
     }
 
-    private static void WriteComments(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName)
+    private static void WriteComments(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, "Comments and evidence", 3);
         string[] header = ["Vendor", "Criterion", "Evaluator", "Score", "Comment", "Evidence"];
@@ -245,7 +291,7 @@ public static class EvaluationWorkbook
         {
             var s = rows[k];
             sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(s.VendorId, s.VendorId));
-            sheet.Cell(4 + k, 2).SetText(s.CriterionId);
+            sheet.Cell(4 + k, 2).SetText(criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId));
             sheet.Cell(4 + k, 3).SetText(evaluator.GetValueOrDefault(s.EvaluatorId, s.EvaluatorId));
             SafeText.SetNumber(sheet.Cell(4 + k, 4), s.Value, "0.##");
             sheet.Cell(4 + k, 5).SetText(s.Comment);
@@ -272,6 +318,7 @@ public static class EvaluationWorkbook
         }
         if (model.AuditTrail.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + model.AuditTrail.Count, header.Length), "AuditTrail");
         DeckStyle.Widths(sheet, 18, 24, 28, 80);
+        sheet.Column(4).Style.Alignment.WrapText = true; // long details wrap instead of running off the printed page
     }
 
     private static void WriteMethodology(IXLWorksheet sheet, EvaluationWorkbookModel model)
@@ -283,11 +330,14 @@ public static class EvaluationWorkbook
             FormattableString.Invariant($"Scores: each evaluator scored each vendor on each criterion on a {model.ScaleMin:0.##}–{model.ScaleMax:0.##} scale; scores are aggregated per vendor and criterion ({r.Aggregation?.Method.ToString() ?? "as given"}; missing scores: {r.Aggregation?.MissingScorePolicy.ToString() ?? "n/a"}, {r.Aggregation?.MissingScoreCount ?? 0} missing)."),
             $"Weights: {model.WeightsSource}; they sum to 100%.",
             "Cost criteria (less is better, e.g. annual cost) are inverted before normalising, so a higher normalised value is always better.",
-            $"Ranking: {r.PrimaryMethod} makes the recommendation; other methods shown for comparison: {string.Join(", ", r.Methods.Select(m => m.Method))}.",
-            "Heat map: the aggregated decision matrix (before normalisation), coloured per criterion.",
+            r.Methods.Count > 1
+                ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => Plain(m.Method, m.Normalisation).ToLowerInvariant()))}."
+                : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
+            "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
+            "Heat map: the aggregated decision matrix (before normalisation), vendors in rank order, coloured per criterion; cost criteria are in currency.",
             "Sensitivity: for each criterion, the smallest change of its weight (others rescaled proportionally) that changes the winner.",
             "P(first): share of Monte Carlo weight samples (Dirichlet around the chosen weights) in which the vendor ranks first.",
-            "CI lower/upper: bootstrap percentile interval of each vendor's total when evaluators are resampled.",
+            "Interval low/high: bootstrap 95% percentile interval of each vendor's score (0–100) when evaluators are resampled.",
             "Agreement: Kendall's W with tie correction per criterion (0 = no agreement, 1 = perfect), with its chi-square test.",
             "Conventions applied (from the scoring engine):",
         };
@@ -297,23 +347,61 @@ public static class EvaluationWorkbook
         sheet.Column(1).Style.Alignment.WrapText = true;
     }
 
-    /// <summary>The star schema a BI analyst imports as is: one fact table, three dimensions.</summary>
-    private static StreamedRows WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model)
+    /// <summary>
+    /// The star schema a BI analyst imports as is: FactScore, FactVendorResult and FactVendorFact, each row carrying its
+    /// EvaluationId (workbooks of several evaluations append), with DimVendor, DimCriterion and DimEvaluator.
+    /// </summary>
+    private static StreamedRows WriteDataModel(XLWorkbook workbook, ISet<string> names, EvaluationWorkbookModel model, MethodResult? primary)
     {
         var fact = workbook.AddWorksheet(SafeText.SheetName("FactScore", names));
-        string[] fh = ["EvaluatorId", "VendorId", "CriterionId", "Score"];
+        string[] fh = ["EvaluationId", "EvaluatorId", "VendorId", "CriterionId", "Score"];
         DeckStyle.Header(fact, 1, fh);
         // The first row through ClosedXML (it sets the styles); the rest, and the table, are streamed (memory stays flat).
         if (model.Scores.Count > 0)
         {
             var s = model.Scores[0];
-            fact.Cell(2, 1).SetText(s.EvaluatorId);
-            fact.Cell(2, 2).SetText(s.VendorId);
-            fact.Cell(2, 3).SetText(s.CriterionId);
-            fact.Cell(2, 4).SetValue(s.Value);
+            fact.Cell(2, 1).SetText(model.EvaluationId);
+            fact.Cell(2, 2).SetText(s.EvaluatorId);
+            fact.Cell(2, 3).SetText(s.VendorId);
+            fact.Cell(2, 4).SetText(s.CriterionId);
+            fact.Cell(2, 5).SetValue(s.Value);
         }
         fact.SheetView.FreezeRows(1);
-        DeckStyle.Widths(fact, 20, 20, 20, 10);
+        DeckStyle.Widths(fact, 38, 20, 20, 20, 10);
+
+        // One row per vendor: the result a report visual shows (rank, score 0–100, P(first), bootstrap interval).
+        var results = workbook.AddWorksheet(SafeText.SheetName("FactVendorResult", names));
+        string[] rh = ["EvaluationId", "VendorId", "Rank", "Score", "ProbabilityFirst", "IntervalLow", "IntervalHigh", "IsRecommended"];
+        DeckStyle.Header(results, 1, rh);
+        var r = model.Result;
+        for (var i = 0; i < r.VendorIds.Count; i++)
+        {
+            results.Cell(2 + i, 1).SetText(model.EvaluationId);
+            results.Cell(2 + i, 2).SetText(r.VendorIds[i]);
+            if (primary is not null) results.Cell(2 + i, 3).SetValue(primary.Ranks[i]);
+            SafeText.SetNumber(results.Cell(2 + i, 4), primary?.Scores[i] * 100, "0.00");
+            SafeText.SetNumber(results.Cell(2 + i, 5), r.Robustness?.MonteCarlo?.RankAcceptability[i][0], DeckStyle.Percent);
+            SafeText.SetNumber(results.Cell(2 + i, 6), r.Robustness?.Bootstrap?.Lower[i] * 100, "0.00");
+            SafeText.SetNumber(results.Cell(2 + i, 7), r.Robustness?.Bootstrap?.Upper[i] * 100, "0.00");
+            results.Cell(2 + i, 8).SetValue(r.VendorIds[i] == r.Recommendation.WinnerId);
+        }
+        DeckStyle.Table(results.Range(1, 1, 1 + Math.Max(1, r.VendorIds.Count), rh.Length), "FactVendorResult");
+        DeckStyle.Widths(results, 38, 20, 6, 8, 14, 12, 12, 13);
+        results.SheetView.FreezeRows(1);
+
+        var facts = workbook.AddWorksheet(SafeText.SheetName("FactVendorFact", names));
+        string[] vfh = ["EvaluationId", "VendorId", "CriterionId", "Value"];
+        DeckStyle.Header(facts, 1, vfh);
+        for (var k = 0; k < model.VendorFacts.Count; k++)
+        {
+            facts.Cell(2 + k, 1).SetText(model.EvaluationId);
+            facts.Cell(2 + k, 2).SetText(model.VendorFacts[k].VendorId);
+            facts.Cell(2 + k, 3).SetText(model.VendorFacts[k].CriterionId);
+            SafeText.SetNumber(facts.Cell(2 + k, 4), model.VendorFacts[k].Value, "#,##0.##");
+        }
+        DeckStyle.Table(facts.Range(1, 1, 1 + Math.Max(1, model.VendorFacts.Count), vfh.Length), "FactVendorFact");
+        DeckStyle.Widths(facts, 38, 20, 20, 14);
+        facts.SheetView.FreezeRows(1);
 
         var vendors = workbook.AddWorksheet(SafeText.SheetName("DimVendor", names));
         string[] vh = ["VendorId", "Vendor", "AnnualCost"];
@@ -322,7 +410,7 @@ public static class EvaluationWorkbook
         {
             vendors.Cell(2 + k, 1).SetText(model.Vendors[k].Id);
             vendors.Cell(2 + k, 2).SetText(model.Vendors[k].Name);
-            SafeText.SetNumber(vendors.Cell(2 + k, 3), model.Vendors[k].AnnualCost, DeckStyle.Money);
+            SafeText.SetCurrency(vendors.Cell(2 + k, 3), model.Vendors[k].AnnualCost);
         }
         DeckStyle.Table(vendors.Range(1, 1, 1 + model.Vendors.Count, vh.Length), "DimVendor");
         DeckStyle.Widths(vendors, 20, 28, 14);
@@ -358,7 +446,7 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(evaluators, 20, 28, 20);
         evaluators.SheetView.FreezeRows(1);
         return new StreamedRows(fact.Name, Math.Max(0, model.Scores.Count - 1),
-            model.Scores.Skip(1).Select(x => new object?[] { x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
+            model.Scores.Skip(1).Select(x => new object?[] { model.EvaluationId, x.EvaluatorId, x.VendorId, x.CriterionId, x.Value }), new StreamedTable("FactScore", fh));
     }
 
 }

@@ -10,12 +10,21 @@ public sealed record EvaluatorInfo(string Id, string Name, string Department);
 
 public sealed record ScoreEntry(string EvaluatorId, string VendorId, string CriterionId, double Value, string? Comment = null, string? Evidence = null);
 
+/// <summary>One recorded fact of a vendor (annual cost, implementation cost, …) on a vendor-fact criterion.</summary>
+public sealed record VendorFactEntry(string VendorId, string CriterionId, double Value);
+
 public sealed record AuditEntry(DateTimeOffset Time, string Actor, string Action, string Detail);
 
 /// <summary>Everything the scored vendor workbook shows: the evaluation as recorded, and its scoring result.</summary>
 public sealed record EvaluationWorkbookModel
 {
     public required string Title { get; init; }
+
+    /// <summary>Carried on every fact row, so the data models of several evaluations append into one.</summary>
+    public string EvaluationId { get; init; } = "";
+
+    /// <summary>Every vendor fact recorded (not only the first cost), for FactVendorFact.</summary>
+    public IReadOnlyList<VendorFactEntry> VendorFacts { get; init; } = [];
     public string Purpose { get; init; } = "";
     public required DateTimeOffset GeneratedAt { get; init; }
     /// <summary>e.g. "Approved by 3 of 5 committee members", "Proposed", "Not yet proposed".</summary>

@@ -2,9 +2,19 @@ using CoeInsights.Analytics.Trends;
 
 namespace CoeInsights.Exports.Kpis;
 
-public sealed record DeckProfile(string Id, string Network, string Handle, string BusinessUnit, bool Owned);
+/// <param name="DisplayName">What people call the profile ("Northwind Home"); empty when none was registered.</param>
+public sealed record DeckProfile(string Id, string Network, string Handle, string BusinessUnit, bool Owned, string DisplayName = "")
+{
+    /// <summary>How every sheet names the profile: network and handle (the display name is a column of DimProfile).</summary>
+    public string Label => $"{Network} {Handle}";
+}
 
-public sealed record DeckMetric(string Name, string Unit, bool Additive, string Description);
+/// <param name="Rollup">How days become a period (and the reporting period's total): sum, last value, or mean; default from <paramref name="Additive"/>.</param>
+/// <param name="LowerIsBetter">A rise is bad news (negative mentions): change icons and colours are reversed.</param>
+public sealed record DeckMetric(string Name, string Unit, bool Additive, string Description, AggregationMethod? Rollup = null, bool LowerIsBetter = false)
+{
+    public AggregationMethod RollupMethod => Rollup ?? (Additive ? AggregationMethod.Sum : AggregationMethod.Last);
+}
 
 /// <summary>One fact row: a profile's metric on a reporting day (latest version). Missing days have no row.</summary>
 public sealed record DeckObservation(string ProfileId, string Metric, DateOnly Date, double Value);
@@ -31,4 +41,13 @@ public sealed record KpiDeckModel
     public required IReadOnlyList<DeckSeries> Series { get; init; }
     public IReadOnlyList<DeckNetworkRoi> NetworkRoi { get; init; } = [];
     public IReadOnlyList<DeckBenchmark> Benchmarks { get; init; } = [];
+
+    /// <summary>
+    /// Daily observations before <see cref="From"/> (the previous period of the same length and the same period a year
+    /// earlier), for the report page's comparisons only: they are not facts of this deck.
+    /// </summary>
+    public IReadOnlyList<DeckObservation> History { get; init; } = [];
+
+    /// <summary>Metrics that get a KPI card on the report page, in order; default: the metrics with trend series.</summary>
+    public IReadOnlyList<string> CardMetrics { get; init; } = [];
 }

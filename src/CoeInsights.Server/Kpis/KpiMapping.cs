@@ -128,13 +128,7 @@ internal static class KpiMapping
         _ => V1.Granularity.Day,
     };
 
-    public static double PeriodsPerYear(Granularity g) => g switch
-    {
-        Granularity.Week => 52.1775,
-        Granularity.Month => 12,
-        Granularity.Quarter => 4,
-        _ => 365.25,
-    };
+    public static double PeriodsPerYear(Granularity g) => SeriesAggregator.PeriodsPerYear(g);
 
     public static Rollup ToProto(AggregationMethod m) => m switch
     {

@@ -169,8 +169,10 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var s = await Load(request.Series, "series", context.CancellationToken);
         try
         {
-            var report = TrendAnalysis.Analyze(s.Series.Values, ToOptions(request.Options, s.Series.Granularity));
-            return ToProto(report, s.Series);
+            // Whole periods only, as in AnalyzeSeries and the KPI deck (SeriesAggregator.WholePeriods).
+            var series = SeriesAggregator.WholePeriods(s.Series);
+            var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, series.Granularity));
+            return ToProto(report, series);
         }
         catch (InvalidInputException e)
         {
@@ -268,7 +270,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var granularity = FromProto(request.Granularity);
         try
         {
-            var series = SeriesAggregator.Aggregate(points, new AggregationOptions(granularity, FromProto(request.Rollup)));
+            var series = SeriesAggregator.WholePeriods(SeriesAggregator.Aggregate(points, new AggregationOptions(granularity, FromProto(request.Rollup))));
             var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, granularity));
             return Task.FromResult(ToProto(report, series));
         }

@@ -38,8 +38,24 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
     }
 
     /// <summary>
-    /// The browser end of a link. Any problem with the token is a bare 403: a refusal must not tell a
-    /// forged or expired link anything about the workbook (or whether it exists).
+    /// What a browser shows for any refused link: the same few lines whatever the reason (expired, tampered, revoked,
+    /// the workbook gone), so a refusal tells a forged link nothing about the workbook or whether it exists.
+    /// </summary>
+    public const string RefusedPage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Link no longer valid</title></head>
+        <body style="font-family: sans-serif; max-width: 36em; margin: 4em auto">
+        <h1>This download link is no longer valid</h1>
+        <p>Links expire after a few minutes and stop working when changed or when the key that made them is revoked.
+        Ask whoever sent it for a new one (<code>coe reports link</code>).</p>
+        </body></html>
+        """;
+
+    private static IResult Refused() => Results.Content(RefusedPage, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status403Forbidden);
+
+    /// <summary>
+    /// The browser end of a link. Any problem with the token is the same 403 page (<see cref="RefusedPage"/>): a
+    /// refusal must not tell a forged or expired link anything about the workbook (or whether it exists).
     /// </summary>
     public async Task<IResult> Download(string token, CancellationToken ct)
     {
@@ -49,13 +65,13 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
             : null;
         // The parameters must name the very resource the link is scoped to.
         if (grant is null || export is null || ExportCatalogue.Scope(export).ResourceId != grant.ResourceId || !Guid.TryParse(grant.KeyId, out var keyId))
-            return Results.StatusCode(StatusCodes.Status403Forbidden);
+            return Refused();
         // A link lives no longer than the key that made it: revoked (or gone, or moved tenant) → the same bare 403.
         ApiKeyRecord? key;
         await using (var keys = store.QuerySession())
             key = await keys.LoadAsync<ApiKeyRecord>(keyId, ct);
         if (key is null || key.RevokedAt is not null || key.TenantId != grant.TenantId)
-            return Results.StatusCode(StatusCodes.Status403Forbidden);
+            return Refused();
         var roles = grant.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Role>).ToHashSet();
         var caller = new Caller(grant.TenantId, keyId, grant.Principal, roles);
         try
@@ -66,7 +82,7 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
         }
         catch (Exception e) when (e is Common.DomainException or Analytics.InvalidInputException or Analytics.WorkBudgetExceededException)
         {
-            return Results.StatusCode(StatusCodes.Status403Forbidden);
+            return Refused();
         }
     }
 }

@@ -47,6 +47,8 @@ public static class EvaluationWorkbookExport
         var model = new EvaluationWorkbookModel
         {
             Title = evaluation.Title,
+            EvaluationId = evaluationId.ToString(),
+            VendorFacts = evaluation.Vendors.SelectMany(v => v.Facts.Select(f => new VendorFactEntry(v.Id, f.CriterionId, f.Value))).ToList(),
             Purpose = evaluation.Purpose,
             GeneratedAt = now,
             ApprovalStatus = ApprovalStatus(evaluation),
@@ -88,7 +90,7 @@ public static class EvaluationWorkbookExport
     {
         EvaluationState.Open => "Open: scoring in progress",
         EvaluationState.Closed => "Closed: no recommendation proposed yet",
-        EvaluationState.RecommendationProposed => $"Proposed: {e.Proposal?.Votes.Count(v => v.Approve) ?? 0} of {e.EffectiveQuorum} approvals needed",
+        EvaluationState.RecommendationProposed => $"Proposed, awaiting approval: {e.Proposal?.Votes.Count(v => v.Approve) ?? 0} of the {e.EffectiveQuorum} approvals needed so far",
         EvaluationState.Approved => $"Approved ({e.ApprovedVendorId})",
         EvaluationState.Rejected => "Rejected by the committee",
         _ => e.State.ToString(),
@@ -98,7 +100,8 @@ public static class EvaluationWorkbookExport
     {
         null => "not set",
         { Source: WeightSource.Ahp, Ahp: { } ahp } => $"AHP pairwise judgements (CR {ahp.ConsistencyRatio:0.000}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
-        { Source: WeightSource.Survey, Survey: { } s } => $"Stakeholder survey {s.SurveyId} (version {s.SurveyVersion}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
+        // A person reads this as a title: the survey by what it is, not by its id (the id is in the survey workbook).
+        { Source: WeightSource.Survey, Survey: { } s } => $"stakeholder survey (version {s.SurveyVersion}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
         _ => $"Direct, set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
     };
 

@@ -49,7 +49,7 @@ public sealed class KpiDeckExportTests(TestServer server) : IClassFixture<TestSe
             Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
         }
         await call.RequestStream.CompleteAsync();
-        return observations.Count(o => o.Metric is "impressions" or "engagements" or "followers");
+        return observations.Count; // every metric is a fact, spend and revenue too (ROI can be rebuilt from FactKpi)
     }
 
     private async Task<byte[]> Export(string tenant, ExportKpiDeckRequest request)
@@ -84,6 +84,11 @@ public sealed class KpiDeckExportTests(TestServer server) : IClassFixture<TestSe
         Assert.Equal(1.0, roi["Instagram"], 9);
         // 8 whole weeks per trend sheet.
         Assert.Equal(8, workbook.Worksheet("Trend impressions").Table("Trend_impressions").DataRange.RowCount());
+        Assert.Contains(workbook.Worksheet("FactKpi").Table("FactKpi").DataRange.Rows(), r => r.Cell(3).GetString() == "attributed_revenue");
+        // 8 weeks are not a year: no annualised CAGR; the last change is filled (the last week is whole).
+        var statistics = workbook.Worksheet("Trend statistics").Table("TrendStatistics").DataRange.Rows().ToList();
+        Assert.All(statistics, r => Assert.Equal("< 1 year of data", r.Cell(9).GetString()));
+        Assert.All(statistics, r => Assert.Equal(XLDataType.Number, r.Cell(8).DataType));
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
         var (_, bytes) = await Export(await Reports("reports-b", "e1", Role.Evaluator), e.EvaluationId);
 
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
-        var evaluators = workbook.Worksheet("FactScore").Table("FactScore").DataRange.Rows().Select(r => r.Cell(1).GetString()).Distinct();
+        var evaluators = workbook.Worksheet("FactScore").Table("FactScore").DataRange.Rows().Select(r => r.Cell(2).GetString()).Distinct();
         Assert.Equal(["e1"], evaluators);
     }
 
@@ -116,7 +116,7 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenTamperedLink() // expiry: ServerClockTests, on a fake clock
+    public async Task RefusesWithTheSameShortPageGivenTamperedLink() // expiry: ServerClockTests, on a fake clock
     {
         var (_, id) = await ClosedEvaluation("reports-d");
         var reports = await Reports("reports-d", "viewer", Role.Viewer);
@@ -125,12 +125,19 @@ public sealed class ReportServiceTests(TestServer server) : IClassFixture<TestSe
         var tampered = good.Url[..^1] + (last == 'A' ? 'B' : 'A');
         using var browser = new HttpClient();
 
+        var pages = new List<string>();
         foreach (var url in new[] { tampered, good.Url.Replace("/downloads/", "/downloads/x") })
         {
             using var response = await browser.GetAsync(url);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            pages.Add(await response.Content.ReadAsStringAsync());
         }
+
+        // One page for every reason (nothing tells a forged link from an expired one), saying what to do, naming nothing.
+        Assert.Single(pages.Distinct());
+        Assert.Contains("Ask whoever sent it for a new one", pages[0]);
+        Assert.DoesNotContain(id, pages[0]);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+extern alias server;
+
 using System.Net;
+using DownloadLinkIssuer = server::CoeInsights.Server.Reports.DownloadLinkIssuer;
 using ClosedXML.Excel;
 using CoeInsights.Server.Tests.Surveys;
 using CoeInsights.Testing;
@@ -270,7 +273,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenTamperedLinkOfEveryKind() // expiry: ServerClockTests, on a fake clock
+    public async Task RefusesWithTheSamePageGivenTamperedLinkOfEveryKind() // expiry: ServerClockTests, on a fake clock
     {
         var id = await AnsweredSurvey("survey-deck-f");
         var reports = await Reports("survey-deck-f", Role.Viewer);
@@ -291,7 +294,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
             using (var response = await browser.GetAsync(tampered))
             {
                 Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-                Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+                Assert.Equal(DownloadLinkIssuer.RefusedPage, await response.Content.ReadAsStringAsync()); // the one page, nothing of the deck
             }
             using var ok = await browser.GetAsync(good.Url);
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // the untouched link still works
@@ -299,7 +302,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
     }
 
     [Fact]
-    public async Task RefusesWithBare403GivenLinkWhoseKeyWasRevoked()
+    public async Task RefusesWithTheSamePageGivenLinkWhoseKeyWasRevoked()
     {
         var id = await AnsweredSurvey("survey-deck-h");
         var admin = new AdminService.AdminServiceClient(server.Channel());
@@ -317,7 +320,7 @@ public sealed class SurveyWorkbookExportTests(TestServer server) : IClassFixture
 
         using var after = await browser.GetAsync(link.Url);
         Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
-        Assert.Empty(await after.Content.ReadAsByteArrayAsync());
+        Assert.Equal(DownloadLinkIssuer.RefusedPage, await after.Content.ReadAsStringAsync());
     }
 
     [Fact]
