@@ -50,7 +50,7 @@ public sealed class EvaluationWorkbookTests
         Assert.Contains(ranking.CellsUsed(), c => c.GetString() == EvaluationWorkbook.NoVendorRanked);
         var rankedOut = ranking.CellsUsed().Select(c => c.GetString()).ToList();
         Assert.All(model.Vendors, v => Assert.Contains(rankedOut, t => t.StartsWith(v.Name + ": ", StringComparison.Ordinal)));
-        Assert.Contains("not applied", workbook.Worksheet("Dashboard").CellsUsed().Select(c => c.GetString()).Single(t => t.StartsWith("Wsm", StringComparison.Ordinal)));
+        Assert.Contains("not applied", workbook.Worksheet("Dashboard").CellsUsed().Select(c => c.GetString()).Single(t => t.StartsWith("Weighted sum", StringComparison.Ordinal)));
     }
 
     [Fact]

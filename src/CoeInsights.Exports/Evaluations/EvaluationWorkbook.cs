@@ -330,7 +330,9 @@ public static class EvaluationWorkbook
             FormattableString.Invariant($"Scores: each evaluator scored each vendor on each criterion on a {model.ScaleMin:0.##}–{model.ScaleMax:0.##} scale; scores are aggregated per vendor and criterion ({r.Aggregation?.Method.ToString() ?? "as given"}; missing scores: {r.Aggregation?.MissingScorePolicy.ToString() ?? "n/a"}, {r.Aggregation?.MissingScoreCount ?? 0} missing)."),
             $"Weights: {model.WeightsSource}; they sum to 100%.",
             "Cost criteria (less is better, e.g. annual cost) are inverted before normalising, so a higher normalised value is always better.",
-            r.Methods.Count > 1
+            r.Methods.Count == 0
+                ? $"Ranking: {Plain(r.PrimaryMethod, NormalisationMethod.MethodDefault)} would make the recommendation, but it was not applied: fewer than two vendors pass the must-have criteria."
+                : r.Methods.Count > 1
                 ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => Plain(m.Method, m.Normalisation).ToLowerInvariant()))}."
                 : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
             "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
