@@ -10,7 +10,6 @@ internal static class BadInputCorpusRows
 {
     private const string Invalid = "INVALID_ARGUMENT";
     private static BadInputCorpus.CaseSink _add = null!;
-    private static BadInputCorpus.CaseSink _awaiting = null!;
     private static Action<BadInputCase> _addCase = null!;
 
     private static void V<T>(string method, string what, Action<T, CorpusSeed> change, params string[] fields) where T : IMessage =>
@@ -20,9 +19,9 @@ internal static class BadInputCorpusRows
         where T : IMessage =>
         _add(method, what, Changed(method, change), code, reason, null, sender, json);
 
-    private static void Later<T>(string method, string what, Action<T, CorpusSeed> change, Code code, string? reason, string[]? fields = null)
+    private static void Rule<T>(string method, string what, Action<T, CorpusSeed> change, Code code, string? reason, string[]? fields = null)
         where T : IMessage =>
-        _awaiting(method, what, Changed(method, change), code, reason, fields);
+        _add(method, what, Changed(method, change), code, reason, fields);
 
     private static Func<CorpusSeed, IMessage> Changed<T>(string method, Action<T, CorpusSeed> change) where T : IMessage => s =>
     {
@@ -33,10 +32,9 @@ internal static class BadInputCorpusRows
 
     private static string Token(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static void Add(BadInputCorpus.CaseSink add, BadInputCorpus.CaseSink awaiting, Action<BadInputCase> addCase)
+    public static void Add(BadInputCorpus.CaseSink add, Action<BadInputCase> addCase)
     {
         _add = add;
-        _awaiting = awaiting;
         _addCase = addCase;
         Ids();
         Paging();
@@ -63,7 +61,7 @@ internal static class BadInputCorpusRows
         var (code, reason, fields) = unknownIsInvalid ? (Code.InvalidArgument, Invalid, new[] { field }) : (Code.NotFound, $"{resource}_NOT_FOUND", null);
         _add(method, $"{field} unknown", With(_ => BadInputCorpus.NewId), code, reason, fields);
         _add(method, $"{field} of another tenant", With(otherTenants), code, reason, fields);
-        _awaiting(method, $"{field} all zero", With(_ => BadInputCorpus.Zero), Code.InvalidArgument, Invalid, [field]);
+        _add(method, $"{field} all zero", With(_ => BadInputCorpus.Zero), Code.InvalidArgument, Invalid, [field]);
     }
 
     private static void Ids()
@@ -88,7 +86,7 @@ internal static class BadInputCorpusRows
         _add("GetSyncRun", "run_id empty", s => new GetSyncRunRequest(), Code.InvalidArgument, Invalid, ["run_id"]);
         _add("GetSyncRun", "run_id malformed", s => new GetSyncRunRequest { RunId = "run-1" }, Code.InvalidArgument, Invalid, ["run_id"]);
         _add("GetSyncRun", "run_id unknown", s => new GetSyncRunRequest { RunId = BadInputCorpus.NewId }, Code.NotFound, "SYNC_RUN_NOT_FOUND", null);
-        _awaiting("GetSyncRun", "run_id all zero", s => new GetSyncRunRequest { RunId = BadInputCorpus.Zero }, Code.InvalidArgument, Invalid, ["run_id"]);
+        _add("GetSyncRun", "run_id all zero", s => new GetSyncRunRequest { RunId = BadInputCorpus.Zero }, Code.InvalidArgument, Invalid, ["run_id"]);
     }
 
     private static void Paging()
@@ -249,7 +247,7 @@ internal static class BadInputCorpusRows
         R<ReopenEvaluationRequest>("ReopenEvaluation", "stale etag", (r, _) => r.Etag = "1", Code.Aborted, "STALE_ETAG");
 
         V<WatchEvaluationRequest>("WatchEvaluation", "after_version -1", (r, _) => r.AfterVersion = -1, "after_version");
-        Later<WatchEvaluationRequest>("WatchEvaluation", "after_version INT64_MAX", (r, _) => r.AfterVersion = long.MaxValue, Code.InvalidArgument, Invalid,
+        Rule<WatchEvaluationRequest>("WatchEvaluation", "after_version INT64_MAX", (r, _) => r.AfterVersion = long.MaxValue, Code.InvalidArgument, Invalid,
             ["after_version"]);
     }
 
@@ -341,7 +339,7 @@ internal static class BadInputCorpusRows
     {
         V<ExportKpiDeckRequest>("ExportKpiDeck", "end before start", (r, _) => { r.StartDate = CorpusSeed.End; r.EndDate = CorpusSeed.Start; }, "end_date");
         V<ExportKpiDeckRequest>("ExportKpiDeck", "range over 3,660 days", (r, _) => r.StartDate = CorpusSeed.D(new DateOnly(2000, 1, 1)), "end_date");
-        Later<ExportKpiDeckRequest>("ExportKpiDeck", "granularity 99", (r, _) => r.Granularity = (Granularity)99, Code.InvalidArgument, Invalid, ["granularity"]);
+        Rule<ExportKpiDeckRequest>("ExportKpiDeck", "granularity 99", (r, _) => r.Granularity = (Granularity)99, Code.InvalidArgument, Invalid, ["granularity"]);
         V<ExportKpiDeckRequest>("ExportKpiDeck", "unknown metric", (r, _) => r.Metrics[0] = "no_such_metric", "metrics[0]");
         V<ExportSurveyWorkbookRequest>("ExportSurveyWorkbook", "confidence_level 2", (r, _) => r.ConfidenceLevel = 2, "confidence_level");
         V<ExportSurveyWorkbookRequest>("ExportSurveyWorkbook", "max_consistency_ratio negative", (r, _) => r.MaxConsistencyRatio = -0.1, "max_consistency_ratio");
@@ -406,8 +404,8 @@ internal static class BadInputCorpusRows
             request.Weights.Add(Enumerable.Repeat(1.0 / 200, 200));
             return request;
         }, Code.ResourceExhausted, "WORK_BUDGET_EXCEEDED", null);
-        Later<ScoreMatrixRequest>("ScoreMatrix", "value 1e300", (r, _) => r.Matrix[0].Values[0] = 1e300, Code.InvalidArgument, Invalid, ["matrix[0][0]"]);
-        Later<ScoreMatrixRequest>("ScoreMatrix", "value 1e16", (r, _) => r.Matrix[2].Values[1] = 1e16, Code.InvalidArgument, Invalid, ["matrix[2][1]"]);
+        Rule<ScoreMatrixRequest>("ScoreMatrix", "value 1e300", (r, _) => r.Matrix[0].Values[0] = 1e300, Code.InvalidArgument, Invalid, ["matrix[0][0]"]);
+        Rule<ScoreMatrixRequest>("ScoreMatrix", "value 1e16", (r, _) => r.Matrix[2].Values[1] = 1e16, Code.InvalidArgument, Invalid, ["matrix[2][1]"]);
 
         V<ComputeAhpWeightsRequest>("ComputeAhpWeights", "no matrices", (r, _) => r.PairwiseMatrices.Clear(), "pairwise_matrices");
         V<ComputeAhpWeightsRequest>("ComputeAhpWeights", "not square", (r, _) => r.PairwiseMatrices[0].Rows[2].Values.RemoveAt(2), "pairwise_matrices[0][2]");
@@ -417,7 +415,7 @@ internal static class BadInputCorpusRows
             r.PairwiseMatrices.Clear();
             r.PairwiseMatrices.Add(new Matrix { Rows = { Enumerable.Range(0, 16).Select(_ => BadInputCorpus.Row(Enumerable.Repeat(1.0, 16).ToArray())) } });
         }, "pairwise_matrices[0]");
-        Later<ComputeAhpWeightsRequest>("ComputeAhpWeights", "acceptable_consistency_ratio negative",
+        Rule<ComputeAhpWeightsRequest>("ComputeAhpWeights", "acceptable_consistency_ratio negative",
             (r, _) => r.Options = new AhpOptions { AcceptableConsistencyRatio = -0.1 }, Code.InvalidArgument, Invalid, ["options.acceptable_consistency_ratio"]);
         V<ComputeAgreementRequest>("ComputeAgreement", "ragged rows", (r, _) => r.Scores[1].Values.RemoveAt(0), "scores[1]");
         V<ComputeAgreementRequest>("ComputeAgreement", "one rater", (r, _) => { r.Scores.RemoveAt(2); r.Scores.RemoveAt(1); }, "scores");
@@ -433,11 +431,11 @@ internal static class BadInputCorpusRows
         V<CreateSurveyRequest>("CreateSurvey", "question kind unspecified", (r, _) => r.Questions[0].Kind = QuestionKind.Unspecified, "questions[0].kind");
         V<CreateSurveyRequest>("CreateSurvey", "duplicate question ids", (r, _) => r.Questions.Add(r.Questions[0].Clone()), "questions[1].id");
         V<CreateSurveyRequest>("CreateSurvey", "Likert with 1 point", (r, _) => r.Questions[0].ScalePoints = 1, "questions[0].scale_points");
-        Later<CreateSurveyRequest>("CreateSurvey", "linked to a missing evaluation",
+        Rule<CreateSurveyRequest>("CreateSurvey", "linked to a missing evaluation",
             (r, _) => r.Evaluation = new SurveyEvaluationLink { EvaluationId = BadInputCorpus.NewId }, Code.NotFound, "EVALUATION_NOT_FOUND");
-        Later<CreateSurveyRequest>("CreateSurvey", "linked to another tenant's evaluation",
+        Rule<CreateSurveyRequest>("CreateSurvey", "linked to another tenant's evaluation",
             (r, s) => r.Evaluation = new SurveyEvaluationLink { EvaluationId = s.OtherEvaluationId }, Code.NotFound, "EVALUATION_NOT_FOUND");
-        Later<CreateSurveyRequest>("CreateSurvey", "linked to unknown criteria", (r, s) =>
+        Rule<CreateSurveyRequest>("CreateSurvey", "linked to unknown criteria", (r, s) =>
         {
             r.Evaluation = new SurveyEvaluationLink { EvaluationId = s.Open.EvaluationId, CriterionIds = { "no-such-criterion" } };
             r.Questions[0].CriterionId = "no-such-criterion";

@@ -88,10 +88,10 @@ public sealed class BadInputCorpusTests(CorpusServer server) : IClassFixture<Cor
     }
 
     [Fact]
-    public async Task AnswersAsTheIssueRequiresAfterTheErrorsBranch()
+    public async Task AnswersWithTheDetailsTheIssueRequires()
     {
         var failures = new List<string>();
-        foreach (var c in BadInputCorpus.AwaitingErrorsBranch)
+        foreach (var c in BadInputCorpus.DetailCases)
         {
             if (c.Grpc && await RunGrpc(c) is { } g) failures.Add(g);
             if (c.Json && AnyMethod.JsonRequest(c.Method, c.Request(server.Seed), null) is not null && await RunJson(c) is { } j) failures.Add(j);
