@@ -133,6 +133,13 @@ public sealed class EvaluationViewsTests
             .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
 
         Assert.True(errors.Count == 0, string.Join('\n', errors.Take(20)));
+        using (var workbook = new XLWorkbook(Written()))
+        {
+            var methodology = workbook.Worksheet("Methodology").CellsUsed().Select(c => c.GetString()).ToList();
+            Assert.Contains(methodology, t => t.StartsWith("By department: ", StringComparison.Ordinal) && t.Contains("each department counting once"));
+            Assert.Contains(methodology, t => t.StartsWith("By category: ", StringComparison.Ordinal));
+            Assert.Contains(methodology, t => t.StartsWith("Value for money: ", StringComparison.Ordinal) && t.Contains("3 × annual cost + one-off costs"));
+        }
         Assert.Contains(document.WorkbookPart!.WorksheetParts, p => p.DrawingsPart?.ChartParts.Any() == true
             && document.WorkbookPart.GetIdOfPart(p) == document.WorkbookPart.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>()
                 .Single(s => s.Name == "Value for money").Id);
