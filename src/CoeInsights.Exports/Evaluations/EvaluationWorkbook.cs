@@ -239,7 +239,7 @@ public static class EvaluationWorkbook
             var d = rows[k];
             var row = 4 + k;
             var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderByDescending(i => d.Scores[i]).FirstOrDefault(-1);
-            sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : d.Department);
+            sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : string.IsNullOrWhiteSpace(d.Department) ? "No department given" : d.Department);
             sheet.Cell(row, 2).SetValue(d.Evaluators);
             sheet.Cell(row, 3).SetText(Name(d.Winner));
             SafeText.SetNumber(sheet.Cell(row, 4), d.Scores[d.Winner], "0.0");
