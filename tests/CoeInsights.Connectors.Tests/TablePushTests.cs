@@ -94,4 +94,21 @@ public sealed class TablePushTests : IAsyncLifetime
         Assert.Null(second.Deferred);
         Assert.Equal(Enumerable.Range(100, 25), Stored("A")); // emptied and filled again: no stale row next to the new ones
     }
+
+    [Fact]
+    public async Task SetsTheModelsColumnsByPutTableBeforePostingGivenADatasetWithOtherColumns()
+    {
+        // The dataset's table A has only N (created by an older model); the rows now carry M too.
+        var rows = Enumerable.Range(0, 12).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["N"] = i, ["M"] = "m" }).ToList();
+        var refused = await Assert.ThrowsAsync<ApiException>(() => Push().RunAsync([new PushTable("A", rows)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, default));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode); // the fake refuses unknown columns as PostRows does
+
+        var outcome = await Push().RunAsync([new PushTable("A", rows, [new("N", "Int64"), new("M", "String")])], null, T0 + TimeSpan.FromMinutes(30),
+            _ => Task.CompletedTask, default);
+
+        Assert.Null(outcome.Deferred);
+        Assert.Equal(["A"], _fake.PutTables);
+        Assert.Equal(["N", "M"], _fake.Datasets[_datasetId].Columns["A"]);
+        Assert.Equal(Enumerable.Range(0, 12), Stored("A"));
+    }
 }

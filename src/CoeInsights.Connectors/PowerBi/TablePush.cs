@@ -6,8 +6,11 @@ using Refit;
 
 namespace CoeInsights.Connectors.PowerBi;
 
-/// <summary>One push table and the rows it must hold after the run.</summary>
-public sealed record PushTable(string Name, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows);
+/// <summary>
+/// One push table and the rows it must hold after the run; with <see cref="Columns"/>, the table's schema is set by PutTable
+/// before its rows are replaced (a dataset created by an older version may lack a column, and PostRows refuses unknown columns).
+/// </summary>
+public sealed record PushTable(string Name, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<PowerBiColumn>? Columns = null);
 
 /// <summary>
 /// Where a deferred push stopped: the table being filled (index into the run's tables), how many of its rows are in the
@@ -20,7 +23,7 @@ public sealed record PushResume(int Table, int Posted, string Fingerprint, DateT
 public sealed record PushOutcome(int Rows, int Batches, PushResume? Deferred);
 
 /// <summary>
-/// Fills the push tables in order: per table DeleteRows, then PostRows in chunks, paced by the <see cref="RequestPacer"/>.
+/// Fills the push tables in order: per table PutTable (when it has columns), DeleteRows, then PostRows in chunks, paced by the <see cref="RequestPacer"/>.
 /// A 429 is answered as the REST API overview says (https://learn.microsoft.com/rest/api/power-bi/, "Throttling": 429 "with a Retry-After
 /// HTTP header … indicating how many seconds the calling application has to wait"): wait that long when it ends within the run's budget, otherwise stop and return where to resume, so a run
 /// never fails only because Power BI asked for patience. A resume whose fingerprint no longer matches the rows (the store
@@ -41,11 +44,14 @@ public sealed class TablePush(IPowerBiPushApi api, string scope, string datasetI
         for (var t = resume?.Table ?? 0; t < tables.Count; t++)
         {
             var table = tables[t];
-            var resuming = resume is not null && resume.Table == t;
+            // Resumed with none of the table's new rows posted yet: schema and delete again (the deferral may have hit either).
+            var resuming = resume is not null && resume.Table == t && resume.Posted > 0;
             var posted = resuming ? resume!.Posted : 0;
             var fingerprint = Fingerprint(table);
             if (!resuming)
             {
+                if (table.Columns is { } columns && await Send(() => api.PutTable(scope, datasetId, table.Name, new PowerBiTable(table.Name, columns), ct)) is { } putAt)
+                    return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, putAt));
                 var deferred = await Send(() => api.DeleteRows(scope, datasetId, table.Name, ct));
                 if (deferred is { } at) return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, at));
             }

@@ -8,7 +8,7 @@ namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// Replaces the dataset's FactKpi and FactScore rows with the tenant's current ones: find or create the push dataset, then
-/// per table delete its rows and post the new ones in requests of at most MaxRowsPerRequest rows, paced to the documented
+/// per table set its columns (PutTable, on a dataset found rather than created), delete its rows and post the new ones in requests of at most MaxRowsPerRequest rows, paced to the documented
 /// per-minute and per-hour limits (<see cref="PushLimits"/>). A 429 whose Retry-After ends past the run's budget ends the run
 /// as deferred with a <see cref="PowerBiPushCheckpoint"/>: the next run continues there (<see cref="TablePush"/>).
 /// </summary>
@@ -28,8 +28,11 @@ public sealed class PowerBiPush(IDocumentStore store, ConnectorDelays delays, Ti
         }
 
         var datasets = await api.GetDatasets(o.ApiScope, ct);
-        var dataset = datasets.Value?.FirstOrDefault(d => d.Name == o.DatasetName)
-                      ?? await api.PostDataset(o.ApiScope, PowerBiModel.Definition(o.DatasetName), ct);
+        var definition = PowerBiModel.Definition(o.DatasetName);
+        var existing = datasets.Value?.FirstOrDefault(d => d.Name == o.DatasetName);
+        var dataset = existing ?? await api.PostDataset(o.ApiScope, definition, ct);
+        // An existing dataset may have been created with other columns (an older model): PutTable sets the model's first.
+        IReadOnlyList<PowerBiColumn>? Columns(string table) => existing is null ? null : definition.Tables.Single(t => t.Name == table).Columns;
         var pacer = _pacers.GetOrAdd($"{o.Name}/{dataset.Id}", _ => new RequestPacer(new PushLimits(o.MaxRequestsPerWindow, o.Window, o.MaxRowsPerHour, o.MaxRequestsPerHourLargeTable, o.LargeTableRows), clock));
         // A checkpoint of another dataset (deleted and created again) does not apply.
         var resume = checkpoint is not null && checkpoint.DatasetId == dataset.Id
@@ -38,7 +41,7 @@ public sealed class PowerBiPush(IDocumentStore store, ConnectorDelays delays, Ti
 
         var push = new TablePush(api, o.ApiScope, dataset.Id, pacer, o.MaxRowsPerRequest, delays, clock);
         var start = run;
-        var outcome = await push.RunAsync([new PushTable(PowerBiModel.FactKpi, kpis), new PushTable(PowerBiModel.FactScore, scores)], resume,
+        var outcome = await push.RunAsync([new PushTable(PowerBiModel.FactKpi, kpis, Columns(PowerBiModel.FactKpi)), new PushTable(PowerBiModel.FactScore, scores, Columns(PowerBiModel.FactScore))], resume,
             clock.GetUtcNow() + o.RunBudget, p => progress(run = start with { Rows = start.Rows + p.Rows, Batches = start.Batches + p.Batches }), ct);
         run = start with { Rows = start.Rows + outcome.Rows, Batches = start.Batches + outcome.Batches, ResumeAt = outcome.Deferred?.ResumeAt };
 
