@@ -111,4 +111,20 @@ public sealed class TablePushTests : IAsyncLifetime
         Assert.Equal(["N", "M"], _fake.Datasets[_datasetId].Columns["A"]);
         Assert.Equal(Enumerable.Range(0, 12), Stored("A"));
     }
+
+    [Fact]
+    public async Task KeepsTheOldRowsAndDefersGivenTheHourlyRowsLimitWouldHoldTheTableHalfFilledPastTheBudget()
+    {
+        var pacer = new RequestPacer(new PushLimits(RowsPerHour: 30), _delays.VirtualClock);
+        var push = new TablePush(_api, "", _datasetId, pacer, 10, _delays, _delays.VirtualClock);
+        await push.RunAsync([Table("A", 25)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, default);
+
+        // 25 of the hour's 30 rows are used: 20 new rows could only all be posted once the first 10 age out, at 10:00.
+        var outcome = await push.RunAsync([Table("A", 20, from: 100)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, default);
+
+        Assert.Equal(T0 + TimeSpan.FromHours(1), outcome.Deferred?.ResumeAt);
+        Assert.Equal((0, 0), (outcome.Deferred!.Table, outcome.Deferred.Posted));
+        Assert.Equal(Enumerable.Range(0, 25), Stored("A")); // not emptied
+        Assert.Single(_fake.Requests, r => r.Method == "DELETE");
+    }
 }

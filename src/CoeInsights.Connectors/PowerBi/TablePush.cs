@@ -50,6 +50,12 @@ public sealed class TablePush(IPowerBiPushApi api, string scope, string datasetI
             var fingerprint = Fingerprint(table);
             if (!resuming)
             {
+                // Not emptied unless the whole table can be posted within the budget: a table the hourly limits would hold
+                // half-filled past it keeps its old rows, and the run is deferred until the backlog has aged out.
+                var backlog = await pacer.BacklogAsync(table.Rows.Count, maxRowsPerRequest, ct);
+                var now = clock.GetUtcNow();
+                if (backlog > TimeSpan.Zero && now + backlog > deadline)
+                    return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, now + backlog));
                 if (table.Columns is { } columns && await Send(() => api.PutTable(scope, datasetId, table.Name, new PowerBiTable(table.Name, columns), ct)) is { } putAt)
                     return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, putAt));
                 var deferred = await Send(() => api.DeleteRows(scope, datasetId, table.Name, ct));
