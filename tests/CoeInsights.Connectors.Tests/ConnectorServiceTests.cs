@@ -125,6 +125,7 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
         server.PowerBi.FaultFilter = _ => true;
         var again = await ingest.TriggerSyncAsync(new TriggerSyncRequest { Connector = "powerbi", Wait = true });
 
+        Assert.Equal(["FactKpi", "FactScore"], server.PowerBi.PutTables.Take(2)); // the second push found the dataset: schema set first
         Assert.Equal(SyncRunState.Deferred, deferred.State);
         Assert.Empty(deferred.Errors);
         Assert.Equal(2, deferred.Batches);
