@@ -122,6 +122,11 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     /// <summary>Documented: 120 POST rows requests per hour once a table holds <see cref="LargeTableRows"/> rows or more.</summary>
     public int MaxRequestsPerHourLargeTable { get; set; } = 120;
     public long LargeTableRows { get; set; } = 250_000;
+    /// <summary>
+    /// How long one run may wait for Power BI (429 Retry-After): a longer wait ends the run as deferred, and the next run
+    /// continues where it stopped.
+    /// </summary>
+    public TimeSpan RunBudget { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// With a ClientId, the connector acquires its Microsoft Entra token itself (OAuth 2.0 client credentials grant of a service

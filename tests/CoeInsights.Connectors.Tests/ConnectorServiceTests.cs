@@ -116,8 +116,22 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
 
         var evaluationId = await ClosedEvaluationAsync();
         var push = await ingest.TriggerSyncAsync(new TriggerSyncRequest { Connector = "powerbi", Wait = true });
+        // Power BI asks for an hour's patience on the third POST rows: past the run's budget, so the run ends deferred
+        // (not failed) and the next run continues from its checkpoint.
+        var postsSeen = 0;
+        server.PowerBi.FaultFilter = r => r.Method == "POST" && r.Path.Value!.EndsWith("/rows", StringComparison.Ordinal) && Interlocked.Increment(ref postsSeen) == 3;
+        server.PowerBi.Faults.Enqueue(new Fault.TooManyRequests(3600));
+        var deferred = await ingest.TriggerSyncAsync(new TriggerSyncRequest { Connector = "powerbi", Wait = true });
+        server.PowerBi.FaultFilter = _ => true;
         var again = await ingest.TriggerSyncAsync(new TriggerSyncRequest { Connector = "powerbi", Wait = true });
 
+        Assert.Equal(["FactKpi", "FactScore"], server.PowerBi.PutTables.Take(2)); // the second push found the dataset: schema set first
+        Assert.Equal(SyncRunState.Deferred, deferred.State);
+        Assert.Empty(deferred.Errors);
+        Assert.Equal(2, deferred.Batches);
+        var resumeIn = deferred.ResumeTime.ToDateTimeOffset() - deferred.EndTime.ToDateTimeOffset();
+        Assert.InRange(resumeIn, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.Equal(push.Rows - deferred.Rows, again.Rows); // continued: only the rows the deferred run had not posted
         Assert.Equal(SyncRunState.Succeeded, push.State);
         Assert.Equal(SyncRunState.Succeeded, again.State);
         var dataset = Assert.Single(server.PowerBi.Datasets.Values); // found by name the second time, not created again
@@ -143,7 +157,7 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
         Assert.All(posts, p => Assert.InRange(p.Rows, 1, 50));
         Assert.True(posts.Count >= 2 * (int)Math.Ceiling(run.Rows / 50.0), $"{posts.Count} posts");
         Assert.Equal(0, server.PowerBi.Throttled);
-        Assert.Equal(posts.Count, push.Batches + again.Batches);
+        Assert.Equal(posts.Count, push.Batches + deferred.Batches + again.Batches);
     }
 
     private async Task<string> ClosedEvaluationAsync()

@@ -71,4 +71,15 @@ public sealed class PushLimitsTests
         Assert.Equal(3, sends.Count);
         Assert.True(sends[2] - sends[0] >= window, $"{(sends[2] - sends[0]).TotalMilliseconds} ms");
     }
+
+    [Fact]
+    public void TimesAWholeTableAtThePaceOfTheLimits()
+    {
+        var limits = new PushLimits(RowsPerHour: 30);
+
+        Assert.Equal(TimeSpan.Zero, limits.TimeToPost([], T0, 30, 10)); // 30 rows fit the hour: three requests at once
+        Assert.Equal(TimeSpan.FromHours(1), limits.TimeToPost([], T0, 40, 10)); // the fourth waits for the first to age out
+        // With 25 of the hour's rows used at 09:00, 20 more wait until 10:00.
+        Assert.Equal(TimeSpan.FromHours(1), limits.TimeToPost([(T0, 10), (T0, 10), (T0, 5)], T0 + TimeSpan.FromMinutes(1), 20, 10) + TimeSpan.FromMinutes(1));
+    }
 }

@@ -47,7 +47,7 @@ public static class ConnectorHttp
             if (c is SproutConnectorOptions sprout)
                 // Outermost: pacing and the 202/429 waits stay outside the pipeline's timeouts and breaker.
                 client.AddHttpMessageHandler(sp => new SproutPacingHandler(sprout, sp.GetRequiredService<ISproutRateGate>(), sp.GetRequiredService<ConnectorDelays>()));
-            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience, retryTooManyRequests: c is not SproutConnectorOptions));
+            client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience, retryTooManyRequests: c is not SproutConnectorOptions and not PowerBiConnectorOptions));
             if (credentials is null) continue;
             if (c is PowerBiConnectorOptions entra &&
                 (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId))))

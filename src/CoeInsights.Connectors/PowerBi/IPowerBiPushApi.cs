@@ -24,6 +24,14 @@ public interface IPowerBiPushApi
     [Post("/v1.0/myorg{**scope}/datasets/{datasetId}/tables/{tableName}/rows")]
     Task PostRows(string scope, string datasetId, string tableName, [Body] PowerBiRows rows, CancellationToken ct);
 
+    /// <summary>
+    /// Sets a table's columns (Push Datasets - Datasets PutTable / PutTableInGroup,
+    /// https://learn.microsoft.com/rest/api/power-bi/push-datasets/datasets-put-table-in-group: <c>PUT …/tables/{tableName}</c>,
+    /// body <c>{"name":…,"columns":[…]}</c>, 200): "Updates the metadata and schema for the specified table".
+    /// </summary>
+    [Put("/v1.0/myorg{**scope}/datasets/{datasetId}/tables/{tableName}")]
+    Task PutTable(string scope, string datasetId, string tableName, [Body] PowerBiTable table, CancellationToken ct);
+
     /// <summary>Deletes every row of a table.</summary>
     [Delete("/v1.0/myorg{**scope}/datasets/{datasetId}/tables/{tableName}/rows")]
     Task DeleteRows(string scope, string datasetId, string tableName, CancellationToken ct);

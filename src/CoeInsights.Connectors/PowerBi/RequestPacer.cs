@@ -41,6 +41,23 @@ public sealed record PushLimits(
             if (t > due) due = t;
         }
     }
+
+    /// <summary>
+    /// How long until the last of <paramref name="rows"/> rows, posted in chunks of <paramref name="chunk"/> into a table
+    /// being filled from empty, would be sent, pacing after <paramref name="sent"/> (requests taken to answer at once). Pure.
+    /// </summary>
+    public TimeSpan TimeToPost(IReadOnlyList<(DateTimeOffset At, int Rows)> sent, DateTimeOffset now, int rows, int chunk)
+    {
+        var history = sent.ToList();
+        var t = now;
+        for (var posted = 0; posted < rows; posted += chunk)
+        {
+            var n = Math.Min(chunk, rows - posted);
+            t += Wait(history, t, n, posted);
+            history.Add((t, n));
+        }
+        return t - now;
+    }
 }
 
 /// <summary>
@@ -59,6 +76,24 @@ public sealed class RequestPacer(PushLimits limits, TimeProvider clock)
     }
 
     public Task SendAsync(Func<Task> send, CancellationToken ct) => SendAsync(1, 0, send, ct);
+
+    /// <summary>
+    /// How much longer than on an idle dataset posting the table would take now, because of the requests of the last hour
+    /// (<see cref="PushLimits.TimeToPost"/>): the wait before a table can be emptied and refilled at the limits' pace.
+    /// </summary>
+    public async Task<TimeSpan> BacklogAsync(int rows, int chunk, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetUtcNow();
+            return limits.TimeToPost(_sent, now, rows, chunk) - limits.TimeToPost([], now, rows, chunk);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task SendAsync(int rows, long tableRows, Func<Task> send, CancellationToken ct)
     {

@@ -191,7 +191,7 @@ public sealed class ConnectorRuns(
                 PowerBiConnectorOptions p => await powerBi.RunAsync(p, http.PowerBi(p.Name), run, r => Progress(last = r), ct),
                 _ => throw new InvalidOperationException($"Unknown connector kind {connector.GetType().Name}."),
             };
-            last = last with { State = SyncRunState.Succeeded, FinishedAt = clock.GetUtcNow() };
+            last = last with { State = last.ResumeAt is null ? SyncRunState.Succeeded : SyncRunState.Deferred, FinishedAt = clock.GetUtcNow() };
             log.LogInformation("Connector {Connector} run {RunId}: {Rows} rows in {Batches} batches ({Replayed} replayed)",
                 connector.Name, run.Id, last.Rows, last.Batches, last.ReplayedBatches);
         }

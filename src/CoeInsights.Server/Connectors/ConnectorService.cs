@@ -66,6 +66,7 @@ public sealed class ConnectorService(ConnectorRuns runs, CallerContext caller) :
             {
                 DomainState.Running => V1.SyncRunState.Running,
                 DomainState.Succeeded => V1.SyncRunState.Succeeded,
+                DomainState.Deferred => V1.SyncRunState.Deferred,
                 _ => V1.SyncRunState.Failed,
             },
             Trigger = r.Trigger,
@@ -80,6 +81,7 @@ public sealed class ConnectorService(ConnectorRuns runs, CallerContext caller) :
             proto.EndTime = Timestamp.FromDateTimeOffset(end);
             proto.Duration = Duration.FromTimeSpan(end - r.StartedAt);
         }
+        if (r.ResumeAt is { } resume) proto.ResumeTime = Timestamp.FromDateTimeOffset(resume);
         return proto;
     }
 }

@@ -1,45 +1,55 @@
 using System.Collections.Concurrent;
+using CoeInsights.Connectors.Http;
 using CoeInsights.Connectors.PowerBi;
-using CoeInsights.Connectors.Sync;
 using CoeInsights.Connectors;
 using Marten;
 
 namespace CoeInsights.Server.Connectors;
 
 /// <summary>
-/// Replaces the dataset's FactKpi and FactScore rows with the tenant's current ones: find or create the push dataset,
-/// delete each table's rows, then post them in requests of at most MaxRowsPerRequest rows, paced to the documented per-minute and
-/// per-hour limits (<see cref="PushLimits"/>).
+/// Replaces the dataset's FactKpi and FactScore rows with the tenant's current ones: find or create the push dataset, then
+/// per table set its columns (PutTable, on a dataset found rather than created), delete its rows and post the new ones in requests of at most MaxRowsPerRequest rows, paced to the documented
+/// per-minute and per-hour limits (<see cref="PushLimits"/>). A 429 whose Retry-After ends past the run's budget ends the run
+/// as deferred with a <see cref="PowerBiPushCheckpoint"/>: the next run continues there (<see cref="TablePush"/>).
 /// </summary>
-public sealed class PowerBiPush(IDocumentStore store, TimeProvider clock)
+public sealed class PowerBiPush(IDocumentStore store, ConnectorDelays delays, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, RequestPacer> _pacers = new();
 
     public async Task<SyncRun> RunAsync(PowerBiConnectorOptions o, IPowerBiPushApi api, SyncRun run, Func<SyncRun, Task> progress, CancellationToken ct)
     {
         List<IReadOnlyDictionary<string, object?>> kpis, scores;
+        PowerBiPushCheckpoint? checkpoint;
         await using (var session = store.QuerySession(o.Tenant))
         {
             kpis = await PowerBiModel.FactKpiRows(session, ct);
             scores = await PowerBiModel.FactScoreRows(session, ct);
+            checkpoint = await session.LoadAsync<PowerBiPushCheckpoint>(o.Name, ct);
         }
 
         var datasets = await api.GetDatasets(o.ApiScope, ct);
-        var dataset = datasets.Value?.FirstOrDefault(d => d.Name == o.DatasetName)
-                      ?? await api.PostDataset(o.ApiScope, PowerBiModel.Definition(o.DatasetName), ct);
+        var definition = PowerBiModel.Definition(o.DatasetName);
+        var existing = datasets.Value?.FirstOrDefault(d => d.Name == o.DatasetName);
+        var dataset = existing ?? await api.PostDataset(o.ApiScope, definition, ct);
+        // An existing dataset may have been created with other columns (an older model): PutTable sets the model's first.
+        IReadOnlyList<PowerBiColumn>? Columns(string table) => existing is null ? null : definition.Tables.Single(t => t.Name == table).Columns;
         var pacer = _pacers.GetOrAdd($"{o.Name}/{dataset.Id}", _ => new RequestPacer(new PushLimits(o.MaxRequestsPerWindow, o.Window, o.MaxRowsPerHour, o.MaxRequestsPerHourLargeTable, o.LargeTableRows), clock));
+        // A checkpoint of another dataset (deleted and created again) does not apply.
+        var resume = checkpoint is not null && checkpoint.DatasetId == dataset.Id
+            ? new PushResume(checkpoint.Table, checkpoint.Posted, checkpoint.Fingerprint, checkpoint.ResumeAt)
+            : null;
 
-        foreach (var (table, rows) in new[] { (PowerBiModel.FactKpi, kpis), (PowerBiModel.FactScore, scores) })
+        var push = new TablePush(api, o.ApiScope, dataset.Id, pacer, o.MaxRowsPerRequest, delays, clock);
+        var start = run;
+        var outcome = await push.RunAsync([new PushTable(PowerBiModel.FactKpi, kpis, Columns(PowerBiModel.FactKpi)), new PushTable(PowerBiModel.FactScore, scores, Columns(PowerBiModel.FactScore))], resume,
+            clock.GetUtcNow() + o.RunBudget, p => progress(run = start with { Rows = start.Rows + p.Rows, Batches = start.Batches + p.Batches }), ct);
+        run = start with { Rows = start.Rows + outcome.Rows, Batches = start.Batches + outcome.Batches, ResumeAt = outcome.Deferred?.ResumeAt };
+
+        await using (var session = store.LightweightSession(o.Tenant))
         {
-            await api.DeleteRows(o.ApiScope, dataset.Id, table, ct);
-            for (var i = 0; i < rows.Count; i += o.MaxRowsPerRequest)
-            {
-                var chunk = rows.GetRange(i, Math.Min(o.MaxRowsPerRequest, rows.Count - i));
-                // The table was emptied above: it holds the rows posted so far (for the large-table hourly limit).
-                await pacer.SendAsync(chunk.Count, i, () => api.PostRows(o.ApiScope, dataset.Id, table, new PowerBiRows(chunk), ct), ct);
-                run = run with { Rows = run.Rows + chunk.Count, Batches = run.Batches + 1 };
-            }
-            await progress(run);
+            if (outcome.Deferred is { } d) session.Store(new PowerBiPushCheckpoint(o.Name, dataset.Id, d.Table, d.Posted, d.Fingerprint, d.ResumeAt));
+            else session.Delete<PowerBiPushCheckpoint>(o.Name);
+            await session.SaveChangesAsync(ct);
         }
         return run;
     }

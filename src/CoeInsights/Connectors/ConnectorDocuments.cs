@@ -17,6 +17,8 @@ public enum SyncRunState
     Running,
     Succeeded,
     Failed,
+    /// <summary>Stopped on purpose: the remote asked to wait (429 Retry-After) past the run's budget; <see cref="SyncRun.ResumeAt"/> says when the next run may continue.</summary>
+    Deferred,
 }
 
 /// <summary>One run of one connector: what it stored, what went wrong, how long it took. Id = run id.</summary>
@@ -35,9 +37,17 @@ public sealed record SyncRun
     /// <summary>Profile days read again (restatement window, or after a crash) whose values were already recorded: nothing new stored.</summary>
     public int ReplayedBatches { get; init; }
     public List<string> Errors { get; init; } = [];
+    /// <summary>Deferred runs: when the remote allows the next request; the next run continues where this one stopped.</summary>
+    public DateTimeOffset? ResumeAt { get; init; }
 
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }
+
+/// <summary>
+/// Where a deferred Power BI push stopped (Id = connector name): the next run continues there if its rows are the same
+/// (<see cref="Fingerprint"/>), and deletes the document once it has filled every table.
+/// </summary>
+public sealed record PowerBiPushCheckpoint(string Id, string DatasetId, int Table, int Posted, string Fingerprint, DateTimeOffset ResumeAt);
 
 public static class ConnectorsModule
 {
@@ -46,6 +56,7 @@ public static class ConnectorsModule
     {
         options.Schema.For<SyncCheckpoint>().Index(c => c.Connector);
         options.Schema.For<SyncRun>().Index(r => r.Connector);
+        options.Schema.For<PowerBiPushCheckpoint>();
         return options;
     }
 }

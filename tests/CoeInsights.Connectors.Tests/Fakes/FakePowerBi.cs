@@ -40,6 +40,8 @@ public sealed class FakePowerBi : FakeApi
     /// <summary>Accepted POST rows requests: when, table, row count.</summary>
     public ConcurrentQueue<(DateTimeOffset At, string Table, int Rows)> Posts { get; } = new();
     public int Throttled;
+    /// <summary>Tables whose schema PutTable set, in order.</summary>
+    public ConcurrentQueue<string> PutTables { get; } = new();
     private readonly Lock _lock = new();
 
     protected override void Map(WebApplication app)
@@ -112,6 +114,7 @@ public sealed class FakePowerBi : FakeApi
                     return Results.StatusCode(StatusCodes.Status429TooManyRequests);
                 }
             }
+            // PostRows refuses a row with a column the table's schema lacks (the model must be updated by PutTable first).
             var columns = dataset.Columns[table];
             foreach (var row in rows)
                 if (row is not JsonObject o || o.Select(p => p.Key).Any(k => !columns.Contains(k)))
@@ -122,6 +125,19 @@ public sealed class FakePowerBi : FakeApi
                 dataset.Rows[table].AddRange(rows.Select(r => r!.AsObject().DeepClone().AsObject()));
             }
             return Results.Ok();
+        });
+        // Push Datasets - Datasets PutTable(InGroup) (https://learn.microsoft.com/rest/api/power-bi/push-datasets/datasets-put-table-in-group):
+        // "Updates the metadata and schema for the specified table"; body {"name","columns"} (both required) → 200 {"name"}.
+        // The doc does not say what becomes of the rows; the fake keeps them.
+        app.MapPut(prefix + "/datasets/{datasetId}/tables/{table}", async (string datasetId, string table, HttpContext context) =>
+        {
+            if (!Datasets.TryGetValue(datasetId, out var dataset) || !dataset.Rows.ContainsKey(table)) return Results.NotFound();
+            var body = await JsonNode.ParseAsync(context.Request.Body);
+            if (body?["name"]?.GetValue<string>() != table || body["columns"] is not JsonArray columns)
+                return Results.BadRequest(new { error = new { code = "InvalidRequest", message = "name and columns are required" } });
+            lock (_lock) dataset.Columns[table] = columns.Select(c => c!["name"]!.GetValue<string>()).ToList();
+            PutTables.Enqueue(table);
+            return Results.Json(new { name = table });
         });
         app.MapDelete(prefix + "/datasets/{datasetId}/tables/{table}/rows", (string datasetId, string table) =>
         {
