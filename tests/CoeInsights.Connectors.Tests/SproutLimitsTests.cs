@@ -18,22 +18,8 @@ namespace CoeInsights.Connectors.Tests;
 /// caps, a truncated or gappy answer never checkpointed past the gap, days labelled with the network's zone and "yesterday"
 /// taken from the latest zone, Facebook's views, and one request pace shared by two replicas (PostgreSQL slot gate).
 /// </summary>
-public sealed class SproutLimitsTests(StoreFixture fixture) : IClassFixture<StoreFixture>, IAsyncLifetime
+public sealed class SproutLimitsTests(StoreFixture fixture) : FakeSproutTests(fixture)
 {
-    private readonly FakeSprout _sprout = new();
-    private readonly RecordingDelays _delays = new();
-    private static readonly DateOnly Jan1 = new(2024, 1, 1);
-    private static readonly FixedClock Feb1 = new(new DateTimeOffset(2024, 2, 1, 9, 30, 0, TimeSpan.Zero));
-    private IDocumentStore Store => fixture.Store;
-
-    public Task InitializeAsync()
-    {
-        _sprout.Clock = _delays.VirtualClock;
-        return _sprout.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _sprout.DisposeAsync();
-
     private SproutConnectorOptions Sprout(string tenant, string name = "sprout") => new()
     {
         Name = name, Tenant = tenant, BaseAddress = _sprout.Address, AccessToken = _sprout.Token, StartDate = Jan1, RestateDays = 0,

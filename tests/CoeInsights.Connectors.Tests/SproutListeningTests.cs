@@ -12,22 +12,8 @@ namespace CoeInsights.Connectors.Tests;
 /// Listening Topics into KPIs over a real store: mentions and the sentiment split per day (a quiet day without a row counts
 /// 0), labelled with the zone asked for, restated days as new versions like the profile metrics.
 /// </summary>
-public sealed class SproutListeningTests(StoreFixture fixture) : IClassFixture<StoreFixture>, IAsyncLifetime
+public sealed class SproutListeningTests(StoreFixture fixture) : FakeSproutTests(fixture)
 {
-    private readonly FakeSprout _sprout = new();
-    private readonly RecordingDelays _delays = new();
-    private static readonly DateOnly Jan1 = new(2024, 1, 1);
-    private static readonly FixedClock Feb1 = new(new DateTimeOffset(2024, 2, 1, 9, 30, 0, TimeSpan.Zero));
-    private IDocumentStore Store => fixture.Store;
-
-    public Task InitializeAsync()
-    {
-        _sprout.Clock = _delays.VirtualClock;
-        return _sprout.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _sprout.DisposeAsync();
-
     private ConnectorsOptions Options(string tenant, params long[] topics) => new()
     {
         Sprout =
