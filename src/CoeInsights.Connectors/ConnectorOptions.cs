@@ -53,6 +53,12 @@ public sealed class SproutConnectorOptions : ConnectorOptions
     public List<long> TopicIds { get; set; } = [];
     /// <summary>The zone the topics' days are asked in (the documented <c>timezone</c> parameter).</summary>
     public string ListeningTimeZone { get; set; } = "UTC";
+    /// <summary>
+    /// Also sync the profiles' inbox messages (Sprout's Messages endpoint) into messages_received, messages_answered and
+    /// median_response_time per profile and day of receipt (response rate: the derived KPI response_rate). Off by default:
+    /// one more request per window and profile group.
+    /// </summary>
+    public bool SyncInboxMessages { get; set; }
     /// <summary>Business unit for profiles registered on first sight.</summary>
     public string BusinessUnit { get; set; } = "Social";
     /// <summary>Days per analytics request; capped at 365 (documented: at most one year per request) and by <see cref="MaxResultsPerRequest"/>.</summary>

@@ -64,6 +64,9 @@ public sealed class SproutSource(ISproutApi api)
     /// <summary>A report larger than this is refused rather than paged forever.</summary>
     public const int MaxPages = 1_000;
 
+    /// <summary>Documented guardrail: "Results beyond 10,000 are truncated".</summary>
+    public const int MaxResults = 10_000;
+
     /// <summary>
     /// The customer to read. "Every endpoint except GET /v1/metadata/client is scoped to a customer ID": a token that sees
     /// several customers needs <paramref name="configured"/>, and a configured one must be among those the token sees.
@@ -172,6 +175,69 @@ public sealed class SproutSource(ISproutApi api)
             if (!days.TryAdd(date, new SourceDay(topicId, date, values))) throw new SourcePayloadException($"{where}: day {date:yyyy-MM-dd} appears twice.");
         }
         return days.Values.OrderBy(d => d.Date).ToList();
+    }
+
+    /// <summary>
+    /// The messages the profiles (all of Sprout group <paramref name="groupId"/>) received from <paramref name="from"/> to
+    /// <paramref name="to"/> (both included; the end bound sent is the day after, like the analytics one), days in
+    /// <paramref name="timeZone"/>: every page, following <c>paging.next_cursor</c> until an answer has no <c>paging</c>
+    /// ("Messages Request Limits &amp; Pagination"). Messages the profiles sent (<c>from.guid</c> = <c>profile_guid</c>) are left out.
+    /// Throws <see cref="SourcePayloadException"/> on the first message that breaks the documented format.
+    /// </summary>
+    public async Task<IReadOnlyList<InboundMessage>> InboundAsync(long customerId, long groupId, IReadOnlyList<long> profileIds, DateOnly from, DateOnly to,
+        string timeZone, CancellationToken ct)
+    {
+        var wanted = profileIds.ToHashSet();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var inbound = new List<InboundMessage>();
+        string? cursor = null;
+        var results = 0;
+        for (var page = 1; ; page++)
+        {
+            if (page > MaxPages) throw new SourcePayloadException($"Sprout messages: more than {MaxPages} pages; ask fewer days per request.");
+            var request = SproutMessagesRequest.Daily(groupId, profileIds, from, to.AddDays(1), timeZone, cursor);
+            var response = await Call(() => api.GetMessages(customerId, request, ct), "messages");
+            var where = $"Sprout messages page {page}";
+            if (response.Data is null) throw new SourcePayloadException($"{where}: the response has no 'data' array.");
+            // Sprout truncates results past 10,000 ("a performance guardrail"): a window that reaches it may be incomplete.
+            if ((results += response.Data.Count) >= MaxResults)
+                throw new SourcePayloadException($"Sprout messages: {from:yyyy-MM-dd}…{to:yyyy-MM-dd} reached {MaxResults} messages, past which Sprout truncates; nothing of it is recorded — lower MaxDaysPerRequest.");
+            for (var i = 0; i < response.Data.Count; i++)
+            {
+                var m = response.Data[i];
+                var at = $"{where}, data[{i}]";
+                if (string.IsNullOrWhiteSpace(m.Guid)) throw new SourcePayloadException($"{at}: no 'guid'.");
+                if (m.CustomerProfileId is not { } profileId || !wanted.Contains(profileId))
+                    throw new SourcePayloadException($"{at}: 'customer_profile_id' {m.CustomerProfileId?.ToString(CultureInfo.InvariantCulture) ?? "is missing"}{(m.CustomerProfileId is null ? "" : " was not asked for")}.");
+                if (m.CreatedTime is null || !DateTimeOffset.TryParse(m.CreatedTime, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created))
+                    throw new SourcePayloadException($"{at}: 'created_time' is missing or not a timestamp.");
+                if (string.IsNullOrWhiteSpace(m.ProfileGuid) || string.IsNullOrWhiteSpace(m.From?.Guid))
+                    throw new SourcePayloadException($"{at}: 'profile_guid' or 'from.guid' is missing (they tell a received message from a sent one).");
+                if (!seen.Add(m.Guid)) throw new SourcePayloadException($"{at}: message {m.Guid} appears twice.");
+                var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(created, zone).DateTime);
+                if (day == to.AddDays(1)) continue; // the exclusive end bound, were it inclusive after all
+                if (day < from || day > to)
+                    throw new SourcePayloadException($"{at}: created on {day:yyyy-MM-dd} ({timeZone}), outside {from:yyyy-MM-dd}...{to.AddDays(1):yyyy-MM-dd}.");
+                if (string.Equals(m.From!.Guid, m.ProfileGuid, StringComparison.Ordinal)) continue; // sent by the profile
+                bool answered;
+                DateTimeOffset? reply;
+                try
+                {
+                    answered = SproutInbox.TryFirstReply(m.ActivityMetadata, out reply, out var problem);
+                    if (problem is not null) throw new SourcePayloadException($"{at}: {problem}");
+                }
+                catch (SourcePayloadException e) when (!e.Message.StartsWith(at, StringComparison.Ordinal))
+                {
+                    throw new SourcePayloadException($"{at}: {e.Message}");
+                }
+                if (reply is { } r && r < created) throw new SourcePayloadException($"{at}: the first reply ({r:O}) is before the message ({created:O}).");
+                inbound.Add(new InboundMessage(m.Guid, profileId, created, answered, reply));
+            }
+            if (response.Paging?.NextCursor is not { Length: > 0 } next) break;
+            cursor = next;
+        }
+        return inbound;
     }
 
     private static SourceDay Map(SproutAnalyticsRow row, SproutNetwork network, DateOnly viewsSince, string where)

@@ -23,7 +23,7 @@ namespace CoeInsights.Server.Connectors;
 /// batches are committed, and only through the days that came back without a gap: a restart resumes at the first day not
 /// known to be durable — no gap, no duplicate. Each batch is labelled with the zone Sprout reports the network's days in.
 /// </summary>
-public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
+public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
 {
     /// <summary>The key of a day's first import.</summary>
     public static string IdempotencyKey(string connector, long sourceProfileId, DateOnly date) =>
@@ -125,6 +125,7 @@ public sealed class SproutSync(IDocumentStore store, TimeProvider clock)
                 }
             }
         }
+        if (o.SyncInboxMessages) run = await MessagesAsync(o, source, customerId, profiles, ours, run, checkpoints, known, progress, ct);
         if (o.TopicIds.Count > 0) run = await ListeningAsync(o, source, customerId, run, checkpoints, known, progress, ct);
         return run;
     }

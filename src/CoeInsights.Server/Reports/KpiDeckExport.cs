@@ -28,8 +28,9 @@ public static class KpiDeckExport
         v.ThrowIfInvalid();
     }
 
-    /// <summary>Metrics where a rise is bad news: the deck reverses their icons and colours.</summary>
-    public static readonly IReadOnlySet<string> LowerIsBetter = new HashSet<string>(StringComparer.Ordinal) { "negative_mentions" };
+    /// <summary>Metrics where a rise is bad news (the catalogue's <c>LowerIsBetter</c>): the deck reverses their icons and colours.</summary>
+    public static readonly IReadOnlySet<string> LowerIsBetter =
+        MetricCatalogue.Default.Where(m => m.LowerIsBetter).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
 
     public static async Task<RenderedExport> Render(IQuerySession session, Request request, DateTimeOffset now, CancellationToken ct)
     {

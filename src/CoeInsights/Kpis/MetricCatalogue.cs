@@ -24,9 +24,10 @@ public enum MetricScope
 /// <summary>
 /// A metric of the catalogue. <see cref="Rollup"/> is how days become weeks, months and quarters:
 /// Sum for additive flows, Last for levels, Mean for flows that are not additive (unique reach).
+/// <see cref="LowerIsBetter"/>: a rise is bad news (negative mentions, response time) — the deck colours and ranks it that way.
 /// </summary>
 public sealed record MetricDefinition(string Name, string Unit, MetricKind Kind, AggregationMethod Rollup, string Description,
-    MetricScope Scope = MetricScope.Profile)
+    MetricScope Scope = MetricScope.Profile, bool LowerIsBetter = false)
 {
     public bool Additive => Rollup == AggregationMethod.Sum;
 }
@@ -55,9 +56,12 @@ public static class MetricCatalogue
         new("mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Brand mentions on the day (listening)."),
         new("positive_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified positive."),
         new("neutral_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified neutral."),
-        new("negative_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified negative."),
+        new("negative_mentions", "count", MetricKind.Flow, AggregationMethod.Sum, "Mentions classified negative.", LowerIsBetter: true),
         new("messages_received", "count", MetricKind.Flow, AggregationMethod.Sum, "Inbound messages needing an answer."),
         new("messages_answered", "count", MetricKind.Flow, AggregationMethod.Sum, "Inbound messages answered."),
+        new("median_response_time", "minutes", MetricKind.Flow, AggregationMethod.Mean,
+            "Median minutes from an inbound message to its first reply, over the answered messages received on the day (a late reply restates the day); roll-up: mean of the daily medians, not the period's median.",
+            LowerIsBetter: true),
         new("spend", "currency", MetricKind.Flow, AggregationMethod.Sum, "Paid spend on the day, in the tenant's reporting currency."),
         new("attributed_revenue", "currency", MetricKind.Flow, AggregationMethod.Sum, "Revenue attributed to the profile on the day, same currency as spend."),
         new("post_impressions", "count", MetricKind.Flow, AggregationMethod.Sum,
