@@ -128,4 +128,44 @@ public sealed class SproutGoldenTests : IAsyncLifetime
         Assert.True(Guid.TryParse(errorResponse.Headers.GetValues(FakeSprout.RequestIdHeader).Single(), out var id) && id != Guid.Empty);
         Assert.Equal(2, analytics.GetProperty("data").GetArrayLength()); // Jan 1 and 2: the end day is excluded
     }
+
+    [Fact]
+    public void ParsesTheDocumentedMessagesExample()
+    {
+        var example = JsonSerializer.Deserialize<SproutMessagesResponse>(Golden("messages.json"))!;
+
+        Assert.Equal("456def==", example.Paging?.NextCursor);
+        Assert.Equal(("2022-06-09T22:10:54Z", "placeholder"), (example.Data!.Single().CreatedTime, example.Data!.Single().ProfileGuid));
+    }
+
+    [Fact]
+    public async Task ReadsReceivedMessagesAndTheirFirstReplyFromAnInboxAnswer()
+    {
+        var (services, source) = Source();
+        await using var _ = services;
+        _sprout.Faults.Enqueue(new Fault.Body(Golden("messages-inbox.json")));
+
+        var inbound = await source.InboundAsync(FakeSprout.CustomerId, 1, [1101], Jan1, Jan1, "UTC", default);
+        var day = SproutInbox.Daily(inbound, [1101], Jan1, Jan1, TimeZoneInfo.Utc).Single();
+
+        Assert.Equal(["fb:101_201", "fb:101_202"], inbound.Select(m => m.Guid)); // the third is the profile's own (from = profile)
+        Assert.Equal(new Dictionary<string, double> { ["messages_received"] = 2, ["messages_answered"] = 1, ["median_response_time"] = 25 }, day.Values);
+    }
+
+    [Fact]
+    public async Task AnswersMessagesInTheShapeOfTheDocumentedExample()
+    {
+        using var http = new HttpClient { BaseAddress = _sprout.Address };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _sprout.Token);
+        var response = await http.PostAsync($"/v1/{FakeSprout.CustomerId}/messages", new StringContent(
+            """{"filters":["group_id.eq(1)","customer_profile_id.eq(1101)","created_time.in(2024-01-01...2024-02-01)"],"fields":["post_category","network","profile_guid","created_time"],"limit":2}""",
+            System.Text.Encoding.UTF8, "application/json"));
+
+        var fake = Shape(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+        var documented = Shape(JsonDocument.Parse(Golden("messages.json")).RootElement);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Subset(documented, fake);
+        Assert.Contains("paging.next_cursor", fake);
+    }
 }

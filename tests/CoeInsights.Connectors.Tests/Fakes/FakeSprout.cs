@@ -20,6 +20,7 @@ namespace CoeInsights.Connectors.Tests.Fakes;
 /// <item>At most 100 profiles and one year per request; results past 10,000 truncated (silently, as documented).</item>
 /// <item>"Responses": errors as <c>{"error":"…"}</c>; 202 "not ready, retry"; 400 for a page past total_pages; 403 for
 /// customer or profile data the token may not read; 429 past 60 requests per minute (no Retry-After: none is documented).</item>
+/// <item>"Messages Endpoint": POST /v1/{customer_id}/messages (FakeSprout.Messages.cs).</item>
 /// <item>Every answer carries <c>X-Sprout-Request-ID</c> ("randomly generated UUID to trace a client request and response").</item>
 /// </list>
 /// Values are a pure function of (profile, metric, day), so tests know what every sync must store.
@@ -195,6 +196,7 @@ public sealed partial class FakeSprout : FakeApi
 
     protected override void Map(WebApplication app)
     {
+        MapMessages(app);
         // Not scoped to a customer account, so not counted against one.
         app.MapGet("/v1/metadata/client", () => Results.Json(new { data = Customers().Select(c => new { customer_id = c.Id, name = c.Name }) }));
         app.MapGet("/v1/{customerId:long}/metadata/customer", (long customerId) => Limit() ?? (customerId != CustomerId
