@@ -51,6 +51,12 @@ public sealed class SproutConnectorOptions : ConnectorOptions
     /// (Listening is a product of its own in Sprout).
     /// </summary>
     public List<long> TopicIds { get; set; } = [];
+    /// <summary>
+    /// Listening Topics of competitors, synced like <see cref="TopicIds"/> into competitor profiles: Sprout documents no share
+    /// of voice metric, so share of voice is computed from the topics' documented <c>messages_count</c> (owned mentions /
+    /// all mentions, the KPI deck's "Share of voice (mentions)").
+    /// </summary>
+    public List<long> CompetitorTopicIds { get; set; } = [];
     /// <summary>The zone the topics' days are asked in (the documented <c>timezone</c> parameter).</summary>
     public string ListeningTimeZone { get; set; } = "UTC";
     /// <summary>

@@ -86,6 +86,29 @@ public sealed class SproutListeningTests(StoreFixture fixture) : FakeSproutTests
     }
 
     [Fact]
+    public async Task SyncsACompetitorTopicIntoACompetitorProfileSoShareOfVoiceHasBothSides()
+    {
+        const string tenant = "listening-sov";
+        _sprout.Topics.Add((7002, "Fabrikam brand"));
+        var options = Options(tenant, 7001);
+        options.Sprout[0].CompetitorTopicIds = [7002];
+        await using var services = Connectors.Services(options, Store, Feb1, delays: _delays);
+
+        var run = await services.Runs().RunAsync(tenant, "sprout", "test", default);
+
+        Assert.Equal(SyncRunState.Succeeded, run.State);
+        await using var session = Store.QuerySession(tenant);
+        var topics = await session.Query<KpiProfile>().Where(p => p.Network == Network.Other).OrderBy(p => p.Handle).ToListAsync();
+        Assert.Equal([("sprout-topic:7001", Ownership.Owned), ("sprout-topic:7002", Ownership.Competitor)], topics.Select(t => (t.Handle, t.Ownership)));
+        var series = await QuerySeriesHandler.Handle(session, new SeriesQuery([], [], [], null, ["mentions"], Jan1, new DateOnly(2024, 1, 31), Granularity.Month), default);
+        double Mentions(string handle) => series.Single(s => s.Profile.Handle == handle).Series.Values.Single()!.Value;
+        double Fake(long topic) => Enumerable.Range(0, 31).Sum(d => _sprout.TopicValue(topic, "messages_count", Jan1.AddDays(d)) ?? 0);
+        // Share of voice from the documented messages_count of both sides (the deck's "Share of voice (mentions)").
+        Assert.Equal(Fake(7001) / (Fake(7001) + Fake(7002)) * 100,
+            CoeInsights.Analytics.Kpis.SocialKpis.ShareOfVoice(Mentions("sprout-topic:7001"), [Mentions("sprout-topic:7002")])!.Value, 9);
+    }
+
+    [Fact]
     public async Task FailsClearlyGivenATopicTheCustomerDoesNotHave()
     {
         const string tenant = "listening-unknown";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CoeInsights.Analytics.Kpis;
 
 namespace CoeInsights.Connectors.Sprout;
 
@@ -69,18 +70,10 @@ public static class SproutInbox
                     [Received] = list.Count,
                     [Answered] = list.Count(m => m.Answered),
                 };
-                var minutes = list.Where(m => m.FirstReply is not null).Select(m => (m.FirstReply!.Value - m.Received).TotalMinutes).ToList();
-                if (minutes.Count > 0) values[MedianResponseTime] = Median(minutes);
+                var times = list.Where(m => m.FirstReply is not null).Select(m => m.FirstReply!.Value - m.Received).ToList();
+                if (SocialKpis.MedianResponseTime(times) is { } median) values[MedianResponseTime] = median.TotalMinutes;
                 days.Add(new SourceDay(id, day, values));
             }
         return days;
-    }
-
-    /// <summary>The middle value; with an even count the mean of the two middle ones.</summary>
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -117,8 +117,11 @@ public static class SproutMetricMap
     ];
 
     /// <summary>
-    /// Listening Topic metrics (https://api.sproutsocial.com/docs/, "Topic metrics", e.g. <c>messages_count</c>,
-    /// <c>positive_sentiments_count</c>) → our listening metrics. Share of voice is not a documented topic metric.
+    /// Listening Topic metrics → our listening metrics. Keys as in the "Topic Metrics" table of "Metrics and Fields"
+    /// (https://api.sproutsocial.com/docs/#metrics-and-fields): "Volume or Topic Messages <c>messages_count</c>", "Count of
+    /// Positive Messages <c>positive_sentiments_count</c>", "Count of Neutral Messages <c>neutral_sentiments_count</c>", "Count of
+    /// Negative Messages <c>negative_sentiments_count</c>" (also in the documented Topic messages request example). The table has
+    /// no share of voice: it is computed from <c>messages_count</c> of owned and competitor topics (CompetitorTopicIds).
     /// </summary>
     public static IReadOnlyDictionary<string, string> Listening { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {

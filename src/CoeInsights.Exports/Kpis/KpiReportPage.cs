@@ -97,6 +97,8 @@ public sealed record KpiReportPage(
                     ? SocialKpis.NetSentiment(p, n, t) : null),
             Derived("Share of voice (mentions)", "%", DeckFormats.Rate, false,
                 w => Sum("mentions", w, Owned) is { } o && Sum("mentions", w, Competitor) is { } c ? SocialKpis.ShareOfVoice(o, [c]) : null),
+            Derived("Response rate", "%", DeckFormats.Rate, false,
+                w => Sum("messages_answered", w, Owned) is { } a && Sum("messages_received", w, Owned) is { } r && a <= r ? SocialKpis.ResponseRate(a, r) : null),
             Derived("Cost per engagement", "currency", "#,##0.00", true,
                 w => Sum("spend", w, Owned) is { } s && Sum("engagements", w, Owned) is { } e ? SocialKpis.CostPerEngagement(s, e) : null),
             Derived("ROI", "%", DeckFormats.Rate, false,

@@ -126,7 +126,7 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
             }
         }
         if (o.SyncInboxMessages) run = await MessagesAsync(o, source, customerId, profiles, ours, run, checkpoints, known, progress, ct);
-        if (o.TopicIds.Count > 0) run = await ListeningAsync(o, source, customerId, run, checkpoints, known, progress, ct);
+        if (o.TopicIds.Count + o.CompetitorTopicIds.Count > 0) run = await ListeningAsync(o, source, customerId, run, checkpoints, known, progress, ct);
         return run;
     }
 
@@ -197,21 +197,25 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
     /// <summary>Our profile for a Sprout profile: found by network and handle, else registered (owned).</summary>
     private Task<Guid> EnsureProfileAsync(SproutConnectorOptions o, SproutProfile p, CancellationToken ct) =>
         EnsureAsync(o, NetworkOf(p.NetworkType), (string.IsNullOrWhiteSpace(p.NativeName) ? p.Name ?? p.CustomerProfileId.ToString() : p.NativeName).Trim(),
-            p.Name, $"connector:{o.Name}:{p.CustomerProfileId}", ct);
+            p.Name, $"connector:{o.Name}:{p.CustomerProfileId}", Ownership.Owned, ct);
 
-    /// <summary>A Listening Topic's profile: network Other, handle <c>sprout-topic:{id}</c> (a topic's name may change), named after the topic.</summary>
+    /// <summary>
+    /// A Listening Topic's profile: network Other, handle <c>sprout-topic:{id}</c> (a topic's name may change), named after the
+    /// topic; a topic of <see cref="SproutConnectorOptions.CompetitorTopicIds"/> is a competitor profile (share of voice).
+    /// </summary>
     private Task<Guid> EnsureTopicAsync(SproutConnectorOptions o, SproutTopic t, CancellationToken ct) =>
         EnsureAsync(o, Network.Other, $"sprout-topic:{t.Id}", string.IsNullOrWhiteSpace(t.Name) ? $"Listening topic {t.Id}" : t.Name,
-            $"connector:{o.Name}:topic:{t.Id}", ct);
+            $"connector:{o.Name}:topic:{t.Id}", o.CompetitorTopicIds.Contains(t.Id) ? Ownership.Competitor : Ownership.Owned, ct);
 
-    private async Task<Guid> EnsureAsync(SproutConnectorOptions o, Network network, string handle, string? displayName, string requestId, CancellationToken ct)
+    private async Task<Guid> EnsureAsync(SproutConnectorOptions o, Network network, string handle, string? displayName, string requestId,
+        Ownership ownership, CancellationToken ct)
     {
         await using var session = store.LightweightSession(o.Tenant);
         var existing = await session.Query<KpiProfile>().Where(x => x.Network == network && x.Handle == handle).FirstOrDefaultAsync(ct);
         if (existing is not null) return existing.Id;
         try
         {
-            var registered = await RegisterProfileHandler.Handle(session, new RegisterProfile(network, handle, o.BusinessUnit, Ownership.Owned,
+            var registered = await RegisterProfileHandler.Handle(session, new RegisterProfile(network, handle, o.BusinessUnit, ownership,
                 displayName ?? handle, requestId, clock.GetUtcNow()), ct);
             return registered.Id;
         }
@@ -230,11 +234,12 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
         Dictionary<string, SyncCheckpoint> checkpoints, HashSet<Guid> known, Func<SyncRun, Task> progress, CancellationToken ct)
     {
         var topics = await source.TopicsAsync(customerId, ct);
-        var unknown = o.TopicIds.Where(id => topics.All(t => t.Id != id)).ToList();
+        var wanted = o.TopicIds.Concat(o.CompetitorTopicIds).ToHashSet();
+        var unknown = wanted.Where(id => topics.All(t => t.Id != id)).Order().ToList();
         if (unknown.Count > 0)
             throw new SourcePayloadException($"Sprout customer {customerId} has no Listening Topic {string.Join(", ", unknown)} (see metadata/customer/topics).");
         var today = SyncPlanner.Today(clock.GetUtcNow(), [TimeZoneInfo.FindSystemTimeZoneById(o.ListeningTimeZone)]);
-        foreach (var topic in topics.Where(t => o.TopicIds.Contains(t.Id)).OrderBy(t => t.Id))
+        foreach (var topic in topics.Where(t => wanted.Contains(t.Id)).OrderBy(t => t.Id))
         {
             var profileId = await EnsureTopicAsync(o, topic, ct);
             known.Add(profileId);

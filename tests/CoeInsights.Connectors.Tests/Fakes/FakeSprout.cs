@@ -166,9 +166,15 @@ public sealed partial class FakeSprout : FakeApi
     /// <summary>Listening Topics ("Metadata": customer/topics).</summary>
     public List<(long Id, string Name)> Topics { get; } = [(7001, "Contoso brand")];
 
-    /// <summary>Topic metrics Sprout documents ("Topic metrics": e.g. messages_count, positive_sentiments_count, engagements).</summary>
+    /// <summary>
+    /// The "Topic Metrics" table of "Metrics and Fields" (https://api.sproutsocial.com/docs/#metrics-and-fields), whole: no share of
+    /// voice among them.
+    /// </summary>
     public static readonly string[] TopicMetrics =
-        ["messages_count", "positive_sentiments_count", "negative_sentiments_count", "neutral_sentiments_count", "engagements", "authors_count"];
+    [
+        "engagements", "likes", "replies", "shares_count", "from.followers_count", "authors_count", "positive_sentiments_count",
+        "neutral_sentiments_count", "negative_sentiments_count", "impressions", "messages_count",
+    ];
 
     [GeneratedRegex(@"^created_time\.in\((\d{4}-\d{2}-\d{2})\.\.\.(\d{4}-\d{2}-\d{2})\)$")]
     private static partial Regex CreatedFilter();
@@ -178,7 +184,7 @@ public sealed partial class FakeSprout : FakeApi
     {
         if (Restated.TryGetValue((topicId, metric, day), out var restated)) return restated;
         if (day.DayNumber % 7 == 3) return null; // a quiet day
-        var positive = 5 + day.DayNumber % 11;
+        var positive = 5 + day.DayNumber % 11 + (int)(topicId % 7000) * 3; // each topic its own volume
         var negative = 1 + day.DayNumber % 4;
         var neutral = 3 + day.DayNumber % 6;
         return metric switch
