@@ -28,8 +28,11 @@ using Role = CoeInsights.Access.Role;
 
 namespace CoeInsights.Server.Kpis;
 
-/// <summary>Adapter: proto ⇄ Kpis slices and the trend statistics. Reads: any role; writes: ingest; profiles: committee.</summary>
-public sealed class KpiService(IDocumentStore store, IQuerySession query, CallerContext caller, TimeProvider clock)
+/// <summary>
+/// Adapter: proto ⇄ Kpis slices and the trend statistics. Reads: any role; writes: ingest; profiles: committee.
+/// Sessions (the injected query session and <paramref name="sessions"/>, the <see cref="TenantSessionFactory"/>) are bound to the caller's tenant.
+/// </summary>
+public sealed class KpiService(ISessionFactory sessions, IQuerySession query, CallerContext caller, TimeProvider clock)
     : V1.KpiService.KpiServiceBase
 {
     /// <summary>How often WatchAlerts looks for newly recorded KPI events.</summary>
@@ -38,7 +41,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     [RequireRole(Role.Committee)]
     public override async Task<Profile> RegisterProfile(RegisterProfileRequest request, ServerCallContext context)
     {
-        await using var session = store.LightweightSession(caller.Caller.TenantId);
+        await using var session = sessions.OpenSession();
         var profile = await RegisterProfileHandler.Handle(session, new RegisterProfile(FromProto(request.Network), request.Handle,
             request.BusinessUnit, FromProto(request.Ownership), request.DisplayName, request.RequestId, clock.GetUtcNow()), context.CancellationToken);
         return ToProto(profile);
@@ -91,7 +94,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
             try
             {
                 // A session per batch: each batch is its own transaction, acked once committed.
-                await using var session = store.LightweightSession(caller.Caller.TenantId);
+                await using var session = sessions.OpenSession();
                 var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
                 await responseStream.WriteAsync(new RecordKpisResponse
                 {
@@ -121,7 +124,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     [RequireRole(Role.Ingest)]
     public override async Task<ObservationHistory> CorrectKpi(CorrectKpiRequest request, ServerCallContext context)
     {
-        await using var session = store.LightweightSession(caller.Caller.TenantId);
+        await using var session = sessions.OpenSession();
         var versions = await CorrectKpiHandler.Handle(session, new CorrectKpi(request.ProfileId, request.Metric, request.Date?.Year ?? 0,
             request.Date?.Month ?? 0, request.Date?.Day ?? 0, request.Value, request.Reason, caller.Caller.Principal, clock.GetUtcNow()),
             context.CancellationToken);
@@ -269,12 +272,8 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         await context.WriteResponseHeadersAsync([]);
         try
         {
-            while (true)
-            {
-                foreach (var alert in await WatchAlertsHandler.NextAsync(query, cursor, clock.GetUtcNow(), ct))
-                    await responseStream.WriteAsync(ToProto(alert), ct);
-                await Task.Delay(AlertPollInterval, ct);
-            }
+            await foreach (var alert in WatchAlertsHandler.FollowAsync(query, cursor, clock, AlertPollInterval, ct))
+                await responseStream.WriteAsync(ToProto(alert), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
