@@ -158,7 +158,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
         var abandoned = Assert.Single(await Runs(tenant));
         Assert.Equal(SyncRunState.Failed, abandoned.State);
-        Assert.Equal([ConnectorRuns.AbandonedError], abandoned.Errors);
+        Assert.Equal([CoeInsights.Connectors.RunningSync.SyncRunDecider.AbandonedError], abandoned.Errors);
         Assert.NotNull(abandoned.FinishedAt);
         Assert.Equal(28, abandoned.Batches); // what it had stored stays counted
 
@@ -210,7 +210,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         await otherProcess.DisposeAsync();
         var seen = await services.Runs().GetAsync(tenant, other.Id, wait: false, default);
         Assert.Equal(SyncRunState.Failed, seen.State);
-        Assert.Equal([ConnectorRuns.AbandonedError], seen.Errors);
+        Assert.Equal([CoeInsights.Connectors.RunningSync.SyncRunDecider.AbandonedError], seen.Errors);
 
         var next = await services.Runs().RunAsync(tenant, "sprout", "api", default);
         Assert.Equal((SyncRunState.Succeeded, 28), (next.State, next.Batches)); // Jan 1-14 × 2 profiles

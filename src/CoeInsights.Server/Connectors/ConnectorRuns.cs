@@ -5,6 +5,7 @@ using CoeInsights.Connectors.PowerBi;
 using CoeInsights.Connectors.Sprout;
 using CoeInsights.Connectors.Sync;
 using CoeInsights.Connectors;
+using CoeInsights.Connectors.RunningSync;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -67,10 +68,7 @@ public sealed class ConnectorRuns(
             try
             {
                 await AbandonAsync(tenant, name, ct);
-                var run = new SyncRun
-                {
-                    Id = Guid.CreateVersion7(), Connector = name, Trigger = trigger, State = SyncRunState.Running, StartedAt = clock.GetUtcNow(),
-                };
+                var run = SyncRunDecider.Start(Guid.CreateVersion7(), name, trigger, clock.GetUtcNow());
                 await SaveAsync(tenant, run, ct);
                 var lease = held;
                 lock (_lock)
@@ -133,15 +131,12 @@ public sealed class ConnectorRuns(
         var now = clock.GetUtcNow();
         foreach (var orphan in orphans)
         {
-            session.Store(orphan with { State = SyncRunState.Failed, FinishedAt = now, Errors = [.. orphan.Errors, AbandonedError] });
+            session.Store(SyncRunDecider.Abandon(orphan, now));
             log.LogWarning("Connector {Connector} run {RunId} started {StartedAt:O} was left running by a server process that stopped; marked failed",
                 name, orphan.Id, orphan.StartedAt);
         }
         await session.SaveChangesAsync(ct);
     }
-
-    public const string AbandonedError =
-        "abandoned: the server process running it stopped without recording its end (killed or crashed); the next run resumes from the checkpoint";
 
     /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished (if it runs in this process).</summary>
     public async Task<SyncRun> GetAsync(string tenant, Guid runId, bool wait, CancellationToken ct)
@@ -164,6 +159,16 @@ public sealed class ConnectorRuns(
     {
         var run = await StartAsync(tenant, name, trigger, ct);
         return await GetAsync(tenant, run.Id, wait: true, ct);
+    }
+
+    /// <summary>The tenant's connectors by name, each with its checkpoints and its newest run (none yet: null).</summary>
+    public async Task<IReadOnlyList<(ConnectorOptions Connector, IReadOnlyList<SyncCheckpoint> Checkpoints, SyncRun? LastRun)>> ListAsync(
+        string tenant, CancellationToken ct)
+    {
+        var result = new List<(ConnectorOptions, IReadOnlyList<SyncCheckpoint>, SyncRun?)>();
+        foreach (var c in options.All.Where(c => c.Tenant == tenant).OrderBy(c => c.Name, StringComparer.Ordinal))
+            result.Add((c, await CheckpointsAsync(tenant, c.Name, ct), (await RecentAsync(tenant, c.Name, 1, ct)) is [var last] ? last : null));
+        return result;
     }
 
     /// <summary>The newest runs of a connector, newest first.</summary>
@@ -191,14 +196,14 @@ public sealed class ConnectorRuns(
                 PowerBiConnectorOptions p => await powerBi.RunAsync(p, http.PowerBi(p.Name), run, r => Progress(last = r), ct),
                 _ => throw new InvalidOperationException($"Unknown connector kind {connector.GetType().Name}."),
             };
-            last = last with { State = last.ResumeAt is null ? SyncRunState.Succeeded : SyncRunState.Deferred, FinishedAt = clock.GetUtcNow() };
+            last = SyncRunDecider.Finish(last, clock.GetUtcNow());
             log.LogInformation("Connector {Connector} run {RunId}: {Rows} rows in {Batches} batches ({Replayed} replayed)",
                 connector.Name, run.Id, last.Rows, last.Batches, last.ReplayedBatches);
         }
         catch (Exception e)
         {
             var error = Describe(e, ct);
-            last = last with { State = SyncRunState.Failed, FinishedAt = clock.GetUtcNow(), Errors = [.. last.Errors, error] };
+            last = SyncRunDecider.Fail(last, error, clock.GetUtcNow());
             log.LogWarning("Connector {Connector} run {RunId} failed after {Rows} rows: {Error}", connector.Name, run.Id, last.Rows, error);
         }
         await SaveAsync(connector.Tenant, last, CancellationToken.None);

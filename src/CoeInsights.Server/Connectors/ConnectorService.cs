@@ -15,9 +15,8 @@ public sealed class ConnectorService(ConnectorRuns runs, CallerContext caller) :
 {
     public override async Task<ListConnectorsResponse> ListConnectors(ListConnectorsRequest request, ServerCallContext context)
     {
-        var tenant = caller.Caller.TenantId;
         var response = new ListConnectorsResponse();
-        foreach (var c in runs.Options.All.Where(c => c.Tenant == tenant).OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (var (c, checkpoints, last) in await runs.ListAsync(caller.Caller.TenantId, context.CancellationToken))
         {
             var connector = new Connector
             {
@@ -26,7 +25,7 @@ public sealed class ConnectorService(ConnectorRuns runs, CallerContext caller) :
                 BaseAddress = c.BaseAddress.GetLeftPart(UriPartial.Authority),
                 SyncInterval = Duration.FromTimeSpan(c.SyncInterval),
             };
-            foreach (var checkpoint in await runs.CheckpointsAsync(tenant, c.Name, context.CancellationToken))
+            foreach (var checkpoint in checkpoints)
                 connector.Checkpoints.Add(new V1.SyncCheckpoint
                 {
                     SourceProfileId = checkpoint.SourceProfileId,
@@ -35,7 +34,7 @@ public sealed class ConnectorService(ConnectorRuns runs, CallerContext caller) :
                         Year = checkpoint.LastSyncedDate.Year, Month = checkpoint.LastSyncedDate.Month, Day = checkpoint.LastSyncedDate.Day,
                     },
                 });
-            if ((await runs.RecentAsync(tenant, c.Name, 1, context.CancellationToken)) is [var last]) connector.LastRun = ToProto(last);
+            if (last is not null) connector.LastRun = ToProto(last);
             response.Connectors.Add(connector);
         }
         return response;

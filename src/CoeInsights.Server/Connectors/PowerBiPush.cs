@@ -34,8 +34,7 @@ public sealed class PowerBiPush(IDocumentStore store, ConnectorDelays delays, Ti
         // An existing dataset may have been created with other columns (an older model): PutTable sets the model's first.
         IReadOnlyList<PowerBiColumn>? Columns(string table) => existing is null ? null : definition.Tables.Single(t => t.Name == table).Columns;
         var pacer = _pacers.GetOrAdd($"{o.Name}/{dataset.Id}", _ => new RequestPacer(new PushLimits(o.MaxRequestsPerWindow, o.Window, o.MaxRowsPerHour, o.MaxRequestsPerHourLargeTable, o.LargeTableRows), clock));
-        // A checkpoint of another dataset (deleted and created again) does not apply.
-        var resume = checkpoint is not null && checkpoint.DatasetId == dataset.Id
+        var resume = checkpoint is not null && checkpoint.AppliesTo(dataset.Id)
             ? new PushResume(checkpoint.Table, checkpoint.Posted, checkpoint.Fingerprint, checkpoint.ResumeAt)
             : null;
 

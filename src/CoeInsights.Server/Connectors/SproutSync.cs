@@ -2,6 +2,8 @@ using CoeInsights.Common;
 using CoeInsights.Connectors.Sprout;
 using CoeInsights.Connectors.Sync;
 using CoeInsights.Connectors;
+using CoeInsights.Connectors.RunningSync;
+using CoeInsights.Connectors.SyncingSprout;
 using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
 using CoeInsights.Kpis;
@@ -25,24 +27,6 @@ namespace CoeInsights.Server.Connectors;
 /// </summary>
 public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
 {
-    /// <summary>The key of a day's first import.</summary>
-    public static string IdempotencyKey(string connector, long sourceProfileId, DateOnly date) =>
-        $"connector:{connector}:{sourceProfileId}:{date:yyyy-MM-dd}";
-
-    /// <summary>
-    /// The key of a restatement: the day's key plus a hash of the values recorded before (latest version per metric) and of the
-    /// restated ones. The same restatement of the same state always gets the same key; a value restated back to an earlier
-    /// figure is a different state, hence a new key.
-    /// </summary>
-    public static string RestatementKey(string connector, long sourceProfileId, DateOnly date,
-        IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> restated)
-    {
-        static string Line(IReadOnlyDictionary<string, double> values) => string.Join(";", values.OrderBy(v => v.Key, StringComparer.Ordinal)
-            .Select(v => $"{v.Key}={v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Line(before) + "\n" + Line(restated)));
-        return $"{IdempotencyKey(connector, sourceProfileId, date)}:r{Convert.ToHexStringLower(hash, 0, 12)}";
-    }
-
     public static string Source(string connector) => $"sprout:{connector}";
 
     /// <summary>The source of a derived metric: the connector's and the formula it was computed with, so every derived row says how.</summary>
@@ -107,12 +91,9 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
                             if (through != window.To)
                             {
                                 stalled.Add(id);
-                                var gap = through?.AddDays(1) ?? window.From;
-                                run = run with { Errors = [.. run.Errors, $"Sprout analytics/profiles: profile {id} has no row for {gap:yyyy-MM-dd}…{window.To:yyyy-MM-dd}; " +
-                                                                         "its checkpoint stays before that day and the next run asks again."] };
+                                run = SyncRunDecider.Warn(run, SproutDays.GapError(id, through?.AddDays(1) ?? window.From, window.To));
                             }
-                            // Re-read days never move a checkpoint back.
-                            if (through is { } t && (checkpoint is not { } c || t > c))
+                            if (SproutDays.Advance(checkpoint, through) is { } t)
                             {
                                 session.Store(new SyncCheckpoint(SyncCheckpoint.Key(o.Name, id.ToString()), o.Name, id.ToString(), t, now));
                                 moved = true;
@@ -138,25 +119,12 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
         IReadOnlyDictionary<string, double> values, string batchSource, string zone, string keySuffix,
         Dictionary<(Guid ProfileId, DateOnly Day, string Source), Dictionary<string, double>> recorded, HashSet<Guid> known, CancellationToken ct)
     {
-        if (values.Count == 0) return run;
         var before = recorded.GetValueOrDefault((profileId, date, batchSource)) ?? [];
-        var changed = values.Where(v => !before.TryGetValue(v.Key, out var old) || old != v.Value)
-            .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-        if (changed.Count == 0)
-            // Read again (restatement window, or a crash before the checkpoint moved) and unchanged: nothing to store.
-            return run with { ReplayedBatches = run.ReplayedBatches + 1 };
-        var key = (before.Count == 0
-            ? IdempotencyKey(o.Name, sourceProfileId, date)
-            : RestatementKey(o.Name, sourceProfileId, date, before, changed)) + keySuffix;
-        var observations = changed.OrderBy(v => v.Key, StringComparer.Ordinal)
-            .Select(v => new SentObservation(profileId.ToString(), v.Key, date.Year, date.Month, date.Day, v.Value))
-            .ToList();
-        var command = new RecordKpiBatch(0, key, batchSource, zone, observations, $"connector:{o.Name}", clock.GetUtcNow());
+        var decision = SproutDays.Decide(new SproutDay(o.Name, sourceProfileId, profileId, date, values, before, batchSource, zone, keySuffix,
+            clock.GetUtcNow()));
+        if (decision.Batch is not { } command) return decision.Replayed ? SyncRunDecider.Replayed(run) : run;
         await using var session = store.LightweightSession(o.Tenant);
-        var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
-        return ack.Replayed
-            ? run with { ReplayedBatches = run.ReplayedBatches + 1 }
-            : run with { Batches = run.Batches + 1, Rows = run.Rows + ack.ObservationCount };
+        return SyncRunDecider.Recorded(run, await RecordKpiBatchHandler.Handle(session, command, known, ct));
     }
 
     /// <summary>
@@ -255,7 +223,7 @@ public sealed partial class SproutSync(IDocumentStore store, TimeProvider clock)
                     if (days.TryGetValue(day, out var d)) foreach (var (m, v) in d.Values) values[m] = v;
                     run = await RecordAsync(o, run, profileId, topic.Id, day, values, Source(o.Name), o.ListeningTimeZone, ":topic", recorded, known, ct);
                 }
-                if (checkpoint is not { } c || window.To > c)
+                if (SproutDays.Advance(checkpoint, window.To) is not null)
                 {
                     await using var session = store.LightweightSession(o.Tenant);
                     session.Store(new SyncCheckpoint(SyncCheckpoint.Key(o.Name, key), o.Name, key, window.To, clock.GetUtcNow()));

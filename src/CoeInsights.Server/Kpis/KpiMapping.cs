@@ -3,7 +3,9 @@ using CoeInsights.Analytics.Trends;
 using CoeInsights.Kpis;
 using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
-using CoeInsights.Kpis.RecordingKpis;
+using CoeInsights.Kpis.CorrelatingMetrics;
+using CoeInsights.Kpis.GettingTrend;
+using CoeInsights.Kpis.QueryingSeries;
 using CoeInsights.Server.Numbers;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -18,30 +20,26 @@ namespace CoeInsights.Server.Kpis;
 /// <summary>proto ⇄ domain for the KPI service. No rules here beyond "is this enum value known".</summary>
 internal static class KpiMapping
 {
-    public static DateOnly? ToDate(Google.Type.Date? d, string field, Validator v)
+    public static DateOnly? ToDate(Google.Type.Date? d, string field, Validator v) =>
+        d is null ? null : ObservationDates.Parse(d.Year, d.Month, d.Day, field, v);
+
+    /// <inheritdoc cref="ObservationDates.Stored"/>
+    public static DateOnly? ToStoredDate(Google.Type.Date? d, string field, Validator v) =>
+        d is null ? null : ObservationDates.Stored(d.Year, d.Month, d.Day, field, v);
+
+    /// <summary>The statistics calls' series; the request field <paramref name="field"/> names its violations.</summary>
+    public static SeriesSelection ToSelection(SeriesSelector? selector, string field)
     {
-        if (d is null || d is { Year: 0, Month: 0, Day: 0 }) return null;
-        if (d.Year is < 1 or > 9999 || d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(d.Year, d.Month))
-        {
-            v.Add(field, "must be a full calendar date (year, month and day)");
-            return null;
-        }
-        return new DateOnly(d.Year, d.Month, d.Day);
+        var v = new Validator();
+        if (selector is null) v.Add(field, "is required");
+        v.ThrowIfInvalid();
+        RequireKnown(selector!.Granularity, $"{field}.granularity", v);
+        var from = ToStoredDate(selector.StartDate, $"{field}.start_date", v);
+        var to = ToStoredDate(selector.EndDate, $"{field}.end_date", v);
+        v.ThrowIfInvalid();
+        return new SeriesSelection(field, selector.ProfileId, selector.Metric, from, to, FromProto(selector.Granularity));
     }
 
-    /// <summary>A date that selects stored observations: a calendar date within the recordable range 2000-01-01 … 2100-12-31.</summary>
-    public static DateOnly? ToStoredDate(Google.Type.Date? d, string field, Validator v)
-    {
-        var date = ToDate(d, field, v);
-        if (date is { } x && (x < RecordKpiBatchHandler.MinDate || x > RecordKpiBatchHandler.MaxDate))
-        {
-            v.Add(field, $"must be between {RecordKpiBatchHandler.MinDate:yyyy-MM-dd} and {RecordKpiBatchHandler.MaxDate:yyyy-MM-dd}");
-            return null;
-        }
-        return date;
-    }
-
-    /// <summary>An enum value this server knows (proto3 enums are open: a newer or broken client may send any number).</summary>
     /// <summary>The request's network filter; each unknown value is a violation on <c>networks[i]</c>.</summary>
     public static List<CoeInsights.Kpis.Network> Networks(IReadOnlyList<V1.Network> requested, Validator v)
     {
@@ -52,6 +50,7 @@ internal static class KpiMapping
         return networks;
     }
 
+    /// <summary>An enum value this server knows (proto3 enums are open: a newer or broken client may send any number).</summary>
     public static void RequireKnown<T>(T value, string field, Validator v) where T : struct, System.Enum =>
         v.Require(System.Enum.IsDefined(value), field, $"unknown value {Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)}");
 
@@ -73,6 +72,19 @@ internal static class KpiMapping
             },
             Description = x.Field.StartsWith("values", StringComparison.Ordinal) ? $"{valuesField}: {x.Description}" : x.Description,
         }).ToList());
+
+    /// <inheritdoc cref="Readdress(InvalidInputException, string, string)"/>
+    public static async Task<T> Readdressed<T>(Func<Task<T>> call, string valuesField, string optionsPrefix)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (InvalidInputException e)
+        {
+            throw Readdress(e, valuesField, optionsPrefix);
+        }
+    }
 
     public static Google.Type.Date ToProto(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
 
@@ -127,8 +139,6 @@ internal static class KpiMapping
         Granularity.Quarter => V1.Granularity.Quarter,
         _ => V1.Granularity.Day,
     };
-
-    public static double PeriodsPerYear(Granularity g) => SeriesAggregator.PeriodsPerYear(g);
 
     public static Rollup ToProto(AggregationMethod m) => m switch
     {
@@ -264,13 +274,35 @@ internal static class KpiMapping
         return series;
     }
 
-    public static Analytics.Trends.TrendOptions ToOptions(V1.TrendOptions? o, Granularity granularity) => new(
-        ConfidenceLevel: o is { HasConfidenceLevel: true } ? o.ConfidenceLevel : 0.95,
-        Significance: o is { HasSignificance: true } ? o.Significance : 0.05,
-        MovingAverageWindow: o is { HasMovingAverageWindow: true } ? o.MovingAverageWindow : 7,
-        PeriodsPerYear: o is { HasPeriodsPerYear: true } ? o.PeriodsPerYear : PeriodsPerYear(granularity),
+    public static TrendSettings ToSettings(V1.TrendOptions? o) => new(
+        ConfidenceLevel: o is { HasConfidenceLevel: true } ? o.ConfidenceLevel : null,
+        Significance: o is { HasSignificance: true } ? o.Significance : null,
+        MovingAverageWindow: o is { HasMovingAverageWindow: true } ? o.MovingAverageWindow : null,
+        PeriodsPerYear: o is { HasPeriodsPerYear: true } ? o.PeriodsPerYear : null,
         SeasonLength: o is { HasSeasonLength: true } ? o.SeasonLength : null,
-        AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : 3.5);
+        AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : null);
+
+    /// <summary>Unspecified: the handler's default method.</summary>
+    public static SmoothingMethod? FromProto(ForecastMethod m) => m switch
+    {
+        ForecastMethod.Simple => SmoothingMethod.Simple,
+        ForecastMethod.Holt => SmoothingMethod.HoltLinear,
+        ForecastMethod.HoltWinters => SmoothingMethod.HoltWintersAdditive,
+        _ => null,
+    };
+
+    public static Analytics.Trends.GammaConvention FromProto(V1.GammaConvention c) =>
+        c == V1.GammaConvention.Statsmodels ? Analytics.Trends.GammaConvention.Statsmodels : Analytics.Trends.GammaConvention.R;
+
+    public static CorrelateMetricsResponse ToProto(MetricCorrelation c)
+    {
+        var response = new CorrelateMetricsResponse();
+        var u = new FiniteFields(response.UndefinedStatistics);
+        response.Pearson = ToProto(c.Pearson, u, "pearson");
+        response.Spearman = ToProto(c.Spearman, u, "spearman");
+        response.KendallTauB = ToProto(c.KendallTauB, u, "kendall_tau_b");
+        return response;
+    }
 
     private static MannKendallTest ToProto(MannKendallResult m, FiniteFields u, string path)
     {

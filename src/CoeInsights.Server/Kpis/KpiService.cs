@@ -4,7 +4,13 @@ using CoeInsights.Common;
 using CoeInsights.Kpis;
 using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
+using CoeInsights.Kpis.AnalyzingSeries;
 using CoeInsights.Kpis.CorrectingKpi;
+using CoeInsights.Kpis.CorrelatingMetrics;
+using CoeInsights.Kpis.DetectingAnomalies;
+using CoeInsights.Kpis.Forecasting;
+using CoeInsights.Kpis.GettingTrend;
+using CoeInsights.Kpis.ListingObservationVersions;
 using CoeInsights.Kpis.ListingProfiles;
 using CoeInsights.Kpis.QueryingDerivedKpis;
 using CoeInsights.Kpis.QueryingSeries;
@@ -19,12 +25,14 @@ using Grpc.Core;
 using Marten;
 using static CoeInsights.Server.Kpis.KpiMapping;
 using Role = CoeInsights.Access.Role;
-using AggregationOptions = CoeInsights.Analytics.Trends.AggregationOptions;
 
 namespace CoeInsights.Server.Kpis;
 
-/// <summary>Adapter: proto ⇄ Kpis slices and the trend statistics. Reads: any role; writes: ingest; profiles: committee.</summary>
-public sealed class KpiService(IDocumentStore store, IQuerySession query, CallerContext caller, TimeProvider clock)
+/// <summary>
+/// Adapter: proto ⇄ Kpis slices and the trend statistics. Reads: any role; writes: ingest; profiles: committee.
+/// Sessions (the injected query session and <paramref name="sessions"/>, the <see cref="TenantSessionFactory"/>) are bound to the caller's tenant.
+/// </summary>
+public sealed class KpiService(ISessionFactory sessions, IQuerySession query, CallerContext caller, TimeProvider clock)
     : V1.KpiService.KpiServiceBase
 {
     /// <summary>How often WatchAlerts looks for newly recorded KPI events.</summary>
@@ -33,7 +41,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     [RequireRole(Role.Committee)]
     public override async Task<Profile> RegisterProfile(RegisterProfileRequest request, ServerCallContext context)
     {
-        await using var session = store.LightweightSession(caller.Caller.TenantId);
+        await using var session = sessions.OpenSession();
         var profile = await RegisterProfileHandler.Handle(session, new RegisterProfile(FromProto(request.Network), request.Handle,
             request.BusinessUnit, FromProto(request.Ownership), request.DisplayName, request.RequestId, clock.GetUtcNow()), context.CancellationToken);
         return ToProto(profile);
@@ -86,7 +94,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
             try
             {
                 // A session per batch: each batch is its own transaction, acked once committed.
-                await using var session = store.LightweightSession(caller.Caller.TenantId);
+                await using var session = sessions.OpenSession();
                 var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
                 await responseStream.WriteAsync(new RecordKpisResponse
                 {
@@ -116,7 +124,7 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
     [RequireRole(Role.Ingest)]
     public override async Task<ObservationHistory> CorrectKpi(CorrectKpiRequest request, ServerCallContext context)
     {
-        await using var session = store.LightweightSession(caller.Caller.TenantId);
+        await using var session = sessions.OpenSession();
         var versions = await CorrectKpiHandler.Handle(session, new CorrectKpi(request.ProfileId, request.Metric, request.Date?.Year ?? 0,
             request.Date?.Month ?? 0, request.Date?.Day ?? 0, request.Value, request.Reason, caller.Caller.Principal, clock.GetUtcNow()),
             context.CancellationToken);
@@ -125,15 +133,9 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
 
     public override async Task<ObservationHistory> ListObservationVersions(ListObservationVersionsRequest request, ServerCallContext context)
     {
-        var v = new Validator();
-        v.Require(Guid.TryParse(request.ProfileId, out var profileId), "profile_id", "must be a profile id as returned by RegisterProfile");
-        v.Require(MetricCatalogue.Find(request.Metric) is not null, "metric", $"unknown metric '{request.Metric}' (see ListMetrics)");
-        var date = ToStoredDate(request.Date, "date", v);
-        if (request.Date is null or { Year: 0, Month: 0, Day: 0 }) v.Add("date", "is required");
-        v.ThrowIfInvalid();
-        _ = await query.LoadAsync<KpiProfile>(profileId, context.CancellationToken) ?? throw new NotFoundException("Profile", request.ProfileId);
-        var rows = await ObservationTable.VersionsAsync(query, profileId, request.Metric, date!.Value, context.CancellationToken);
-        return ToProto(profileId, request.Metric, date.Value, rows);
+        var found = await ListObservationVersionsHandler.Handle(query, new ListObservationVersions(request.ProfileId, request.Metric,
+            request.Date?.Year ?? 0, request.Date?.Month ?? 0, request.Date?.Day ?? 0), context.CancellationToken);
+        return ToProto(found.ProfileId, found.Metric, found.Date, found.Versions);
     }
 
     public override async Task QuerySeries(QuerySeriesRequest request, IServerStreamWriter<V1.KpiSeries> responseStream, ServerCallContext context)
@@ -151,49 +153,19 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         foreach (var s in series) await responseStream.WriteAsync(ToProto(s), context.CancellationToken);
     }
 
-    private async Task<CoeInsights.Kpis.QueryingSeries.KpiSeries> Load(SeriesSelector? selector, string field, CancellationToken ct)
-    {
-        var v = new Validator();
-        if (selector is null) v.Add(field, "is required");
-        v.ThrowIfInvalid();
-        RequireKnown(selector!.Granularity, $"{field}.granularity", v);
-        var from = ToStoredDate(selector.StartDate, $"{field}.start_date", v);
-        var to = ToStoredDate(selector.EndDate, $"{field}.end_date", v);
-        if (from is { } f && to is { } t && f > t) v.Add($"{field}.end_date", "must not be before start_date");
-        v.ThrowIfInvalid();
-        return await QuerySeriesHandler.One(query, selector.ProfileId, selector.Metric, from, to, FromProto(selector.Granularity), ct, field);
-    }
-
     public override async Task<V1.TrendReport> GetTrend(GetTrendRequest request, ServerCallContext context)
     {
-        var s = await Load(request.Series, "series", context.CancellationToken);
-        try
-        {
-            // Whole periods only, as in AnalyzeSeries and the KPI deck (SeriesAggregator.WholePeriods).
-            var series = SeriesAggregator.WholePeriods(s.Series);
-            var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, series.Granularity));
-            return ToProto(report, series);
-        }
-        catch (InvalidInputException e)
-        {
-            throw Readdress(e, "series", "options.");
-        }
+        var command = new GetTrend(ToSelection(request.Series, "series"), ToSettings(request.Options));
+        var (report, series) = await Readdressed(() => GetTrendHandler.Handle(query, command, context.CancellationToken), "series", "options.");
+        return ToProto(report, series);
     }
 
     public override async Task<DetectAnomaliesResponse> DetectAnomalies(DetectAnomaliesRequest request, ServerCallContext context)
     {
-        var s = await Load(request.Series, "series", context.CancellationToken);
-        AnomalyResult result;
-        try
-        {
-            result = AnomalyDetector.Detect(s.Series.Values,
-                new AnomalyOptions(request.HasThreshold ? request.Threshold : 3.5, request.HasSeasonLength ? request.SeasonLength : null));
-        }
-        catch (InvalidInputException e)
-        {
-            throw Readdress(e, "series", "");
-        }
-        return ToProto(result, s.Series);
+        var command = new DetectAnomalies(ToSelection(request.Series, "series"), request.HasThreshold ? request.Threshold : null,
+            request.HasSeasonLength ? request.SeasonLength : null);
+        var (result, series) = await Readdressed(() => DetectAnomaliesHandler.Handle(query, command, context.CancellationToken), "series", "");
+        return ToProto(result, series);
     }
 
     public override async Task<ForecastResponse> Forecast(ForecastRequest request, ServerCallContext context)
@@ -202,57 +174,21 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         RequireKnown(request.Method, "method", v);
         RequireKnown(request.GammaConvention, "gamma_convention", v);
         v.ThrowIfInvalid();
-        var s = await Load(request.Series, "series", context.CancellationToken);
-        var values = s.Series.Values;
-        var confidence = request.HasConfidenceLevel ? request.ConfidenceLevel : 0.95;
-        var convention = request.GammaConvention == V1.GammaConvention.Statsmodels
-            ? Analytics.Trends.GammaConvention.Statsmodels : Analytics.Trends.GammaConvention.R;
-        try
-        {
-            var result = request.Method switch
-            {
-                ForecastMethod.Simple => ExponentialSmoothing.Simple(values, request.Alpha, request.Horizon, confidence),
-                ForecastMethod.HoltWinters => ExponentialSmoothing.HoltWinters(values, request.SeasonLength, request.Alpha, request.Beta, request.Gamma,
-                    convention, request.Horizon, confidence),
-                _ => ExponentialSmoothing.Holt(values, request.Alpha, request.Beta, request.Horizon, confidence),
-            };
-            return ToProto(result, s.Series);
-        }
-        catch (InvalidInputException e)
-        {
-            throw Readdress(e, "series", "");
-        }
+        var command = new CoeInsights.Kpis.Forecasting.Forecast(ToSelection(request.Series, "series"), FromProto(request.Method), request.Alpha,
+            request.Beta, request.Gamma, FromProto(request.GammaConvention), request.SeasonLength, request.Horizon,
+            request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        var (result, series) = await Readdressed(() => ForecastHandler.Handle(query, command, context.CancellationToken), "series", "");
+        return ToProto(result, series);
     }
 
     public override async Task<CorrelateMetricsResponse> CorrelateMetrics(CorrelateMetricsRequest request, ServerCallContext context)
     {
-        var x = await Load(request.X, "x", context.CancellationToken);
-        var y = await Load(request.Y, "y", context.CancellationToken);
-        // Profile-level (activity in the period) and post-level (lifetime of posts published in it) are different populations.
-        if (x.Metric.Scope != y.Metric.Scope)
-            throw new InvalidInputException("y.metric",
-                $"'{y.Metric.Name}' is a {y.Metric.Scope.ToString().ToLowerInvariant()}-level figure and '{x.Metric.Name}' a " +
-                $"{x.Metric.Scope.ToString().ToLowerInvariant()}-level one: they count different things and are not compared");
-        var (xs, ys) = Align(x.Series, y.Series);
-        var response = new CorrelateMetricsResponse();
-        var u = new FiniteFields(response.UndefinedStatistics);
-        response.Pearson = ToProto(Correlation.Pearson(xs, ys, request.HasConfidenceLevel ? request.ConfidenceLevel : 0.95), u, "pearson");
-        response.Spearman = ToProto(Correlation.Spearman(xs, ys), u, "spearman");
-        response.KendallTauB = ToProto(Correlation.KendallTauB(xs, ys), u, "kendall_tau_b");
-        return response;
+        var x = ToSelection(request.X, "x");
+        var command = new CorrelateMetrics(x, ToSelection(request.Y, "y"), request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        return ToProto(await CorrelateMetricsHandler.Handle(query, command, context.CancellationToken));
     }
 
-    /// <summary>Puts two series on the same slots (by period start); a slot only one of them has is missing in the other.</summary>
-    private static (double?[] X, double?[] Y) Align(RegularSeries x, RegularSeries y)
-    {
-        if (x.Granularity != y.Granularity) throw new InvalidInputException("y.granularity", "must equal x.granularity");
-        var starts = x.PeriodStarts.Union(y.PeriodStarts).Order().ToList();
-        var xi = x.PeriodStarts.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => x.Values[p.i]);
-        var yi = y.PeriodStarts.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => y.Values[p.i]);
-        return (starts.Select(d => xi.GetValueOrDefault(d)).ToArray(), starts.Select(d => yi.GetValueOrDefault(d)).ToArray());
-    }
-
-    public override Task<V1.TrendReport> AnalyzeSeries(AnalyzeSeriesRequest request, ServerCallContext context)
+    public override async Task<V1.TrendReport> AnalyzeSeries(AnalyzeSeriesRequest request, ServerCallContext context)
     {
         var v = new Validator();
         var points = new List<DatedValue>(request.Points.Count);
@@ -267,17 +203,9 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         RequireKnown(request.Granularity, "granularity", v);
         RequireKnown(request.Rollup, "rollup", v);
         v.ThrowIfInvalid();
-        var granularity = FromProto(request.Granularity);
-        try
-        {
-            var series = SeriesAggregator.WholePeriods(SeriesAggregator.Aggregate(points, new AggregationOptions(granularity, FromProto(request.Rollup))));
-            var report = TrendAnalysis.Analyze(series.Values, ToOptions(request.Options, granularity));
-            return Task.FromResult(ToProto(report, series));
-        }
-        catch (InvalidInputException e)
-        {
-            throw Readdress(e, "points", "options.");
-        }
+        var command = new AnalyzeSeries(points, FromProto(request.Granularity), FromProto(request.Rollup), ToSettings(request.Options));
+        var (report, series) = await Readdressed(() => Task.FromResult(AnalyzeSeriesHandler.Handle(command)), "points", "options.");
+        return ToProto(report, series);
     }
 
     public override async Task<QueryDerivedKpisResponse> QueryDerivedKpis(QueryDerivedKpisRequest request, ServerCallContext context)
@@ -306,7 +234,6 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         var v = new Validator();
         var from = ToStoredDate(request.StartDate, "start_date", v);
         var to = ToStoredDate(request.EndDate, "end_date", v);
-        if (from is { } f && to is { } t && f > t) v.Add("end_date", "must not be before start_date");
         v.ThrowIfInvalid();
         var networks = await CompareNetworksHandler.Handle(query, from, to, request.BusinessUnits, context.CancellationToken);
         var response = new CompareNetworksResponse();
@@ -345,12 +272,8 @@ public sealed class KpiService(IDocumentStore store, IQuerySession query, Caller
         await context.WriteResponseHeadersAsync([]);
         try
         {
-            while (true)
-            {
-                foreach (var alert in await WatchAlertsHandler.NextAsync(query, cursor, clock.GetUtcNow(), ct))
-                    await responseStream.WriteAsync(ToProto(alert), ct);
-                await Task.Delay(AlertPollInterval, ct);
-            }
+            await foreach (var alert in WatchAlertsHandler.FollowAsync(query, cursor, clock, AlertPollInterval, ct))
+                await responseStream.WriteAsync(ToProto(alert), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

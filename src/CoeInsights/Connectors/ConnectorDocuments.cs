@@ -47,7 +47,11 @@ public sealed record SyncRun
 /// Where a deferred Power BI push stopped (Id = connector name): the next run continues there if its rows are the same
 /// (<see cref="Fingerprint"/>), and deletes the document once it has filled every table.
 /// </summary>
-public sealed record PowerBiPushCheckpoint(string Id, string DatasetId, int Table, int Posted, string Fingerprint, DateTimeOffset ResumeAt);
+public sealed record PowerBiPushCheckpoint(string Id, string DatasetId, int Table, int Posted, string Fingerprint, DateTimeOffset ResumeAt)
+{
+    /// <summary>Only to the dataset it was written for: a dataset deleted and created again starts from its first table.</summary>
+    public bool AppliesTo(string datasetId) => DatasetId == datasetId;
+}
 
 public static class ConnectorsModule
 {

@@ -80,11 +80,12 @@ public static class QuerySeriesHandler
         return SeriesAggregator.Aggregate(days, new AggregationOptions(query.Granularity, metric.Rollup, query.RequireCompletePeriods));
     }
 
-    /// <summary>Exactly one (profile, metric) series, for the statistics calls.</summary>
-    public static async Task<KpiSeries> One(IQuerySession session, string profileId, string metric, DateOnly? from, DateOnly? to,
-        Granularity granularity, CancellationToken ct, string field = "")
+    /// <summary>Exactly one (profile, metric) series, for the statistics calls; violations are named under <see cref="SeriesSelection.Field"/>.</summary>
+    public static async Task<KpiSeries> One(IQuerySession session, SeriesSelection selection, CancellationToken ct)
     {
+        var (field, profileId, metric, from, to, granularity) = selection;
         var prefix = field.Length > 0 ? field + "." : "";
+        if (from is { } f && to is { } t && f > t) throw new InvalidInputException($"{prefix}end_date", "must not be before start_date");
         var v = new Validator();
         v.Require(Guid.TryParse(profileId, out _), $"{prefix}profile_id", "must be a profile id as returned by RegisterProfile");
         v.Require(MetricCatalogue.Find(metric) is not null, $"{prefix}metric", $"unknown metric '{metric}' (see ListMetrics)");
@@ -94,3 +95,9 @@ public static class QuerySeriesHandler
         return series[0];
     }
 }
+
+/// <summary>
+/// One (profile, metric) series of a statistics call. <see cref="Field"/> is the request field that selected it
+/// (<c>series</c>, <c>x</c>, <c>y</c>): its violations are named under it. Dates inclusive.
+/// </summary>
+public sealed record SeriesSelection(string Field, string ProfileId, string Metric, DateOnly? From, DateOnly? To, Granularity Granularity);

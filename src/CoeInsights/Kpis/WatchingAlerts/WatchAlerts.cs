@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 using CoeInsights.Common;
@@ -125,6 +126,17 @@ public static class WatchAlertsHandler
             if (at <= settled && sequence > cursor.Floor) cursor.Floor = sequence;
         foreach (var sequence in cursor.Seen.Keys.Where(s => s <= cursor.Floor).ToList()) cursor.Seen.Remove(sequence);
         return alerts;
+    }
+
+    /// <summary>The alerts from the cursor on, in recording order: looks every <paramref name="pollInterval"/> until cancelled.</summary>
+    public static async IAsyncEnumerable<KpiAlert> FollowAsync(IQuerySession session, AlertCursor cursor, TimeProvider clock, TimeSpan pollInterval,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        while (true)
+        {
+            foreach (var alert in await NextAsync(session, cursor, clock.GetUtcNow(), ct)) yield return alert;
+            await Task.Delay(pollInterval, ct);
+        }
     }
 
     private static async Task Evaluate(IQuerySession session, AlertCursor cursor, IReadOnlyList<KpiObservation> observations,
