@@ -142,6 +142,46 @@ public sealed class ODataFeedTests(BiServer server) : IClassFixture<BiServer>
         Assert.Equal(["PR", "Social"], all["DimDepartment"].Select(r => r["Department"]!.GetValue<string>()).Order());
     }
 
+    [Fact]
+    public async Task VendorResultsAreTheScoringApisAndSurveyAnswersKeepRespondentPrivacy()
+    {
+        using var http = server.Basic(server.ViewerKey);
+
+        // FactVendorResult: the closed evaluation, as ScoreEvaluation answers the same key; the open one has no visible scores.
+        var (results, _, _) = await BiServer.ReadAllAsync(http, "odata/FactVendorResult");
+        var scoring = new EvaluationService.EvaluationServiceClient(server.Channel(server.ViewerKey));
+        var score = (await scoring.ScoreEvaluationAsync(new ScoreEvaluationRequest { EvaluationId = server.ClosedEvaluationId })).Result;
+        var primary = score.Methods.Single(m => m.Method == score.PrimaryMethod);
+        Assert.Equal(score.VendorIds.Select(v => (server.ClosedEvaluationId, v)).Order(),
+            results.Select(r => (r["EvaluationId"]!.GetValue<string>(), r["VendorId"]!.GetValue<string>())).Order());
+        for (var i = 0; i < score.VendorIds.Count; i++)
+        {
+            var row = results.Single(r => r["VendorId"]!.GetValue<string>() == score.VendorIds[i]);
+            Assert.Equal(primary.Ranks[i], row["Rank"]!.GetValue<int>());
+            Assert.Equal(primary.Scores[i] * 100, row["Score"]!.GetValue<double>(), 9);
+            Assert.Equal(score.VendorIds[i] == score.Recommendation.WinnerId, row["IsRecommended"]!.GetValue<bool>());
+        }
+        Assert.Single(results, r => r["IsRecommended"]!.GetValue<bool>());
+
+        // FactSurveyAnswer: the latest revision per respondent; a viewer sees pseudonyms and no free text, the committee both.
+        var (answers, _, _) = await BiServer.ReadAllAsync(http, $"odata/FactSurveyAnswer?$filter=SurveyId eq {server.SurveyId}");
+        Assert.Equal(6, answers.Count);
+        Assert.Equal(["R001", "R002"], answers.Select(a => a["RespondentId"]!.GetValue<string>()).Distinct().Order());
+        Assert.All(answers, a => Assert.Null(a["Text"]));
+        var sat = answers.Where(a => a["QuestionId"]!.GetValue<string>() == "Sat").ToDictionary(a => a["RespondentId"]!.GetValue<string>(), a => a["Value"]!.GetValue<double>());
+        Assert.Equal(new Dictionary<string, double> { ["R001"] = 5, ["R002"] = 4 }, sat);
+        Assert.Equal("sprout,hoot", answers.First(a => a["QuestionId"]!.GetValue<string>() == "Tools")["Choices"]!.GetValue<string>());
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel(server.ViewerKey));
+        var likert = (await surveys.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = server.SurveyId })).Questions.Single(q => q.QuestionId == "Sat");
+        Assert.Equal(likert.Answered, sat.Count);
+        Assert.Equal(likert.Numeric.Mean, sat.Values.Average(), 9);
+
+        using var committee = server.Basic(await server.CreateKeyAsync(BiServer.Tenant, Role.Committee));
+        var (named, _, _) = await BiServer.ReadAllAsync(committee, $"odata/FactSurveyAnswer?$filter=QuestionId eq 'Why'");
+        Assert.Equal([("s1", "s1 says so"), ("s2", "s2 says so")],
+            named.Select(a => (a["RespondentId"]!.GetValue<string>(), a["Text"]!.GetValue<string>())).Order());
+    }
+
     private static string Key(JsonObject row, IReadOnlyList<string> columns) => string.Join("|", columns.Select(c => row[c]!.ToJsonString()));
 
     [Fact]
