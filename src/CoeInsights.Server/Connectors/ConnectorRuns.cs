@@ -222,8 +222,8 @@ public sealed class ConnectorRuns(
         BrokenCircuitException => "circuit open: the remote API failed repeatedly; not called until the break ends",
         TimeoutRejectedException t => $"timed out: {t.Message}",
         HttpRequestException h => $"network error: {h.Message}",
-        DomainException d => $"{d.Reason}: {d.Message}",
         InvalidInputException i => $"rejected by the KPI store: {i.Message}",
+        DomainException d => $"{d.Reason}: {d.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CoeInsights.Analytics;
 using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.GettingHistory;
@@ -15,10 +14,9 @@ namespace CoeInsights.Server.Evaluations;
 /// <summary>Proto ⇄ Evaluations domain. Unknown enum numbers are INVALID_ARGUMENT naming the field.</summary>
 public static class EvaluationMapping
 {
-    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    // Details are JSON-shaped already (HistoryEvents writes their keys and enum names): only the serialiser's number,
+    // date and null conventions apply.
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     // ---- requests ----
 
@@ -219,7 +217,7 @@ public static class EvaluationMapping
         Actor = h.Actor,
         EventTime = Ts(h.At),
         Summary = h.Summary,
-        Details = Google.Protobuf.JsonParser.Default.Parse<Struct>(JsonSerializer.Serialize(h.Details, h.Details.GetType(), DetailsJson)),
+        Details = Google.Protobuf.JsonParser.Default.Parse<Struct>(JsonSerializer.Serialize(h.Details, DetailsJson)),
         State = ToProto(h.StateAfter),
     };
 }

@@ -70,14 +70,14 @@ public static class EvaluationStream
         if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..].Trim('"');
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
             ? v
-            : throw new Analytics.InvalidInputException("etag", "is not an etag this server issued");
+            : throw new InvalidInputException("etag", "is not an etag this server issued");
     }
 
     public static string ToEtag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Parses an evaluation id from a request.</summary>
     public static Guid ParseId(string? text, string field = "evaluation_id") =>
-        Guid.TryParse(text, out var id) ? id : throw new Analytics.InvalidInputException(field, "must be an evaluation id as returned by CreateEvaluation");
+        Guid.TryParse(text, out var id) ? id : throw new InvalidInputException(field, "must be an evaluation id as returned by CreateEvaluation");
 
     private static bool IsConcurrentAppend(Exception e) =>
         e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException

@@ -82,7 +82,7 @@ public sealed class StarSql(IDocumentStore store)
 }
 
 /// <summary>
-/// The one definition of the star schema (DESIGN.md "one star schema, many outlets"): the OData feed, CSV, Parquet and the Power
+/// The one definition of the star schema (docs/DESIGN.md "one star schema, many outlets"): the OData feed, CSV, Parquet and the Power
 /// BI push render these tables. Adding a table or column here is the only change an outlet needs.
 /// Blind scoring holds: score rows of an open evaluation are visible to committee members (and admins) and to their own evaluator.
 /// </summary>

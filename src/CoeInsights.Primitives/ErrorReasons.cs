@@ -1,4 +1,4 @@
-namespace CoeInsights.Common;
+namespace CoeInsights.Primitives;
 
 /// <summary>
 /// Every google.rpc.ErrorInfo reason the API sets, in one place (values never change: clients match on them).
