@@ -15,6 +15,14 @@ public static class CoeApi
 
     public static IEnumerable<ServiceDescriptor> Services => Files.SelectMany(f => f.Services);
 
+    /// <summary>
+    /// The methods the channel retries on UNAVAILABLE: those the protos mark NO_SIDE_EFFECTS or IDEMPOTENT, except
+    /// client-streaming ones (a retry would have to buffer the whole upload).
+    /// </summary>
+    public static IEnumerable<MethodDescriptor> RetriedMethods => Services.SelectMany(s => s.Methods)
+        .Where(m => !m.IsClientStreaming && m.GetOptions()?.IdempotencyLevel is
+            MethodOptions.Types.IdempotencyLevel.NoSideEffects or MethodOptions.Types.IdempotencyLevel.Idempotent);
+
     /// <summary>Every message of the API, nested ones included.</summary>
     public static IEnumerable<MessageDescriptor> Messages => Files.SelectMany(f => f.MessageTypes).SelectMany(Flatten);
 
