@@ -18,6 +18,7 @@ using CoeInsights.Evaluations.SettingWeights;
 using CoeInsights.Evaluations.SubmittingScores;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Scoring;
+using CoeInsights.Server.Validation;
 using CoeInsights.V1;
 using Grpc.Core;
 using Marten;
@@ -78,7 +79,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         var v = new Validator();
         var state = EvaluationMapping.ToDomain(request.State, v);
         v.ThrowIfInvalid();
-        var (rows, next) = await ListEvaluationsHandler.Handle(query, state, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        var (rows, next) = await ListEvaluationsHandler.Handle(query, state, PageRequest.From(request), context.CancellationToken);
         return new ListEvaluationsResponse { Evaluations = { rows.Select(EvaluationMapping.ToProto) }, NextPageToken = next };
     }
 
@@ -219,7 +220,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
     {
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var (entries, version, next) = await EvaluationHistoryHandler.Handle(query, Caller, id,
-            Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+            PageRequest.From(request), context.CancellationToken);
         return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = EvaluationStream.ToEtag(version), NextPageToken = next };
     }
 

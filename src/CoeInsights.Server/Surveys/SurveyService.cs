@@ -2,6 +2,7 @@ using CoeInsights.Analytics;
 using CoeInsights.Common;
 using CoeInsights.Evaluations;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Validation;
 using CoeInsights.Surveys;
 using CoeInsights.Surveys.ClosingSurvey;
 using CoeInsights.Surveys.DerivingWeights;
@@ -68,7 +69,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
             V1.SurveyState.Closed => D.SurveyState.Closed,
             _ => throw new InvalidInputException("state", "must be SURVEY_STATE_OPEN, SURVEY_STATE_CLOSED or unspecified (all)"),
         };
-        var (rows, next) = await ListSurveysHandler.Handle(query, Page.From(request.PageSize, request.PageToken), context.CancellationToken, state);
+        var (rows, next) = await ListSurveysHandler.Handle(query, PageRequest.From(request), context.CancellationToken, state);
         return new ListSurveysResponse { Surveys = { rows.Select(SurveyMapping.ToProto) }, NextPageToken = next };
     }
 

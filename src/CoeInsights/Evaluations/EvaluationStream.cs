@@ -62,18 +62,10 @@ public static class EvaluationStream
 
     public static NotFoundException NotFound(Guid id) => new("Evaluation", id.ToString());
 
-    /// <summary>Parses an etag as handed out (the stream version); empty means "no precondition".</summary>
-    public static long? ParseEtag(string? etag)
-    {
-        if (string.IsNullOrWhiteSpace(etag)) return null;
-        var text = etag.Trim().Trim('"');
-        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..].Trim('"');
-        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v
-            : throw new InvalidInputException("etag", "is not an etag this server issued");
-    }
+    /// <summary>Parses an etag as handed out (<see cref="Common.Etag"/>); empty means "no precondition".</summary>
+    public static long? ParseEtag(string? etag) => Common.Etag.Parse(etag);
 
-    public static string ToEtag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string ToEtag(long version) => Common.Etag.Format(version);
 
     /// <summary>Parses an evaluation id from a request.</summary>
     public static Guid ParseId(string? text, string field = "evaluation_id") =>

@@ -85,7 +85,7 @@ public static class SurveyStream
         return prefix.Length == 0 ? rest : rest.Length == 0 ? prefix : $"{prefix}.{rest}";
     }
 
-    public static string ToEtag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string ToEtag(long version) => Common.Etag.Format(version);
 
     private static bool IsConcurrentAppend(Exception e) =>
         e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException
