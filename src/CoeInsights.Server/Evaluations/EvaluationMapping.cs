@@ -6,6 +6,7 @@ using CoeInsights.Evaluations.GettingHistory;
 using CoeInsights.Evaluations.ListingEvaluations;
 using CoeInsights.Server.Scoring;
 using Google.Protobuf.WellKnownTypes;
+using Etag = CoeInsights.Common.Etag;
 using D = CoeInsights.Evaluations;
 using A = CoeInsights.Analytics.Scoring;
 using P = CoeInsights.V1;
@@ -162,7 +163,7 @@ public static class EvaluationMapping
             CreateBy = e.CreatedBy,
             CreateTime = Ts(e.CreatedAt),
             UpdateTime = Ts(e.UpdatedAt),
-            Etag = D.EvaluationStream.ToEtag(details.Version),
+            Etag = Etag.Of(details.Version),
         };
         if (e.Weights is { } w)
         {
@@ -209,7 +210,7 @@ public static class EvaluationMapping
         CreateBy = s.CreatedBy,
         CreateTime = Ts(s.CreatedAt),
         UpdateTime = Ts(s.UpdatedAt),
-        Etag = D.EvaluationStream.ToEtag(s.Version),
+        Etag = Etag.Of(s.Version),
     };
 
     public static P.EvaluationEvent ToProto(HistoryEntry h) => new()
