@@ -5,6 +5,7 @@ using CoeInsights.Evaluations.GettingHistory;
 using CoeInsights.Evaluations.ListingEvaluations;
 using CoeInsights.Server.Scoring;
 using Google.Protobuf.WellKnownTypes;
+using Etag = CoeInsights.Common.Etag;
 using D = CoeInsights.Evaluations;
 using A = CoeInsights.Analytics.Scoring;
 using P = CoeInsights.V1;
@@ -160,7 +161,7 @@ public static class EvaluationMapping
             CreateBy = e.CreatedBy,
             CreateTime = Ts(e.CreatedAt),
             UpdateTime = Ts(e.UpdatedAt),
-            Etag = D.EvaluationStream.ToEtag(details.Version),
+            Etag = Etag.Format(details.Version),
         };
         if (e.Weights is { } w)
         {
@@ -207,7 +208,7 @@ public static class EvaluationMapping
         CreateBy = s.CreatedBy,
         CreateTime = Ts(s.CreatedAt),
         UpdateTime = Ts(s.UpdatedAt),
-        Etag = D.EvaluationStream.ToEtag(s.Version),
+        Etag = Etag.Format(s.Version),
     };
 
     public static P.EvaluationEvent ToProto(HistoryEntry h) => new()

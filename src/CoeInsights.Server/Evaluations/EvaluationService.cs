@@ -45,7 +45,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
     private async Task<V1.Evaluation> Write(string evaluationId, string? etag, Func<D.Evaluation, IReadOnlyList<object>> decide, ServerCallContext context)
     {
         var id = EvaluationStream.ParseId(evaluationId);
-        var expected = EvaluationStream.ParseEtag(etag);
+        var expected = Etag.Parse(etag);
         await EvaluationStream.AppendAsync(OpenSession, id, expected, decide, context.CancellationToken);
         return await Read(id, context);
     }
@@ -185,7 +185,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         return new ScoreEvaluationResponse
         {
             Result = ScoringMapping.ToProto(score.Result),
-            Etag = EvaluationStream.ToEtag(score.Version),
+            Etag = Etag.Format(score.Version),
             WhatIf = score.WhatIf,
             ScoresUsed = score.ScoresUsed,
         };
@@ -221,7 +221,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var (entries, version, next) = await EvaluationHistoryHandler.Handle(query, Caller, id,
             PageRequest.From(request), context.CancellationToken);
-        return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = EvaluationStream.ToEtag(version), NextPageToken = next };
+        return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = Etag.Format(version), NextPageToken = next };
     }
 
     /// <summary>Polls the stream and sends each new event (blind scoring applied) until the client cancels.</summary>
