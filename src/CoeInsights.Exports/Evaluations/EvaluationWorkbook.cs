@@ -40,6 +40,14 @@ public static class EvaluationWorkbook
                     FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
 
             WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName, criterionName, order);
+            WriteByDepartment(workbook.AddWorksheet(SafeText.SheetName("By department", names)), model, primary, vendorName);
+            WriteByCategory(workbook.AddWorksheet(SafeText.SheetName("By category", names)), model, primary, vendorName, order);
+            var value = workbook.AddWorksheet(SafeText.SheetName("Value for money", names));
+            if (WriteValueForMoney(value, model, primary, vendorName, order) is var costed and > 0)
+                charts.Add(new ChartSpec(value.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
+                    $"'{value.Name}'!$A$4:$A${3 + costed}",
+                    [new ChartSeries("3-year cost", $"'{value.Name}'!$E$4:$E${3 + costed}", "E66C37")],
+                    FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 20));
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
             WriteWeights(weights, model, criterionName);
             // Bars from 0, not a radar: a radar whose axis starts near the smallest weight exaggerates near-flat weights.
@@ -199,6 +207,108 @@ public static class EvaluationWorkbook
         sheet.PageSetup.SetColumnsToRepeatAtLeft(1, 1);
     }
 
+    /// <summary>What the decision views say when no method ranked the vendors.</summary>
+    public const string NoViewWithoutRanking = "Not computed: no vendor is ranked (see the Ranking sheet).";
+
+    /// <summary>Label of the department-balanced row on the By department sheet.</summary>
+    public const string BalancedLabel = "All departments, each counting equally";
+
+    /// <summary>Cost facts paid once (not every year) go into the 3-year cost once; named so by their criterion.</summary>
+    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost &&
+        new[] { "one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration" }
+            .Any(w => c.Id.Contains(w, StringComparison.OrdinalIgnoreCase) || c.Description.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    private static void WriteByDepartment(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
+    {
+        DeckStyle.Page(sheet, "Winner by department: each department's evaluators' scores with the common weights", 3);
+        if (primary is null) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return; }
+        var result = model.Result;
+        var facts = model.VendorFacts.Select(f => f.CriterionId).ToHashSet(StringComparer.Ordinal);
+        var view = DecisionViews.ByDepartment(result.VendorIds, result.CriterionIds,
+            result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Direction ?? CriterionDirection.Benefit).ToArray(),
+            result.CriterionIds.Select(id => !facts.Contains(id)).ToArray(), result.Weights, primary.NormalisedMatrix,
+            new ScoreScale(model.ScaleMin, model.ScaleMax),
+            model.Scores.Select(s => new EvaluatorScore(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value)),
+            model.Evaluators.ToDictionary(e => e.Id, e => e.Department));
+        string[] header = ["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"];
+        DeckStyle.Header(sheet, 3, header);
+        var rows = view.Balanced is null ? view.Departments : [.. view.Departments, view.Balanced];
+        string Name(int i) => vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]);
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var d = rows[k];
+            var row = 4 + k;
+            var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderByDescending(i => d.Scores[i]).FirstOrDefault(-1);
+            sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : string.IsNullOrWhiteSpace(d.Department) ? "No department given" : d.Department);
+            sheet.Cell(row, 2).SetValue(d.Evaluators);
+            sheet.Cell(row, 3).SetText(Name(d.Winner));
+            SafeText.SetNumber(sheet.Cell(row, 4), d.Scores[d.Winner], "0.0");
+            SafeText.SetNumber(sheet.Cell(row, 5), d.Margin, "0.0");
+            sheet.Cell(row, 6).SetText(runnerUp < 0 ? "" : d.Margin == 0 ? $"{Name(runnerUp)} (tied)" : Name(runnerUp));
+        }
+        if (rows.Count == 0) { sheet.Cell(4, 1).SetText("No evaluator with a department scored a ranked vendor."); return; }
+        DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "ByDepartment");
+        if (view.Balanced is not null) sheet.Row(3 + rows.Count).Style.Font.Bold = true;
+        DeckStyle.Widths(sheet, 36, 11, 28, 14, 12, 32);
+    }
+
+    private static void WriteByCategory(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    {
+        DeckStyle.Page(sheet, "Scores by category (0–100 within each category; 100 = best vendor on every criterion in it)", 3);
+        if (primary is null || order.Length == 0) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return; }
+        var result = model.Result;
+        var categories = result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Category is { Length: > 0 } c ? c : "Uncategorised").ToArray();
+        var view = DecisionViews.ByCategory(categories, result.Weights, primary.NormalisedMatrix);
+        string[] header = ["Vendor (rank)", .. view.Categories];
+        DeckStyle.Header(sheet, 3, header);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = order[k];
+            sheet.Cell(4 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
+            for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(4 + k, 2 + c), view.Scores[i][c], "0.0");
+        }
+        var last = 3 + order.Length;
+        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "ByCategory");
+        sheet.Range(4, 2, last, 1 + view.Categories.Count).AddConditionalFormat().ColorScale()
+            .LowestValue(DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84")).HighestValue(DeckStyle.Good);
+        sheet.Cell(last + 2, 1).SetText("Category weight");
+        for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 2, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
+        DeckStyle.Widths(sheet, [28, .. view.Categories.Select(_ => 14.0)]);
+        for (var c = 0; c < view.Categories.Count; c++) sheet.Cell(3, 2 + c).Style.Alignment.WrapText = true;
+    }
+
+    /// <summary>Benefit against cost, vendors in rank order; returns how many rows carry a 3-year cost at the top (for the chart).</summary>
+    private static int WriteValueForMoney(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    {
+        DeckStyle.Page(sheet, "Value for money: benefit (score) against annual and 3-year cost", 3);
+        if (primary is null || order.Length == 0) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return 0; }
+        var result = model.Result;
+        var vendor = model.Vendors.ToDictionary(v => v.Id);
+        var oneOffCriteria = model.Criteria.Where(IsOneOffCost).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var oneOff = result.VendorIds.Select(v => model.VendorFacts.Where(f => f.VendorId == v && oneOffCriteria.Contains(f.CriterionId)).Sum(f => f.Value)).ToArray();
+        var values = DecisionViews.ValueForMoney(result.VendorIds, primary.Scores.Select(s => s * 100).ToArray(),
+            result.VendorIds.Select(v => vendor.GetValueOrDefault(v)?.AnnualCost).ToArray(), oneOff);
+        string[] header = ["Vendor", "Benefit (score 0–100)", "Annual cost", "One-off costs", "3-year cost of ownership", "Best value at its cost (Pareto set)"];
+        DeckStyle.Header(sheet, 3, header);
+        // Costed vendors first (rank order within), so the chart covers one contiguous range.
+        var rows = order.OrderBy(i => values[i].ThreeYearCost is null).ToArray();
+        for (var k = 0; k < rows.Length; k++)
+        {
+            var v = values[rows[k]];
+            sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(v.VendorId, v.VendorId));
+            SafeText.SetNumber(sheet.Cell(4 + k, 2), v.Benefit, "0.0");
+            SafeText.SetCurrency(sheet.Cell(4 + k, 3), v.AnnualCost);
+            SafeText.SetCurrency(sheet.Cell(4 + k, 4), v.AnnualCost is null ? null : oneOff[rows[k]]);
+            SafeText.SetCurrency(sheet.Cell(4 + k, 5), v.ThreeYearCost);
+            sheet.Cell(4 + k, 6).SetText(v.Pareto switch { true => "Yes", false => "No: another vendor gives as much for less", null => "No cost recorded" });
+        }
+        var last = 3 + rows.Length;
+        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "ValueForMoney");
+        sheet.Range(4, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
+        DeckStyle.Widths(sheet, 28, 14, 14, 14, 16, 40);
+        return values.Count(v => v.ThreeYearCost is not null);
+    }
+
     private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
@@ -337,6 +447,9 @@ public static class EvaluationWorkbook
                 : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
             "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
             "Heat map: the aggregated decision matrix (before normalisation), vendors in rank order, coloured per criterion; cost criteria are in currency.",
+            "By department: the evaluation carries one set of weights (the survey's per-department weights are not kept with it), so each department is told apart by its own evaluators' scores: their mean score per vendor and criterion, mapped from the scale to 0–1 (lowest → 0, highest → 1), weighted with the common weights (× 100). Vendor facts such as cost, and any score a department did not give, keep the overall scaled value. The balanced row averages the department scores, each department counting once however many evaluators it has. Margin = winner's score − runner-up's, in points.",
+            "By category: each vendor's weighted score within a category (its criteria's weights rescaled to sum to 1), on 0–100 from the scaled values the ranking uses; a category's weight is the sum of its criteria's weights.",
+            "Value for money: benefit is the vendor's overall score (0–100); annual cost is the first cost fact recorded (e.g. annual licence cost); one-off costs are the cost facts named implementation, set-up, onboarding, migration or one-off; 3-year cost of ownership = 3 × annual cost + one-off costs. A vendor is on the Pareto set when no other vendor has at least its benefit for at most its 3-year cost and is strictly better on one of them.",
             "Sensitivity: for each criterion, the smallest change of its weight (others rescaled proportionally) that changes the winner.",
             "P(first): share of Monte Carlo weight samples (Dirichlet around the chosen weights) in which the vendor ranks first.",
             "Interval low/high: bootstrap 95% percentile interval of each vendor's score (0–100) when evaluators are resampled.",
