@@ -8,7 +8,7 @@ using DocumentFormat.OpenXml.Validation;
 namespace CoeInsights.Exports.Tests;
 
 /// <summary>
-/// The By department, By category and Value for money sheets of a tiny evaluation worked out by hand.
+/// The Decision views sheet (by department, by category, value for money) of a tiny evaluation worked out by hand.
 /// Scale 1–5; weights: Ease of use .4 and Reporting .2 (Usability), Annual licence cost .4 (Cost).
 /// Ease of use (Sales s1, s2; IT t1): Alpha 5, 5, 1; Bravo 3, 3, 5; Charlie 4, 2, 3. Reporting: 4, 4, 2 from everyone.
 /// Annual cost: Alpha 10,000, Bravo 20,000, Charlie 10,000; implementation (one-off): Alpha 5,000, Bravo 0, Charlie 0.
@@ -80,47 +80,54 @@ public sealed class EvaluationViewsTests
         Enumerable.Range(1, columns).Select(c => sheet.Cell(row, c) is var cell && cell.DataType == XLDataType.Number
             ? Math.Round(cell.GetDouble(), 2).ToString(System.Globalization.CultureInfo.InvariantCulture) : cell.GetString()).ToArray();
 
+    /// <summary>The three views share one sheet (one printed page): the row of a section's table header, below its heading.</summary>
+    private static int HeaderRow(IXLWorksheet sheet, string heading) =>
+        sheet.Column(1).CellsUsed().Single(c => c.GetString() == heading).Address.RowNumber + 1;
+
     [Fact]
     public void ShowsEachDepartmentsWinnerAndTheBalancedResult()
     {
         using var workbook = new XLWorkbook(Written());
-        var sheet = workbook.Worksheet("By department");
+        var sheet = workbook.Worksheet(EvaluationWorkbook.DecisionViewsSheet);
+        var h = HeaderRow(sheet, EvaluationWorkbook.ByDepartmentHeading);
 
-        Assert.Equal(["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"], Row(sheet, 3, 6));
-        Assert.Equal(["IT", "1", "Bravo", "75", "10", "Charlie"], Row(sheet, 4, 6));
-        Assert.Equal(["Sales", "2", "Alpha", "95", "30", "Charlie"], Row(sheet, 5, 6));
-        Assert.Equal([EvaluationWorkbook.BalancedLabel, "3", "Alpha", "75", "10", "Bravo"], Row(sheet, 6, 6));
+        Assert.Equal(["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"], Row(sheet, h, 6));
+        Assert.Equal(["IT", "1", "Bravo", "75", "10", "Charlie"], Row(sheet, h + 1, 6));
+        Assert.Equal(["Sales", "2", "Alpha", "95", "30", "Charlie"], Row(sheet, h + 2, 6));
+        Assert.Equal([EvaluationWorkbook.BalancedLabel, "3", "Alpha", "75", "10", "Bravo"], Row(sheet, h + 3, 6));
     }
 
     [Fact]
     public void ShowsScoresByCategoryInRankOrderWithAColourScale()
     {
         using var workbook = new XLWorkbook(Written());
-        var sheet = workbook.Worksheet("By category");
+        var sheet = workbook.Worksheet(EvaluationWorkbook.DecisionViewsSheet);
+        var h = HeaderRow(sheet, EvaluationWorkbook.ByCategoryHeading);
 
-        Assert.Equal(["Vendor (rank)", "Usability", "Cost"], Row(sheet, 3, 3));
-        Assert.Equal(["1. Alpha", "100", "100"], Row(sheet, 4, 3));
-        Assert.Equal(["2. Charlie", "71.21", "100"], Row(sheet, 5, 3));
-        Assert.Equal(["3. Bravo", "100", "50"], Row(sheet, 6, 3));
-        Assert.Equal((.4 * 9 / 11 + .1) / .6 * 100, sheet.Cell(5, 2).GetDouble(), 9);
-        Assert.Equal("0.0", sheet.Cell(5, 2).Style.NumberFormat.Format);
+        Assert.Equal(["Vendor (rank)", "Usability", "Cost"], Row(sheet, h, 3));
+        Assert.Equal(["1. Alpha", "100", "100"], Row(sheet, h + 1, 3));
+        Assert.Equal(["2. Charlie", "71.21", "100"], Row(sheet, h + 2, 3));
+        Assert.Equal(["3. Bravo", "100", "50"], Row(sheet, h + 3, 3));
+        Assert.Equal((.4 * 9 / 11 + .1) / .6 * 100, sheet.Cell(h + 2, 2).GetDouble(), 9);
+        Assert.Equal("0.0", sheet.Cell(h + 2, 2).Style.NumberFormat.Format);
         Assert.Contains(sheet.ConditionalFormats, f => f.ConditionalFormatType == XLConditionalFormatType.ColorScale
-            && f.Ranges.Any(r => r.RangeAddress.ToString() == "B4:C6"));
+            && f.Ranges.Any(r => r.RangeAddress.ToString() == $"B{h + 1}:C{h + 3}"));
     }
 
     [Fact]
     public void FlagsTheParetoSetAgainstThreeYearCostInCurrency()
     {
         using var workbook = new XLWorkbook(Written());
-        var sheet = workbook.Worksheet("Value for money");
+        var sheet = workbook.Worksheet(EvaluationWorkbook.DecisionViewsSheet);
+        var h = HeaderRow(sheet, EvaluationWorkbook.ValueForMoneyHeading);
 
-        Assert.Equal("3-year cost of ownership", sheet.Cell(3, 5).GetString());
-        Assert.Equal(["Alpha", "100"], Row(sheet, 4, 2));
-        Assert.Equal([35_000.0, 30_000, 60_000], Enumerable.Range(4, 3).Select(r => sheet.Cell(r, 5).GetDouble()));
-        Assert.Equal(["Yes", "Yes", "No: another vendor gives as much for less"], Enumerable.Range(4, 3).Select(r => sheet.Cell(r, 6).GetString()));
-        Assert.Equal(["Alpha", "Charlie", "Bravo"], Enumerable.Range(4, 3).Select(r => sheet.Cell(r, 1).GetString()));
-        Assert.Equal(5_000, sheet.Cell(4, 4).GetDouble());
-        Assert.Contains(",", sheet.Cell(4, 5).Style.NumberFormat.Format); // thousands separators
+        Assert.Equal("3-year cost of ownership", sheet.Cell(h, 5).GetString());
+        Assert.Equal(["Alpha", "100"], Row(sheet, h + 1, 2));
+        Assert.Equal([35_000.0, 30_000, 60_000], Enumerable.Range(h + 1, 3).Select(r => sheet.Cell(r, 5).GetDouble()));
+        Assert.Equal(["Yes", "Yes", "No: another gives as much for less"], Enumerable.Range(h + 1, 3).Select(r => sheet.Cell(r, 6).GetString()));
+        Assert.Equal(["Alpha", "Charlie", "Bravo"], Enumerable.Range(h + 1, 3).Select(r => sheet.Cell(r, 1).GetString()));
+        Assert.Equal(5_000, sheet.Cell(h + 1, 4).GetDouble());
+        Assert.Contains(",", sheet.Cell(h + 1, 5).Style.NumberFormat.Format); // thousands separators
     }
 
     [Fact]
@@ -142,6 +149,6 @@ public sealed class EvaluationViewsTests
         }
         Assert.Contains(document.WorkbookPart!.WorksheetParts, p => p.DrawingsPart?.ChartParts.Any() == true
             && document.WorkbookPart.GetIdOfPart(p) == document.WorkbookPart.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>()
-                .Single(s => s.Name == "Value for money").Id);
+                .Single(s => s.Name == EvaluationWorkbook.DecisionViewsSheet).Id);
     }
 }

@@ -40,14 +40,18 @@ public static class EvaluationWorkbook
                     FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
 
             WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName, criterionName, order);
-            WriteByDepartment(workbook.AddWorksheet(SafeText.SheetName("By department", names)), model, primary, vendorName);
-            WriteByCategory(workbook.AddWorksheet(SafeText.SheetName("By category", names)), model, primary, vendorName, order);
-            var value = workbook.AddWorksheet(SafeText.SheetName("Value for money", names));
-            if (WriteValueForMoney(value, model, primary, vendorName, order) is var costed and > 0)
-                charts.Add(new ChartSpec(value.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
-                    $"'{value.Name}'!$A$4:$A${3 + costed}",
-                    [new ChartSeries("3-year cost", $"'{value.Name}'!$E$4:$E${3 + costed}", "E66C37")],
-                    FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 20));
+            // The three decision views share one printed page: each is a short table (a row per department or vendor).
+            var views = workbook.AddWorksheet(SafeText.SheetName(DecisionViewsSheet, names));
+            DeckStyle.Page(views, "Decision views: by department, by category, value for money", 0);
+            var next = WriteByDepartment(views, 3, model, primary, vendorName);
+            next = WriteByCategory(views, next + 1, model, primary, vendorName, order);
+            var (valueHeader, costed) = WriteValueForMoney(views, next + 1, model, primary, vendorName, order);
+            if (costed > 0)
+                charts.Add(new ChartSpec(views.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
+                    $"'{views.Name}'!$A${valueHeader + 1}:$A${valueHeader + costed}",
+                    [new ChartSeries("3-year cost", $"'{views.Name}'!$E${valueHeader + 1}:$E${valueHeader + costed}", "E66C37")],
+                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14)));
+            DeckStyle.Widths(views, 36, 14, 22, 14, 14, 40);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
             WriteWeights(weights, model, criterionName);
             // Bars from 0, not a radar: a radar whose axis starts near the smallest weight exaggerates near-flat weights.
@@ -57,7 +61,7 @@ public static class EvaluationWorkbook
                 FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 3 + Math.Max(20, result.CriterionIds.Count + 2)));
             WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName, criterionName);
             WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model, criterionName);
-            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName);
+            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName, order);
             WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
             streamed.Add(WriteDataModel(workbook, names, model, primary));
@@ -218,10 +222,23 @@ public static class EvaluationWorkbook
         new[] { "one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration" }
             .Any(w => c.Id.Contains(w, StringComparison.OrdinalIgnoreCase) || c.Description.Contains(w, StringComparison.OrdinalIgnoreCase));
 
-    private static void WriteByDepartment(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
+    /// <summary>Name of the sheet with the department, category and value-for-money views.</summary>
+    public const string DecisionViewsSheet = "Decision views";
+
+    /// <summary>A section heading on a sheet of several tables.</summary>
+    private static void Section(IXLWorksheet sheet, int row, string text)
     {
-        DeckStyle.Page(sheet, "Winner by department: each department's evaluators' scores with the common weights", 3);
-        if (primary is null) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return; }
+        var cell = sheet.Cell(row, 1).SetText(text);
+        cell.Style.Font.Bold = true;
+        cell.Style.Font.FontSize = 12;
+        cell.Style.Font.FontColor = DeckStyle.Dark;
+    }
+
+    /// <summary>Writes the section from row <paramref name="top"/> (heading) and returns the first row after it.</summary>
+    private static int WriteByDepartment(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
+    {
+        Section(sheet, top, ByDepartmentHeading);
+        if (primary is null) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return top + 2; }
         var result = model.Result;
         var facts = model.VendorFacts.Select(f => f.CriterionId).ToHashSet(StringComparer.Ordinal);
         var view = DecisionViews.ByDepartment(result.VendorIds, result.CriterionIds,
@@ -231,13 +248,15 @@ public static class EvaluationWorkbook
             model.Scores.Select(s => new EvaluatorScore(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value)),
             model.Evaluators.ToDictionary(e => e.Id, e => e.Department));
         string[] header = ["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"];
-        DeckStyle.Header(sheet, 3, header);
+        var h = top + 1;
         var rows = view.Balanced is null ? view.Departments : [.. view.Departments, view.Balanced];
+        if (rows.Count == 0) { sheet.Cell(h, 1).SetText("No evaluator with a department scored a ranked vendor."); return h + 1; }
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
         string Name(int i) => vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]);
         for (var k = 0; k < rows.Count; k++)
         {
             var d = rows[k];
-            var row = 4 + k;
+            var row = h + 1 + k;
             var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderByDescending(i => d.Scores[i]).FirstOrDefault(-1);
             sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : string.IsNullOrWhiteSpace(d.Department) ? "No department given" : d.Department);
             sheet.Cell(row, 2).SetValue(d.Evaluators);
@@ -246,42 +265,62 @@ public static class EvaluationWorkbook
             SafeText.SetNumber(sheet.Cell(row, 5), d.Margin, "0.0");
             sheet.Cell(row, 6).SetText(runnerUp < 0 ? "" : d.Margin == 0 ? $"{Name(runnerUp)} (tied)" : Name(runnerUp));
         }
-        if (rows.Count == 0) { sheet.Cell(4, 1).SetText("No evaluator with a department scored a ranked vendor."); return; }
-        DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "ByDepartment");
-        if (view.Balanced is not null) sheet.Row(3 + rows.Count).Style.Font.Bold = true;
-        DeckStyle.Widths(sheet, 36, 11, 28, 14, 12, 32);
+        DeckStyle.Table(sheet.Range(h, 1, h + rows.Count, header.Length), "ByDepartment");
+        Wrapped(sheet, h, header.Length);
+        if (view.Balanced is not null) sheet.Row(h + rows.Count).Style.Font.Bold = true;
+        return h + rows.Count + 1;
     }
 
-    private static void WriteByCategory(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    /// <summary>A header row whose labels wrap onto two lines (LibreOffice does not grow a row for wrapped text by itself).</summary>
+    private static void Wrapped(IXLWorksheet sheet, int row, int columns)
     {
-        DeckStyle.Page(sheet, "Scores by category (0–100 within each category; 100 = best vendor on every criterion in it)", 3);
-        if (primary is null || order.Length == 0) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return; }
+        for (var c = 1; c <= columns; c++) sheet.Cell(row, c).Style.Alignment.WrapText = true;
+        sheet.Row(row).Height = 30;
+    }
+
+    /// <summary>Heading of the department view (the department's evaluators, the common weights).</summary>
+    public const string ByDepartmentHeading = "Winner by department: each department's evaluators' scores with the common weights";
+
+    /// <summary>Heading of the category view.</summary>
+    public const string ByCategoryHeading = "Scores by category (0–100 within each category; 100 = best vendor on every criterion in it)";
+
+    /// <summary>Heading of the value-for-money view.</summary>
+    public const string ValueForMoneyHeading = "Value for money: benefit (score) against annual and 3-year cost";
+
+    private static int WriteByCategory(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    {
+        Section(sheet, top, ByCategoryHeading);
+        if (primary is null || order.Length == 0) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return top + 2; }
         var result = model.Result;
         var categories = result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Category is { Length: > 0 } c ? c : "Uncategorised").ToArray();
         var view = DecisionViews.ByCategory(categories, result.Weights, primary.NormalisedMatrix);
         string[] header = ["Vendor (rank)", .. view.Categories];
-        DeckStyle.Header(sheet, 3, header);
+        var h = top + 1;
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
-            sheet.Cell(4 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
-            for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(4 + k, 2 + c), view.Scores[i][c], "0.0");
+            sheet.Cell(h + 1 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
+            for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(h + 1 + k, 2 + c), view.Scores[i][c], "0.0");
         }
-        var last = 3 + order.Length;
-        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "ByCategory");
-        sheet.Range(4, 2, last, 1 + view.Categories.Count).AddConditionalFormat().ColorScale()
+        var last = h + order.Length;
+        DeckStyle.Table(sheet.Range(h, 1, last, header.Length), "ByCategory");
+        sheet.Range(h + 1, 2, last, 1 + view.Categories.Count).AddConditionalFormat().ColorScale()
             .LowestValue(DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84")).HighestValue(DeckStyle.Good);
-        sheet.Cell(last + 2, 1).SetText("Category weight");
-        for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 2, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
-        DeckStyle.Widths(sheet, [28, .. view.Categories.Select(_ => 14.0)]);
-        for (var c = 0; c < view.Categories.Count; c++) sheet.Cell(3, 2 + c).Style.Alignment.WrapText = true;
+        sheet.Cell(last + 1, 1).SetText("Category weight");
+        for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 1, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
+        Wrapped(sheet, h, header.Length);
+        return last + 2;
     }
 
-    /// <summary>Benefit against cost, vendors in rank order; returns how many rows carry a 3-year cost at the top (for the chart).</summary>
-    private static int WriteValueForMoney(IXLWorksheet sheet, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    /// <summary>
+    /// Benefit against cost, vendors in rank order, from row <paramref name="top"/> (heading); returns the header row and
+    /// how many rows below it carry a 3-year cost (for the chart).
+    /// </summary>
+    private static (int Header, int Costed) WriteValueForMoney(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
     {
-        DeckStyle.Page(sheet, "Value for money: benefit (score) against annual and 3-year cost", 3);
-        if (primary is null || order.Length == 0) { sheet.Cell(3, 1).SetText(NoViewWithoutRanking); return 0; }
+        Section(sheet, top, ValueForMoneyHeading);
+        if (primary is null || order.Length == 0) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return (top + 1, 0); }
         var result = model.Result;
         var vendor = model.Vendors.ToDictionary(v => v.Id);
         var oneOffCriteria = model.Criteria.Where(IsOneOffCost).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
@@ -289,24 +328,25 @@ public static class EvaluationWorkbook
         var values = DecisionViews.ValueForMoney(result.VendorIds, primary.Scores.Select(s => s * 100).ToArray(),
             result.VendorIds.Select(v => vendor.GetValueOrDefault(v)?.AnnualCost).ToArray(), oneOff);
         string[] header = ["Vendor", "Benefit (score 0–100)", "Annual cost", "One-off costs", "3-year cost of ownership", "Best value at its cost (Pareto set)"];
-        DeckStyle.Header(sheet, 3, header);
+        var h = top + 1;
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
         // Costed vendors first (rank order within), so the chart covers one contiguous range.
         var rows = order.OrderBy(i => values[i].ThreeYearCost is null).ToArray();
         for (var k = 0; k < rows.Length; k++)
         {
             var v = values[rows[k]];
-            sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(v.VendorId, v.VendorId));
-            SafeText.SetNumber(sheet.Cell(4 + k, 2), v.Benefit, "0.0");
-            SafeText.SetCurrency(sheet.Cell(4 + k, 3), v.AnnualCost);
-            SafeText.SetCurrency(sheet.Cell(4 + k, 4), v.AnnualCost is null ? null : oneOff[rows[k]]);
-            SafeText.SetCurrency(sheet.Cell(4 + k, 5), v.ThreeYearCost);
-            sheet.Cell(4 + k, 6).SetText(v.Pareto switch { true => "Yes", false => "No: another vendor gives as much for less", null => "No cost recorded" });
+            sheet.Cell(h + 1 + k, 1).SetText(vendorName.GetValueOrDefault(v.VendorId, v.VendorId));
+            SafeText.SetNumber(sheet.Cell(h + 1 + k, 2), v.Benefit, "0.0");
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 3), v.AnnualCost);
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 4), v.AnnualCost is null ? null : oneOff[rows[k]]);
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 5), v.ThreeYearCost);
+            sheet.Cell(h + 1 + k, 6).SetText(v.Pareto switch { true => "Yes", false => "No: another gives as much for less", null => "No cost recorded" });
         }
-        var last = 3 + rows.Length;
-        DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "ValueForMoney");
-        sheet.Range(4, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
-        DeckStyle.Widths(sheet, 28, 14, 14, 14, 16, 40);
-        return values.Count(v => v.ThreeYearCost is not null);
+        var last = h + rows.Length;
+        DeckStyle.Table(sheet.Range(h, 1, last, header.Length), "ValueForMoney");
+        sheet.Range(h + 1, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
+        Wrapped(sheet, h, header.Length);
+        return (h, values.Count(v => v.ThreeYearCost is not null));
     }
 
     private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
@@ -389,28 +429,46 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 22, 10, 12, 6, 10, 12);
     }
 
+    /// <summary>
+    /// One row per vendor, evaluator and comment: an evaluator who wrote the same words on several criteria is read once,
+    /// with the criteria (and the score given on each) listed beside it; vendors in rank order.
+    /// </summary>
     private static void WriteComments(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
-        IReadOnlyDictionary<string, string> criterionName)
+        IReadOnlyDictionary<string, string> criterionName, int[] order)
     {
-        DeckStyle.Page(sheet, "Comments and evidence", 3);
-        string[] header = ["Vendor", "Criterion", "Evaluator", "Score", "Comment", "Evidence"];
-        DeckStyle.Header(sheet, 3, header);
+        DeckStyle.Page(sheet, "Comments and evidence (vendors in rank order; the criteria each comment was given on, with the score)", 3);
         var evaluator = model.Evaluators.ToDictionary(e => e.Id, e => e.Name);
-        var rows = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
+        var rank = order.Select((i, k) => (model.Result.VendorIds[i], k)).ToDictionary(x => x.Item1, x => x.k);
+        var given = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
+        // An Evidence column only when some score has evidence: an empty column would only narrow the printed page.
+        var evidence = given.Any(s => !string.IsNullOrWhiteSpace(s.Evidence));
+        string[] header = evidence ? ["Vendor", "Evaluator", "Comment", "Evidence", "On criteria (score)"] : ["Vendor", "Evaluator", "Comment", "On criteria (score)"];
+        double[] widths = evidence ? [20, 18, 40, 30, 100] : [20, 18, 40, 110];
+        DeckStyle.Header(sheet, 3, header);
+        var rows = given
+            .GroupBy(s => (s.VendorId, s.EvaluatorId, Comment: s.Comment ?? "", Evidence: s.Evidence ?? ""))
+            .OrderBy(g => rank.GetValueOrDefault(g.Key.VendorId, int.MaxValue)).ThenBy(g => vendorName.GetValueOrDefault(g.Key.VendorId, g.Key.VendorId), StringComparer.Ordinal)
+            .ThenBy(g => evaluator.GetValueOrDefault(g.Key.EvaluatorId, g.Key.EvaluatorId), StringComparer.Ordinal).ThenBy(g => g.Key.Comment, StringComparer.Ordinal)
+            .ToList();
         for (var k = 0; k < rows.Count; k++)
         {
-            var s = rows[k];
-            sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(s.VendorId, s.VendorId));
-            sheet.Cell(4 + k, 2).SetText(criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId));
-            sheet.Cell(4 + k, 3).SetText(evaluator.GetValueOrDefault(s.EvaluatorId, s.EvaluatorId));
-            SafeText.SetNumber(sheet.Cell(4 + k, 4), s.Value, "0.##");
-            sheet.Cell(4 + k, 5).SetText(s.Comment);
-            sheet.Cell(4 + k, 6).SetText(s.Evidence);
+            var g = rows[k];
+            string[] texts =
+            [
+                vendorName.GetValueOrDefault(g.Key.VendorId, g.Key.VendorId), evaluator.GetValueOrDefault(g.Key.EvaluatorId, g.Key.EvaluatorId), g.Key.Comment,
+                .. evidence ? new[] { g.Key.Evidence } : [],
+                string.Join("; ", g.Select(s => $"{criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId)} ({s.Value.ToString("0.##", CultureInfo.InvariantCulture)})")),
+            ];
+            for (var c = 0; c < texts.Length; c++) sheet.Cell(4 + k, 1 + c).SetText(texts[c]);
+            // Wrapped rows get the height of their longest cell: LibreOffice keeps a row one line high otherwise.
+            var lines = texts.Select((t, c) => (int)Math.Ceiling(t.Length / (widths[c] * 1.3))).Max();
+            sheet.Row(4 + k).Height = 15 * Math.Max(1, lines);
         }
         if (rows.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "Comments");
         else sheet.Cell(4, 1).SetText("No comments were recorded.");
-        DeckStyle.Widths(sheet, 24, 20, 20, 8, 60, 40);
-        sheet.Column(5).Style.Alignment.WrapText = true;
+        DeckStyle.Widths(sheet, widths);
+        for (var c = 3; c <= header.Length; c++) sheet.Column(c).Style.Alignment.WrapText = true;
+        sheet.Rows(4, 3 + Math.Max(1, rows.Count)).Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
     }
 
     private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model)
