@@ -88,11 +88,19 @@ public static class EvaluationWorkbook
         _ => "",
     };
 
+    /// <summary>"Closeness to the ideal vendor (TOPSIS)" → "closeness to the ideal vendor (TOPSIS)": the acronym stays.</summary>
+    private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
+
     /// <summary>Engine text names vendors and criteria by id; a reader sees their names (longest id first, whole words).</summary>
     public static string Humanise(string text, IReadOnlyDictionary<string, string> vendorName, IReadOnlyDictionary<string, string> criterionName)
     {
         foreach (var (id, name) in vendorName.Concat(criterionName).Where(p => p.Key.Length > 0 && p.Key != p.Value).OrderByDescending(p => p.Key.Length))
             text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?<![\w-]){System.Text.RegularExpressions.Regex.Escape(id)}(?![\w-])", name.Replace("$", "$$"));
+        // Bootstrap intervals come from the engine on the method's 0–1 scale; the workbook shows scores on 0–100.
+        if (text.Contains("bootstrap intervals", StringComparison.Ordinal))
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"\[(\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\]", m =>
+                FormattableString.Invariant($"[{double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 100:0.0}, {double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 100:0.0}]"))
+                .Replace("bootstrap intervals (", "bootstrap intervals of the 0–100 score (", StringComparison.Ordinal);
         return text.Replace("Wsm", "weighted sum", StringComparison.Ordinal).Replace("Max normalisation", "best-vendor scaling", StringComparison.Ordinal);
     }
 
@@ -171,8 +179,10 @@ public static class EvaluationWorkbook
             for (var i = 0; i < result.Excluded.Count; i++)
                 sheet.Cell(excludedRow + 1 + i, 1).SetText($"{vendorName.GetValueOrDefault(result.Excluded[i].VendorId, result.Excluded[i].VendorId)}: {result.Excluded[i].Reason}");
         }
-        DeckStyle.Widths(sheet, [8, 28, 14, 11, 12, 12, 16, .. others.Select(_ => 22.0)]);
+        DeckStyle.Widths(sheet, [8, 28, 14, 11, 12, 12, 16, .. others.Select(_ => 30.0)]);
+        // "Rank by <method in plain words>": the other methods' ranks beside the primary's, headers on up to four lines.
         for (var m = 0; m < others.Count; m++) sheet.Cell(3, 8 + m).Style.Alignment.WrapText = true;
+        if (others.Count > 0) sheet.Row(3).Height = 60;
     }
 
     private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
@@ -353,14 +363,15 @@ public static class EvaluationWorkbook
     {
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
         var result = model.Result;
-        string[] header = ["Criterion", "Category", "Direction", "Weight", "Must-have threshold", "Description"];
+        string[] header = ["Criterion", "Category", "Direction (Cost: less is better)", "Weight", "Must-have threshold", "Description"];
         DeckStyle.Header(sheet, 3, header);
         for (var j = 0; j < result.CriterionIds.Count; j++)
         {
             var info = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
             sheet.Cell(4 + j, 1).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
             sheet.Cell(4 + j, 2).SetText(info?.Category ?? "");
-            sheet.Cell(4 + j, 3).SetText(info?.Direction == CriterionDirection.Cost ? "cost (less is better)" : "benefit");
+            // The same spelling as DimCriterion.Direction, so a filter or a lookup matches across sheets.
+            sheet.Cell(4 + j, 3).SetText((info?.Direction ?? CriterionDirection.Benefit).ToString());
             SafeText.SetNumber(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
             SafeText.SetNumber(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
             sheet.Cell(4 + j, 6).SetText(info?.Description ?? "");
@@ -371,7 +382,7 @@ public static class EvaluationWorkbook
         if (result.Ahp is { } ahp)
             sheet.Cell(last + 2, 1).SetText(FormattableString.Invariant(
                 $"AHP: lambda_max {ahp.LambdaMax:0.0000}, CI {ahp.ConsistencyIndex:0.0000}, CR {ahp.ConsistencyRatio:0.0000} ({ahp.RandomIndexTable} random index {ahp.RandomIndex:0.00}); {(ahp.IsAcceptablyConsistent ? "acceptably consistent" : "inconsistent: revisit the judgements")}."));
-        DeckStyle.Widths(sheet, 22, 18, 20, 10, 12, 60);
+        DeckStyle.Widths(sheet, 22, 18, 28, 10, 12, 60);
     }
 
     private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
@@ -501,7 +512,7 @@ public static class EvaluationWorkbook
             r.Methods.Count == 0
                 ? $"Ranking: {Plain(r.PrimaryMethod, NormalisationMethod.MethodDefault)} would make the recommendation, but it was not applied: fewer than two vendors pass the must-have criteria."
                 : r.Methods.Count > 1
-                ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => Plain(m.Method, m.Normalisation).ToLowerInvariant()))}."
+                ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => LowerFirst(Plain(m.Method, m.Normalisation))))}."
                 : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
             "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
             "Heat map: the aggregated decision matrix (before normalisation), vendors in rank order, coloured per criterion; cost criteria are in currency.",
@@ -515,9 +526,15 @@ public static class EvaluationWorkbook
             "Conventions applied (from the scoring engine):",
         };
         lines.AddRange(r.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            sheet.Cell(3 + i, 1).SetText(lines[i]);
+            // A long line wraps: its row gets the height of its lines (LibreOffice keeps a row one line high otherwise).
+            sheet.Row(3 + i).Height = 15 * Math.Max(1, (int)Math.Ceiling(lines[i].Length / (140 * 1.3)));
+        }
         sheet.Column(1).Width = 140;
         sheet.Column(1).Style.Alignment.WrapText = true;
+        sheet.PageSetup.FitToPages(1, 1); // one page of text: a line or two over shrinks it rather than starting a page
     }
 
     /// <summary>

@@ -405,7 +405,7 @@ public static class KpiDeck
     private static void WriteBenchmark(IXLWorksheet sheet, KpiDeckModel model, IReadOnlyDictionary<string, DeckProfile> profiles)
     {
         DeckStyle.Page(sheet, "Owned profiles against competitors", 3);
-        string[] header = ["Network", "Profile", "Owned", "Metric", "Value", "Share", "Rank"];
+        string[] header = ["Network", "Profile", "Ownership", "Metric", "Value", "Share", "Rank"];
         DeckStyle.Header(sheet, 3, header);
         var rows = model.Benchmarks.Where(b => profiles.ContainsKey(b.ProfileId)).ToList();
         for (var k = 0; k < rows.Count; k++)
@@ -415,7 +415,7 @@ public static class KpiDeck
             var r = 4 + k;
             sheet.Cell(r, 1).SetText(p.Network);
             sheet.Cell(r, 2).SetText(p.Handle);
-            sheet.Cell(r, 3).SetText(p.Owned ? "owned" : "competitor");
+            sheet.Cell(r, 3).SetText(p.Owned ? "Owned" : "Competitor");
             sheet.Cell(r, 4).SetText(b.Metric);
             SafeText.SetNumber(sheet.Cell(r, 5), b.Value, "#,##0");
             SafeText.SetNumber(sheet.Cell(r, 6), b.SharePct / 100, DeckStyle.Percent);
