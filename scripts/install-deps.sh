@@ -5,6 +5,7 @@
 #   - python3-grpcio, python3-protobuf (the Python client in clients/python and its tests)
 #   - libreoffice-calc-nogui, poppler-utils (tests open every deck in LibreOffice and render a page)
 #   - npm (buf, the protos' lint and breaking-change checker, is an npm package pinned in eng/buf)
+#   - nginx-light (the load balancer in front of several replicas, docs/deploy.md)
 set -euo pipefail
 
 need=()
@@ -16,6 +17,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # The Python client and its tests run on Debian's grpcio/protobuf (matching the generated stubs).
 /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
+# Debian's nginx is the load balancer of docs/deploy.md (grpc_pass, per-call balancing over HTTP/2).
+command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
 # `pip install clients/python` is tested in a venv (offline, with Debian's setuptools).
 /usr/bin/python3 -c "import ensurepip, setuptools" >/dev/null 2>&1 || need+=(python3-venv python3-setuptools)
 

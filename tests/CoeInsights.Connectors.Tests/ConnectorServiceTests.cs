@@ -29,8 +29,11 @@ public class ConnectorServer : TestServer
         await base.InitializeAsync();
     }
 
-    protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    protected override void Configure(WebApplicationBuilder builder) => builder.Configuration.AddInMemoryCollection(Settings());
+
+    /// <summary>The connector settings (also for replicas of this server: ConnectorReplicaTests).</summary>
+    public Dictionary<string, string?> Settings() =>
+        new()
         {
             ["Coe:Connectors:Sprout:0:Name"] = "sprout",
             ["Coe:Connectors:Sprout:0:Tenant"] = Tenant,
@@ -52,7 +55,7 @@ public class ConnectorServer : TestServer
             ["Coe:Connectors:PowerBi:0:Window"] = "00:00:01",
             ["Coe:Connectors:Resilience:RetryDelay"] = "00:00:00.010",
             ["Coe:Connectors:Resilience:AttemptTimeout"] = "00:00:10",
-        });
+        };
 
     public override async Task DisposeAsync()
     {
