@@ -8,6 +8,7 @@ using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;
 using CoeInsights.Server.ServerInfo;
+using CoeInsights.Server.Web;
 using CoeInsights.Store;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -68,12 +69,15 @@ public static class CoeServer
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
+        app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         // Signed links for browsers (no bearer header): the token is the credential.
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
         app.MapBi();
+        // The stakeholders' pages behind invitation links (survey answers, score sheets): server-rendered HTML, antiforgery on every form.
+        app.MapWebPages();
         app.MapGet("/", () => Results.Text(
             "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
         return app;
@@ -117,6 +121,8 @@ public static class CoeServer
 
         services.AddHostedService<BootstrapAdminKey>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
+        services.AddSingleton<Web.InvitationLinks>();
+        services.AddAntiforgery(o => { o.Cookie.Name = "coe.af"; o.FormFieldName = "__af"; });
     }
 
     private static DaemonMode ResolveDaemonMode(CoeServerOptions options, bool embedded) =>
