@@ -20,16 +20,17 @@ public static class Html
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{E(title)}}</title>
         <style>
-        body{font-family:system-ui,sans-serif;font-size:1.05rem;line-height:1.5;color:#1a1a1a;background:#fff;margin:0}
+        body{overflow-wrap:anywhere;font-family:system-ui,sans-serif;font-size:1.05rem;line-height:1.5;color:#1a1a1a;background:#fff;margin:0}
         main{max-width:46rem;margin:0 auto;padding:1rem}
         main.wide{max-width:72rem}
         h1{font-size:1.6rem;margin:.5rem 0 1rem}
-        fieldset{border:1px solid #999;border-radius:6px;margin:0 0 1.2rem;padding:.6rem 1rem 1rem}
+        fieldset{min-width:0;border:1px solid #999;border-radius:6px;margin:0 0 1.2rem;padding:.6rem 1rem 1rem}
         legend{font-weight:600;padding:0 .3rem}
         label{display:block;margin:.35rem 0}
         .choices label{display:inline-flex;align-items:center;gap:.3rem;margin:.2rem .9rem .2rem 0;min-height:2rem}
         input[type=number],input[type=text],select,textarea{font:inherit;padding:.35rem;border:1px solid #666;border-radius:4px;max-width:100%;box-sizing:border-box}
         textarea{width:100%;min-height:4rem}
+        select{display:block;width:100%;max-width:32rem}
         input[type=radio],input[type=checkbox]{width:1.2rem;height:1.2rem}
         button{font:inherit;padding:.55rem 1.2rem;margin:.3rem .6rem .3rem 0;border-radius:4px;border:1px solid #0b4f9c;background:#0b4f9c;color:#fff;cursor:pointer}
         button.secondary{background:#fff;color:#0b4f9c}

@@ -34,7 +34,8 @@ public static class WebPages
         IFormCollection? form, CancellationToken ct)
     {
         // Pages hold personal answers: never cached, never framed by another site.
-        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Frame-Options"] = "DENY";
         http.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
