@@ -176,6 +176,14 @@ public static class SurveyPage
     private static string SaatyText(double a) =>
         a >= 1 ? Math.Round(a).ToString(CultureInfo.InvariantCulture) : $"1/{Math.Round(1 / a).ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>What the respondent's other judgements imply for one pair, in words.</summary>
+    private static string Implied(string left, string right, double ratio)
+    {
+        var strength = Math.Round(Math.Clamp(ratio >= 1 ? ratio : 1 / ratio, 1, 9));
+        return strength <= 1 ? "your other answers suggest both are about equally important"
+            : $"your other answers suggest {(ratio >= 1 ? left : right)} is about {strength.ToString(CultureInfo.InvariantCulture)} times as important";
+    }
+
     private static IEnumerable<string> PairNames(string name, int n)
     {
         var k = 0;
@@ -375,7 +383,7 @@ public static class SurveyPage
             if (f.IsAcceptable)
                 b.Append($"""<p class="notice" role="status">Your comparisons are consistent (consistency ratio {N(f.ConsistencyRatio)}, at most 0.1 is fine). They give: {E(weights)}.</p>""");
             else if (f.WorstPair is { } worst)
-                b.Append($"""<p class="warning" role="status">Your comparisons contradict each other (consistency ratio {N(f.ConsistencyRatio)}; at most 0.1 is fine). The most inconsistent one is <strong>{E(q.Options[worst.I])} compared with {E(q.Options[worst.J])}</strong>: your other answers suggest about {E(SaatyText(Math.Clamp(f.ImpliedRatio, 1 / 9.0, 9)))}. You can still submit.</p>""");
+                b.Append($"""<p class="warning" role="status">Your comparisons contradict each other (consistency ratio {N(f.ConsistencyRatio)}; at most 0.1 is fine). The most inconsistent one is <strong>{E(q.Options[worst.I])} compared with {E(q.Options[worst.J])}</strong>: {E(Implied(q.Options[worst.I], q.Options[worst.J], f.ImpliedRatio))}. You can still submit.</p>""");
         }
         b.Append("</fieldset>");
     }
