@@ -321,6 +321,56 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.StartsWith(winner, lines[at + 1]);
     }
 
+    /// <summary>
+    /// What Power BI / Power Pivot needs to load a sample deck's data model as is: every Dim table's key (its first
+    /// column) unique, and every column of another table named after a Dim key holding only values found in that Dim.
+    /// </summary>
+    [Theory]
+    [InlineData("vendor-workbook")]
+    [InlineData("kpi-deck")]
+    [InlineData("survey-workbook")]
+    public async Task LoadsDataModelAsIsGivenSampleDeck(string deck)
+    {
+        var evaluation = await SampleEvaluation();
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys).SurveyId;
+        var xlsx = Path.Combine(server.WorkingDirectory, $"{deck}-{Guid.NewGuid():N}.xlsx");
+        string[] download = deck switch
+        {
+            "vendor-workbook" => ["reports", "evaluation-workbook", evaluation.EvaluationId],
+            "kpi-deck" => ["reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31"],
+            _ => ["reports", "survey-workbook", survey],
+        };
+        var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
+        Assert.True(code == ExitCodes.Ok, error);
+
+        using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
+        var tables = workbook.Worksheets.Where(w => w.Name.StartsWith("Fact", StringComparison.Ordinal) || w.Name.StartsWith("Dim", StringComparison.Ordinal))
+            .SelectMany(w => w.Tables).ToList();
+        List<string> Column(ClosedXML.Excel.IXLTable t, string name) =>
+            t.DataRange.Rows().Select(r => r.Cell(t.Fields.Single(f => f.Name == name).Index + 1).GetFormattedString()).ToList();
+        var keys = tables.Where(t => t.Name.StartsWith("Dim", StringComparison.Ordinal)).ToDictionary(t => t.Fields.First().Name, t => t);
+        Assert.NotEmpty(keys);
+        Assert.Contains(tables, t => t.Name.StartsWith("Fact", StringComparison.Ordinal));
+        var checkedRelationships = 0;
+        foreach (var (key, dim) in keys)
+        {
+            var values = Column(dim, key);
+            Assert.True(values.Count == values.Distinct().Count(), $"{dim.Name}.{key} has duplicate keys");
+            Assert.DoesNotContain("", values);
+            foreach (var other in tables.Where(t => t != dim && t.Fields.Any(f => f.Name == key)))
+            {
+                var missing = Column(other, key).Where(v => v.Length > 0).Except(values).Take(5).ToList();
+                Assert.True(missing.Count == 0, $"{other.Name}.{key} not in {dim.Name}: {string.Join(", ", missing)}");
+                checkedRelationships++;
+            }
+        }
+        Assert.True(checkedRelationships >= 2, $"{checkedRelationships} relationships");
+        if (deck == "vendor-workbook") // workbooks of several evaluations append: every evaluation fact says which
+            Assert.All(tables.Where(t => t.Name.StartsWith("Fact", StringComparison.Ordinal)),
+                t => Assert.Equal([evaluation.EvaluationId], Column(t, "EvaluationId").Distinct()));
+    }
+
     [Fact]
     public async Task PythonDownloadsNewestWorkbookGivenNoId()
     {

@@ -1,4 +1,4 @@
-namespace CoeInsights.Common;
+namespace CoeInsights.Primitives;
 
 /// <summary>
 /// Every google.rpc.ErrorInfo reason the API sets, in one place (values never change: clients match on them).
@@ -16,6 +16,8 @@ public static class ErrorReasons
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
     public const string WorkBudgetExceeded = "WORK_BUDGET_EXCEEDED";
     public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+    /// <summary>UNAVAILABLE: the replica is shutting down (drain); reconnect and resume, another replica answers.</summary>
+    public const string ServerDraining = "SERVER_DRAINING";
 
     // The edge (API key interceptor, error interceptor, request-shape checks).
     /// <summary>UNAUTHENTICATED: no <c>authorization: Bearer</c> header.</summary>
