@@ -14,8 +14,8 @@ internal static class SampleData
     public const int Seed = 20261126;
     public const string EvaluationTitle = "Sample: social media management platform 2027";
     public const string SurveyTitle = "Sample: what matters in our next social media platform";
-    public const string PulseTitle = "Sample: CoE pulse (open, answer it in a browser)";
-    public const string ListeningTitle = "Sample: listening tool 2027 (open, score it in a browser)";
+    public const string PulseTitle = "Try it: CoE pulse (open, answer it in a browser)";
+    public const string ListeningTitle = "Try it: listening tool 2027 (open, score it in a browser)";
     public const string PulseRespondent = "newcomer";
 
     /// <summary>An open survey with every question kind the web page renders.</summary>
