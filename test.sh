@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
 
+# The public API: buf lint and buf breaking against the last release (protos/README.md).
+eng/buf-check.sh
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build CoeInsights.sln -c Release -nologo -v q
 

@@ -15,8 +15,8 @@ public sealed record CoeClientOptions
 }
 
 /// <summary>
-/// Builds a channel that sends the API key on every call and retries idempotent reads (Get*, List*)
-/// on UNAVAILABLE through gRPC's service config, never writes.
+/// Builds a channel that sends the API key on every call and retries, on UNAVAILABLE through gRPC's service config,
+/// the methods the protos mark NO_SIDE_EFFECTS or IDEMPOTENT (reads, and writes safe to repeat); never other writes.
 /// </summary>
 public static class CoeChannel
 {
@@ -35,7 +35,7 @@ public static class CoeChannel
                 : ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
             // The server listens on loopback in cleartext by default; keys still travel only there.
             UnsafeUseInsecureChannelCallCredentials = options.Address.Scheme == Uri.UriSchemeHttp,
-            ServiceConfig = new ServiceConfig { MethodConfigs = { IdempotentReads } },
+            ServiceConfig = new ServiceConfig { MethodConfigs = { RetriedMethods } },
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
     }
@@ -44,33 +44,19 @@ public static class CoeChannel
     public static CallOptions Options(CoeClientOptions options, CancellationToken ct = default) =>
         new(deadline: DateTime.UtcNow + options.DefaultDeadline, cancellationToken: ct);
 
-    private static MethodConfig IdempotentReads => new()
+    /// <summary>Retries on UNAVAILABLE for the methods the protos' idempotency_level marks safe (<see cref="CoeApi.RetriedMethods"/>).</summary>
+    public static MethodConfig RetriedMethods
     {
-        Names =
+        get
         {
-            new MethodName { Service = "coeinsights.v1.ServerInfoService" },
-            new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListTenants" },
-            new MethodName { Service = "coeinsights.v1.AdminService", Method = "ListApiKeys" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListProfiles" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListMetrics" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "ListObservationVersions" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "QuerySeries" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "GetTrend" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "DetectAnomalies" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "Forecast" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "CorrelateMetrics" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "AnalyzeSeries" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "QueryDerivedKpis" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "CompareNetworks" },
-            new MethodName { Service = "coeinsights.v1.KpiService", Method = "BenchmarkCompetitors" },
-            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluation" },
-            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "ListEvaluations" },
-            new MethodName { Service = "coeinsights.v1.EvaluationService", Method = "GetEvaluationHistory" },
-            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "GetSurvey" },
-            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "ListSurveys" },
-            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "GetSurveyResults" },
-            new MethodName { Service = "coeinsights.v1.SurveyService", Method = "DeriveWeights" },
-        },
+            var config = Retry();
+            foreach (var m in CoeApi.RetriedMethods) config.Names.Add(new MethodName { Service = m.Service.FullName, Method = m.Name });
+            return config;
+        }
+    }
+
+    private static MethodConfig Retry() => new()
+    {
         RetryPolicy = new RetryPolicy
         {
             MaxAttempts = 4,

@@ -15,7 +15,7 @@ protoc -I"$root/protos" -I"$common" -I/usr/include \
   --python_out="$out" --grpc_out="$out" --plugin=protoc-gen-grpc="$(command -v grpc_python_plugin)" \
   "$root"/protos/coeinsights/v1/*.proto
 protoc -I"$common" -I/usr/include --python_out="$out" \
-  "$common"/google/api/annotations.proto "$common"/google/api/http.proto "$common"/google/api/launch_stage.proto \
+  "$common"/google/api/annotations.proto "$common"/google/api/http.proto "$common"/google/api/field_behavior.proto "$common"/google/api/launch_stage.proto \
   "$common"/google/api/client.proto "$common"/google/rpc/status.proto "$common"/google/rpc/error_details.proto \
   "$common"/google/type/date.proto
 

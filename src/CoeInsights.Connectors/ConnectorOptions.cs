@@ -149,14 +149,18 @@ public sealed class PowerBiConnectorOptions : ConnectorOptions
     public string ClientSecret { get; set; } = "";
     /// <summary>The Microsoft Entra tenant (directory id or domain) of the app registration.</summary>
     public string EntraTenantId { get; set; } = "";
-    /// <summary>Absent: <c>https://login.microsoftonline.com/{EntraTenantId}/oauth2/v2.0/token</c>.</summary>
-    public Uri? TokenEndpoint { get; set; }
+    /// <summary>
+    /// The Microsoft Entra authority host (Azure.Identity's <c>AuthorityHost</c>): the public cloud by default, or a national cloud's
+    /// (<c>AzureAuthorityHosts</c>). Another host (a private cloud, or the tests' fake) gets no instance discovery, as Azure.Identity's
+    /// <c>DisableInstanceDiscovery</c> documents for hosts whose metadata endpoint cannot be reached.
+    /// </summary>
+    public Uri AuthorityHost { get; set; } = Azure.Identity.AzureAuthorityHosts.AzurePublicCloud;
     public string Scope { get; set; } = "https://analysis.windows.net/powerbi/api/.default";
 
     public bool UsesClientCredentials => !string.IsNullOrWhiteSpace(ClientId);
 
-    public Uri ResolvedTokenEndpoint => TokenEndpoint
-        ?? new Uri($"https://login.microsoftonline.com/{Uri.EscapeDataString(EntraTenantId)}/oauth2/v2.0/token");
+    /// <summary>Where Azure.Identity asks for the token: <c>{AuthorityHost}/{EntraTenantId}/oauth2/v2.0/token</c>.</summary>
+    public Uri TokenEndpoint => new(AuthorityHost, $"{Uri.EscapeDataString(EntraTenantId)}/oauth2/v2.0/token");
 }
 
 /// <summary>The HTTP resilience pipeline of every connector client (outermost first: total timeout, retry, breaker, attempt timeout).</summary>

@@ -44,7 +44,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err + server.FirstLoad.Out);
         var listed = await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest { PageSize = 100 });
-        var summary = Assert.Single(listed.Evaluations);
+        var summary = Assert.Single(listed.Evaluations, e => e.Title == SampleData.EvaluationTitle);
         return await Evaluations.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = summary.EvaluationId });
     }
 
@@ -76,7 +76,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var evaluation = await SampleEvaluation();
         var surveys = new SurveyService.SurveyServiceClient(server.Channel());
 
-        var listed = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys);
+        var listed = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle);
         var survey = await surveys.GetSurveyAsync(new GetSurveyRequest { SurveyId = listed.SurveyId });
         var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings });
 
@@ -164,7 +164,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var summary = JsonDocument.Parse(output).RootElement.GetProperty("summary");
         Assert.Equal(0, summary.GetProperty("batchesStored").GetInt32());
         Assert.Equal(18, summary.GetProperty("batchesReplayed").GetInt32());
-        Assert.Single((await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations);
+        Assert.Equal(2, (await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations.Count); // the decided one and the open one behind the evaluator link
         Assert.Equal(11, (await Kpis.ListProfilesAsync(new ListProfilesRequest { PageSize = 100 })).Profiles.Count);
     }
 
@@ -196,6 +196,13 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         // (Progress lines come and go with timing when the output is not a terminal; the summary is always there.)
         Assert.Contains("KPIs            11 profiles, 70,272 daily values 2025-05-01 … 2026-10-31 (0 batches stored, 18 already there)", output);
         Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
+        // One survey link and one evaluator link a newcomer can open at once (issue 19): both pages answer 200.
+        using var web = new HttpClient();
+        foreach (var prefix in new[] { "survey link", "evaluator link" })
+        {
+            var url = output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync(url)).StatusCode);
+        }
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
         Assert.Contains("./coe reports kpi-deck --from 2025-05-01 --to 2026-10-31 -f sample-kpi-deck.xlsx", output);
@@ -319,6 +326,56 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var at = lines.FindIndex(l => l.StartsWith("Recommended vendor", StringComparison.Ordinal));
         Assert.True(at >= 0, page);
         Assert.StartsWith(winner, lines[at + 1]);
+    }
+
+    /// <summary>
+    /// What Power BI / Power Pivot needs to load a sample deck's data model as is: every Dim table's key (its first
+    /// column) unique, and every column of another table named after a Dim key holding only values found in that Dim.
+    /// </summary>
+    [Theory]
+    [InlineData("vendor-workbook")]
+    [InlineData("kpi-deck")]
+    [InlineData("survey-workbook")]
+    public async Task LoadsDataModelAsIsGivenSampleDeck(string deck)
+    {
+        var evaluation = await SampleEvaluation();
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle).SurveyId;
+        var xlsx = Path.Combine(server.WorkingDirectory, $"{deck}-{Guid.NewGuid():N}.xlsx");
+        string[] download = deck switch
+        {
+            "vendor-workbook" => ["reports", "evaluation-workbook", evaluation.EvaluationId],
+            "kpi-deck" => ["reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31"],
+            _ => ["reports", "survey-workbook", survey],
+        };
+        var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
+        Assert.True(code == ExitCodes.Ok, error);
+
+        using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
+        var tables = workbook.Worksheets.Where(w => w.Name.StartsWith("Fact", StringComparison.Ordinal) || w.Name.StartsWith("Dim", StringComparison.Ordinal))
+            .SelectMany(w => w.Tables).ToList();
+        List<string> Column(ClosedXML.Excel.IXLTable t, string name) =>
+            t.DataRange.Rows().Select(r => r.Cell(t.Fields.Single(f => f.Name == name).Index + 1).GetFormattedString()).ToList();
+        var keys = tables.Where(t => t.Name.StartsWith("Dim", StringComparison.Ordinal)).ToDictionary(t => t.Fields.First().Name, t => t);
+        Assert.NotEmpty(keys);
+        Assert.Contains(tables, t => t.Name.StartsWith("Fact", StringComparison.Ordinal));
+        var checkedRelationships = 0;
+        foreach (var (key, dim) in keys)
+        {
+            var values = Column(dim, key);
+            Assert.True(values.Count == values.Distinct().Count(), $"{dim.Name}.{key} has duplicate keys");
+            Assert.DoesNotContain("", values);
+            foreach (var other in tables.Where(t => t != dim && t.Fields.Any(f => f.Name == key)))
+            {
+                var missing = Column(other, key).Where(v => v.Length > 0).Except(values).Take(5).ToList();
+                Assert.True(missing.Count == 0, $"{other.Name}.{key} not in {dim.Name}: {string.Join(", ", missing)}");
+                checkedRelationships++;
+            }
+        }
+        Assert.True(checkedRelationships >= 2, $"{checkedRelationships} relationships");
+        if (deck == "vendor-workbook") // workbooks of several evaluations append: every evaluation fact says which
+            Assert.All(tables.Where(t => t.Name.StartsWith("Fact", StringComparison.Ordinal)),
+                t => Assert.Equal([evaluation.EvaluationId], Column(t, "EvaluationId").Distinct()));
     }
 
     [Fact]

@@ -29,8 +29,11 @@ public class ConnectorServer : TestServer
         await base.InitializeAsync();
     }
 
-    protected override void Configure(WebApplicationBuilder builder) =>
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    protected override void Configure(WebApplicationBuilder builder) => builder.Configuration.AddInMemoryCollection(Settings());
+
+    /// <summary>The connector settings (also for replicas of this server: ConnectorReplicaTests).</summary>
+    public Dictionary<string, string?> Settings() =>
+        new()
         {
             ["Coe:Connectors:Sprout:0:Name"] = "sprout",
             ["Coe:Connectors:Sprout:0:Tenant"] = Tenant,
@@ -52,7 +55,7 @@ public class ConnectorServer : TestServer
             ["Coe:Connectors:PowerBi:0:Window"] = "00:00:01",
             ["Coe:Connectors:Resilience:RetryDelay"] = "00:00:00.010",
             ["Coe:Connectors:Resilience:AttemptTimeout"] = "00:00:10",
-        });
+        };
 
     public override async Task DisposeAsync()
     {
@@ -125,7 +128,8 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
         server.PowerBi.FaultFilter = _ => true;
         var again = await ingest.TriggerSyncAsync(new TriggerSyncRequest { Connector = "powerbi", Wait = true });
 
-        Assert.Equal(["FactKpi", "FactScore"], server.PowerBi.PutTables.Take(2)); // the second push found the dataset: schema set first
+        // The second push found the dataset: schema set first, on the slot readers were not using (the first push filled A).
+        Assert.Equal(["FactKpi_B", "DimProfile_B"], server.PowerBi.PutTables.Take(2));
         Assert.Equal(SyncRunState.Deferred, deferred.State);
         Assert.Empty(deferred.Errors);
         Assert.Equal(2, deferred.Batches);
@@ -136,9 +140,12 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
         Assert.Equal(SyncRunState.Succeeded, again.State);
         var dataset = Assert.Single(server.PowerBi.Datasets.Values); // found by name the second time, not created again
         Assert.Equal("CoE KPIs", dataset.Name);
-        var factKpi = dataset.Rows["FactKpi"];
+        // The swap: each completed run named its slot in LiveSlot; the star schema's every table is in both slots.
+        Assert.Equal([(1L, "A"), (2L, "B")], dataset.Rows["LiveSlot"].Select(r => (r["Generation"]!.GetValue<long>(), r["Slot"]!.GetValue<string>())));
+        var factKpi = dataset.Rows["FactKpi_B"];
         Assert.Equal(run.Rows, factKpi.Count);
-        Assert.Equal(push.Rows, factKpi.Count + dataset.Rows["FactScore"].Count);
+        Assert.Equal(push.Rows, CoeInsights.StarSchema.StarTables.Tables.Sum(t => dataset.Rows[t.Name + "_A"].Count) + 1);
+        Assert.Equal(factKpi.Select(r => r.ToJsonString()), dataset.Rows["FactKpi_A"].Select(r => r.ToJsonString()));
         var pushed = factKpi.Select(r => (r["ProfileId"]!.GetValue<string>(), r["Metric"]!.GetValue<string>(), r["Date"]!.GetValue<string>(), r["Value"]!.GetValue<double>()))
             .ToHashSet();
         Assert.Equal(factKpi.Count, pushed.Count); // no row twice, even after pushing twice
@@ -147,7 +154,7 @@ public sealed class ConnectorServiceTests(ConnectorServer server) : IClassFixtur
         Assert.Equal(expectedRows.Count, factKpi.Count);
         foreach (var ((handle, metric, day), v) in expectedRows)
             Assert.Contains((byHandle[handle], metric, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v), pushed);
-        var scores = dataset.Rows["FactScore"]
+        var scores = dataset.Rows["FactScore_B"]
             .Select(r => (r["EvaluationId"]!.GetValue<string>(), r["EvaluatorId"]!.GetValue<string>(), r["VendorId"]!.GetValue<string>(), r["Score"]!.GetValue<double>()))
             .OrderBy(s => s.Item2).ThenBy(s => s.Item3).ToList();
         Assert.Equal([(evaluationId, "e1", "hoot", 4.0), (evaluationId, "e1", "sprout", 5.0), (evaluationId, "e2", "hoot", 3.0), (evaluationId, "e2", "sprout", 2.0)], scores);

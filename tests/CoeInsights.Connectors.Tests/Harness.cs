@@ -91,7 +91,7 @@ public static class Connectors
     /// <param name="delays">The waits of pacing and back-off; absent: a fresh virtual clock (no test ever sleeps for them).</param>
     public static ServiceProvider Services(ConnectorsOptions options, IDocumentStore? store = null, TimeProvider? clock = null,
         System.Collections.Concurrent.ConcurrentQueue<string>? logs = null, CoeInsights.Connectors.Http.ConnectorDelays? delays = null,
-        CoeInsights.Connectors.Http.ISproutRateGate? gate = null)
+        CoeInsights.Connectors.Http.ISproutRateGate? gate = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(l =>
@@ -104,6 +104,7 @@ public static class Connectors
         services.AddSingleton(delays ?? new RecordingDelays());
         services.AddConnectors(options);
         if (gate is not null) services.AddSingleton(gate);
+        configure?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Collections.Concurrent;
 using CoeInsights.Connectors.Tests.Fakes;
 using CoeInsights.Testing;
@@ -40,7 +41,7 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
             new PowerBiConnectorOptions
             {
                 Name = "powerbi", Tenant = tenant, BaseAddress = _powerBi.Address, ClientId = _entra.ClientId, ClientSecret = secret,
-                EntraTenantId = FakeEntra.DirectoryId, TokenEndpoint = _entra.TokenEndpoint, WorkspaceId = Workspace,
+                EntraTenantId = FakeEntra.DirectoryId, AuthorityHost = _entra.AuthorityHost, WorkspaceId = Workspace,
             },
         ],
         Resilience = Connectors.FastResilience(),
@@ -57,7 +58,7 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
     {
         var o = new PowerBiConnectorOptions { ClientId = "app", ClientSecret = "s", EntraTenantId = "contoso.onmicrosoft.com" };
 
-        Assert.Equal(new Uri("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"), o.ResolvedTokenEndpoint);
+        Assert.Equal(new Uri("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"), o.TokenEndpoint);
         Assert.Equal("https://analysis.windows.net/powerbi/api/.default", o.Scope);
         Assert.True(o.UsesClientCredentials);
         var incomplete = new ConnectorsOptions { PowerBi = [new PowerBiConnectorOptions { Name = "powerbi", ClientId = "app", ClientSecret = "s" }] };
@@ -72,39 +73,47 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
         Assert.Equal("", new PowerBiConnectorOptions().ApiScope);
     }
 
+    /// <summary>The connector's token client trusts the fake's self-signed certificate (and only there: the real Entra needs no help).</summary>
+    private void TrustEntra(IServiceCollection services) =>
+        services.AddHttpClient(CoeInsights.Connectors.Http.ConnectorHttp.TokenClientName("powerbi")).ConfigurePrimaryHttpMessageHandler(() => _entra.TrustingHandler());
+
     [Fact]
-    public async Task AcquiresOneTokenAndRenewsItShortlyBeforeItExpires()
+    public async Task AcquiresOneTokenThroughAzureIdentityAndRenewsItWithinFiveMinutesOfExpiry()
     {
         var tenant = "pbi-token";
-        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock, _logs);
+        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock, _logs, configure: TrustEntra);
 
         var first = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
 
         Assert.Equal(SyncRunState.Succeeded, first.State);
         var form = Assert.Single(_entra.Forms);
+        // The documented grant's fields, as Azure.Identity's ClientSecretCredential sends them (MSAL adds client_info).
         Assert.Equal(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = _entra.ClientId, ["client_secret"] = _entra.ClientSecret,
             ["scope"] = "https://analysis.windows.net/powerbi/api/.default",
-        }, form);
+        }, form.Where(f => f.Key != "client_info").ToDictionary());
         var token = Assert.Single(_entra.Issued);
         Assert.NotEmpty(_powerBi.Requests);
         Assert.All(_powerBi.Requests, r => Assert.Equal(("Bearer " + token, 200), (r.Authorization, r.Status is 201 ? 200 : r.Status)));
         // Every call addressed the workspace ("… In Group" operations), which the fake requires of a service principal.
         Assert.All(_powerBi.Requests, r => Assert.StartsWith($"/v1.0/myorg/groups/{Workspace}/datasets", r.Path));
 
-        // expires_in 3599 s: cached until 5 minutes before.
-        _clock.Advance(TimeSpan.FromSeconds(3599 - 300 - 1));
+        // expires_in 3599 s: the credential's cache answers the next run.
         var cached = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
         Assert.Equal(SyncRunState.Succeeded, cached.State);
         Assert.Single(_entra.Forms);
 
-        _clock.Advance(TimeSpan.FromSeconds(2));
-        var seen = _powerBi.Requests.Count;
-        var renewed = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
-        Assert.Equal(SyncRunState.Succeeded, renewed.State);
-        Assert.Equal(2, _entra.Issued.Count);
-        Assert.All(_powerBi.Requests.Skip(seen), r => Assert.Equal("Bearer " + _entra.Issued.Last(), r.Authorization));
+        // A token within MSAL's 5-minute margin of its expiry is never used from the cache: with expires_in 240 s every request
+        // to Power BI carries a token asked for just before it.
+        _entra.ExpiresIn = 240;
+        await using var shortLived = Connectors.Services(Options("pbi-token-short", _entra.ClientSecret), fixture.Store, _clock, _logs, configure: TrustEntra);
+        var (seen, issued) = (_powerBi.Requests.Count, _entra.Issued.Count);
+        Assert.Equal(SyncRunState.Succeeded, (await shortLived.Runs().RunAsync("pbi-token-short", "powerbi", "test", default)).State);
+        var sent = _powerBi.Requests.Skip(seen).ToList();
+        Assert.True(sent.Count > 1);
+        Assert.Equal(sent.Count, _entra.Issued.Count - issued);
+        Assert.Equal(_entra.Issued.Skip(issued).Select(t => "Bearer " + t), sent.Select(r => r.Authorization));
         AssertNoSecretLogged(_entra.ClientSecret, _entra.Issued.First(), _entra.Issued.Last());
     }
 
@@ -112,7 +121,7 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
     public async Task RenewsTheTokenOnceGivenPowerBiRefusesIt()
     {
         var tenant = "pbi-revoked";
-        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock);
+        await using var services = Connectors.Services(Options(tenant, _entra.ClientSecret), fixture.Store, _clock, configure: TrustEntra);
         await services.Runs().RunAsync(tenant, "powerbi", "test", default);
         var revoked = Assert.Single(_entra.Issued);
         _powerBi.AcceptToken = token => token != revoked && _entra.Issued.Contains(token);
@@ -129,14 +138,14 @@ public sealed class PowerBiAuthTests(StoreFixture fixture) : IClassFixture<Store
     {
         var tenant = "pbi-wrong-secret";
         var wrong = "wrong-" + Guid.NewGuid().ToString("N");
-        await using var services = Connectors.Services(Options(tenant, wrong), fixture.Store, _clock, _logs);
+        await using var services = Connectors.Services(Options(tenant, wrong), fixture.Store, _clock, _logs, configure: TrustEntra);
 
         var run = await services.Runs().RunAsync(tenant, "powerbi", "test", default);
 
         Assert.Equal(SyncRunState.Failed, run.State);
         var error = Assert.Single(run.Errors);
-        Assert.Equal($"Microsoft Entra token endpoint {_entra.TokenEndpoint} answered 401: invalid_client (AADSTS7000215: Invalid client secret provided. " +
-                     "Ensure the secret being sent in the request is the client secret value, not the client secret ID.)", error);
+        Assert.Equal($"Microsoft Entra token endpoint {_entra.TokenEndpoint} refused the client credentials: AADSTS7000215: Invalid client secret provided. " +
+                     "Ensure the secret being sent in the request is the client secret value, not the client secret ID.", error);
         Assert.Empty(_powerBi.Requests); // nothing sent without a token
         Assert.Empty(_entra.Issued);
         Assert.Equal(wrong, Assert.Single(_entra.Forms)["client_secret"]); // 401 is not transient: asked once

@@ -115,16 +115,57 @@ public sealed class TablePushTests : IAsyncLifetime
     [Fact]
     public async Task KeepsTheOldRowsAndDefersGivenTheHourlyRowsLimitWouldHoldTheTableHalfFilledPastTheBudget()
     {
+        // Without the check, the pacer would wait on the virtual clock (which only the test advances) for the hour to pass: the
+        // token makes that a failure within seconds, not a hung test.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var pacer = new RequestPacer(new PushLimits(RowsPerHour: 30), _delays.VirtualClock);
         var push = new TablePush(_api, "", _datasetId, pacer, 10, _delays, _delays.VirtualClock);
-        await push.RunAsync([Table("A", 25)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, default);
+        await push.RunAsync([Table("A", 25)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, timeout.Token);
 
         // 25 of the hour's 30 rows are used: 20 new rows could only all be posted once the first 10 age out, at 10:00.
-        var outcome = await push.RunAsync([Table("A", 20, from: 100)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, default);
+        var outcome = await push.RunAsync([Table("A", 20, from: 100)], null, T0 + TimeSpan.FromMinutes(30), _ => Task.CompletedTask, timeout.Token);
 
         Assert.Equal(T0 + TimeSpan.FromHours(1), outcome.Deferred?.ResumeAt);
         Assert.Equal((0, 0), (outcome.Deferred!.Table, outcome.Deferred.Posted));
         Assert.Equal(Enumerable.Range(0, 25), Stored("A")); // not emptied
         Assert.Single(_fake.Requests, r => r.Method == "DELETE");
     }
+
+    [Fact]
+    public async Task ReadersKeepTheWholeOldSlotGivenARunFailsHardHalfWayAndTheNextRunSwaps()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var id = (await _api.PostDataset("", new PowerBiDatasetDefinition("Swap", "Push",
+            PushSlots.Tables([new PowerBiTable("A", [new("N", "Int64")]), new PowerBiTable("B", [new("N", "Int64")])])), default)).Id;
+        var push = new TablePush(_api, "", id, new RequestPacer(new PushLimits(), _delays.VirtualClock), 10, _delays, _delays.VirtualClock);
+        var deadline = T0 + TimeSpan.FromMinutes(30);
+        var (first, live) = PushSlots.Plan([Table("A", 25), Table("B", 5)], new PushSlotState(null, 0));
+        Assert.Null((await push.RunAsync(first, null, deadline, _ => Task.CompletedTask, timeout.Token)).Deferred);
+        Assert.Equal(("A", 1L), (Live(id), live.Generation));
+
+        // The next run's second POST rows fails hard (500, no Retry-After): the run fails half-way through table A of slot B.
+        var (second, next) = PushSlots.Plan([Table("A", 25, from: 100), Table("B", 5, from: 100)], live);
+        var posts = 0;
+        _fake.FaultFilter = r => r.Method == "POST" && r.Path.Value!.EndsWith("/rows", StringComparison.Ordinal) && Interlocked.Increment(ref posts) == 2;
+        _fake.Faults.Enqueue(new Fault.ServerError());
+        await Assert.ThrowsAsync<ApiException>(() => push.RunAsync(second, null, deadline, _ => Task.CompletedTask, timeout.Token));
+
+        // A reader uses the slot of the latest pointer row: still A, with every old row.
+        Assert.Equal("A", Live(id));
+        Assert.Equal(Enumerable.Range(0, 25), Stored(id, "A_A"));
+        Assert.Equal(Enumerable.Range(0, 5), Stored(id, "B_A"));
+        Assert.Equal(Enumerable.Range(100, 10), Stored(id, "A_B")); // the slot being filled is the only one touched
+
+        _fake.FaultFilter = _ => true;
+        Assert.Null((await push.RunAsync(second, null, deadline, _ => Task.CompletedTask, timeout.Token)).Deferred);
+        Assert.Equal(("B", 2L), (Live(id), next.Generation));
+        Assert.Equal(Enumerable.Range(100, 25), Stored(id, "A_B"));
+        Assert.Equal(Enumerable.Range(100, 5), Stored(id, "B_B"));
+    }
+
+    private List<int> Stored(string dataset, string table) => _fake.Datasets[dataset].Rows[table].Select(r => r["N"]!.GetValue<int>()).ToList();
+
+    /// <summary>What a report reads: the slot named by the pointer row with the highest generation.</summary>
+    private string Live(string dataset) =>
+        _fake.Datasets[dataset].Rows[PushSlots.Pointer].MaxBy(r => r["Generation"]!.GetValue<long>())!["Slot"]!.GetValue<string>();
 }

@@ -1,6 +1,7 @@
 using ClosedXML.Excel;
 using CoeInsights.Exports.Evaluations;
 using CoeInsights.Exports.Kpis;
+using CoeInsights.Exports.Surveys;
 
 namespace CoeInsights.Exports.Tests;
 
@@ -67,5 +68,36 @@ public sealed class DataModelTests
         Assert.Equal(["Date", "Year", "Quarter", "QuarterName", "Month", "MonthName", "MonthStart", "IsoYear", "IsoWeek", "WeekStart", "Weekday"], dates.Fields.Select(f => f.Name));
         Assert.Equal(new DateTime(2026, 6, 1), first.Cell(10).GetDateTime()); // 2026-06-01 is a Monday: its own week start
         Assert.Equal(XLDataType.Boolean, workbook.Worksheet("DimProfile").Table("DimProfile").DataRange.FirstRow().Cell(8).DataType);
+    }
+
+    [Fact]
+    public void FindsEveryFactKeyInItsDimensionGivenSurveyWorkbook()
+    {
+        var model = SampleSurvey.Build();
+        using var workbook = Open(s => SurveyWorkbook.Write(model, s));
+
+        AssertRelationships(workbook,
+        [
+            ("FactAnswer", "RespondentId", "DimRespondent"), ("FactAnswer", "QuestionId", "DimQuestion"), ("DimRespondent", "Department", "DimDepartment"),
+        ]);
+        Assert.True(Column(workbook, "FactAnswer", "RespondentId").Count > model.Responses.Count); // the streamed rows are read too
+        // Booleans are booleans in the data model (ReverseKeyed), not "yes"/"no" text.
+        var dim = workbook.Worksheet("DimQuestion").Table("DimQuestion");
+        var reverse = dim.Fields.Single(f => f.Name == "ReverseKeyed").Index + 1;
+        Assert.Contains(dim.DataRange.Rows(), r => r.Cell(reverse).DataType == XLDataType.Boolean);
+        Assert.DoesNotContain(dim.DataRange.Rows(), r => r.Cell(reverse).GetFormattedString() is "yes" or "no");
+    }
+
+    [Fact]
+    public void SpellsEachValueOnceAcrossSheetsGivenVendorWorkbook()
+    {
+        var model = SampleEvaluation.Build();
+        using var workbook = Open(s => EvaluationWorkbook.Write(model, s));
+
+        // The direction a reader sees on the Weights sheet is the one the data model holds (not "benefit" vs "Benefit").
+        var dimension = Column(workbook, "DimCriterion", "Direction").ToHashSet();
+        var shown = workbook.Worksheet("Weights").Table("Weights").DataRange.Rows().Select(r => r.Cell(3).GetString()).ToHashSet();
+        Assert.Equal(["Benefit", "Cost"], dimension.Order());
+        Assert.Equal(dimension.Order(), shown.Order());
     }
 }

@@ -103,6 +103,15 @@ public sealed class EvaluationWorkbookTests
     }
 
     [Fact]
+    public void ShowsBootstrapIntervalsOnTheHundredPointScaleGivenEngineCaveat()
+    {
+        var text = EvaluationWorkbook.Humanise("crestline and beaconly have overlapping 95% bootstrap intervals ([0.843, 0.8769] vs [0.8379, 0.8544]): crestline comes first in 94.5% of evaluator resamples.",
+            new Dictionary<string, string> { ["crestline"] = "Crestline Social", ["beaconly"] = "Beaconly" }, new Dictionary<string, string>());
+
+        Assert.Equal("Crestline Social and Beaconly have overlapping 95% bootstrap intervals of the 0–100 score ([84.3, 87.7] vs [83.8, 85.4]): Crestline Social comes first in 94.5% of evaluator resamples.", text);
+    }
+
+    [Fact]
     public void CarriesStarSchemaTablesGivenScores()
     {
         var model = SampleEvaluation.Build();

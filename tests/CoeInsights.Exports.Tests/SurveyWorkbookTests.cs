@@ -189,6 +189,7 @@ public sealed class SurveyWorkbookTests
         using var stream = Written(model);
         List<string> formulas;
         List<(string Sheet, string Kind, int Series)> charts;
+        List<(string Title, string? AxisFormat, bool EveryLabel)> axes;
         using (var document = SpreadsheetDocument.Open(stream, false))
         {
             var parts = document.WorkbookPart!.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>()
@@ -198,6 +199,9 @@ public sealed class SurveyWorkbookTests
             formulas = parts.SelectMany(p => p.ChartSpace.Descendants<C.Formula>()).Select(f => f.Text).ToList();
             charts = parts.Select(p => (p.Sheet, p.ChartSpace.Descendants<C.PlotArea>().Single().ChildElements[1].LocalName,
                 p.ChartSpace.Descendants<C.Values>().Count())).ToList();
+            axes = parts.Select(p => (string.Concat(p.ChartSpace.Descendants<C.Title>().Single().Descendants<DocumentFormat.OpenXml.Drawing.Text>().Select(t => t.Text)),
+                p.ChartSpace.Descendants<C.ValueAxis>().Single().GetFirstChild<C.NumberingFormat>()?.FormatCode?.Value,
+                p.ChartSpace.Descendants<C.CategoryAxis>().Single().GetFirstChild<C.TickLabelSkip>()?.Val?.Value == 1)).ToList();
         }
         stream.Position = 0;
         using var workbook = new XLWorkbook(stream);
@@ -210,7 +214,13 @@ public sealed class SurveyWorkbookTests
         Assert.Contains(Ref(workbook.Worksheet("Overview").Table("ResponseRates"), 4), formulas);
         Assert.Contains("'Departments'!$E$4:$E$8", formulas); // the five Likert items' means, not the NPS or the budget
         Assert.Equal(["Likert"], workbook.Worksheet("Departments").Table("PlainVsBalanced").DataRange.Rows().Take(5).Select(r => r.Cell(2).GetString()).Distinct());
-        Assert.Contains(("Weights", "radarChart", 3), charts); // one series per department
+        // Weights: plain vs balanced bars (the per-department weights are a heat-mapped table), no radar anywhere.
+        Assert.Contains(("Weights", "barChart", 2), charts);
+        Assert.DoesNotContain(charts, c => c.Kind == "radarChart");
+        // Axes read as the tables do (%), and every item has its label.
+        Assert.Equal("0%", axes.Single(a => a.Title == "Top-2-box by Likert item").AxisFormat);
+        Assert.Equal("0%", axes.Single(a => a.Title == "Response rate by department").AxisFormat);
+        Assert.All(axes, a => Assert.True(a.EveryLabel, a.Title));
         Assert.All(charts.Where(c => c.Sheet == "Questions"), c => Assert.Equal("barChart", c.Kind));
     }
 

@@ -37,6 +37,20 @@ public sealed class StoreOutageTests : IAsyncLifetime
         Assert.Equal("STORE_UNAVAILABLE", CoeInsights.Client.CoeErrors.Reason(e));
     }
 
+    [Fact]
+    public async Task StaysLiveButNotReadyGivenPostgresStopped()
+    {
+        using var http = _server.Http();
+        Assert.Equal((System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.OK),
+            ((await http.GetAsync("/healthz")).StatusCode, (await http.GetAsync("/readyz")).StatusCode));
+
+        await _postgres.StopAsync();
+
+        // Liveness must not restart every replica over a database outage; readiness takes the replica out of the balancer.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+    }
+
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();

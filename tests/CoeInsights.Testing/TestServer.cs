@@ -60,6 +60,8 @@ public class TestServer : IAsyncLifetime
                 ["Coe:Schema"] = Schema,
                 ["Coe:DataDirectory"] = DataDirectory,
                 ["Coe:DaemonMode"] = "Solo",
+                // Tests stop servers all the time: no drain period (ReplicaProcessTests covers the drain).
+                ["Coe:DrainPeriod"] = "00:00:00",
             });
             builder.Logging.ClearProviders().AddProvider(new QueueLoggerProvider(LogLines)).SetMinimumLevel(LogLevel.Debug);
             Configure(builder);

@@ -44,27 +44,27 @@ internal static class ConnectorCommands
     private static Command Sync(CommandRunner run)
     {
         var name = new Argument<string>("connector") { Description = "The connector's name (see `coe connectors list`)." };
-        var wait = new Option<bool>("--wait") { Description = "Return once the run has finished; a failed run exits with code 5." };
+        var wait = new Option<bool>("--wait") { Description = "Return once the run has finished; a failed run (or one still running) exits with code 5." };
         var command = new Command("sync", "Start a run now (a Sprout sync or a Power BI push; ingest key). If one is running, that run is shown.") { name, wait };
         command.SetAction((result, ct) => run(result, async context =>
-            Show(context, await Client(context).TriggerSyncAsync(new TriggerSyncRequest { Connector = result.GetValue(name)!, Wait = result.GetValue(wait) }, cancellationToken: ct))));
+            Show(context, await Client(context).TriggerSyncAsync(new TriggerSyncRequest { Connector = result.GetValue(name)!, Wait = result.GetValue(wait) }, cancellationToken: ct), result.GetValue(wait))));
         return command;
     }
 
     private static Command Run(CommandRunner run)
     {
         var id = new Argument<string>("run-id") { Description = "As printed by `coe connectors sync`." };
-        var wait = new Option<bool>("--wait") { Description = "Return once the run has finished; a failed run exits with code 5." };
+        var wait = new Option<bool>("--wait") { Description = "Return once the run has finished; a failed run (or one still running) exits with code 5." };
         var command = new Command("run", "One run: state, rows, batches, replayed batches, errors, duration.") { id, wait };
         command.SetAction((result, ct) => run(result, async context =>
-            Show(context, await Client(context).GetSyncRunAsync(new GetSyncRunRequest { RunId = result.GetValue(id)!, Wait = result.GetValue(wait) }, cancellationToken: ct))));
+            Show(context, await Client(context).GetSyncRunAsync(new GetSyncRunRequest { RunId = result.GetValue(id)!, Wait = result.GetValue(wait) }, cancellationToken: ct), result.GetValue(wait))));
         return command;
     }
 
     private static string Describe(SyncRunState state) => state.ToString().ToLowerInvariant();
 
     /// <summary>Prints the run; a failed run ends the command with <see cref="ExitCodes.RunFailed"/> (after printing it, JSON included).</summary>
-    private static void Show(CliContext context, SyncRun r)
+    private static void Show(CliContext context, SyncRun r, bool waited)
     {
         context.Write(r, console =>
         {
@@ -74,5 +74,8 @@ internal static class ConnectorCommands
             foreach (var e in r.Errors) console.WriteLine($"  error: {e}");
         });
         if (r.State == SyncRunState.Failed) throw new RunFailedException($"run {r.RunId} of {r.Connector} failed" + (r.Errors.Count > 0 ? $": {r.Errors[0]}" : ""));
+        // --wait promises a finished run: an answer still running (an older server) must not exit 0.
+        if (waited && r.State == SyncRunState.Running)
+            throw new RunFailedException($"run {r.RunId} of {r.Connector} is still running; `coe connectors run {r.RunId} --wait` waits for it");
     }
 }

@@ -30,30 +30,25 @@ public static class ConnectorHttp
         foreach (var connector in options.All)
         {
             var c = connector;
-            ClientCredentials? credentials = c switch
-            {
-                PowerBiConnectorOptions { UsesClientCredentials: true } p => ClientCredentials.For(p),
-                SproutConnectorOptions { UsesClientCredentials: true } s => ClientCredentials.For(s),
-                _ => null,
-            };
+            ClientCredentials? credentials = c is SproutConnectorOptions { UsesClientCredentials: true } s ? ClientCredentials.For(s) : null;
+            var entraApp = c is PowerBiConnectorOptions { UsesClientCredentials: true } pbi ? pbi : null;
             var client = services.AddHttpClient(ClientName(c.Name), http =>
                 {
                     http.BaseAddress = c.BaseAddress;
                     // The pipeline's own timeouts govern; HttpClient's 100 s default must not cut them short.
                     http.Timeout = Timeout.InfiniteTimeSpan;
-                    if (credentials is null && !string.IsNullOrEmpty(c.AccessToken))
+                    if (credentials is null && entraApp is null && !string.IsNullOrEmpty(c.AccessToken))
                         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", c.AccessToken);
                 });
             if (c is SproutConnectorOptions sprout)
                 // Outermost: pacing and the 202/429 waits stay outside the pipeline's timeouts and breaker.
                 client.AddHttpMessageHandler(sp => new SproutPacingHandler(sprout, sp.GetRequiredService<ISproutRateGate>(), sp.GetRequiredService<ConnectorDelays>()));
             client.AddResilienceHandler("connector", builder => Configure(builder, options.Resilience, retryTooManyRequests: c is not SproutConnectorOptions and not PowerBiConnectorOptions));
-            if (credentials is null) continue;
-            if (c is PowerBiConnectorOptions entra &&
-                (string.IsNullOrEmpty(entra.ClientSecret) || (entra.TokenEndpoint is null && string.IsNullOrWhiteSpace(entra.EntraTenantId))))
+            if (credentials is null && entraApp is null) continue;
+            if (entraApp is { } entra && (string.IsNullOrEmpty(entra.ClientSecret) || string.IsNullOrWhiteSpace(entra.EntraTenantId)))
                 throw new InvalidOperationException(
-                    $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId (or a TokenEndpoint).");
-            if (c is SproutConnectorOptions && string.IsNullOrEmpty(credentials.ClientSecret))
+                    $"Power BI connector '{entra.Name}' has a ClientId: it needs a ClientSecret and an EntraTenantId.");
+            if (credentials is not null && string.IsNullOrEmpty(credentials.ClientSecret))
                 throw new InvalidOperationException($"Sprout connector '{c.Name}' has a ClientId: it needs a ClientSecret.");
             // A service principal has no My workspace (https://learn.microsoft.com/power-bi/developer/embedded/embed-service-principal).
             if (c is PowerBiConnectorOptions principal && !Guid.TryParse(principal.WorkspaceId, out _))
@@ -61,7 +56,9 @@ public static class ConnectorHttp
                     $"Power BI connector '{principal.Name}' uses a service principal (ClientId): it needs the WorkspaceId (group id) of a workspace " +
                     "the service principal is a member of; service principals cannot use My workspace.");
             // Innermost: every attempt (also a retry after a long wait or Retry-After) carries a current token.
-            client.AddHttpMessageHandler(sp => new EntraAuthHandler(sp.GetRequiredService<EntraTokens>().For(credentials)));
+            client.AddHttpMessageHandler(sp => new EntraAuthHandler(entraApp is not null
+                ? sp.GetRequiredService<EntraTokens>().For(entraApp)
+                : sp.GetRequiredService<EntraTokens>().For(credentials!)));
             services.AddHttpClient(TokenClientName(c.Name), http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("connector-token", builder => Configure(builder, options.Resilience));
         }

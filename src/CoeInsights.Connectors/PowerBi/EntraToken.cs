@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
 using CoeInsights.Connectors.Http;
 
 namespace CoeInsights.Connectors.PowerBi;
@@ -15,9 +18,6 @@ public sealed class EntraTokenException(string message, Exception? inner = null)
 /// </summary>
 public sealed record ClientCredentials(string Connector, string Issuer, Uri TokenEndpoint, string ClientId, string ClientSecret, string Scope)
 {
-    public static ClientCredentials For(PowerBiConnectorOptions o) =>
-        new(o.Name, "Microsoft Entra", o.ResolvedTokenEndpoint, o.ClientId, o.ClientSecret, o.Scope);
-
     /// <summary>
     /// Sprout's machine-to-machine authentication (https://api.sproutsocial.com/docs/, "OAuth": "POST /v1/token" on Sprout's
     /// identity server with <c>client_id</c>, <c>client_secret</c>, <c>grant_type=client_credentials</c>, <c>scope=organization_id</c>).
@@ -26,15 +26,75 @@ public sealed record ClientCredentials(string Connector, string Issuer, Uri Toke
         new(o.Name, "Sprout", o.TokenEndpoint, o.ClientId, o.ClientSecret, o.Scope);
 }
 
+/// <summary>A connector's bearer token: current, cached, renewed before it expires; <see cref="Invalidate"/> after the API refused one.</summary>
+public interface IAccessTokens
+{
+    Task<string> GetAsync(CancellationToken ct);
+
+    void Invalidate(string refused);
+}
+
 /// <summary>
-/// A connector's access token by the OAuth 2.0 client credentials grant — Microsoft Entra for Power BI, Sprout's identity
-/// server for Sprout (the same standard grant and response) — as documented for Entra at
+/// Power BI's Microsoft Entra token for a service principal, from Azure.Identity's <see cref="ClientSecretCredential"/>
+/// (https://learn.microsoft.com/dotnet/api/azure.identity.clientsecretcredential: the client credentials grant through MSAL, which
+/// caches the token and renews it before it expires). Its HTTP goes through the connector's token client (resilience pipeline; Azure
+/// Core's own retries are off so that one policy governs). A refused token is dropped by starting a new credential: its cache is empty.
+/// </summary>
+public sealed class EntraCredentialTokens(PowerBiConnectorOptions options, HttpClient http) : IAccessTokens
+{
+    private static readonly Uri[] KnownHosts =
+        [AzureAuthorityHosts.AzurePublicCloud, AzureAuthorityHosts.AzureChina, AzureAuthorityHosts.AzureGovernment];
+
+    private volatile TokenCredential _credential = Create(options, http);
+    private volatile string? _last;
+
+    public static ClientSecretCredential Create(PowerBiConnectorOptions o, HttpClient http)
+    {
+        var credential = new ClientSecretCredentialOptions
+        {
+            AuthorityHost = o.AuthorityHost,
+            Transport = new HttpClientTransport(http),
+            // Instance discovery asks login.microsoft.com about the host: only the public and national clouds are known there.
+            DisableInstanceDiscovery = !KnownHosts.Any(h => Uri.Compare(h, o.AuthorityHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0),
+        };
+        credential.Retry.MaxRetries = 0;
+        return new ClientSecretCredential(o.EntraTenantId, o.ClientId, o.ClientSecret, credential);
+    }
+
+    public async Task<string> GetAsync(CancellationToken ct)
+    {
+        try
+        {
+            var token = await _credential.GetTokenAsync(new TokenRequestContext([options.Scope]), ct);
+            _last = token.Token;
+            return token.Token;
+        }
+        catch (AuthenticationFailedException e)
+        {
+            // MSAL wraps Entra's description ("A configuration issue … Original exception: AADSTS7000215: …", then trace ids and a
+            // troubleshooting link); the run shows Entra's own first line, never the secret.
+            var message = e.InnerException?.Message ?? e.Message;
+            var at = message.IndexOf("AADSTS", StringComparison.Ordinal);
+            var first = (at >= 0 ? message[at..] : message).Split('\n', 2)[0].Trim();
+            throw new EntraTokenException($"Microsoft Entra token endpoint {options.TokenEndpoint} refused the client credentials: {first}", e);
+        }
+    }
+
+    public void Invalidate(string refused)
+    {
+        if (_last == refused) _credential = Create(options, http);
+    }
+}
+
+/// <summary>
+/// A connector's access token by the OAuth 2.0 client credentials grant, hand-written for Sprout's identity server (not Microsoft
+/// Entra, so Azure.Identity does not apply; the same standard grant and response), as documented for the grant at
 /// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow ("Get a token"):
 /// <c>POST {token endpoint}</c>, form <c>grant_type=client_credentials&amp;client_id=…&amp;client_secret=…&amp;scope=https://analysis.windows.net/powerbi/api/.default</c>,
 /// answered <c>{"token_type":"Bearer","expires_in":3599,"access_token":"…"}</c> or <c>{"error":"invalid_client","error_description":"AADSTS…"}</c>.
 /// Cached until <see cref="RefreshMargin"/> (at most half its lifetime) before it expires; one request at a time.
 /// </summary>
-public sealed class EntraTokenSource(ClientCredentials options, HttpClient http, TimeProvider clock)
+public sealed class EntraTokenSource(ClientCredentials options, HttpClient http, TimeProvider clock) : IAccessTokens
 {
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
@@ -116,14 +176,17 @@ public sealed class EntraTokenSource(ClientCredentials options, HttpClient http,
 /// <summary>One <see cref="EntraTokenSource"/> per connector that uses client credentials: the cache outlives the HTTP handlers.</summary>
 public sealed class EntraTokens(IHttpClientFactory http, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, EntraTokenSource> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IAccessTokens> _sources = new(StringComparer.Ordinal);
 
-    public EntraTokenSource For(ClientCredentials c) =>
+    public IAccessTokens For(ClientCredentials c) =>
         _sources.GetOrAdd(c.Connector, _ => new EntraTokenSource(c, http.CreateClient(ConnectorHttp.TokenClientName(c.Connector)), clock));
+
+    public IAccessTokens For(PowerBiConnectorOptions o) =>
+        _sources.GetOrAdd(o.Name, _ => new EntraCredentialTokens(o, http.CreateClient(ConnectorHttp.TokenClientName(o.Name))));
 }
 
 /// <summary>Sets each request's <c>Authorization: Bearer</c> from the connector's token source; a 401 renews the token once.</summary>
-public sealed class EntraAuthHandler(EntraTokenSource tokens) : DelegatingHandler
+public sealed class EntraAuthHandler(IAccessTokens tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

@@ -10,7 +10,46 @@ namespace CoeInsights.Connectors.PowerBi;
 /// One push table and the rows it must hold after the run; with <see cref="Columns"/>, the table's schema is set by PutTable
 /// before its rows are replaced (a dataset created by an older version may lack a column, and PostRows refuses unknown columns).
 /// </summary>
-public sealed record PushTable(string Name, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<PowerBiColumn>? Columns = null);
+/// With <see cref="Append"/> the rows are added to what the table holds (no DeleteRows): the swap's pointer table.
+public sealed record PushTable(string Name, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows, IReadOnlyList<PowerBiColumn>? Columns = null,
+    bool Append = false);
+
+/// <summary>Which slot readers use (<see cref="Live"/>, null before the first swap) and the generation of the last swap.</summary>
+public sealed record PushSlotState(string? Live, long Generation);
+
+/// <summary>
+/// The double-buffered push dataset (a swap: no reader ever sees a table emptied before its new rows are there). Every model table
+/// exists twice, <c>{Table}_A</c> and <c>{Table}_B</c>, and the table <see cref="Pointer"/> gets one row per completed run,
+/// <c>{Generation, Slot}</c>. A run fills the slot readers do not use (DeleteRows and PostRows touch only it) and, once every table of
+/// it is full, appends the pointer row naming it: from then on reports read that slot (docs/bi.md, "Push connector"). A run that fails
+/// or is deferred half-way leaves the live slot and the pointer as they were. Push datasets cannot delete some rows or rename tables
+/// (https://learn.microsoft.com/rest/api/power-bi/push-datasets: DeleteRows "Deletes all rows"), hence two tables and a pointer.
+/// </summary>
+public static class PushSlots
+{
+    public const string Pointer = "LiveSlot";
+    public static readonly IReadOnlyList<string> Slots = ["A", "B"];
+
+    public static readonly IReadOnlyList<PowerBiColumn> PointerColumns = [new("Generation", "Int64"), new("Slot", "String")];
+
+    public static string Other(string? live) => live == "A" ? "B" : "A";
+
+    public static string TableName(string table, string slot) => $"{table}_{slot}";
+
+    /// <summary>The dataset's tables for a model: each model table in both slots, then the pointer.</summary>
+    public static IReadOnlyList<PowerBiTable> Tables(IReadOnlyList<PowerBiTable> model) =>
+        [.. model.SelectMany(t => Slots.Select(s => t with { Name = TableName(t.Name, s) })), new PowerBiTable(Pointer, PointerColumns)];
+
+    /// <summary>What a run posts from <paramref name="state"/>: the model's tables named for the slot not in use, then the pointer row naming it.</summary>
+    public static (IReadOnlyList<PushTable> Tables, PushSlotState After) Plan(IReadOnlyList<PushTable> model, PushSlotState state)
+    {
+        var target = Other(state.Live);
+        var after = new PushSlotState(target, state.Generation + 1);
+        var pointer = new PushTable(Pointer, [new Dictionary<string, object?> { ["Generation"] = after.Generation, ["Slot"] = target }],
+            model.Any(t => t.Columns is not null) ? PointerColumns : null, Append: true);
+        return ([.. model.Select(t => t with { Name = TableName(t.Name, target) }), pointer], after);
+    }
+}
 
 /// <summary>
 /// Where a deferred push stopped: the table being filled (index into the run's tables), how many of its rows are in the
@@ -58,7 +97,7 @@ public sealed class TablePush(IPowerBiPushApi api, string scope, string datasetI
                     return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, now + backlog));
                 if (table.Columns is { } columns && await Send(() => api.PutTable(scope, datasetId, table.Name, new PowerBiTable(table.Name, columns), ct)) is { } putAt)
                     return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, putAt));
-                var deferred = await Send(() => api.DeleteRows(scope, datasetId, table.Name, ct));
+                var deferred = table.Append ? null : await Send(() => api.DeleteRows(scope, datasetId, table.Name, ct));
                 if (deferred is { } at) return new PushOutcome(rows, batches, new PushResume(t, 0, fingerprint, at));
             }
             while (posted < table.Rows.Count)

@@ -7,7 +7,7 @@ public sealed record DeckColumn(string Header, string? Format = null);
 
 /// <summary>
 /// A header and rows written as a styled Excel Table. Cell values: string (always a text cell, see
-/// <see cref="SafeText.SetText"/>), double, int, long (a number in the column's format), bool ("yes"/"no"),
+/// <see cref="SafeText.SetText"/>), double, int, long (a number in the column's format), bool (a boolean on a data-model sheet, "yes"/"no" on a report sheet),
 /// or null (an empty cell, never a zero). Table names are sanitised and made unique in the workbook; header
 /// names are made unique in the table (Excel requires both).
 /// </summary>
@@ -42,6 +42,10 @@ public static class DeckTable
                 return;
             case string text:
                 cell.SetText(text);
+                return;
+            // A data-model column is a real boolean (Power BI and Power Pivot type it so); a report cell reads yes/no.
+            case bool flag when DeckStyle.IsDataModel(cell.Worksheet.Name):
+                cell.SetValue(flag);
                 return;
             case bool flag:
                 cell.SetText(flag ? "yes" : "no");

@@ -21,7 +21,7 @@ public sealed record ChartSeries(string Name, string ValuesReference, string Col
 /// <summary>A chart anchored over cells [FromColumn, FromRow) to [ToColumn, ToRow) (zero-based).</summary>
 public sealed record ChartSpec(
     string Sheet, ChartKind Kind, string Title, string CategoriesReference, IReadOnlyList<ChartSeries> Series,
-    int FromColumn, int FromRow, int ToColumn, int ToRow, bool CategoriesAreDates = false);
+    int FromColumn, int FromRow, int ToColumn, int ToRow, bool CategoriesAreDates = false, string? ValueFormat = null);
 
 /// <summary>
 /// Native Excel charts (ClosedXML has none), written as chart parts with DocumentFormat.OpenXml and
@@ -127,14 +127,23 @@ public static class NativeCharts
                     new C.Crosses { Val = C.CrossesValues.AutoZero },
                     new C.AutoLabeled { Val = true },
                     new C.LabelAlignment { Val = C.LabelAlignmentValues.Center },
-                    new C.LabelOffset { Val = 100 }),
+                    new C.LabelOffset { Val = 100 },
+                    // Every category labelled (Excel and LibreOffice otherwise drop every other label of a long list).
+                    new C.TickLabelSkip { Val = 1 },
+                    new C.TickMarkSkip { Val = 1 },
+                    new C.NoMultiLevelLabels { Val = false }),
                 new C.ValueAxis(
                     new C.AxisId { Val = valueAxis },
-                    new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax }),
+                    spec.ValueFormat is null
+                        ? new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax })
+                        : new C.Scaling(new C.Orientation { Val = C.OrientationValues.MinMax }, new C.MinAxisValue { Val = 0 }),
                     new C.Delete { Val = false },
                     new C.AxisPosition { Val = horizontal ? C.AxisPositionValues.Top : C.AxisPositionValues.Left },
                     new C.MajorGridlines(),
-                    new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
+                    // The axis reads as the table does (e.g. 0%–100% where the cells show %), not as the cells' fractions.
+                    spec.ValueFormat is null
+                        ? new C.NumberingFormat { FormatCode = "General", SourceLinked = true }
+                        : new C.NumberingFormat { FormatCode = spec.ValueFormat, SourceLinked = false },
                     new C.TickLabelPosition { Val = C.TickLabelPositionValues.NextTo },
                     new C.CrossingAxis { Val = categoryAxis },
                     new C.Crosses { Val = C.CrossesValues.AutoZero },

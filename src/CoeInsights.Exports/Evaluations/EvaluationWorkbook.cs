@@ -40,6 +40,18 @@ public static class EvaluationWorkbook
                     FromColumn: 5, FromRow: 2, ToColumn: 13, ToRow: 20));
 
             WriteHeatMap(workbook.AddWorksheet(SafeText.SheetName("Heat map", names)), model, vendorName, criterionName, order);
+            // The three decision views share one printed page: each is a short table (a row per department or vendor).
+            var views = workbook.AddWorksheet(SafeText.SheetName(DecisionViewsSheet, names));
+            DeckStyle.Page(views, "Decision views: by department, by category, value for money", 0);
+            var next = WriteByDepartment(views, 3, model, primary, vendorName);
+            next = WriteByCategory(views, next + 1, model, primary, vendorName, order);
+            var (valueHeader, costed) = WriteValueForMoney(views, next + 1, model, primary, vendorName, order);
+            if (costed > 0)
+                charts.Add(new ChartSpec(views.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
+                    $"'{views.Name}'!$A${valueHeader + 1}:$A${valueHeader + costed}",
+                    [new ChartSeries("3-year cost", $"'{views.Name}'!$E${valueHeader + 1}:$E${valueHeader + costed}", "E66C37")],
+                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14)));
+            DeckStyle.Widths(views, 36, 14, 22, 14, 14, 40);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
             WriteWeights(weights, model, criterionName);
             // Bars from 0, not a radar: a radar whose axis starts near the smallest weight exaggerates near-flat weights.
@@ -49,7 +61,7 @@ public static class EvaluationWorkbook
                 FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 3 + Math.Max(20, result.CriterionIds.Count + 2)));
             WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName, criterionName);
             WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model, criterionName);
-            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName);
+            WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName, order);
             WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
             streamed.Add(WriteDataModel(workbook, names, model, primary));
@@ -76,11 +88,19 @@ public static class EvaluationWorkbook
         _ => "",
     };
 
+    /// <summary>"Closeness to the ideal vendor (TOPSIS)" → "closeness to the ideal vendor (TOPSIS)": the acronym stays.</summary>
+    private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
+
     /// <summary>Engine text names vendors and criteria by id; a reader sees their names (longest id first, whole words).</summary>
     public static string Humanise(string text, IReadOnlyDictionary<string, string> vendorName, IReadOnlyDictionary<string, string> criterionName)
     {
         foreach (var (id, name) in vendorName.Concat(criterionName).Where(p => p.Key.Length > 0 && p.Key != p.Value).OrderByDescending(p => p.Key.Length))
             text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?<![\w-]){System.Text.RegularExpressions.Regex.Escape(id)}(?![\w-])", name.Replace("$", "$$"));
+        // Bootstrap intervals come from the engine on the method's 0–1 scale; the workbook shows scores on 0–100.
+        if (text.Contains("bootstrap intervals", StringComparison.Ordinal))
+            text = System.Text.RegularExpressions.Regex.Replace(text, @"\[(\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\]", m =>
+                FormattableString.Invariant($"[{double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 100:0.0}, {double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 100:0.0}]"))
+                .Replace("bootstrap intervals (", "bootstrap intervals of the 0–100 score (", StringComparison.Ordinal);
         return text.Replace("Wsm", "weighted sum", StringComparison.Ordinal).Replace("Max normalisation", "best-vendor scaling", StringComparison.Ordinal);
     }
 
@@ -159,8 +179,10 @@ public static class EvaluationWorkbook
             for (var i = 0; i < result.Excluded.Count; i++)
                 sheet.Cell(excludedRow + 1 + i, 1).SetText($"{vendorName.GetValueOrDefault(result.Excluded[i].VendorId, result.Excluded[i].VendorId)}: {result.Excluded[i].Reason}");
         }
-        DeckStyle.Widths(sheet, [8, 28, 14, 11, 12, 12, 16, .. others.Select(_ => 22.0)]);
+        DeckStyle.Widths(sheet, [8, 28, 14, 11, 12, 12, 16, .. others.Select(_ => 30.0)]);
+        // "Rank by <method in plain words>": the other methods' ranks beside the primary's, headers on up to four lines.
         for (var m = 0; m < others.Count; m++) sheet.Cell(3, 8 + m).Style.Alignment.WrapText = true;
+        if (others.Count > 0) sheet.Row(3).Height = 60;
     }
 
     private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
@@ -199,18 +221,157 @@ public static class EvaluationWorkbook
         sheet.PageSetup.SetColumnsToRepeatAtLeft(1, 1);
     }
 
+    /// <summary>What the decision views say when no method ranked the vendors.</summary>
+    public const string NoViewWithoutRanking = "Not computed: no vendor is ranked (see the Ranking sheet).";
+
+    /// <summary>Label of the department-balanced row on the By department sheet.</summary>
+    public const string BalancedLabel = "All departments, each counting equally";
+
+    /// <summary>Cost facts paid once (not every year) go into the 3-year cost once; named so by their criterion.</summary>
+    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost &&
+        new[] { "one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration" }
+            .Any(w => c.Id.Contains(w, StringComparison.OrdinalIgnoreCase) || c.Description.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Name of the sheet with the department, category and value-for-money views.</summary>
+    public const string DecisionViewsSheet = "Decision views";
+
+    /// <summary>A section heading on a sheet of several tables.</summary>
+    private static void Section(IXLWorksheet sheet, int row, string text)
+    {
+        var cell = sheet.Cell(row, 1).SetText(text);
+        cell.Style.Font.Bold = true;
+        cell.Style.Font.FontSize = 12;
+        cell.Style.Font.FontColor = DeckStyle.Dark;
+    }
+
+    /// <summary>Writes the section from row <paramref name="top"/> (heading) and returns the first row after it.</summary>
+    private static int WriteByDepartment(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
+    {
+        Section(sheet, top, ByDepartmentHeading);
+        if (primary is null) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return top + 2; }
+        var result = model.Result;
+        var facts = model.VendorFacts.Select(f => f.CriterionId).ToHashSet(StringComparer.Ordinal);
+        var view = DecisionViews.ByDepartment(result.VendorIds, result.CriterionIds,
+            result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Direction ?? CriterionDirection.Benefit).ToArray(),
+            result.CriterionIds.Select(id => !facts.Contains(id)).ToArray(), result.Weights, primary.NormalisedMatrix,
+            new ScoreScale(model.ScaleMin, model.ScaleMax),
+            model.Scores.Select(s => new EvaluatorScore(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value)),
+            model.Evaluators.ToDictionary(e => e.Id, e => e.Department));
+        string[] header = ["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"];
+        var h = top + 1;
+        var rows = view.Balanced is null ? view.Departments : [.. view.Departments, view.Balanced];
+        if (rows.Count == 0) { sheet.Cell(h, 1).SetText("No evaluator with a department scored a ranked vendor."); return h + 1; }
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
+        string Name(int i) => vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i]);
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var d = rows[k];
+            var row = h + 1 + k;
+            var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderByDescending(i => d.Scores[i]).FirstOrDefault(-1);
+            sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : string.IsNullOrWhiteSpace(d.Department) ? "No department given" : d.Department);
+            sheet.Cell(row, 2).SetValue(d.Evaluators);
+            sheet.Cell(row, 3).SetText(Name(d.Winner));
+            SafeText.SetNumber(sheet.Cell(row, 4), d.Scores[d.Winner], "0.0");
+            SafeText.SetNumber(sheet.Cell(row, 5), d.Margin, "0.0");
+            sheet.Cell(row, 6).SetText(runnerUp < 0 ? "" : d.Margin == 0 ? $"{Name(runnerUp)} (tied)" : Name(runnerUp));
+        }
+        DeckStyle.Table(sheet.Range(h, 1, h + rows.Count, header.Length), "ByDepartment");
+        Wrapped(sheet, h, header.Length);
+        if (view.Balanced is not null) sheet.Row(h + rows.Count).Style.Font.Bold = true;
+        return h + rows.Count + 1;
+    }
+
+    /// <summary>A header row whose labels wrap onto two lines (LibreOffice does not grow a row for wrapped text by itself).</summary>
+    private static void Wrapped(IXLWorksheet sheet, int row, int columns)
+    {
+        for (var c = 1; c <= columns; c++) sheet.Cell(row, c).Style.Alignment.WrapText = true;
+        sheet.Row(row).Height = 30;
+    }
+
+    /// <summary>Heading of the department view (the department's evaluators, the common weights).</summary>
+    public const string ByDepartmentHeading = "Winner by department: each department's evaluators' scores with the common weights";
+
+    /// <summary>Heading of the category view.</summary>
+    public const string ByCategoryHeading = "Scores by category (0–100 within each category; 100 = best vendor on every criterion in it)";
+
+    /// <summary>Heading of the value-for-money view.</summary>
+    public const string ValueForMoneyHeading = "Value for money: benefit (score) against annual and 3-year cost";
+
+    private static int WriteByCategory(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    {
+        Section(sheet, top, ByCategoryHeading);
+        if (primary is null || order.Length == 0) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return top + 2; }
+        var result = model.Result;
+        var categories = result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Category is { Length: > 0 } c ? c : "Uncategorised").ToArray();
+        var view = DecisionViews.ByCategory(categories, result.Weights, primary.NormalisedMatrix);
+        string[] header = ["Vendor (rank)", .. view.Categories];
+        var h = top + 1;
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = order[k];
+            sheet.Cell(h + 1 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
+            for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(h + 1 + k, 2 + c), view.Scores[i][c], "0.0");
+        }
+        var last = h + order.Length;
+        DeckStyle.Table(sheet.Range(h, 1, last, header.Length), "ByCategory");
+        sheet.Range(h + 1, 2, last, 1 + view.Categories.Count).AddConditionalFormat().ColorScale()
+            .LowestValue(DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84")).HighestValue(DeckStyle.Good);
+        sheet.Cell(last + 1, 1).SetText("Category weight");
+        for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 1, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
+        Wrapped(sheet, h, header.Length);
+        return last + 2;
+    }
+
+    /// <summary>
+    /// Benefit against cost, vendors in rank order, from row <paramref name="top"/> (heading); returns the header row and
+    /// how many rows below it carry a 3-year cost (for the chart).
+    /// </summary>
+    private static (int Header, int Costed) WriteValueForMoney(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName, int[] order)
+    {
+        Section(sheet, top, ValueForMoneyHeading);
+        if (primary is null || order.Length == 0) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return (top + 1, 0); }
+        var result = model.Result;
+        var vendor = model.Vendors.ToDictionary(v => v.Id);
+        var oneOffCriteria = model.Criteria.Where(IsOneOffCost).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var oneOff = result.VendorIds.Select(v => model.VendorFacts.Where(f => f.VendorId == v && oneOffCriteria.Contains(f.CriterionId)).Sum(f => f.Value)).ToArray();
+        var values = DecisionViews.ValueForMoney(result.VendorIds, primary.Scores.Select(s => s * 100).ToArray(),
+            result.VendorIds.Select(v => vendor.GetValueOrDefault(v)?.AnnualCost).ToArray(), oneOff);
+        string[] header = ["Vendor", "Benefit (score 0–100)", "Annual cost", "One-off costs", "3-year cost of ownership", "Best value at its cost (Pareto set)"];
+        var h = top + 1;
+        for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
+        // Costed vendors first (rank order within), so the chart covers one contiguous range.
+        var rows = order.OrderBy(i => values[i].ThreeYearCost is null).ToArray();
+        for (var k = 0; k < rows.Length; k++)
+        {
+            var v = values[rows[k]];
+            sheet.Cell(h + 1 + k, 1).SetText(vendorName.GetValueOrDefault(v.VendorId, v.VendorId));
+            SafeText.SetNumber(sheet.Cell(h + 1 + k, 2), v.Benefit, "0.0");
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 3), v.AnnualCost);
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 4), v.AnnualCost is null ? null : oneOff[rows[k]]);
+            SafeText.SetCurrency(sheet.Cell(h + 1 + k, 5), v.ThreeYearCost);
+            sheet.Cell(h + 1 + k, 6).SetText(v.Pareto switch { true => "Yes", false => "No: another gives as much for less", null => "No cost recorded" });
+        }
+        var last = h + rows.Length;
+        DeckStyle.Table(sheet.Range(h, 1, last, header.Length), "ValueForMoney");
+        sheet.Range(h + 1, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Primary).LowestValue().HighestValue();
+        Wrapped(sheet, h, header.Length);
+        return (h, values.Count(v => v.ThreeYearCost is not null));
+    }
+
     private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
         var result = model.Result;
-        string[] header = ["Criterion", "Category", "Direction", "Weight", "Must-have threshold", "Description"];
+        string[] header = ["Criterion", "Category", "Direction (Cost: less is better)", "Weight", "Must-have threshold", "Description"];
         DeckStyle.Header(sheet, 3, header);
         for (var j = 0; j < result.CriterionIds.Count; j++)
         {
             var info = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
             sheet.Cell(4 + j, 1).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
             sheet.Cell(4 + j, 2).SetText(info?.Category ?? "");
-            sheet.Cell(4 + j, 3).SetText(info?.Direction == CriterionDirection.Cost ? "cost (less is better)" : "benefit");
+            // The same spelling as DimCriterion.Direction, so a filter or a lookup matches across sheets.
+            sheet.Cell(4 + j, 3).SetText((info?.Direction ?? CriterionDirection.Benefit).ToString());
             SafeText.SetNumber(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
             SafeText.SetNumber(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
             sheet.Cell(4 + j, 6).SetText(info?.Description ?? "");
@@ -221,7 +382,7 @@ public static class EvaluationWorkbook
         if (result.Ahp is { } ahp)
             sheet.Cell(last + 2, 1).SetText(FormattableString.Invariant(
                 $"AHP: lambda_max {ahp.LambdaMax:0.0000}, CI {ahp.ConsistencyIndex:0.0000}, CR {ahp.ConsistencyRatio:0.0000} ({ahp.RandomIndexTable} random index {ahp.RandomIndex:0.00}); {(ahp.IsAcceptablyConsistent ? "acceptably consistent" : "inconsistent: revisit the judgements")}."));
-        DeckStyle.Widths(sheet, 22, 18, 20, 10, 12, 60);
+        DeckStyle.Widths(sheet, 22, 18, 28, 10, 12, 60);
     }
 
     private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
@@ -279,28 +440,46 @@ public static class EvaluationWorkbook
         DeckStyle.Widths(sheet, 22, 10, 12, 6, 10, 12);
     }
 
+    /// <summary>
+    /// One row per vendor, evaluator and comment: an evaluator who wrote the same words on several criteria is read once,
+    /// with the criteria (and the score given on each) listed beside it; vendors in rank order.
+    /// </summary>
     private static void WriteComments(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
-        IReadOnlyDictionary<string, string> criterionName)
+        IReadOnlyDictionary<string, string> criterionName, int[] order)
     {
-        DeckStyle.Page(sheet, "Comments and evidence", 3);
-        string[] header = ["Vendor", "Criterion", "Evaluator", "Score", "Comment", "Evidence"];
-        DeckStyle.Header(sheet, 3, header);
+        DeckStyle.Page(sheet, "Comments and evidence (vendors in rank order; the criteria each comment was given on, with the score)", 3);
         var evaluator = model.Evaluators.ToDictionary(e => e.Id, e => e.Name);
-        var rows = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
+        var rank = order.Select((i, k) => (model.Result.VendorIds[i], k)).ToDictionary(x => x.Item1, x => x.k);
+        var given = model.Scores.Where(s => !string.IsNullOrWhiteSpace(s.Comment) || !string.IsNullOrWhiteSpace(s.Evidence)).ToList();
+        // An Evidence column only when some score has evidence: an empty column would only narrow the printed page.
+        var evidence = given.Any(s => !string.IsNullOrWhiteSpace(s.Evidence));
+        string[] header = evidence ? ["Vendor", "Evaluator", "Comment", "Evidence", "On criteria (score)"] : ["Vendor", "Evaluator", "Comment", "On criteria (score)"];
+        double[] widths = evidence ? [20, 18, 40, 30, 100] : [20, 18, 40, 110];
+        DeckStyle.Header(sheet, 3, header);
+        var rows = given
+            .GroupBy(s => (s.VendorId, s.EvaluatorId, Comment: s.Comment ?? "", Evidence: s.Evidence ?? ""))
+            .OrderBy(g => rank.GetValueOrDefault(g.Key.VendorId, int.MaxValue)).ThenBy(g => vendorName.GetValueOrDefault(g.Key.VendorId, g.Key.VendorId), StringComparer.Ordinal)
+            .ThenBy(g => evaluator.GetValueOrDefault(g.Key.EvaluatorId, g.Key.EvaluatorId), StringComparer.Ordinal).ThenBy(g => g.Key.Comment, StringComparer.Ordinal)
+            .ToList();
         for (var k = 0; k < rows.Count; k++)
         {
-            var s = rows[k];
-            sheet.Cell(4 + k, 1).SetText(vendorName.GetValueOrDefault(s.VendorId, s.VendorId));
-            sheet.Cell(4 + k, 2).SetText(criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId));
-            sheet.Cell(4 + k, 3).SetText(evaluator.GetValueOrDefault(s.EvaluatorId, s.EvaluatorId));
-            SafeText.SetNumber(sheet.Cell(4 + k, 4), s.Value, "0.##");
-            sheet.Cell(4 + k, 5).SetText(s.Comment);
-            sheet.Cell(4 + k, 6).SetText(s.Evidence);
+            var g = rows[k];
+            string[] texts =
+            [
+                vendorName.GetValueOrDefault(g.Key.VendorId, g.Key.VendorId), evaluator.GetValueOrDefault(g.Key.EvaluatorId, g.Key.EvaluatorId), g.Key.Comment,
+                .. evidence ? new[] { g.Key.Evidence } : [],
+                string.Join("; ", g.Select(s => $"{criterionName.GetValueOrDefault(s.CriterionId, s.CriterionId)} ({s.Value.ToString("0.##", CultureInfo.InvariantCulture)})")),
+            ];
+            for (var c = 0; c < texts.Length; c++) sheet.Cell(4 + k, 1 + c).SetText(texts[c]);
+            // Wrapped rows get the height of their longest cell: LibreOffice keeps a row one line high otherwise.
+            var lines = texts.Select((t, c) => (int)Math.Ceiling(t.Length / (widths[c] * 1.3))).Max();
+            sheet.Row(4 + k).Height = 15 * Math.Max(1, lines);
         }
         if (rows.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + rows.Count, header.Length), "Comments");
         else sheet.Cell(4, 1).SetText("No comments were recorded.");
-        DeckStyle.Widths(sheet, 24, 20, 20, 8, 60, 40);
-        sheet.Column(5).Style.Alignment.WrapText = true;
+        DeckStyle.Widths(sheet, widths);
+        for (var c = 3; c <= header.Length; c++) sheet.Column(c).Style.Alignment.WrapText = true;
+        sheet.Rows(4, 3 + Math.Max(1, rows.Count)).Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
     }
 
     private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model)
@@ -333,10 +512,13 @@ public static class EvaluationWorkbook
             r.Methods.Count == 0
                 ? $"Ranking: {Plain(r.PrimaryMethod, NormalisationMethod.MethodDefault)} would make the recommendation, but it was not applied: fewer than two vendors pass the must-have criteria."
                 : r.Methods.Count > 1
-                ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => Plain(m.Method, m.Normalisation).ToLowerInvariant()))}."
+                ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => LowerFirst(Plain(m.Method, m.Normalisation))))}."
                 : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
             "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
             "Heat map: the aggregated decision matrix (before normalisation), vendors in rank order, coloured per criterion; cost criteria are in currency.",
+            "By department: the evaluation carries one set of weights (the survey's per-department weights are not kept with it), so each department is told apart by its own evaluators' scores: their mean score per vendor and criterion, mapped from the scale to 0–1 (lowest → 0, highest → 1), weighted with the common weights (× 100). Vendor facts such as cost, and any score a department did not give, keep the overall scaled value. The balanced row averages the department scores, each department counting once however many evaluators it has. Margin = winner's score − runner-up's, in points.",
+            "By category: each vendor's weighted score within a category (its criteria's weights rescaled to sum to 1), on 0–100 from the scaled values the ranking uses; a category's weight is the sum of its criteria's weights.",
+            "Value for money: benefit is the vendor's overall score (0–100); annual cost is the first cost fact recorded (e.g. annual licence cost); one-off costs are the cost facts named implementation, set-up, onboarding, migration or one-off; 3-year cost of ownership = 3 × annual cost + one-off costs. A vendor is on the Pareto set when no other vendor has at least its benefit for at most its 3-year cost and is strictly better on one of them.",
             "Sensitivity: for each criterion, the smallest change of its weight (others rescaled proportionally) that changes the winner.",
             "P(first): share of Monte Carlo weight samples (Dirichlet around the chosen weights) in which the vendor ranks first.",
             "Interval low/high: bootstrap 95% percentile interval of each vendor's score (0–100) when evaluators are resampled.",
@@ -344,9 +526,15 @@ public static class EvaluationWorkbook
             "Conventions applied (from the scoring engine):",
         };
         lines.AddRange(r.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            sheet.Cell(3 + i, 1).SetText(lines[i]);
+            // A long line wraps: its row gets the height of its lines (LibreOffice keeps a row one line high otherwise).
+            sheet.Row(3 + i).Height = 15 * Math.Max(1, (int)Math.Ceiling(lines[i].Length / (140 * 1.3)));
+        }
         sheet.Column(1).Width = 140;
         sheet.Column(1).Style.Alignment.WrapText = true;
+        sheet.PageSetup.FitToPages(1, 1); // one page of text: a line or two over shrinks it rather than starting a page
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public static class KpiDeck
     private static TrendBlock WriteTrendSheet(IXLWorksheet sheet, KpiDeckModel model, DeckMetric metric,
         IReadOnlyDictionary<string, DeckProfile> profiles, List<ChartSpec> charts)
     {
-        DeckStyle.Page(sheet, $"{metric.Name} by {model.Granularity.ToString().ToLowerInvariant()} ({metric.Unit})", 3);
+        DeckStyle.Page(sheet, $"{KpiReportPage.Pretty(metric.Name)} by {model.Granularity.ToString().ToLowerInvariant()} ({metric.Unit})", 3);
         var series = model.Series.Where(s => s.Metric == metric.Name && profiles.ContainsKey(s.ProfileId)).ToList();
         var periods = series.SelectMany(s => s.PeriodStarts).Distinct().Order().ToList();
         var row = periods.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => 4 + x.i);
@@ -79,10 +79,10 @@ public static class KpiDeck
         if (series.Count > 0)
         {
             DeckStyle.Table(sheet.Range(3, 1, last, totalColumn), $"Trend_{metric.Name}");
-            charts.Add(new ChartSpec(sheet.Name, ChartKind.Line, $"{metric.Name} ({metric.Unit})",
+            charts.Add(new ChartSpec(sheet.Name, ChartKind.Line, $"{KpiReportPage.Pretty(metric.Name)} ({metric.Unit})",
                 $"'{sheet.Name}'!$A$4:$A${last}",
                 series.Select((s, c) => new ChartSeries(Label(profiles[s.ProfileId]), $"'{sheet.Name}'!${Column(c + 2)}$4:${Column(c + 2)}${last}", Palette[c % Palette.Length])).ToList(),
-                FromColumn: series.Count + 3, FromRow: 2, ToColumn: series.Count + 13, ToRow: 22, CategoriesAreDates: true));
+                FromColumn: series.Count + 3, FromRow: 2, ToColumn: series.Count + 13, ToRow: 22, CategoriesAreDates: true, ValueFormat: "#,##0"));
         }
         sheet.Column(1).Width = 12;
         for (var c = 0; c < series.Count + 1; c++) sheet.Column(c + 2).Width = 18;
@@ -142,7 +142,7 @@ public static class KpiDeck
                 charts.Add(new ChartSpec(sheet.Name, ChartKind.Line, $"{KpiReportPage.Pretty(metricName)} ({b.Unit}), owned total",
                     NativeCharts.Ref(b.Sheet.Name, 1, b.FirstRow, b.LastRow),
                     [new ChartSeries("Owned total", NativeCharts.Ref(b.Sheet.Name, b.OwnedTotalColumn, b.FirstRow, b.LastRow), Palette[k])],
-                    FromColumn: k * (PageColumns / 2), FromRow: row - 1, ToColumn: (k + 1) * (PageColumns / 2), ToRow: row + 12, CategoriesAreDates: true));
+                    FromColumn: k * (PageColumns / 2), FromRow: row - 1, ToColumn: (k + 1) * (PageColumns / 2), ToRow: row + 12, CategoriesAreDates: true, ValueFormat: "#,##0"));
             }
             row += 14;
         }
@@ -405,7 +405,7 @@ public static class KpiDeck
     private static void WriteBenchmark(IXLWorksheet sheet, KpiDeckModel model, IReadOnlyDictionary<string, DeckProfile> profiles)
     {
         DeckStyle.Page(sheet, "Owned profiles against competitors", 3);
-        string[] header = ["Network", "Profile", "Owned", "Metric", "Value", "Share", "Rank"];
+        string[] header = ["Network", "Profile", "Ownership", "Metric", "Value", "Share", "Rank"];
         DeckStyle.Header(sheet, 3, header);
         var rows = model.Benchmarks.Where(b => profiles.ContainsKey(b.ProfileId)).ToList();
         for (var k = 0; k < rows.Count; k++)
@@ -415,7 +415,7 @@ public static class KpiDeck
             var r = 4 + k;
             sheet.Cell(r, 1).SetText(p.Network);
             sheet.Cell(r, 2).SetText(p.Handle);
-            sheet.Cell(r, 3).SetText(p.Owned ? "owned" : "competitor");
+            sheet.Cell(r, 3).SetText(p.Owned ? "Owned" : "Competitor");
             sheet.Cell(r, 4).SetText(b.Metric);
             SafeText.SetNumber(sheet.Cell(r, 5), b.Value, "#,##0");
             SafeText.SetNumber(sheet.Cell(r, 6), b.SharePct / 100, DeckStyle.Percent);

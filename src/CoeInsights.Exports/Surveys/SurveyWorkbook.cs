@@ -8,7 +8,7 @@ namespace CoeInsights.Exports.Surveys;
 /// <summary>
 /// The stakeholder survey workbook: an overview (response rate per department, NPS with its interval,
 /// Cronbach's alpha), per-question distributions as Tables with native clustered bar charts bound to them,
-/// the department breakdown (plain vs department-balanced), the derived weights (per department, radar
+/// the department breakdown (plain vs department-balanced), the derived weights (per department as a heat map, plain vs balanced bars
 /// chart, AHP consistency per respondent), methodology, and the data model as Excel Tables
 /// (FactAnswer, DimQuestion, DimRespondent, DimDepartment). Every user text is a text cell.
 /// </summary>
@@ -18,6 +18,10 @@ public static class SurveyWorkbook
 
     /// <summary>Rows a chart block takes at least (the chart is 16 rows tall).</summary>
     private const int ChartRows = 17;
+    /// <summary>Height of a question's own chart (rows) when its table is shorter.</summary>
+    private const int BlockChartRows = 11;
+    /// <summary>Value-axis format of charts over shares and weights: the tables show them as %.</summary>
+    private const string ChartPercent = "0%";
 
     /// <summary>Free-text answers listed under their question; all of them are in FactAnswer.</summary>
     public const int MaxFreeTextListed = 1_000;
@@ -123,7 +127,7 @@ public static class SurveyWorkbook
             context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, "Response rate by department",
                 NativeCharts.Ref(sheet.Name, 1, first, last),
                 [new ChartSeries("Response rate", NativeCharts.Ref(sheet.Name, 4, first, last), DeckStyle.Palette[0])],
-                FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 20));
+                FromColumn: 7, FromRow: 2, ToColumn: 15, ToRow: 20, ValueFormat: ChartPercent));
         DeckStyle.Widths(sheet, 40, 12, 12, 12, 12, 12);
     }
 
@@ -149,8 +153,8 @@ public static class SurveyWorkbook
                 [
                     new ChartSeries("Top-2-box", NativeCharts.Ref(sheet.Name, 4, first, last), DeckStyle.Palette[0]),
                     new ChartSeries("Balanced top-2-box", NativeCharts.Ref(sheet.Name, 5, first, last), DeckStyle.Palette[2]),
-                ], FromColumn: 7, FromRow: row, ToColumn: 15, ToRow: row + ChartRows - 1));
-            row += Math.Max(rows.Count + 3, ChartRows + 1);
+                ], FromColumn: 7, FromRow: row, ToColumn: 15, ToRow: row + Math.Max(ChartRows, rows.Count + 4) - 1, ValueFormat: ChartPercent)); // a label per item
+            row += Math.Max(rows.Count + 3, Math.Max(ChartRows, rows.Count + 4) + 1);
         }
 
         var nps = model.Results.Questions.Where(q => q.Nps is not null).ToList();
@@ -172,7 +176,7 @@ public static class SurveyWorkbook
                     new ChartSeries("Promoters", NativeCharts.Ref(sheet.Name, 7, first, last), "1AAB40"),
                     new ChartSeries("Passives", NativeCharts.Ref(sheet.Name, 8, first, last), "A19F9D"),
                     new ChartSeries("Detractors", NativeCharts.Ref(sheet.Name, 9, first, last), "D64550"),
-                ], FromColumn: 10, FromRow: row, ToColumn: 18, ToRow: row + ChartRows - 1));
+                ], FromColumn: 10, FromRow: row, ToColumn: 18, ToRow: row + ChartRows - 1, ValueFormat: ChartPercent));
             row += Math.Max(rows.Count + 3, ChartRows + 1);
         }
 
@@ -195,6 +199,7 @@ public static class SurveyWorkbook
         List<object?[]> rows;
         string chartTitle;
         ChartSeries[] series;
+        string? axis = ChartPercent; // shares and weights; Borda points are points
         var (first, lastFor) = (headerRow + 1, (Func<int, int>)(n => headerRow + Math.Max(1, n)));
         switch (result.Kind)
         {
@@ -219,6 +224,7 @@ public static class SurveyWorkbook
                     [new("Option"), new("Borda points", "0.##"), new("Mean points", "0.00"), new("Balanced mean points", "0.00"),
                         new("Mean rank", "0.00"), new("Balanced mean rank", "0.00"), new("Times ranked", DeckStyle.Count)], rows, context.Tables);
                 chartTitle = $"{result.QuestionId}: Borda points per ranking";
+                axis = null;
                 series =
                 [
                     new ChartSeries("Mean points", NativeCharts.Ref(sheet.Name, 3, first, lastFor(rows.Count)), DeckStyle.Palette[0]),
@@ -263,11 +269,13 @@ public static class SurveyWorkbook
                 sheet.Cell(headerRow, 1).SetText("No answers yet.");
                 return headerRow + 2;
         }
+        // A block is as tall as its table or a small chart (a label per row), so a 5-point scale does not take a page's third.
+        var chartRows = Math.Max(BlockChartRows, rows.Count + 4);
         if (rows.Count > 0)
             context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, chartTitle,
                 NativeCharts.Ref(sheet.Name, 1, first, lastFor(rows.Count)), series,
-                FromColumn: 8, FromRow: row, ToColumn: 16, ToRow: row + ChartRows - 1));
-        return row + Math.Max(rows.Count + 4, ChartRows + 1);
+                FromColumn: 8, FromRow: row, ToColumn: 16, ToRow: row + chartRows - 1, ValueFormat: axis));
+        return row + Math.Max(rows.Count + 4, chartRows + 1);
     }
 
     private static string Summary(SurveyQuestion q, QuestionResult r)
@@ -360,6 +368,14 @@ public static class SurveyWorkbook
                 rows, context.Tables);
             var (first, last) = (row + 2, row + 1 + Math.Max(1, rows.Count));
             sheet.Range(first, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Accent).LowestValue().HighestValue();
+            // Bars from 0% beside the table, a label per criterion (not a radar, whose spokes are unreadable past a few).
+            if (rows.Count > 0)
+                context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, $"{method}: plain vs department-balanced weight",
+                    NativeCharts.Ref(sheet.Name, 1, first, last),
+                    [
+                        new ChartSeries("Plain", NativeCharts.Ref(sheet.Name, 3, first, last), DeckStyle.Palette[0]),
+                        new ChartSeries("Balanced", NativeCharts.Ref(sheet.Name, 4, first, last), DeckStyle.Palette[2]),
+                    ], FromColumn: 7, FromRow: row, ToColumn: 15, ToRow: last + 1, ValueFormat: ChartPercent));
             row = last + 2;
 
             sheet.Cell(row, 1).SetText("Per department (each department's own weights)").Style.Font.Bold = true;
@@ -369,13 +385,11 @@ public static class SurveyWorkbook
                 [new("Criterion"), .. departments.Select(d => new DeckColumn(Invariant($"{d.Department} (n={d.Respondents})"), DeckStyle.Weight))],
                 byDept, context.Tables);
             var (dFirst, dLast) = (row + 2, row + 1 + Math.Max(1, byDept.Count));
-            // A radar needs three spokes; past ten departments the lines are unreadable (the table has them all).
-            if (w.CriterionIds.Count >= 3 && departments.Count is > 0 and <= 10)
-                context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.Radar, $"{method}: weights by department",
-                    NativeCharts.Ref(sheet.Name, 1, dFirst, dLast),
-                    departments.Select((d, k) => new ChartSeries(d.Department, NativeCharts.Ref(sheet.Name, 2 + k, dFirst, dLast), DeckStyle.Palette[k % DeckStyle.Palette.Count])).ToList(),
-                    FromColumn: Math.Max(7, departments.Count + 2), FromRow: first - 2, ToColumn: Math.Max(7, departments.Count + 2) + 8, ToRow: first - 2 + 20));
-            row = Math.Max(dLast + 2, first - 2 + 22);
+            // Each department's weights as a heat map (low to high over the whole table): where a department differs stands out.
+            if (byDept.Count > 0 && departments.Count > 0)
+                sheet.Range(dFirst, 2, dLast, 1 + departments.Count).AddConditionalFormat().ColorScale()
+                    .LowestValue(XLColor.White).HighestValue(DeckStyle.Primary);
+            row = dLast + 2;
 
             if (w.ExcludedRespondents.Count > 0)
             {

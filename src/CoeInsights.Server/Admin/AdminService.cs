@@ -7,6 +7,7 @@ using CoeInsights.Access.RevokingApiKey;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Validation;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -29,7 +30,7 @@ public sealed class AdminService(IDocumentSession session, CallerContext caller,
 
     public override async Task<ListTenantsResponse> ListTenants(ListTenantsRequest request, ServerCallContext context)
     {
-        var (tenants, next) = await ListTenantsHandler.Handle(session, caller.Caller, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        var (tenants, next) = await ListTenantsHandler.Handle(session, caller.Caller, PageRequest.From(request), context.CancellationToken);
         return new ListTenantsResponse { Tenants = { tenants.Select(ToProto) }, NextPageToken = next };
     }
 
@@ -45,7 +46,7 @@ public sealed class AdminService(IDocumentSession session, CallerContext caller,
     public override async Task<ListApiKeysResponse> ListApiKeys(ListApiKeysRequest request, ServerCallContext context)
     {
         var (keys, next) = await ListApiKeysHandler.Handle(session, caller.Caller, request.TenantId,
-            Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+            PageRequest.From(request), context.CancellationToken);
         return new ListApiKeysResponse { ApiKeys = { keys.Select(ToProto) }, NextPageToken = next };
     }
 

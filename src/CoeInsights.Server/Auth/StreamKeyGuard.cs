@@ -146,7 +146,7 @@ public sealed class StreamKeyGuard : IAsyncDisposable
     }
 
     /// <summary>The original call context with a token that also fires on revocation.</summary>
-    private sealed class GuardedCallContext : ServerCallContext
+    internal sealed class GuardedCallContext : ServerCallContext
     {
         // Grpc.AspNetCore finds the HttpContext of a wrapped context under this UserState key (ServerCallContextExtensions).
         private const string HttpContextKey = "__HttpContext";

@@ -120,7 +120,8 @@ public static class ODataFeed
         }
         try
         {
-            var query = StarQueryCompiler.Compile(table, StarEdm.Model, StarReader.For(caller), new StarSql(store), Options(http.Request), pageSize);
+            var sql = await StarSql.ForAsync(store, table, caller, ct);
+            var query = StarQueryCompiler.Compile(table, StarEdm.Model, StarReader.For(caller), sql, Options(http.Request), pageSize);
             return (table, caller, query);
         }
         catch (StarQueryException e)

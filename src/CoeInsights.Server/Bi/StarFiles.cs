@@ -43,7 +43,8 @@ public static class StarFiles
         StarQuery query;
         try
         {
-            query = StarQueryCompiler.Compile(table, StarEdm.Model, StarReader.For(caller), new StarSql(store), ODataFeed.Options(http.Request), 0);
+            query = StarQueryCompiler.Compile(table, StarEdm.Model, StarReader.For(caller), await StarSql.ForAsync(store, table, caller, ct),
+                ODataFeed.Options(http.Request), 0);
         }
         catch (StarQueryException e)
         {

@@ -1,21 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Medallion.Threading.Postgres;
 using Npgsql;
 
 namespace CoeInsights.Server.Connectors;
 
 /// <summary>
 /// A PostgreSQL session advisory lock per (store schema, tenant, connector), held on a connection of its own for as long as
-/// a run lasts. PostgreSQL releases it when the holder's connection ends — also when its process is killed — so "stored as
-/// running, lock free" means the run's process is gone.
+/// a run lasts (DistributedLock.Postgres's <see cref="PostgresDistributedLock"/> over that connection). PostgreSQL releases
+/// it when the holder's connection ends — also when its process is killed — so "stored as running, lock free" means the
+/// run's process is gone.
 /// </summary>
 public sealed class ConnectorLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
-    private readonly long _key;
+    private readonly IAsyncDisposable _handle;
 
-    private ConnectorLock(NpgsqlConnection connection, long key) => (_connection, _key) = (connection, key);
+    private ConnectorLock(NpgsqlConnection connection, IAsyncDisposable handle) => (_connection, _handle) = (connection, handle);
 
     /// <summary>The advisory lock key: the first 8 bytes of SHA-256 over schema, tenant and connector name.</summary>
     public static long Key(string schema, string tenant, string connector) =>
@@ -26,13 +28,13 @@ public sealed class ConnectorLock : IAsyncDisposable
     /// <summary>The lock, or null when another session (another server process) holds it.</summary>
     public static async Task<ConnectorLock?> TryAcquireAsync(IDocumentStore store, string tenant, string connector, CancellationToken ct)
     {
-        var key = Key(store, tenant, connector);
         var connection = store.Storage.Database.CreateConnection();
         try
         {
             await connection.OpenAsync(ct);
-            await using var cmd = new NpgsqlCommand("select pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
-            if (await cmd.ExecuteScalarAsync(ct) is true) return new ConnectorLock(connection, key);
+            var handle = await new PostgresDistributedLock(new PostgresAdvisoryLockKey(Key(store, tenant, connector)), connection)
+                .TryAcquireAsync(TimeSpan.Zero, ct);
+            if (handle is not null) return new ConnectorLock(connection, handle);
         }
         catch
         {
@@ -47,9 +49,8 @@ public sealed class ConnectorLock : IAsyncDisposable
     {
         try
         {
-            // A pooled connection keeps its session (and the lock) when closed: unlock explicitly.
-            await using var cmd = new NpgsqlCommand("select pg_advisory_unlock($1)", _connection) { Parameters = { new() { Value = _key } } };
-            await cmd.ExecuteScalarAsync(CancellationToken.None);
+            // A pooled connection keeps its session (and the lock) when closed: the handle unlocks explicitly first.
+            await _handle.DisposeAsync();
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {

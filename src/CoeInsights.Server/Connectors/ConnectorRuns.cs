@@ -57,13 +57,20 @@ public sealed class ConnectorRuns(
             if (current is { } id) return await GetAsync(tenant, id, wait: false, ct);
 
             var held = await ConnectorLock.TryAcquireAsync(store, tenant, name, ct);
-            if (held is null)
+            // Another server process holds the lock: its run is the answer — the one stored as running, never a finished
+            // earlier run. The holder may not have stored its run yet (or holds the lock only to recover orphans): ask
+            // again for a moment, then say busy.
+            for (var attempt = 1; held is null; attempt++)
             {
-                // Another server process runs this connector now: that run is the answer.
-                await using var query = store.QuerySession(tenant);
-                return await query.Query<SyncRun>().Where(x => x.Connector == name).OrderByDescending(x => x.StartedAt).FirstOrDefaultAsync(ct)
-                       ?? throw new RuleViolationException(ErrorReasons.ConnectorBusy, $"connectors/{name}",
-                           "Another server process is starting a run of this connector; ask again in a moment.");
+                await using (var query = store.QuerySession(tenant))
+                    if (await query.Query<SyncRun>().Where(x => x.Connector == name && x.State == SyncRunState.Running)
+                            .OrderByDescending(x => x.StartedAt).FirstOrDefaultAsync(ct) is { } running)
+                        return running;
+                if (attempt == 20)
+                    throw new RuleViolationException(ErrorReasons.ConnectorBusy, $"connectors/{name}",
+                        "Another server process is starting a run of this connector; ask again in a moment.");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+                held = await ConnectorLock.TryAcquireAsync(store, tenant, name, ct);
             }
             try
             {
@@ -138,7 +145,11 @@ public sealed class ConnectorRuns(
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished (if it runs in this process).</summary>
+    /// <summary>How often a wait for a run of another server process looks at the stored run.</summary>
+    public static readonly TimeSpan RemoteWaitPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished — here, or in another server process
+    /// (then the stored run is read every <see cref="RemoteWaitPoll"/> until it ends or its process is found dead).</summary>
     public async Task<SyncRun> GetAsync(string tenant, Guid runId, bool wait, CancellationToken ct)
     {
         Task<SyncRun>? task;
@@ -147,11 +158,17 @@ public sealed class ConnectorRuns(
         SyncRun? run;
         await using (var session = store.QuerySession(tenant))
             run = await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
-        if (task is not null || run.State != SyncRunState.Running || options.Find(run.Connector) is not { } c || c.Tenant != tenant) return run;
-        // Running, but not here: in another live process, or orphaned by a dead one.
-        await RecoverAsync(tenant, run.Connector, ct);
-        await using (var session = store.QuerySession(tenant))
-            return await session.LoadAsync<SyncRun>(runId, ct) ?? run;
+        while (true)
+        {
+            if (task is not null || run.State != SyncRunState.Running || options.Find(run.Connector) is not { } c || c.Tenant != tenant) return run;
+            // Running, but not here: in another live process, or orphaned by a dead one.
+            await RecoverAsync(tenant, run.Connector, ct);
+            await using (var session = store.QuerySession(tenant))
+                run = await session.LoadAsync<SyncRun>(runId, ct) ?? run;
+            if (!wait || run.State != SyncRunState.Running) return run;
+            // Wall time: the run's own process runs on it (LISTEN/NOTIFY would save these reads; issue 20).
+            await Task.Delay(RemoteWaitPoll, ct);
+        }
     }
 
     /// <summary>Starts a run and waits for its end (the schedule and tests).</summary>
@@ -222,8 +239,8 @@ public sealed class ConnectorRuns(
         BrokenCircuitException => "circuit open: the remote API failed repeatedly; not called until the break ends",
         TimeoutRejectedException t => $"timed out: {t.Message}",
         HttpRequestException h => $"network error: {h.Message}",
-        DomainException d => $"{d.Reason}: {d.Message}",
         InvalidInputException i => $"rejected by the KPI store: {i.Message}",
+        DomainException d => $"{d.Reason}: {d.Message}",
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 

@@ -42,7 +42,7 @@ public static class QueryEnumStatus
             return;
         }
         var status = ErrorMappingInterceptor.Create(Code.InvalidArgument, string.Join("; ", bad.FieldViolations.Select(v => $"{v.Field}: {v.Description}")),
-            CoeInsights.Common.ErrorReasons.InvalidArgument, detail: bad);
+            ErrorReasons.InvalidArgument, detail: bad);
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(Json.Format(status), context.RequestAborted);

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CoeInsights.Analytics;
 using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.GettingHistory;
 using CoeInsights.Evaluations.ListingEvaluations;
 using CoeInsights.Server.Scoring;
 using Google.Protobuf.WellKnownTypes;
+using Etag = CoeInsights.Common.Etag;
 using D = CoeInsights.Evaluations;
 using A = CoeInsights.Analytics.Scoring;
 using P = CoeInsights.V1;
@@ -15,10 +15,9 @@ namespace CoeInsights.Server.Evaluations;
 /// <summary>Proto ⇄ Evaluations domain. Unknown enum numbers are INVALID_ARGUMENT naming the field.</summary>
 public static class EvaluationMapping
 {
-    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    // Details are JSON-shaped already (HistoryEvents writes their keys and enum names): only the serialiser's number,
+    // date and null conventions apply.
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 
     // ---- requests ----
 
@@ -162,7 +161,7 @@ public static class EvaluationMapping
             CreateBy = e.CreatedBy,
             CreateTime = Ts(e.CreatedAt),
             UpdateTime = Ts(e.UpdatedAt),
-            Etag = D.EvaluationStream.ToEtag(details.Version),
+            Etag = Etag.Format(details.Version),
         };
         if (e.Weights is { } w)
         {
@@ -209,7 +208,7 @@ public static class EvaluationMapping
         CreateBy = s.CreatedBy,
         CreateTime = Ts(s.CreatedAt),
         UpdateTime = Ts(s.UpdatedAt),
-        Etag = D.EvaluationStream.ToEtag(s.Version),
+        Etag = Etag.Format(s.Version),
     };
 
     public static P.EvaluationEvent ToProto(HistoryEntry h) => new()
@@ -219,7 +218,7 @@ public static class EvaluationMapping
         Actor = h.Actor,
         EventTime = Ts(h.At),
         Summary = h.Summary,
-        Details = Google.Protobuf.JsonParser.Default.Parse<Struct>(JsonSerializer.Serialize(h.Details, h.Details.GetType(), DetailsJson)),
+        Details = Google.Protobuf.JsonParser.Default.Parse<Struct>(JsonSerializer.Serialize(h.Details, DetailsJson)),
         State = ToProto(h.StateAfter),
     };
 }

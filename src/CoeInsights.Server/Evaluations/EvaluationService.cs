@@ -18,6 +18,7 @@ using CoeInsights.Evaluations.SettingWeights;
 using CoeInsights.Evaluations.SubmittingScores;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Scoring;
+using CoeInsights.Server.Validation;
 using CoeInsights.V1;
 using Grpc.Core;
 using Marten;
@@ -44,7 +45,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
     private async Task<V1.Evaluation> Write(string evaluationId, string? etag, Func<D.Evaluation, IReadOnlyList<object>> decide, ServerCallContext context)
     {
         var id = EvaluationStream.ParseId(evaluationId);
-        var expected = EvaluationStream.ParseEtag(etag);
+        var expected = Etag.Parse(etag);
         await EvaluationStream.AppendAsync(OpenSession, id, expected, decide, context.CancellationToken);
         return await Read(id, context);
     }
@@ -78,7 +79,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         var v = new Validator();
         var state = EvaluationMapping.ToDomain(request.State, v);
         v.ThrowIfInvalid();
-        var (rows, next) = await ListEvaluationsHandler.Handle(query, state, Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+        var (rows, next) = await ListEvaluationsHandler.Handle(query, state, PageRequest.From(request), context.CancellationToken);
         return new ListEvaluationsResponse { Evaluations = { rows.Select(EvaluationMapping.ToProto) }, NextPageToken = next };
     }
 
@@ -184,7 +185,7 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         return new ScoreEvaluationResponse
         {
             Result = ScoringMapping.ToProto(score.Result),
-            Etag = EvaluationStream.ToEtag(score.Version),
+            Etag = Etag.Format(score.Version),
             WhatIf = score.WhatIf,
             ScoresUsed = score.ScoresUsed,
         };
@@ -219,8 +220,8 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
     {
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var (entries, version, next) = await EvaluationHistoryHandler.Handle(query, Caller, id,
-            Page.From(request.PageSize, request.PageToken), context.CancellationToken);
-        return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = EvaluationStream.ToEtag(version), NextPageToken = next };
+            PageRequest.From(request), context.CancellationToken);
+        return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = Etag.Format(version), NextPageToken = next };
     }
 
     /// <summary>Polls the stream and sends each new event (blind scoring applied) until the client cancels.</summary>

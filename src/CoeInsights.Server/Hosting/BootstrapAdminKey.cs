@@ -17,18 +17,12 @@ public sealed class BootstrapAdminKey(IDocumentStore store, IOptions<CoeServerOp
 
     public async Task StartAsync(CancellationToken ct)
     {
+        // Replicas of a store bootstrapped by the `bootstrap-admin` command issue nothing.
+        if (!options.Value.BootstrapAdminOnStart) return;
         var created = await IssueBootstrapAdminKey.Handle(store, clock.GetUtcNow(), ct);
         if (created?.Secret is null) return;
 
-        Directory.CreateDirectory(Path.GetDirectoryName(KeyFile)!);
-        File.Delete(KeyFile);
-        await using (var stream = new FileStream(KeyFile, new FileStreamOptions
-                     {
-                         Mode = FileMode.CreateNew, Access = FileAccess.Write,
-                         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                     }))
-        await using (var writer = new StreamWriter(stream))
-            await writer.WriteLineAsync(created.Secret);
+        await WriteKeyFileAsync(KeyFile, created.Secret);
 
         logger.LogWarning("Fresh store: issued bootstrap admin key {KeyId} for tenant 'default'; its secret is in {KeyFile} (mode 0600)",
             created.Key.Id, KeyFile);
@@ -43,4 +37,18 @@ public sealed class BootstrapAdminKey(IDocumentStore store, IOptions<CoeServerOp
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Writes a secret to a new file only its owner can read (created 0600, never widened afterwards).</summary>
+    public static async Task WriteKeyFileAsync(string path, string secret)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        await using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteLineAsync(secret);
+    }
 }

@@ -8,6 +8,7 @@ using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;
 using CoeInsights.Server.ServerInfo;
+using CoeInsights.Server.Web;
 using CoeInsights.Store;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -51,6 +52,8 @@ public static class CoeServer
         }
 
         ConfigureKestrel(builder, options);
+        // The whole stop (drain period, then unary calls finishing) fits in this; set the orchestrator's grace above it.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.DrainPeriod + options.StopTimeout);
         AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
         builder.Services.AddConnectors(builder.Configuration.GetSection(ConnectorsOptions.Section).Get<ConnectorsOptions>() ?? new ConnectorsOptions());
         builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
@@ -68,12 +71,19 @@ public static class CoeServer
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
+        app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
+        // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
+        // outage must not get every replica restarted); ready = the store answers and the replica is not draining.
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz");
         app.MapGrpcReflectionService();
         // Signed links for browsers (no bearer header): the token is the credential.
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
         app.MapBi();
+        // The stakeholders' pages behind invitation links (survey answers, score sheets): server-rendered HTML, antiforgery on every form.
+        app.MapWebPages();
         app.MapGet("/", () => Results.Text(
             "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
         return app;
@@ -88,12 +98,17 @@ public static class CoeServer
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyLookup>(sp => sp.GetRequiredService<ApiKeyCache>());
         services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<ServerDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServerDrain>());
+        services.AddSingleton<DrainInterceptor>();
         services.AddSingleton<Validation.RequestTextInterceptor>();
         services.AddSingleton<Numbers.FiniteResponseInterceptor>();
         services.AddGrpc(o =>
         {
             // Outermost first: errors from authentication are mapped too.
             o.Interceptors.Add<ErrorMappingInterceptor>();
+            // Inside the error mapping, outside authentication: streams end with SERVER_DRAINING when the drain period is over.
+            o.Interceptors.Add<DrainInterceptor>();
             // Inside the error mapping (a number it cannot clear fails as a mapped INTERNAL): no answer carries NaN or ±∞.
             o.Interceptors.Add<Numbers.FiniteResponseInterceptor>();
             o.Interceptors.Add<ApiKeyInterceptor>();
@@ -108,15 +123,19 @@ public static class CoeServer
                 Google.Rpc.PreconditionFailure.Descriptor, Google.Rpc.QuotaFailure.Descriptor));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
-            .AddCheck<PostgresHealthCheck>("postgres");
+            .AddCheck<PostgresHealthCheck>("postgres")
+            .AddCheck<DrainHealthCheck>("draining");
 
-        var marten = services.AddMarten(_ => CoeStore.Configure(new StoreOptions(), connectionString, options.Schema))
-            .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped)
-            .ApplyAllDatabaseChangesOnStartup();
+        var marten = services.AddMarten(_ => Migrations.Configure(connectionString, options))
+            .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped);
+        // Off for replicas with a DML-only role: the schema comes from the `migrate` command (Migrations).
+        if (options.MigrateOnStart) marten.ApplyAllDatabaseChangesOnStartup();
         if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
         services.AddHostedService<BootstrapAdminKey>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
+        services.AddSingleton<Web.InvitationLinks>();
+        services.AddAntiforgery(o => { o.Cookie.Name = "coe.af"; o.FormFieldName = "__af"; });
     }
 
     private static DaemonMode ResolveDaemonMode(CoeServerOptions options, bool embedded) =>
@@ -152,6 +171,8 @@ public static class CoeServer
         Take("COE_HTTP_PORT", "Coe:HttpPort");
         Take("COE_ADDRESS", "Coe:Address");
         Take("COE_MAX_MESSAGE_BYTES", "Coe:MaxMessageBytes");
+        Take("COE_DRAIN_PERIOD", "Coe:DrainPeriod");
+        Take("COE_PUBLIC_BASE_URL", "Coe:PublicBaseUrl");
         // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
         Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
         Take("COE_SPROUT_CLIENT_SECRET", "Coe:Connectors:Sprout:0:ClientSecret");

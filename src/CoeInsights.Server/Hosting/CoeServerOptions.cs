@@ -23,4 +23,12 @@ public sealed class CoeServerOptions
     public int MaxMessageBytes { get; set; } = MessageSizeLimit.DefaultMaxMessageBytes;
     /// <summary>How often an open stream re-checks its API key (a revoked key ends it within this time). At most 5 s.</summary>
     public TimeSpan StreamKeyCheckInterval { get; set; } = Auth.StreamKeyGuard.DefaultCheckInterval;
+    /// <summary>After SIGTERM: how long the replica reports NOT_SERVING yet keeps serving before open streams end (docs/deploy.md).</summary>
+    public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>After the drain period: how long unary calls still running may take before the process exits anyway.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Apply the schema at start-up (needs DDL rights). False for replicas run with a DML-only role after <c>migrate</c>.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+    /// <summary>Issue the bootstrap admin key on a fresh store at start-up. False for replicas once <c>bootstrap-admin</c> ran.</summary>
+    public bool BootstrapAdminOnStart { get; set; } = true;
 }

@@ -163,7 +163,7 @@ internal static class KpiMapping
         Ownership = ToProto(p.Ownership),
         DisplayName = p.DisplayName,
         RegisterTime = Timestamp.FromDateTimeOffset(p.RegisteredAt),
-        Etag = p.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Etag = CoeInsights.Common.Etag.Format(p.Version),
     };
 
     public static Metric ToProto(MetricDefinition m) => new()

@@ -19,6 +19,7 @@ using CoeInsights.Kpis.RegisteringProfile;
 using CoeInsights.Kpis.WatchingAlerts;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Numbers;
+using CoeInsights.Server.Validation;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -55,7 +56,7 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         v.ThrowIfInvalid();
         var (profiles, next) = await ListProfilesHandler.Handle(query,
             new ProfileFilter(FromProto(request.Network), request.BusinessUnit, FromProto(request.Ownership)),
-            Page.From(request.PageSize, request.PageToken), context.CancellationToken);
+            PageRequest.From(request), context.CancellationToken);
         return new ListProfilesResponse { Profiles = { profiles.Select(ToProto) }, NextPageToken = next };
     }
 

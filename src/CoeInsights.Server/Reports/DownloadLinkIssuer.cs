@@ -80,7 +80,7 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
             var rendered = await ExportCatalogue.Render(session, caller, export, clock.GetUtcNow(), ct);
             return Results.File(rendered.Content, rendered.ContentType, rendered.FileName);
         }
-        catch (Exception e) when (e is Common.DomainException or Analytics.InvalidInputException or Analytics.WorkBudgetExceededException)
+        catch (Exception e) when (e is DomainException)
         {
             return Refused();
         }

@@ -105,10 +105,14 @@ public static class EvaluationWorkbookExport
         _ => $"Direct, set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
     };
 
-    /// <summary>The vendor's value on the first cost fact (e.g. annual cost), for the DimVendor table.</summary>
+    /// <summary>
+    /// The vendor's value on the first recurring cost fact (e.g. annual cost), for DimVendor and value for money;
+    /// one-off costs (implementation, set-up, …) are added to the 3-year cost by the workbook instead.
+    /// </summary>
     private static double? AnnualCost(Evaluation e, VendorDefinition v)
     {
-        var cost = e.Criteria.FirstOrDefault(c => c is { Source: CriterionSource.VendorFact, Direction: CriterionDirection.Cost });
+        var cost = e.Criteria.FirstOrDefault(c => c is { Source: CriterionSource.VendorFact, Direction: CriterionDirection.Cost }
+            && !EvaluationWorkbook.IsOneOffCost(new CriterionInfo(c.Id, c.Description, c.Category, A.CriterionDirection.Cost)));
         return cost is null ? null : v.Facts.FirstOrDefault(f => f.CriterionId == cost.Id)?.Value;
     }
 

@@ -162,7 +162,7 @@ public static class ExportCatalogue
             var hint = export is ExportKpiDeckRequest
                 ? "narrow start_date/end_date, metrics or business_units"
                 : "the data does not fit one Excel sheet";
-            throw new Common.RuleViolationException(ErrorReasons.ExportTooLarge, resourceId.Length > 0 ? $"{kind}/{resourceId}" : kind, $"{e.Message} ({hint}).");
+            throw new RuleViolationException(ErrorReasons.ExportTooLarge, resourceId.Length > 0 ? $"{kind}/{resourceId}" : kind, $"{e.Message} ({hint}).");
         }
     }
 

@@ -5,6 +5,7 @@ using CoeInsights.Surveys.GettingDetails;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using A = CoeInsights.Analytics.Surveys;
+using Etag = CoeInsights.Common.Etag;
 using D = CoeInsights.Surveys;
 
 namespace CoeInsights.Server.Surveys;
@@ -134,7 +135,7 @@ public static class SurveyMapping
             Questions = { s.Questions.Select(q => ToProto(q, s.QuestionTexts)) },
             Scales = { s.Scales.Select(x => new V1.SurveyScale { ScaleId = x.Id, QuestionIds = { x.QuestionIds } }) },
             Respondents = s.Responses.Count, CreatedBy = s.CreatedBy, CreateTime = Ts(s.CreatedAt), UpdateTime = Ts(s.UpdatedAt),
-            Etag = SurveyStream.ToEtag(details.Version),
+            Etag = Etag.Format(details.Version),
         };
         if (s.Evaluation is { } link)
             survey.Evaluation = new SurveyEvaluationLink { EvaluationId = link.EvaluationId.ToString(), CriterionIds = { link.CriterionIds } };
@@ -157,7 +158,7 @@ public static class SurveyMapping
     {
         SurveyId = s.Id.ToString(), Title = s.Title, State = s.State == D.SurveyState.Open ? V1.SurveyState.Open : V1.SurveyState.Closed,
         QuestionCount = s.QuestionCount, Invited = s.Invited, Respondents = s.Respondents, EvaluationId = s.EvaluationId?.ToString() ?? "",
-        CreateTime = Ts(s.CreatedAt), Etag = SurveyStream.ToEtag(s.Version),
+        CreateTime = Ts(s.CreatedAt), Etag = Etag.Format(s.Version),
     };
 
     public static V1.SurveyResults ToProto(A.SurveyResults r, long version)
@@ -174,7 +175,7 @@ public static class SurveyMapping
                     return rate;
                 }),
             },
-            Decisions = { r.Decisions }, Etag = SurveyStream.ToEtag(version),
+            Decisions = { r.Decisions }, Etag = Etag.Format(version),
         };
         if (r.OverallResponseRate is { } overall) p.OverallResponseRate = overall;
         return p;
@@ -304,7 +305,7 @@ public static class SurveyMapping
             PlainWeights = { w.PlainWeights }, BalancedWeights = { w.BalancedWeights }, DepartmentBalanced = w.IsDepartmentBalanced,
             Departments = { w.Departments.Select(ToProto) }, UsedRespondents = { w.UsedRespondents },
             ExcludedRespondents = { w.ExcludedRespondents.Select(ToProto) }, SourceQuestionIds = { w.SourceQuestionIds },
-            Decisions = { w.Decisions }, Etag = SurveyStream.ToEtag(version),
+            Decisions = { w.Decisions }, Etag = Etag.Format(version),
         };
         if (w.GroupConsistencyRatio is { } cr) p.GroupConsistencyRatio = cr;
         return p;

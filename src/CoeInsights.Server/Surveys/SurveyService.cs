@@ -1,7 +1,7 @@
 using CoeInsights.Analytics;
 using CoeInsights.Common;
-using CoeInsights.Evaluations;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Validation;
 using CoeInsights.Surveys;
 using CoeInsights.Surveys.ClosingSurvey;
 using CoeInsights.Surveys.DerivingWeights;
@@ -68,19 +68,16 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
             V1.SurveyState.Closed => D.SurveyState.Closed,
             _ => throw new InvalidInputException("state", "must be SURVEY_STATE_OPEN, SURVEY_STATE_CLOSED or unspecified (all)"),
         };
-        var (rows, next) = await ListSurveysHandler.Handle(query, Page.From(request.PageSize, request.PageToken), context.CancellationToken, state);
+        var (rows, next) = await ListSurveysHandler.Handle(query, PageRequest.From(request), context.CancellationToken, state);
         return new ListSurveysResponse { Surveys = { rows.Select(SurveyMapping.ToProto) }, NextPageToken = next };
     }
 
-    /// <summary>A respondent answers as themselves: respondent_id is the caller's principal (committee and admin may enter
-    /// a response for someone else, e.g. from a paper form).</summary>
+    /// <summary>Who may answer for whom: <see cref="SubmitResponseHandler.ResolveRespondent"/>.</summary>
     [RequireRole(Role.Evaluator, Role.Viewer, Role.Committee)]
     public override async Task<SubmitResponseResponse> SubmitResponse(SubmitResponseRequest request, ServerCallContext context)
     {
         var id = SurveyStream.ParseId(request.SurveyId);
-        var respondent = string.IsNullOrWhiteSpace(request.RespondentId) ? Caller.Principal : request.RespondentId.Trim();
-        if (respondent != Caller.Principal && !Caller.Has(Role.Committee))
-            throw new PermissionDeniedException("surveys.respond_for_others", "A respondent answers only for themselves: leave respondent_id empty or give your own.");
+        var respondent = SubmitResponseHandler.ResolveRespondent(Caller, request.RespondentId);
         var v = new Validator();
         var answers = SurveyMapping.ToDomain(request.Answers, v);
         v.ThrowIfInvalid();
@@ -89,7 +86,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
         var details = await GetSurveyHandler.Load(query, id, context.CancellationToken);
         return new SubmitResponseResponse
         {
-            SurveyId = id.ToString(), RespondentId = respondent, Etag = SurveyStream.ToEtag(written.Version),
+            SurveyId = id.ToString(), RespondentId = respondent, Etag = Etag.Format(written.Version),
             Revision = details.Survey.Responses.FirstOrDefault(r => r.RespondentId == respondent)?.Revision > 1,
         };
     }
@@ -98,7 +95,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     {
         var id = SurveyStream.ParseId(request.SurveyId);
         var command = new CloseSurvey(Caller.Principal, Now);
-        await SurveyStream.AppendAsync(OpenSession, id, EvaluationStream.ParseEtag(request.Etag), s => CloseSurveyHandler.Decide(command, s), context.CancellationToken);
+        await SurveyStream.AppendAsync(OpenSession, id, Etag.Parse(request.Etag), s => CloseSurveyHandler.Decide(command, s), context.CancellationToken);
         return await Read(id, context);
     }
 
@@ -136,13 +133,13 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
     {
         var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
             request.KeepInconsistentRespondents);
-        var command = new ApplySurveyWeights(derive, EvaluationStream.ParseEtag(request.EvaluationEtag), Caller.Principal, Now);
+        var command = new ApplySurveyWeights(derive, Etag.Parse(request.EvaluationEtag), Caller.Principal, Now);
         var (weights, surveyVersion, evaluation) = await DeriveSurveyWeightsHandler.Apply(OpenSession, command, context.CancellationToken);
         return new ApplySurveyWeightsResponse
         {
             Derived = SurveyMapping.ToProto(weights, surveyVersion),
-            EvaluationId = evaluation.EvaluationId.ToString(),
-            EvaluationEtag = EvaluationStream.ToEtag(evaluation.Version),
+            EvaluationId = evaluation.StreamId.ToString(),
+            EvaluationEtag = Etag.Format(evaluation.Version),
             SurveyVersion = surveyVersion,
         };
     }

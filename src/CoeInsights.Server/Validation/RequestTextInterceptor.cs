@@ -9,7 +9,7 @@ namespace CoeInsights.Server.Validation;
 /// and every message of a client or duplex stream goes through <see cref="RequestText"/> and <see cref="RequestValues"/>
 /// (unknown enum numbers, the all-zero id). JSON transcoding runs
 /// through the same interceptors, so both ports get the same check. A refusal is an
-/// <see cref="Analytics.InvalidInputException"/>, which the error interceptor maps to INVALID_ARGUMENT.
+/// <see cref="InvalidInputException"/>, which the error interceptor maps to INVALID_ARGUMENT.
 /// </summary>
 public sealed class RequestTextInterceptor : Interceptor
 {
@@ -19,7 +19,7 @@ public sealed class RequestTextInterceptor : Interceptor
         if (request is not IMessage message) return;
         var violations = RequestText.Check(message).Concat(RequestValues.Check(message)).Take(RequestText.MaxViolations)
             .Select(v => prefix.Length == 0 ? v : v with { Field = prefix + v.Field }).ToList();
-        if (violations.Count > 0) throw new Analytics.InvalidInputException(violations);
+        if (violations.Count > 0) throw new InvalidInputException(violations);
     }
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(

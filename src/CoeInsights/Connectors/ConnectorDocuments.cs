@@ -53,6 +53,9 @@ public sealed record PowerBiPushCheckpoint(string Id, string DatasetId, int Tabl
     public bool AppliesTo(string datasetId) => DatasetId == datasetId;
 }
 
+/// <summary>Which slot of the push dataset readers use after the last completed run (Id = connector name; docs/bi.md, "Push connector").</summary>
+public sealed record PowerBiPushSlots(string Id, string DatasetId, string Live, long Generation);
+
 public static class ConnectorsModule
 {
     /// <summary>Checkpoints and sync runs: plain documents, tenant-scoped like every document of the store.</summary>
@@ -61,6 +64,7 @@ public static class ConnectorsModule
         options.Schema.For<SyncCheckpoint>().Index(c => c.Connector);
         options.Schema.For<SyncRun>().Index(r => r.Connector);
         options.Schema.For<PowerBiPushCheckpoint>();
+        options.Schema.For<PowerBiPushSlots>();
         return options;
     }
 }

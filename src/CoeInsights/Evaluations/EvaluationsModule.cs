@@ -26,6 +26,8 @@ public static class EvaluationsModule
         options.Events.AddEventType<RecommendationApproved>();
         options.Events.AddEventType<RecommendationRejected>();
         options.Events.AddEventType<EvaluationReopened>();
+        // The write model is kept as an inline snapshot: FetchForWriting loads one document instead of replaying the stream.
+        options.Projections.Snapshot<Evaluation>(SnapshotLifecycle.Inline);
         options.Projections.Add<EvaluationDetailsProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<EvaluationSummaryProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<EvaluationSummary>()

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Events;
 using Npgsql;
 using NpgsqlTypes;
 using Weasel.Postgresql;
@@ -14,7 +15,8 @@ public sealed record ObservationRow(
 /// <summary>
 /// The flat, indexed observation table (<c>kpi_observations</c>), a Marten-managed schema object (Weasel, created and
 /// migrated with the store). Batch rows go in by binary COPY on the session's connection inside its transaction, a
-/// correction's row by SQL queued on the session: rows and events always commit (or roll back) together.
+/// correction's row by SQL queued on the session: rows and events always commit (or roll back) together. The rows are a
+/// function of the KPI events alone, so <see cref="RebuildAsync"/> can write them again from the events.
 /// Every version is a row; <c>seq</c> orders versions, and queries return the latest per (profile, metric, day).
 /// </summary>
 public static class ObservationTable
@@ -49,10 +51,14 @@ public static class ObservationTable
     {
         await session.BeginTransactionAsync(ct);
         var conn = session.Connection ?? throw new InvalidOperationException("The session has no open connection after BeginTransactionAsync.");
+        await CopyRowsAsync(conn, Qualified(session), session.TenantId, batch, ct);
+    }
+
+    private static async Task CopyRowsAsync(NpgsqlConnection conn, string table, string tenant, KpiBatchRecorded batch, CancellationToken ct)
+    {
         await using var importer = await conn.BeginBinaryImportAsync(
-            $"copy {Qualified(session)} (tenant_id, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at) from stdin (format binary)",
+            $"copy {table} (tenant_id, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at) from stdin (format binary)",
             ct);
-        var tenant = session.TenantId;
         for (var i = 0; i < batch.Count; i++)
         {
             var o = batch.Observation(i);
@@ -71,10 +77,56 @@ public static class ObservationTable
     }
 
     public static void QueueInsert(IDocumentSession session, KpiCorrected c) =>
-        session.QueueSqlCommand(
-            $"insert into {Qualified(session)} (tenant_id, profile_id, metric, day, value, source, source_time_zone, recorded_at, correction_reason) " +
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            session.TenantId, c.ProfileId, c.Metric, c.Date, c.Value, $"correction by {c.CorrectedBy}", c.SourceTimeZone ?? "UTC", c.CorrectedAt, c.Reason);
+        session.QueueSqlCommand($"insert into {Qualified(session)} {CorrectionColumns} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            CorrectionValues(session.TenantId, c));
+
+    private const string CorrectionColumns =
+        "(tenant_id, profile_id, metric, day, value, source, source_time_zone, recorded_at, correction_reason)";
+
+    private static object[] CorrectionValues(string tenant, KpiCorrected c) =>
+        [tenant, c.ProfileId, c.Metric, c.Date, c.Value, $"correction by {c.CorrectedBy}", c.SourceTimeZone ?? "UTC", c.CorrectedAt, c.Reason];
+
+    /// <summary>
+    /// Rebuilds <paramref name="tenant"/>'s rows from its events: every <see cref="KpiBatchRecorded"/> and
+    /// <see cref="KpiCorrected"/> in the order they were appended, written the way the handlers write them, in one
+    /// transaction (the old rows go, the new ones come, or nothing changes). The table is a projection of the events that
+    /// the handlers keep inline for COPY speed; this is its rebuild. Returns the number of rows written.
+    /// </summary>
+    public static async Task<long> RebuildAsync(IDocumentStore store, string tenant, CancellationToken ct)
+    {
+        var table = $"{store.Options.DatabaseSchemaName}.{Name}";
+        await using var query = store.QuerySession(tenant);
+        await using var conn = store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var delete = new NpgsqlCommand($"delete from {table} where tenant_id = $1", conn, tx) { Parameters = { new() { Value = tenant } } })
+            await delete.ExecuteNonQueryAsync(ct);
+        long rows = 0;
+        var events = query.Events.QueryAllRawEvents()
+            .Where(e => e.EventTypesAre(typeof(KpiBatchRecorded), typeof(KpiCorrected)))
+            .OrderBy(e => e.Sequence)
+            .ToAsyncEnumerable(ct);
+        await foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case KpiBatchRecorded batch:
+                    await CopyRowsAsync(conn, table, tenant, batch, ct);
+                    rows += batch.Count;
+                    break;
+                case KpiCorrected corrected:
+                    await using (var insert = new NpgsqlCommand($"insert into {table} {CorrectionColumns} values ($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx))
+                    {
+                        foreach (var value in CorrectionValues(tenant, corrected)) insert.Parameters.Add(new NpgsqlParameter { Value = value });
+                        await insert.ExecuteNonQueryAsync(ct);
+                    }
+                    rows++;
+                    break;
+            }
+        }
+        await tx.CommitAsync(ct);
+        return rows;
+    }
 
     /// <summary>The latest version of each (profile, metric, day) in range, ordered by profile, metric, day.</summary>
     public static async Task<List<(Guid ProfileId, string Metric, DateOnly Date, double Value)>> LatestAsync(

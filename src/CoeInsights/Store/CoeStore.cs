@@ -28,10 +28,27 @@ public static class CoeStore
         options.Policies.AllDocumentsAreMultiTenanted();
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
+        // Safety settings. A new stream must say its aggregate type (StartStream<T>), and an append goes only to a
+        // stream that exists, so a typo'd id cannot start an untyped stream.
+        options.Events.UseMandatoryStreamTypeDeclaration = true;
+        // Which call wrote each event: correlation and causation ids from the request's trace (CallMetadata).
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Listeners.Add(new CallMetadata());
+        // A projection that fails on an event stops instead of skipping it (the daemon's defaults skip), in continuous
+        // runs and rebuilds alike. Every projection is inline today, where a failure already fails the write.
+        foreach (var errors in new[] { options.Projections.Errors, options.Projections.RebuildErrors })
+        {
+            errors.SkipApplyErrors = false;
+            errors.SkipSerializationErrors = false;
+            errors.SkipUnknownEvents = false;
+        }
+
         options.ConfigureAccess();
         options.ConfigureKpis();
         options.ConfigureEvaluations();
         options.ConfigureSurveys();
+        Invitations.InvitationsModule.ConfigureInvitations(options);
         options.ConfigureConnectors();
         options.ConfigureCreateClaims();
         return options;

@@ -15,6 +15,8 @@ public static class SurveysModule
         options.Events.AddEventType<SurveyPublished>();
         options.Events.AddEventType<ResponseSubmitted>();
         options.Events.AddEventType<SurveyClosed>();
+        // The write model is kept as an inline snapshot: FetchForWriting loads one document instead of replaying the stream.
+        options.Projections.Snapshot<Survey>(SnapshotLifecycle.Inline);
         options.Projections.Add<SurveyDetailsProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<SurveySummaryProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<SurveySummary>()

@@ -53,7 +53,10 @@ public abstract class FakeApi : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            if (Certificate is { } certificate) l.UseHttps(certificate);
+        }));
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
@@ -94,6 +97,31 @@ public abstract class FakeApi : IAsyncDisposable
     }
 
     protected abstract void Map(WebApplication app);
+
+    /// <summary>Set (before <see cref="StartAsync"/>): the fake answers HTTPS with this certificate (e.g. <see cref="SelfSigned"/>).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>A certificate for 127.0.0.1, trusted only by <see cref="TrustingHandler"/>.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Re-imported so that the key is usable by the TLS stack on every platform.
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+    }
+
+    /// <summary>A client handler that trusts this fake's <see cref="Certificate"/> and nothing else unknown.</summary>
+    public HttpMessageHandler TrustingHandler() => new HttpClientHandler
+    {
+        ServerCertificateCustomValidationCallback = (_, cert, _, errors) =>
+            errors == System.Net.Security.SslPolicyErrors.None || (cert is not null && Certificate is not null && cert.Thumbprint == Certificate.Thumbprint),
+    };
 
     /// <summary>Headers every answer carries (e.g. a request id), scripted faults included.</summary>
     protected virtual void Decorate(HttpContext context) { }

@@ -12,9 +12,13 @@ namespace CoeInsights.Connectors.Tests.Fakes;
 /// "Successful response": <c>{"token_type":"Bearer","expires_in":3599,"access_token":"eyJ0eXAi…"}</c>; "Error response":
 /// HTTP 400/401 with <c>{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. …",
 /// "error_codes":[7000215],"timestamp":"…","trace_id":"…","correlation_id":"…"}</c>.
+/// Served over HTTPS: Azure.Identity (MSAL) refuses an authority that is not https. It sends the grant's fields plus MSAL's own
+/// (<c>client_info=1</c>) and <c>x-client-*</c> headers; the fake checks the documented fields and ignores the rest.
 /// </summary>
 public sealed class FakeEntra : FakeApi
 {
+    public FakeEntra() => Certificate = SelfSigned();
+
     public const string DirectoryId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     public string ClientId { get; } = Guid.NewGuid().ToString();
     public string ClientSecret { get; } = "entra-secret-" + Guid.NewGuid().ToString("N");
@@ -26,6 +30,9 @@ public sealed class FakeEntra : FakeApi
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Forms { get; } = new();
 
     public Uri TokenEndpoint => new(Address, $"/{DirectoryId}/oauth2/v2.0/token");
+
+    /// <summary>Azure.Identity's <c>AuthorityHost</c> for this fake.</summary>
+    public Uri AuthorityHost => Address;
 
     /// <summary>The token endpoint authenticates by the form's client credentials, not by a bearer token.</summary>
     protected override bool Authorized(HttpRequest request) => true;

@@ -73,23 +73,8 @@ public sealed partial class FakeSprout
     private void MapMessages(WebApplication app) =>
         app.MapPost("/v1/{customerId:long}/messages", async (long customerId, HttpContext context) =>
         {
-            if (Limit() is { } limited) return limited;
-            lock (_lock)
-            {
-                _random ??= new Random(Seed);
-                if (_random.NextDouble() < NotReadyRate) return Results.StatusCode(202);
-                if (_random.NextDouble() < TooManyRate) return Error(429, "Too many requests.");
-            }
-            if (customerId != CustomerId) return Error(403, $"Access to customer {customerId} is not allowed.");
-            JsonNode? body;
-            try
-            {
-                body = await JsonNode.ParseAsync(context.Request.Body);
-            }
-            catch (JsonException)
-            {
-                return Error(400, "The request body is not valid JSON.");
-            }
+            var (refusal, body) = await AdmitAsync(customerId, context);
+            if (refusal is not null) return refusal;
             var filters = body?["filters"]?.AsArray().Select(f => f!.GetValue<string>()).ToList() ?? [];
             var fields = body?["fields"]?.AsArray().Select(f => f!.GetValue<string>()).ToList() ?? ["guid"];
             var limit = body?["limit"]?.GetValue<int>() ?? 50;

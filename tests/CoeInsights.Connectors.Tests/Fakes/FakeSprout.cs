@@ -141,6 +141,28 @@ public sealed partial class FakeSprout : FakeApi
     /// <summary>The documented error envelope.</summary>
     public static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
+    // Every paced POST endpoint refuses in the same order: the per-minute limit, a 202 or 429 now and then,
+    // a customer the token cannot see, then a body that is not JSON.
+    private async Task<(IResult? Refusal, JsonNode? Body)> AdmitAsync(long customerId, HttpContext context)
+    {
+        if (Limit() is { } limited) return (limited, null);
+        lock (_lock)
+        {
+            _random ??= new Random(Seed);
+            if (_random.NextDouble() < NotReadyRate) return (Results.StatusCode(202), null);
+            if (_random.NextDouble() < TooManyRate) return (Error(429, "Too many requests."), null);
+        }
+        if (customerId != CustomerId) return (Error(403, $"Access to customer {customerId} is not allowed."), null);
+        try
+        {
+            return (null, await JsonNode.ParseAsync(context.Request.Body));
+        }
+        catch (JsonException)
+        {
+            return (Error(400, "The request body is not valid JSON."), null);
+        }
+    }
+
     private IResult? Limit()
     {
         lock (_lock)
@@ -246,23 +268,8 @@ public sealed partial class FakeSprout : FakeApi
         {
             var n = Interlocked.Increment(ref _analytics);
             if (OnAnalytics is { } hook) await hook(n, context);
-            if (Limit() is { } limited) return limited;
-            lock (_lock)
-            {
-                _random ??= new Random(Seed);
-                if (_random.NextDouble() < NotReadyRate) return Results.StatusCode(202);
-                if (_random.NextDouble() < TooManyRate) return Error(429, "Too many requests.");
-            }
-            if (customerId != CustomerId) return Error(403, $"Access to customer {customerId} is not allowed.");
-            JsonNode? body;
-            try
-            {
-                body = await JsonNode.ParseAsync(context.Request.Body);
-            }
-            catch (JsonException)
-            {
-                return Error(400, "The request body is not valid JSON.");
-            }
+            var (refusal, body) = await AdmitAsync(customerId, context);
+            if (refusal is not null) return refusal;
             var filters = body?["filters"]?.AsArray().Select(f => f!.GetValue<string>()).ToList() ?? [];
             var metrics = body?["metrics"]?.AsArray().Select(m => m!.GetValue<string>()).ToList() ?? [];
             var page = body?["page"]?.GetValue<int>() ?? 1;

@@ -67,6 +67,41 @@ public sealed class BiServer : TestServer
         }
         ClosedEvaluationId = await EvaluationAsync("Suite 2025", close: true);
         OpenEvaluationId = await EvaluationAsync("Listening 2026", close: false);
+        SurveyId = await SurveyAsync();
+    }
+
+    public string SurveyId { get; private set; } = "";
+
+    /// <summary>A survey with a Likert, a choice and a free-text question; s1 (Social) and s2 (PR) answer, s1 revises.</summary>
+    private async Task<string> SurveyAsync()
+    {
+        var chair = new SurveyService.SurveyServiceClient(Channel(await CreateKeyAsync(Tenant, "chair", Role.Committee)));
+        var id = (await chair.CreateSurveyAsync(new CreateSurveyRequest
+        {
+            Title = "CoE pulse", RequestId = "pulse",
+            Audience = { new AudienceDepartment { Department = "Social", Invited = 3 }, new AudienceDepartment { Department = "PR", Invited = 2 } },
+            Questions =
+            {
+                new SurveyQuestion { QuestionId = "Sat", Kind = QuestionKind.Likert, Text = "How satisfied are you?", ScalePoints = 5 },
+                new SurveyQuestion { QuestionId = "Tools", Kind = QuestionKind.MultipleChoice, Text = "Which tools?", Options = { "hoot", "sprout" } },
+                new SurveyQuestion { QuestionId = "Why", Kind = QuestionKind.FreeText, Text = "Why?" },
+            },
+        })).SurveyId;
+        foreach (var (respondent, department, sat) in new[] { ("s1", "Social", 2.0), ("s2", "PR", 4.0), ("s1", "Social", 5.0) })
+        {
+            var client = new SurveyService.SurveyServiceClient(Channel(await CreateKeyAsync(Tenant, respondent, Role.Evaluator)));
+            await client.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = id, Department = department, RequestId = Guid.NewGuid().ToString(),
+                Answers =
+                {
+                    new SurveyAnswer { QuestionId = "Sat", Likert = sat },
+                    new SurveyAnswer { QuestionId = "Tools", MultipleChoice = new MultipleChoiceAnswer { OptionIds = { "sprout", "hoot" } } },
+                    new SurveyAnswer { QuestionId = "Why", FreeText = $"{respondent} says so" },
+                },
+            });
+        }
+        return id;
     }
 
     public static double Value(int profile, int metric, int day) => (profile + 1) * 1000 + (metric + 1) * 100 + day + 0.25;

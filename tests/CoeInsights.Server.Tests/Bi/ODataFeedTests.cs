@@ -142,6 +142,113 @@ public sealed class ODataFeedTests(BiServer server) : IClassFixture<BiServer>
         Assert.Equal(["PR", "Social"], all["DimDepartment"].Select(r => r["Department"]!.GetValue<string>()).Order());
     }
 
+    [Fact]
+    public async Task VendorResultsAreTheScoringApisAndSurveyAnswersKeepRespondentPrivacy()
+    {
+        using var http = server.Basic(server.ViewerKey);
+
+        // FactVendorResult: the closed evaluation, as ScoreEvaluation answers the same key; the open one has no visible scores.
+        var (results, _, _) = await BiServer.ReadAllAsync(http, "odata/FactVendorResult");
+        var scoring = new EvaluationService.EvaluationServiceClient(server.Channel(server.ViewerKey));
+        var score = (await scoring.ScoreEvaluationAsync(new ScoreEvaluationRequest { EvaluationId = server.ClosedEvaluationId })).Result;
+        var primary = score.Methods.Single(m => m.Method == score.PrimaryMethod);
+        Assert.Equal(score.VendorIds.Select(v => (server.ClosedEvaluationId, v)).Order(),
+            results.Select(r => (r["EvaluationId"]!.GetValue<string>(), r["VendorId"]!.GetValue<string>())).Order());
+        for (var i = 0; i < score.VendorIds.Count; i++)
+        {
+            var row = results.Single(r => r["VendorId"]!.GetValue<string>() == score.VendorIds[i]);
+            Assert.Equal(primary.Ranks[i], row["Rank"]!.GetValue<int>());
+            Assert.Equal(primary.Scores[i] * 100, row["Score"]!.GetValue<double>(), 9);
+            Assert.Equal(score.VendorIds[i] == score.Recommendation.WinnerId, row["IsRecommended"]!.GetValue<bool>());
+        }
+        Assert.Single(results, r => r["IsRecommended"]!.GetValue<bool>());
+
+        // FactSurveyAnswer: the latest revision per respondent; a viewer sees pseudonyms and no free text, the committee both.
+        var (answers, _, _) = await BiServer.ReadAllAsync(http, $"odata/FactSurveyAnswer?$filter=SurveyId eq {server.SurveyId}");
+        Assert.Equal(6, answers.Count);
+        Assert.Equal(["R001", "R002"], answers.Select(a => a["RespondentId"]!.GetValue<string>()).Distinct().Order());
+        Assert.All(answers, a => Assert.Null(a["Text"]));
+        var sat = answers.Where(a => a["QuestionId"]!.GetValue<string>() == "Sat").ToDictionary(a => a["RespondentId"]!.GetValue<string>(), a => a["Value"]!.GetValue<double>());
+        Assert.Equal(new Dictionary<string, double> { ["R001"] = 5, ["R002"] = 4 }, sat);
+        Assert.Equal("sprout,hoot", answers.First(a => a["QuestionId"]!.GetValue<string>() == "Tools")["Choices"]!.GetValue<string>());
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel(server.ViewerKey));
+        var likert = (await surveys.GetSurveyResultsAsync(new GetSurveyResultsRequest { SurveyId = server.SurveyId })).Questions.Single(q => q.QuestionId == "Sat");
+        Assert.Equal(likert.Answered, sat.Count);
+        Assert.Equal(likert.Numeric.Mean, sat.Values.Average(), 9);
+
+        using var committee = server.Basic(await server.CreateKeyAsync(BiServer.Tenant, Role.Committee));
+        var (named, _, _) = await BiServer.ReadAllAsync(committee, $"odata/FactSurveyAnswer?$filter=QuestionId eq 'Why'");
+        Assert.Equal([("s1", "s1 says so"), ("s2", "s2 says so")],
+            named.Select(a => (a["RespondentId"]!.GetValue<string>(), a["Text"]!.GetValue<string>())).Order());
+    }
+
+    /// <summary>
+    /// Microsoft.OData.Core's own reader (ODataMessageReader: what OData client libraries build on) reads every entity set of the model
+    /// parsed from <c>$metadata</c>, page after page: it checks the payload's context URL, annotations and every value against
+    /// the declared Edm types, independently of the feed's writer.
+    /// </summary>
+    [Fact]
+    public async Task ODataLibraryReaderReadsEveryEntitySetOfTheParsedMetadata()
+    {
+        using var http = server.Basic(server.ViewerKey);
+        IEdmModel model;
+        using (var xml = XmlReader.Create(await http.GetStreamAsync("odata/$metadata"))) model = CsdlReader.Parse(xml);
+        var root = new Uri(http.BaseAddress!, "odata/");
+        var sets = model.EntityContainer.EntitySets().ToList();
+        Assert.Equal(StarTables.Tables.Select(t => t.Name).Order(), sets.Select(s => s.Name).Order());
+        foreach (var set in sets)
+        {
+            long rows = 0;
+            var pages = 0;
+            for (Uri? next = new(root, set.Name); next is not null; pages++)
+            {
+                using var response = await http.GetAsync(next);
+                Assert.True(response.IsSuccessStatusCode, $"{next}: {(int)response.StatusCode}");
+                await using var body = await response.Content.ReadAsStreamAsync();
+                using var reader = new Microsoft.OData.ODataMessageReader((Microsoft.OData.IODataResponseMessage)new ResponseMessage(response, body),
+                    new Microsoft.OData.ODataMessageReaderSettings { BaseUri = root }, model);
+                var feed = reader.CreateODataResourceSetReader(set, set.EntityType);
+                next = null;
+                while (feed.Read())
+                {
+                    if (feed is { State: Microsoft.OData.ODataReaderState.ResourceEnd, Item: Microsoft.OData.ODataResource resource })
+                    {
+                        rows++;
+                        Assert.Equal(set.EntityType.StructuralProperties().Select(p => p.Name),
+                            resource.Properties.OfType<Microsoft.OData.ODataProperty>().Select(p => p.Name));
+                    }
+                    else if (feed is { State: Microsoft.OData.ODataReaderState.ResourceSetEnd, Item: Microsoft.OData.ODataResourceSet page })
+                    {
+                        next = page.NextPageLink;
+                    }
+                }
+                Assert.True(pages < 10_000, "the next links never end");
+            }
+            Assert.True(rows > 0, set.Name);
+            Assert.Equal(rows.ToString(CultureInfo.InvariantCulture), await http.GetStringAsync($"odata/{set.Name}/$count"));
+            if (rows > BiServer.PageSize) Assert.True(pages > 1, $"{set.Name}: {rows} rows in one page");
+        }
+    }
+
+    /// <summary>An HTTP response as Microsoft.OData.Core reads it.</summary>
+    private sealed class ResponseMessage(HttpResponseMessage response, Stream body) : Microsoft.OData.IODataResponseMessage
+    {
+        public IEnumerable<KeyValuePair<string, string>> Headers =>
+            response.Headers.Concat(response.Content.Headers).Select(h => new KeyValuePair<string, string>(h.Key, string.Join(", ", h.Value)));
+
+        public int StatusCode
+        {
+            get => (int)response.StatusCode;
+            set => throw new NotSupportedException();
+        }
+
+        public string? GetHeader(string headerName) => Headers.FirstOrDefault(h => string.Equals(h.Key, headerName, StringComparison.OrdinalIgnoreCase)).Value;
+
+        public void SetHeader(string headerName, string headerValue) => throw new NotSupportedException();
+
+        public Stream GetStream() => body;
+    }
+
     private static string Key(JsonObject row, IReadOnlyList<string> columns) => string.Join("|", columns.Select(c => row[c]!.ToJsonString()));
 
     [Fact]

@@ -103,8 +103,8 @@ public sealed class EvaluationInputTests(TestServer server) : IClassFixture<Test
         var winner = Assert.Single(outcomes, o => o.Ok is not null).Ok!;
         var loser = Assert.Single(outcomes, o => o.Error is not null).Error!;
         Assert.Equal(StatusCode.Aborted, loser.StatusCode);
-        Assert.Equal(long.Parse(e.Etag) + 1, long.Parse(winner.Etag));
-        Assert.Equal(long.Parse(winner.Etag), await _kit.VersionAsync(e.EvaluationId));
+        Assert.Equal(EvaluationTestKit.Version(e.Etag) + 1, EvaluationTestKit.Version(winner.Etag));
+        Assert.Equal(EvaluationTestKit.Version(winner.Etag), await _kit.VersionAsync(e.EvaluationId));
 
         // The loser's retry with the same (now stale) etag changes nothing.
         var stale = await Refused(StatusCode.Aborted, () => b.SetWeightsAsync(Request(9)), "STALE_ETAG");
@@ -135,7 +135,7 @@ public sealed class EvaluationInputTests(TestServer server) : IClassFixture<Test
         Assert.Equal(evaluators, submitted.Order());
         var details = await chair.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = e.EvaluationId });
         Assert.Equal(32, details.Scores.Count);
-        Assert.Equal(long.Parse(e.Etag) + 16, long.Parse(details.Etag));
+        Assert.Equal(EvaluationTestKit.Version(e.Etag) + 16, EvaluationTestKit.Version(details.Etag));
 
         // A later retry of a stored request_id is a no-op.
         var retried = await clients[0].SubmitScoresAsync(new SubmitScoresRequest

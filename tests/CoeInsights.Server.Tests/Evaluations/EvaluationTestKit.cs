@@ -129,5 +129,8 @@ internal sealed class EvaluationTestKit(TestServer server, string tenant)
     }
 
     public async Task<long> VersionAsync(string id) =>
-        long.Parse((await (await Chair).GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).Etag);
+        Version((await (await Chair).GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).Etag);
+
+    /// <summary>The stream version an etag (<c>W/"15"</c>) names.</summary>
+    public static long Version(string etag) => CoeInsights.Common.Etag.Parse(etag) ?? 0;
 }

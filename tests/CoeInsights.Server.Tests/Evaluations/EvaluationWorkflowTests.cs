@@ -220,7 +220,7 @@ public sealed class EvaluationWorkflowTests(TestServer server) : IClassFixture<T
             Ahp = new AhpJudgements { CriterionIds = { ids }, PairwiseMatrices = { M([1, 9, 1 / 9.0], [1 / 9.0, 1, 9], [9, 1 / 9.0, 1]) } },
         }), "WEIGHTS_INCONSISTENT");
         Assert.Contains("CR", inconsistent.Status.Detail);
-        Assert.Equal(long.Parse(set.Etag), await _kit.VersionAsync(e.EvaluationId));
+        Assert.Equal(EvaluationTestKit.Version(set.Etag), await _kit.VersionAsync(e.EvaluationId));
 
         var survey = await chair.SetWeightsAsync(new SetWeightsRequest
         {

@@ -80,6 +80,6 @@ public sealed partial class ErrorReasonDocsTests
             .Where(x => !NotAReason(x[(x.IndexOf(": ", StringComparison.Ordinal) + 2)..]))
             .ToList();
 
-        Assert.True(stray.Count == 0, $"put these reasons in src/CoeInsights/Common/ErrorReasons.cs and docs/errors.md:\n{string.Join("\n", stray)}");
+        Assert.True(stray.Count == 0, $"put these reasons in src/CoeInsights.Primitives/ErrorReasons.cs and docs/errors.md:\n{string.Join("\n", stray)}");
     }
 }

@@ -111,7 +111,7 @@ public sealed class SurveyWorkflowTests(TestServer server) : IClassFixture<TestS
         var etag = (await chairOfEvaluation.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = evaluationId })).Etag;
         await EvaluationTestKit.Refused(Grpc.Core.StatusCode.Aborted, () => chair.ApplySurveyWeightsAsync(new ApplySurveyWeightsRequest
         {
-            SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings, EvaluationEtag = (long.Parse(etag) - 1).ToString(),
+            SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings, EvaluationEtag = CoeInsights.Common.Etag.Format(EvaluationTestKit.Version(etag) - 1),
         }));
         await EvaluationTestKit.Refused(Grpc.Core.StatusCode.PermissionDenied, () => viewer.ApplySurveyWeightsAsync(new ApplySurveyWeightsRequest
         {
@@ -123,7 +123,7 @@ public sealed class SurveyWorkflowTests(TestServer server) : IClassFixture<TestS
             SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings, EvaluationEtag = etag,
         });
         Assert.Equal(evaluationId, applied.EvaluationId);
-        Assert.Equal(long.Parse(etag) + 1, long.Parse(applied.EvaluationEtag));
+        Assert.Equal(EvaluationTestKit.Version(etag) + 1, EvaluationTestKit.Version(applied.EvaluationEtag));
 
         var stored = (await chairOfEvaluation.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = evaluationId })).Weights;
         Assert.Equal(WeightSource.Survey, stored.Source);

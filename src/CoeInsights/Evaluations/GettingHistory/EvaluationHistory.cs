@@ -6,11 +6,11 @@ using Marten;
 
 namespace CoeInsights.Evaluations.GettingHistory;
 
-/// <summary>One line of the audit trail: who did what, when. <see cref="Details"/> is the event (redacted when blind).</summary>
-public sealed record HistoryEntry(long Version, string EventType, string Actor, DateTimeOffset At, string Summary, object Details, EvaluationState StateAfter);
-
-/// <summary>What a blind caller sees of another evaluator's scores: that they were submitted, not their values.</summary>
-public sealed record RedactedScores(string EvaluatorId, string Note);
+/// <summary>
+/// One line of the audit trail: who did what, when. <see cref="EventType"/> and <see cref="Details"/> are the event's
+/// API name and details from <see cref="HistoryEvents"/> (redacted when blind).
+/// </summary>
+public sealed record HistoryEntry(long Version, string EventType, string Actor, DateTimeOffset At, string Summary, EventDetails Details, EvaluationState StateAfter);
 
 public static class EvaluationHistoryHandler
 {
@@ -41,11 +41,11 @@ public static class EvaluationHistoryHandler
     {
         var by = e.Data is IEvaluationEvent ev ? ev.By : "";
         var at = e.Data is IEvaluationEvent ev2 ? ev2.At : e.Timestamp;
-        var type = e.Data.GetType().Name;
+        var type = HistoryEvents.Name(e.Data);
         if (e.Data is ScoresSubmitted hidden && !BlindScoring.SeesScoresOf(caller, currentState, hidden.EvaluatorId))
             return new HistoryEntry(e.Version, type, by, at, $"{hidden.EvaluatorId} submitted scores (hidden until the evaluation closes)",
-                new RedactedScores(hidden.EvaluatorId, "hidden until the evaluation closes"), stateAfter);
-        return new HistoryEntry(e.Version, type, by, at, Summarise(e.Data), e.Data, stateAfter);
+                HistoryEvents.Redacted(hidden, "hidden until the evaluation closes"), stateAfter);
+        return new HistoryEntry(e.Version, type, by, at, Summarise(e.Data), HistoryEvents.DetailsOf(e.Data), stateAfter);
     }
 
     private static string Summarise(object data) => data switch

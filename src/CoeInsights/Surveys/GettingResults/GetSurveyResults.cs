@@ -22,7 +22,7 @@ public static class GetSurveyResultsHandler
 
     public static SurveyResults Compute(Survey s, GetSurveyResults q)
     {
-        var v = new Analytics.Validator();
+        var v = new Validator();
         for (var i = 0; i < q.Departments.Count; i++)
             v.Require(s.Audience.Any(a => a.Department == q.Departments[i]), $"departments[{i}]", $"'{q.Departments[i]}' is not in the survey's audience");
         v.ThrowIfInvalid();

@@ -1,6 +1,7 @@
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Surveys;
 using CoeInsights.Common;
+using CoeInsights.Access;
 using CoeInsights.Evaluations;
 
 namespace CoeInsights.Surveys.SubmittingResponse;
@@ -11,6 +12,16 @@ public sealed record SubmitResponse(
 
 public static class SubmitResponseHandler
 {
+    /// <summary>Whose response this is: the caller's own, unless committee (or admin) enters one for someone else,
+    /// e.g. from a paper form. The scores' counterpart is <see cref="Evaluations.SubmittingScores.SubmitScoresHandler.ResolveEvaluator"/>.</summary>
+    public static string ResolveRespondent(Caller caller, string? requested)
+    {
+        var respondent = string.IsNullOrWhiteSpace(requested) ? caller.Principal : requested.Trim();
+        return respondent == caller.Principal || caller.Has(Role.Committee)
+            ? respondent
+            : throw new PermissionDeniedException("surveys.respond_for_others", "A respondent answers only for themselves: leave respondent_id empty or give your own.");
+    }
+
     public static IReadOnlyList<object> Decide(SubmitResponse c, Survey s)
     {
         var v = new Validator()

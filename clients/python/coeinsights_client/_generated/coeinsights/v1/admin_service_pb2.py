@@ -12,10 +12,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"coeinsights/v1/admin_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\x06Tenant\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x13\x43reateTenantRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\";\n\x12ListTenantsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"W\n\x13ListTenantsResponse\x12\'\n\x07tenants\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.Tenant\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xdb\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x11\n\ttenant_id\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12#\n\x05roles\x18\x04 \x03(\x0e\x32\x14.coeinsights.v1.Role\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tprincipal\x18\x07 \x01(\t\"\x8a\x01\n\x13\x43reateApiKeyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12#\n\x05roles\x18\x03 \x03(\x0e\x32\x14.coeinsights.v1.Role\x12\x11\n\tprincipal\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"O\n\x14\x43reateApiKeyResponse\x12\'\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.coeinsights.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"N\n\x12ListApiKeysRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"X\n\x13ListApiKeysResponse\x12(\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"8\n\x13RevokeApiKeyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t*v\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n\nROLE_ADMIN\x10\x01\x12\x12\n\x0eROLE_COMMITTEE\x10\x02\x12\x12\n\x0eROLE_EVALUATOR\x10\x03\x12\x0f\n\x0bROLE_VIEWER\x10\x04\x12\x0f\n\x0bROLE_INGEST\x10\x05\x32\xf3\x04\n\x0c\x41\x64minService\x12\x63\n\x0c\x43reateTenant\x12#.coeinsights.v1.CreateTenantRequest\x1a\x16.coeinsights.v1.Tenant\"\x16\x82\xd3\xe4\x93\x02\x10\"\x0b/v1/tenants:\x01*\x12k\n\x0bListTenants\x12\".coeinsights.v1.ListTenantsRequest\x1a#.coeinsights.v1.ListTenantsResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/tenants\x12\x85\x01\n\x0c\x43reateApiKey\x12#.coeinsights.v1.CreateApiKeyRequest\x1a$.coeinsights.v1.CreateApiKeyResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/tenants/{tenant_id}/apiKeys:\x01*\x12\x7f\n\x0bListApiKeys\x12\".coeinsights.v1.ListApiKeysRequest\x1a#.coeinsights.v1.ListApiKeysResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/tenants/{tenant_id}/apiKeys\x12\x87\x01\n\x0cRevokeApiKey\x12#.coeinsights.v1.RevokeApiKeyRequest\x1a\x16.coeinsights.v1.ApiKey\":\x82\xd3\xe4\x93\x02\x34\"//v1/tenants/{tenant_id}/apiKeys/{key_id}:revoke:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"coeinsights/v1/admin_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"q\n\x06Tenant\x12\x16\n\ttenant_id\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\"a\n\x13\x43reateTenantRequest\x12\x16\n\ttenant_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x17\n\nrequest_id\x18\x03 \x01(\tB\x03\xe0\x41\x01\"E\n\x12ListTenantsRequest\x12\x16\n\tpage_size\x18\x01 \x01(\x05\x42\x03\xe0\x41\x01\x12\x17\n\npage_token\x18\x02 \x01(\tB\x03\xe0\x41\x01\"a\n\x13ListTenantsResponse\x12,\n\x07tenants\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.TenantB\x03\xe0\x41\x03\x12\x1c\n\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0\x41\x03\"\xfe\x01\n\x06\x41piKey\x12\x13\n\x06key_id\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x16\n\ttenant_id\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x19\n\x0c\x64isplay_name\x18\x03 \x01(\tB\x03\xe0\x41\x03\x12(\n\x05roles\x18\x04 \x03(\x0e\x32\x14.coeinsights.v1.RoleB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x16\n\tprincipal\x18\x07 \x01(\tB\x03\xe0\x41\x03\"\xa3\x01\n\x13\x43reateApiKeyRequest\x12\x16\n\ttenant_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12(\n\x05roles\x18\x03 \x03(\x0e\x32\x14.coeinsights.v1.RoleB\x03\xe0\x41\x02\x12\x16\n\tprincipal\x18\x04 \x01(\tB\x03\xe0\x41\x01\x12\x17\n\nrequest_id\x18\x05 \x01(\tB\x03\xe0\x41\x01\"Y\n\x14\x43reateApiKeyResponse\x12,\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x16.coeinsights.v1.ApiKeyB\x03\xe0\x41\x03\x12\x13\n\x06secret\x18\x02 \x01(\tB\x03\xe0\x41\x03\"]\n\x12ListApiKeysRequest\x12\x16\n\ttenant_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\tpage_size\x18\x02 \x01(\x05\x42\x03\xe0\x41\x01\x12\x17\n\npage_token\x18\x03 \x01(\tB\x03\xe0\x41\x01\"b\n\x13ListApiKeysResponse\x12-\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.ApiKeyB\x03\xe0\x41\x03\x12\x1c\n\x0fnext_page_token\x18\x02 \x01(\tB\x03\xe0\x41\x03\"B\n\x13RevokeApiKeyRequest\x12\x16\n\ttenant_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x06key_id\x18\x02 \x01(\tB\x03\xe0\x41\x02*v\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n\nROLE_ADMIN\x10\x01\x12\x12\n\x0eROLE_COMMITTEE\x10\x02\x12\x12\n\x0eROLE_EVALUATOR\x10\x03\x12\x0f\n\x0bROLE_VIEWER\x10\x04\x12\x0f\n\x0bROLE_INGEST\x10\x05\x32\xfd\x04\n\x0c\x41\x64minService\x12\x63\n\x0c\x43reateTenant\x12#.coeinsights.v1.CreateTenantRequest\x1a\x16.coeinsights.v1.Tenant\"\x16\x82\xd3\xe4\x93\x02\x10\"\x0b/v1/tenants:\x01*\x12n\n\x0bListTenants\x12\".coeinsights.v1.ListTenantsRequest\x1a#.coeinsights.v1.ListTenantsResponse\"\x16\x90\x02\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/tenants\x12\x85\x01\n\x0c\x43reateApiKey\x12#.coeinsights.v1.CreateApiKeyRequest\x1a$.coeinsights.v1.CreateApiKeyResponse\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/tenants/{tenant_id}/apiKeys:\x01*\x12\x82\x01\n\x0bListApiKeys\x12\".coeinsights.v1.ListApiKeysRequest\x1a#.coeinsights.v1.ListApiKeysResponse\"*\x90\x02\x01\x82\xd3\xe4\x93\x02!\x12\x1f/v1/tenants/{tenant_id}/apiKeys\x12\x8a\x01\n\x0cRevokeApiKey\x12#.coeinsights.v1.RevokeApiKeyRequest\x1a\x16.coeinsights.v1.ApiKey\"=\x90\x02\x02\x82\xd3\xe4\x93\x02\x34\"//v1/tenants/{tenant_id}/apiKeys/{key_id}:revoke:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coeinsights.v1.admin_service_pb2', globals())
@@ -23,38 +24,100 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\016CoeInsights.V1'
+  _TENANT.fields_by_name['tenant_id']._options = None
+  _TENANT.fields_by_name['tenant_id']._serialized_options = b'\340A\003'
+  _TENANT.fields_by_name['display_name']._options = None
+  _TENANT.fields_by_name['display_name']._serialized_options = b'\340A\003'
+  _TENANT.fields_by_name['create_time']._options = None
+  _TENANT.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _CREATETENANTREQUEST.fields_by_name['tenant_id']._options = None
+  _CREATETENANTREQUEST.fields_by_name['tenant_id']._serialized_options = b'\340A\002'
+  _CREATETENANTREQUEST.fields_by_name['display_name']._options = None
+  _CREATETENANTREQUEST.fields_by_name['display_name']._serialized_options = b'\340A\002'
+  _CREATETENANTREQUEST.fields_by_name['request_id']._options = None
+  _CREATETENANTREQUEST.fields_by_name['request_id']._serialized_options = b'\340A\001'
+  _LISTTENANTSREQUEST.fields_by_name['page_size']._options = None
+  _LISTTENANTSREQUEST.fields_by_name['page_size']._serialized_options = b'\340A\001'
+  _LISTTENANTSREQUEST.fields_by_name['page_token']._options = None
+  _LISTTENANTSREQUEST.fields_by_name['page_token']._serialized_options = b'\340A\001'
+  _LISTTENANTSRESPONSE.fields_by_name['tenants']._options = None
+  _LISTTENANTSRESPONSE.fields_by_name['tenants']._serialized_options = b'\340A\003'
+  _LISTTENANTSRESPONSE.fields_by_name['next_page_token']._options = None
+  _LISTTENANTSRESPONSE.fields_by_name['next_page_token']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['key_id']._options = None
+  _APIKEY.fields_by_name['key_id']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['tenant_id']._options = None
+  _APIKEY.fields_by_name['tenant_id']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['display_name']._options = None
+  _APIKEY.fields_by_name['display_name']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['roles']._options = None
+  _APIKEY.fields_by_name['roles']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['create_time']._options = None
+  _APIKEY.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['revoke_time']._options = None
+  _APIKEY.fields_by_name['revoke_time']._serialized_options = b'\340A\003'
+  _APIKEY.fields_by_name['principal']._options = None
+  _APIKEY.fields_by_name['principal']._serialized_options = b'\340A\003'
+  _CREATEAPIKEYREQUEST.fields_by_name['tenant_id']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['tenant_id']._serialized_options = b'\340A\002'
+  _CREATEAPIKEYREQUEST.fields_by_name['display_name']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['display_name']._serialized_options = b'\340A\002'
+  _CREATEAPIKEYREQUEST.fields_by_name['roles']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['roles']._serialized_options = b'\340A\002'
+  _CREATEAPIKEYREQUEST.fields_by_name['principal']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['principal']._serialized_options = b'\340A\001'
+  _CREATEAPIKEYREQUEST.fields_by_name['request_id']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['request_id']._serialized_options = b'\340A\001'
+  _CREATEAPIKEYRESPONSE.fields_by_name['api_key']._options = None
+  _CREATEAPIKEYRESPONSE.fields_by_name['api_key']._serialized_options = b'\340A\003'
+  _CREATEAPIKEYRESPONSE.fields_by_name['secret']._options = None
+  _CREATEAPIKEYRESPONSE.fields_by_name['secret']._serialized_options = b'\340A\003'
+  _LISTAPIKEYSREQUEST.fields_by_name['tenant_id']._options = None
+  _LISTAPIKEYSREQUEST.fields_by_name['tenant_id']._serialized_options = b'\340A\002'
+  _LISTAPIKEYSREQUEST.fields_by_name['page_size']._options = None
+  _LISTAPIKEYSREQUEST.fields_by_name['page_size']._serialized_options = b'\340A\001'
+  _LISTAPIKEYSREQUEST.fields_by_name['page_token']._options = None
+  _LISTAPIKEYSREQUEST.fields_by_name['page_token']._serialized_options = b'\340A\001'
+  _LISTAPIKEYSRESPONSE.fields_by_name['api_keys']._options = None
+  _LISTAPIKEYSRESPONSE.fields_by_name['api_keys']._serialized_options = b'\340A\003'
+  _LISTAPIKEYSRESPONSE.fields_by_name['next_page_token']._options = None
+  _LISTAPIKEYSRESPONSE.fields_by_name['next_page_token']._serialized_options = b'\340A\003'
+  _REVOKEAPIKEYREQUEST.fields_by_name['tenant_id']._options = None
+  _REVOKEAPIKEYREQUEST.fields_by_name['tenant_id']._serialized_options = b'\340A\002'
+  _REVOKEAPIKEYREQUEST.fields_by_name['key_id']._options = None
+  _REVOKEAPIKEYREQUEST.fields_by_name['key_id']._serialized_options = b'\340A\002'
   _ADMINSERVICE.methods_by_name['CreateTenant']._options = None
   _ADMINSERVICE.methods_by_name['CreateTenant']._serialized_options = b'\202\323\344\223\002\020\"\013/v1/tenants:\001*'
   _ADMINSERVICE.methods_by_name['ListTenants']._options = None
-  _ADMINSERVICE.methods_by_name['ListTenants']._serialized_options = b'\202\323\344\223\002\r\022\013/v1/tenants'
+  _ADMINSERVICE.methods_by_name['ListTenants']._serialized_options = b'\220\002\001\202\323\344\223\002\r\022\013/v1/tenants'
   _ADMINSERVICE.methods_by_name['CreateApiKey']._options = None
   _ADMINSERVICE.methods_by_name['CreateApiKey']._serialized_options = b'\202\323\344\223\002$\"\037/v1/tenants/{tenant_id}/apiKeys:\001*'
   _ADMINSERVICE.methods_by_name['ListApiKeys']._options = None
-  _ADMINSERVICE.methods_by_name['ListApiKeys']._serialized_options = b'\202\323\344\223\002!\022\037/v1/tenants/{tenant_id}/apiKeys'
+  _ADMINSERVICE.methods_by_name['ListApiKeys']._serialized_options = b'\220\002\001\202\323\344\223\002!\022\037/v1/tenants/{tenant_id}/apiKeys'
   _ADMINSERVICE.methods_by_name['RevokeApiKey']._options = None
-  _ADMINSERVICE.methods_by_name['RevokeApiKey']._serialized_options = b'\202\323\344\223\0024\"//v1/tenants/{tenant_id}/apiKeys/{key_id}:revoke:\001*'
-  _ROLE._serialized_start=1123
-  _ROLE._serialized_end=1241
-  _TENANT._serialized_start=117
-  _TENANT._serialized_end=215
-  _CREATETENANTREQUEST._serialized_start=217
-  _CREATETENANTREQUEST._serialized_end=299
-  _LISTTENANTSREQUEST._serialized_start=301
-  _LISTTENANTSREQUEST._serialized_end=360
-  _LISTTENANTSRESPONSE._serialized_start=362
-  _LISTTENANTSRESPONSE._serialized_end=449
-  _APIKEY._serialized_start=452
-  _APIKEY._serialized_end=671
-  _CREATEAPIKEYREQUEST._serialized_start=674
-  _CREATEAPIKEYREQUEST._serialized_end=812
-  _CREATEAPIKEYRESPONSE._serialized_start=814
-  _CREATEAPIKEYRESPONSE._serialized_end=893
-  _LISTAPIKEYSREQUEST._serialized_start=895
-  _LISTAPIKEYSREQUEST._serialized_end=973
-  _LISTAPIKEYSRESPONSE._serialized_start=975
-  _LISTAPIKEYSRESPONSE._serialized_end=1063
-  _REVOKEAPIKEYREQUEST._serialized_start=1065
-  _REVOKEAPIKEYREQUEST._serialized_end=1121
-  _ADMINSERVICE._serialized_start=1244
-  _ADMINSERVICE._serialized_end=1871
+  _ADMINSERVICE.methods_by_name['RevokeApiKey']._serialized_options = b'\220\002\002\202\323\344\223\0024\"//v1/tenants/{tenant_id}/apiKeys/{key_id}:revoke:\001*'
+  _ROLE._serialized_start=1311
+  _ROLE._serialized_end=1429
+  _TENANT._serialized_start=150
+  _TENANT._serialized_end=263
+  _CREATETENANTREQUEST._serialized_start=265
+  _CREATETENANTREQUEST._serialized_end=362
+  _LISTTENANTSREQUEST._serialized_start=364
+  _LISTTENANTSREQUEST._serialized_end=433
+  _LISTTENANTSRESPONSE._serialized_start=435
+  _LISTTENANTSRESPONSE._serialized_end=532
+  _APIKEY._serialized_start=535
+  _APIKEY._serialized_end=789
+  _CREATEAPIKEYREQUEST._serialized_start=792
+  _CREATEAPIKEYREQUEST._serialized_end=955
+  _CREATEAPIKEYRESPONSE._serialized_start=957
+  _CREATEAPIKEYRESPONSE._serialized_end=1046
+  _LISTAPIKEYSREQUEST._serialized_start=1048
+  _LISTAPIKEYSREQUEST._serialized_end=1141
+  _LISTAPIKEYSRESPONSE._serialized_start=1143
+  _LISTAPIKEYSRESPONSE._serialized_end=1241
+  _REVOKEAPIKEYREQUEST._serialized_start=1243
+  _REVOKEAPIKEYREQUEST._serialized_end=1309
+  _ADMINSERVICE._serialized_start=1432
+  _ADMINSERVICE._serialized_end=2069
 # @@protoc_insertion_point(module_scope)

@@ -12,12 +12,13 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&coeinsights/v1/connector_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xee\x01\n\tConnector\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.coeinsights.v1.ConnectorKind\x12\x14\n\x0c\x62\x61se_address\x18\x03 \x01(\t\x12\x30\n\rsync_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x33\n\x0b\x63heckpoints\x18\x05 \x03(\x0b\x32\x1e.coeinsights.v1.SyncCheckpoint\x12)\n\x08last_run\x18\x06 \x01(\x0b\x32\x17.coeinsights.v1.SyncRun\"X\n\x0eSyncCheckpoint\x12\x19\n\x11source_profile_id\x18\x01 \x01(\t\x12+\n\x10last_synced_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\"\xbe\x02\n\x07SyncRun\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x11\n\tconnector\x18\x02 \x01(\t\x12+\n\x05state\x18\x03 \x01(\x0e\x32\x1c.coeinsights.v1.SyncRunState\x12\x0f\n\x07trigger\x18\x04 \x01(\t\x12\x0c\n\x04rows\x18\x05 \x01(\x03\x12\x0f\n\x07\x62\x61tches\x18\x06 \x01(\x05\x12\x18\n\x10replayed_batches\x18\x07 \x01(\x05\x12\x0e\n\x06\x65rrors\x18\x08 \x03(\t\x12.\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x08\x64uration\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\"\x17\n\x15ListConnectorsRequest\"G\n\x16ListConnectorsResponse\x12-\n\nconnectors\x18\x01 \x03(\x0b\x32\x19.coeinsights.v1.Connector\"5\n\x12TriggerSyncRequest\x12\x11\n\tconnector\x18\x01 \x01(\t\x12\x0c\n\x04wait\x18\x02 \x01(\x08\"1\n\x11GetSyncRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0c\n\x04wait\x18\x02 \x01(\x08*n\n\rConnectorKind\x12\x1e\n\x1a\x43ONNECTOR_KIND_UNSPECIFIED\x10\x00\x12 \n\x1c\x43ONNECTOR_KIND_SPROUT_SOCIAL\x10\x01\x12\x1b\n\x17\x43ONNECTOR_KIND_POWER_BI\x10\x02*\x83\x01\n\x0cSyncRunState\x12\x1e\n\x1aSYNC_RUN_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16SYNC_RUN_STATE_RUNNING\x10\x01\x12\x1c\n\x18SYNC_RUN_STATE_SUCCEEDED\x10\x02\x12\x19\n\x15SYNC_RUN_STATE_FAILED\x10\x03\x32\xf3\x02\n\x10\x43onnectorService\x12w\n\x0eListConnectors\x12%.coeinsights.v1.ListConnectorsRequest\x1a&.coeinsights.v1.ListConnectorsResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/connectors\x12v\n\x0bTriggerSync\x12\".coeinsights.v1.TriggerSyncRequest\x1a\x17.coeinsights.v1.SyncRun\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/connectors/{connector}:sync:\x01*\x12n\n\nGetSyncRun\x12!.coeinsights.v1.GetSyncRunRequest\x1a\x17.coeinsights.v1.SyncRun\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/connectors/runs/{run_id}B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&coeinsights/v1/connector_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x8c\x02\n\tConnector\x12\x11\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.coeinsights.v1.ConnectorKindB\x03\xe0\x41\x03\x12\x19\n\x0c\x62\x61se_address\x18\x03 \x01(\tB\x03\xe0\x41\x03\x12\x35\n\rsync_interval\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationB\x03\xe0\x41\x03\x12\x38\n\x0b\x63heckpoints\x18\x05 \x03(\x0b\x32\x1e.coeinsights.v1.SyncCheckpointB\x03\xe0\x41\x03\x12.\n\x08last_run\x18\x06 \x01(\x0b\x32\x17.coeinsights.v1.SyncRunB\x03\xe0\x41\x03\"b\n\x0eSyncCheckpoint\x12\x1e\n\x11source_profile_id\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x30\n\x10last_synced_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x03\xe0\x41\x03\"\xab\x03\n\x07SyncRun\x12\x13\n\x06run_id\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x16\n\tconnector\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x30\n\x05state\x18\x03 \x01(\x0e\x32\x1c.coeinsights.v1.SyncRunStateB\x03\xe0\x41\x03\x12\x14\n\x07trigger\x18\x04 \x01(\tB\x03\xe0\x41\x03\x12\x11\n\x04rows\x18\x05 \x01(\x03\x42\x03\xe0\x41\x03\x12\x14\n\x07\x62\x61tches\x18\x06 \x01(\x05\x42\x03\xe0\x41\x03\x12\x1d\n\x10replayed_batches\x18\x07 \x01(\x05\x42\x03\xe0\x41\x03\x12\x13\n\x06\x65rrors\x18\x08 \x03(\tB\x03\xe0\x41\x03\x12\x33\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x31\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x30\n\x08\x64uration\x18\x0b \x01(\x0b\x32\x19.google.protobuf.DurationB\x03\xe0\x41\x03\x12\x34\n\x0bresume_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\"\x17\n\x15ListConnectorsRequest\"L\n\x16ListConnectorsResponse\x12\x32\n\nconnectors\x18\x01 \x03(\x0b\x32\x19.coeinsights.v1.ConnectorB\x03\xe0\x41\x03\"?\n\x12TriggerSyncRequest\x12\x16\n\tconnector\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\x04wait\x18\x02 \x01(\x08\x42\x03\xe0\x41\x01\";\n\x11GetSyncRunRequest\x12\x13\n\x06run_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\x04wait\x18\x02 \x01(\x08\x42\x03\xe0\x41\x01*n\n\rConnectorKind\x12\x1e\n\x1a\x43ONNECTOR_KIND_UNSPECIFIED\x10\x00\x12 \n\x1c\x43ONNECTOR_KIND_SPROUT_SOCIAL\x10\x01\x12\x1b\n\x17\x43ONNECTOR_KIND_POWER_BI\x10\x02*\xa0\x01\n\x0cSyncRunState\x12\x1e\n\x1aSYNC_RUN_STATE_UNSPECIFIED\x10\x00\x12\x1a\n\x16SYNC_RUN_STATE_RUNNING\x10\x01\x12\x1c\n\x18SYNC_RUN_STATE_SUCCEEDED\x10\x02\x12\x19\n\x15SYNC_RUN_STATE_FAILED\x10\x03\x12\x1b\n\x17SYNC_RUN_STATE_DEFERRED\x10\x04\x32\xf9\x02\n\x10\x43onnectorService\x12z\n\x0eListConnectors\x12%.coeinsights.v1.ListConnectorsRequest\x1a&.coeinsights.v1.ListConnectorsResponse\"\x19\x90\x02\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/connectors\x12v\n\x0bTriggerSync\x12\".coeinsights.v1.TriggerSyncRequest\x1a\x17.coeinsights.v1.SyncRun\"*\x82\xd3\xe4\x93\x02$\"\x1f/v1/connectors/{connector}:sync:\x01*\x12q\n\nGetSyncRun\x12!.coeinsights.v1.GetSyncRunRequest\x1a\x17.coeinsights.v1.SyncRun\"\'\x90\x02\x01\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/connectors/runs/{run_id}B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coeinsights.v1.connector_service_pb2', globals())
@@ -25,30 +26,80 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\016CoeInsights.V1'
+  _CONNECTOR.fields_by_name['name']._options = None
+  _CONNECTOR.fields_by_name['name']._serialized_options = b'\340A\003'
+  _CONNECTOR.fields_by_name['kind']._options = None
+  _CONNECTOR.fields_by_name['kind']._serialized_options = b'\340A\003'
+  _CONNECTOR.fields_by_name['base_address']._options = None
+  _CONNECTOR.fields_by_name['base_address']._serialized_options = b'\340A\003'
+  _CONNECTOR.fields_by_name['sync_interval']._options = None
+  _CONNECTOR.fields_by_name['sync_interval']._serialized_options = b'\340A\003'
+  _CONNECTOR.fields_by_name['checkpoints']._options = None
+  _CONNECTOR.fields_by_name['checkpoints']._serialized_options = b'\340A\003'
+  _CONNECTOR.fields_by_name['last_run']._options = None
+  _CONNECTOR.fields_by_name['last_run']._serialized_options = b'\340A\003'
+  _SYNCCHECKPOINT.fields_by_name['source_profile_id']._options = None
+  _SYNCCHECKPOINT.fields_by_name['source_profile_id']._serialized_options = b'\340A\003'
+  _SYNCCHECKPOINT.fields_by_name['last_synced_date']._options = None
+  _SYNCCHECKPOINT.fields_by_name['last_synced_date']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['run_id']._options = None
+  _SYNCRUN.fields_by_name['run_id']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['connector']._options = None
+  _SYNCRUN.fields_by_name['connector']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['state']._options = None
+  _SYNCRUN.fields_by_name['state']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['trigger']._options = None
+  _SYNCRUN.fields_by_name['trigger']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['rows']._options = None
+  _SYNCRUN.fields_by_name['rows']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['batches']._options = None
+  _SYNCRUN.fields_by_name['batches']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['replayed_batches']._options = None
+  _SYNCRUN.fields_by_name['replayed_batches']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['errors']._options = None
+  _SYNCRUN.fields_by_name['errors']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['start_time']._options = None
+  _SYNCRUN.fields_by_name['start_time']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['end_time']._options = None
+  _SYNCRUN.fields_by_name['end_time']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['duration']._options = None
+  _SYNCRUN.fields_by_name['duration']._serialized_options = b'\340A\003'
+  _SYNCRUN.fields_by_name['resume_time']._options = None
+  _SYNCRUN.fields_by_name['resume_time']._serialized_options = b'\340A\003'
+  _LISTCONNECTORSRESPONSE.fields_by_name['connectors']._options = None
+  _LISTCONNECTORSRESPONSE.fields_by_name['connectors']._serialized_options = b'\340A\003'
+  _TRIGGERSYNCREQUEST.fields_by_name['connector']._options = None
+  _TRIGGERSYNCREQUEST.fields_by_name['connector']._serialized_options = b'\340A\002'
+  _TRIGGERSYNCREQUEST.fields_by_name['wait']._options = None
+  _TRIGGERSYNCREQUEST.fields_by_name['wait']._serialized_options = b'\340A\001'
+  _GETSYNCRUNREQUEST.fields_by_name['run_id']._options = None
+  _GETSYNCRUNREQUEST.fields_by_name['run_id']._serialized_options = b'\340A\002'
+  _GETSYNCRUNREQUEST.fields_by_name['wait']._options = None
+  _GETSYNCRUNREQUEST.fields_by_name['wait']._serialized_options = b'\340A\001'
   _CONNECTORSERVICE.methods_by_name['ListConnectors']._options = None
-  _CONNECTORSERVICE.methods_by_name['ListConnectors']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/connectors'
+  _CONNECTORSERVICE.methods_by_name['ListConnectors']._serialized_options = b'\220\002\001\202\323\344\223\002\020\022\016/v1/connectors'
   _CONNECTORSERVICE.methods_by_name['TriggerSync']._options = None
   _CONNECTORSERVICE.methods_by_name['TriggerSync']._serialized_options = b'\202\323\344\223\002$\"\037/v1/connectors/{connector}:sync:\001*'
   _CONNECTORSERVICE.methods_by_name['GetSyncRun']._options = None
-  _CONNECTORSERVICE.methods_by_name['GetSyncRun']._serialized_options = b'\202\323\344\223\002\036\022\034/v1/connectors/runs/{run_id}'
-  _CONNECTORKIND._serialized_start=1033
-  _CONNECTORKIND._serialized_end=1143
-  _SYNCRUNSTATE._serialized_start=1146
-  _SYNCRUNSTATE._serialized_end=1277
-  _CONNECTOR._serialized_start=178
-  _CONNECTOR._serialized_end=416
-  _SYNCCHECKPOINT._serialized_start=418
-  _SYNCCHECKPOINT._serialized_end=506
-  _SYNCRUN._serialized_start=509
-  _SYNCRUN._serialized_end=827
-  _LISTCONNECTORSREQUEST._serialized_start=829
-  _LISTCONNECTORSREQUEST._serialized_end=852
-  _LISTCONNECTORSRESPONSE._serialized_start=854
-  _LISTCONNECTORSRESPONSE._serialized_end=925
-  _TRIGGERSYNCREQUEST._serialized_start=927
-  _TRIGGERSYNCREQUEST._serialized_end=980
-  _GETSYNCRUNREQUEST._serialized_start=982
-  _GETSYNCRUNREQUEST._serialized_end=1031
-  _CONNECTORSERVICE._serialized_start=1280
-  _CONNECTORSERVICE._serialized_end=1651
+  _CONNECTORSERVICE.methods_by_name['GetSyncRun']._serialized_options = b'\220\002\001\202\323\344\223\002\036\022\034/v1/connectors/runs/{run_id}'
+  _CONNECTORKIND._serialized_start=1240
+  _CONNECTORKIND._serialized_end=1350
+  _SYNCRUNSTATE._serialized_start=1353
+  _SYNCRUNSTATE._serialized_end=1513
+  _CONNECTOR._serialized_start=211
+  _CONNECTOR._serialized_end=479
+  _SYNCCHECKPOINT._serialized_start=481
+  _SYNCCHECKPOINT._serialized_end=579
+  _SYNCRUN._serialized_start=582
+  _SYNCRUN._serialized_end=1009
+  _LISTCONNECTORSREQUEST._serialized_start=1011
+  _LISTCONNECTORSREQUEST._serialized_end=1034
+  _LISTCONNECTORSRESPONSE._serialized_start=1036
+  _LISTCONNECTORSRESPONSE._serialized_end=1112
+  _TRIGGERSYNCREQUEST._serialized_start=1114
+  _TRIGGERSYNCREQUEST._serialized_end=1177
+  _GETSYNCRUNREQUEST._serialized_start=1179
+  _GETSYNCRUNREQUEST._serialized_end=1238
+  _CONNECTORSERVICE._serialized_start=1516
+  _CONNECTORSERVICE._serialized_end=1893
 # @@protoc_insertion_point(module_scope)

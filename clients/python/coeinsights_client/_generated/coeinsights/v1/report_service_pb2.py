@@ -14,11 +14,12 @@ _sym_db = _symbol_database.Default()
 from coeinsights.v1 import kpi_service_pb2 as coeinsights_dot_v1_dot_kpi__service__pb2
 from coeinsights.v1 import scoring_pb2 as coeinsights_dot_v1_dot_scoring__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#coeinsights/v1/report_service.proto\x12\x0e\x63oeinsights.v1\x1a coeinsights/v1/kpi_service.proto\x1a\x1c\x63oeinsights/v1/scoring.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xa0\x01\n\x1f\x45xportEvaluationWorkbookRequest\x12\x15\n\revaluation_id\x18\x01 \x01(\t\x12/\n\x07options\x18\x02 \x01(\x0b\x32\x1e.coeinsights.v1.ScoringOptions\x12\x35\n\nrobustness\x18\x03 \x01(\x0b\x32!.coeinsights.v1.RobustnessOptions\"\xcc\x01\n\x14\x45xportKpiDeckRequest\x12%\n\nstart_date\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12\x30\n\x0bgranularity\x18\x03 \x01(\x0e\x32\x1b.coeinsights.v1.Granularity\x12\x0f\n\x07metrics\x18\x04 \x03(\t\x12\x16\n\x0e\x62usiness_units\x18\x05 \x03(\t\x12\r\n\x05title\x18\x06 \x01(\t\"\x89\x01\n\x1b\x45xportSurveyWorkbookRequest\x12\x11\n\tsurvey_id\x18\x01 \x01(\t\x12\x18\n\x10\x63onfidence_level\x18\x02 \x01(\x01\x12\x1d\n\x15max_consistency_ratio\x18\x03 \x01(\x01\x12\x1e\n\x16include_respondent_ids\x18\x04 \x01(\x08\"M\n\x0e\x45xportMetadata\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\"Y\n\x0b\x45xportChunk\x12\x32\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.coeinsights.v1.ExportMetadataH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\xcf\x02\n\x19\x43reateDownloadLinkRequest\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.coeinsights.v1.ExportKind\x12\x13\n\x0bresource_id\x18\x02 \x01(\t\x12\x13\n\x0bttl_seconds\x18\x03 \x01(\x05\x12N\n\x13\x65valuation_workbook\x18\x04 \x01(\x0b\x32/.coeinsights.v1.ExportEvaluationWorkbookRequestH\x00\x12\x38\n\x08kpi_deck\x18\x05 \x01(\x0b\x32$.coeinsights.v1.ExportKpiDeckRequestH\x00\x12\x46\n\x0fsurvey_workbook\x18\x06 \x01(\x0b\x32+.coeinsights.v1.ExportSurveyWorkbookRequestH\x00\x42\x0c\n\nparameters\"L\n\x0c\x44ownloadLink\x12\x0b\n\x03url\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x89\x01\n\nExportKind\x12\x1b\n\x17\x45XPORT_KIND_UNSPECIFIED\x10\x00\x12#\n\x1f\x45XPORT_KIND_EVALUATION_WORKBOOK\x10\x01\x12\x18\n\x14\x45XPORT_KIND_KPI_DECK\x10\x02\x12\x1f\n\x1b\x45XPORT_KIND_SURVEY_WORKBOOK\x10\x03\x32\xb2\x03\n\rReportService\x12j\n\x18\x45xportEvaluationWorkbook\x12/.coeinsights.v1.ExportEvaluationWorkbookRequest\x1a\x1b.coeinsights.v1.ExportChunk0\x01\x12T\n\rExportKpiDeck\x12$.coeinsights.v1.ExportKpiDeckRequest\x1a\x1b.coeinsights.v1.ExportChunk0\x01\x12\x62\n\x14\x45xportSurveyWorkbook\x12+.coeinsights.v1.ExportSurveyWorkbookRequest\x1a\x1b.coeinsights.v1.ExportChunk0\x01\x12{\n\x12\x43reateDownloadLink\x12).coeinsights.v1.CreateDownloadLinkRequest\x1a\x1c.coeinsights.v1.DownloadLink\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/downloadLinks:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#coeinsights/v1/report_service.proto\x12\x0e\x63oeinsights.v1\x1a coeinsights/v1/kpi_service.proto\x1a\x1c\x63oeinsights/v1/scoring.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xaf\x01\n\x1f\x45xportEvaluationWorkbookRequest\x12\x1a\n\revaluation_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x34\n\x07options\x18\x02 \x01(\x0b\x32\x1e.coeinsights.v1.ScoringOptionsB\x03\xe0\x41\x01\x12:\n\nrobustness\x18\x03 \x01(\x0b\x32!.coeinsights.v1.RobustnessOptionsB\x03\xe0\x41\x01\"\xea\x01\n\x14\x45xportKpiDeckRequest\x12*\n\nstart_date\x18\x01 \x01(\x0b\x32\x11.google.type.DateB\x03\xe0\x41\x01\x12(\n\x08\x65nd_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x03\xe0\x41\x01\x12\x35\n\x0bgranularity\x18\x03 \x01(\x0e\x32\x1b.coeinsights.v1.GranularityB\x03\xe0\x41\x01\x12\x14\n\x07metrics\x18\x04 \x03(\tB\x03\xe0\x41\x01\x12\x1b\n\x0e\x62usiness_units\x18\x05 \x03(\tB\x03\xe0\x41\x01\x12\x12\n\x05title\x18\x06 \x01(\tB\x03\xe0\x41\x01\"\x9d\x01\n\x1b\x45xportSurveyWorkbookRequest\x12\x16\n\tsurvey_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x1d\n\x10\x63onfidence_level\x18\x02 \x01(\x01\x42\x03\xe0\x41\x01\x12\"\n\x15max_consistency_ratio\x18\x03 \x01(\x01\x42\x03\xe0\x41\x01\x12#\n\x16include_respondent_ids\x18\x04 \x01(\x08\x42\x03\xe0\x41\x01\"\\\n\x0e\x45xportMetadata\x12\x16\n\tfile_name\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x19\n\x0c\x63ontent_type\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x17\n\nsize_bytes\x18\x03 \x01(\x03\x42\x03\xe0\x41\x03\"c\n\x0b\x45xportChunk\x12\x37\n\x08metadata\x18\x01 \x01(\x0b\x32\x1e.coeinsights.v1.ExportMetadataB\x03\xe0\x41\x03H\x00\x12\x13\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x42\x03\xe0\x41\x03H\x00\x42\x06\n\x04part\"\xed\x02\n\x19\x43reateDownloadLinkRequest\x12-\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.coeinsights.v1.ExportKindB\x03\xe0\x41\x02\x12\x18\n\x0bresource_id\x18\x02 \x01(\tB\x03\xe0\x41\x01\x12\x18\n\x0bttl_seconds\x18\x03 \x01(\x05\x42\x03\xe0\x41\x01\x12S\n\x13\x65valuation_workbook\x18\x04 \x01(\x0b\x32/.coeinsights.v1.ExportEvaluationWorkbookRequestB\x03\xe0\x41\x01H\x00\x12=\n\x08kpi_deck\x18\x05 \x01(\x0b\x32$.coeinsights.v1.ExportKpiDeckRequestB\x03\xe0\x41\x01H\x00\x12K\n\x0fsurvey_workbook\x18\x06 \x01(\x0b\x32+.coeinsights.v1.ExportSurveyWorkbookRequestB\x03\xe0\x41\x01H\x00\x42\x0c\n\nparameters\"V\n\x0c\x44ownloadLink\x12\x10\n\x03url\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03*\x89\x01\n\nExportKind\x12\x1b\n\x17\x45XPORT_KIND_UNSPECIFIED\x10\x00\x12#\n\x1f\x45XPORT_KIND_EVALUATION_WORKBOOK\x10\x01\x12\x18\n\x14\x45XPORT_KIND_KPI_DECK\x10\x02\x12\x1f\n\x1b\x45XPORT_KIND_SURVEY_WORKBOOK\x10\x03\x32\xc4\x03\n\rReportService\x12o\n\x18\x45xportEvaluationWorkbook\x12/.coeinsights.v1.ExportEvaluationWorkbookRequest\x1a\x1b.coeinsights.v1.ExportChunk\"\x03\x90\x02\x01\x30\x01\x12Y\n\rExportKpiDeck\x12$.coeinsights.v1.ExportKpiDeckRequest\x1a\x1b.coeinsights.v1.ExportChunk\"\x03\x90\x02\x01\x30\x01\x12g\n\x14\x45xportSurveyWorkbook\x12+.coeinsights.v1.ExportSurveyWorkbookRequest\x1a\x1b.coeinsights.v1.ExportChunk\"\x03\x90\x02\x01\x30\x01\x12~\n\x12\x43reateDownloadLink\x12).coeinsights.v1.CreateDownloadLinkRequest\x1a\x1c.coeinsights.v1.DownloadLink\"\x1f\x90\x02\x02\x82\xd3\xe4\x93\x02\x16\"\x11/v1/downloadLinks:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coeinsights.v1.report_service_pb2', globals())
@@ -26,24 +27,82 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\016CoeInsights.V1'
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['evaluation_id']._options = None
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['evaluation_id']._serialized_options = b'\340A\002'
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['options']._options = None
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['options']._serialized_options = b'\340A\001'
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['robustness']._options = None
+  _EXPORTEVALUATIONWORKBOOKREQUEST.fields_by_name['robustness']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['start_date']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['start_date']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['end_date']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['end_date']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['granularity']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['granularity']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['metrics']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['metrics']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['business_units']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['business_units']._serialized_options = b'\340A\001'
+  _EXPORTKPIDECKREQUEST.fields_by_name['title']._options = None
+  _EXPORTKPIDECKREQUEST.fields_by_name['title']._serialized_options = b'\340A\001'
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['survey_id']._options = None
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['survey_id']._serialized_options = b'\340A\002'
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['confidence_level']._options = None
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['confidence_level']._serialized_options = b'\340A\001'
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['max_consistency_ratio']._options = None
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['max_consistency_ratio']._serialized_options = b'\340A\001'
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['include_respondent_ids']._options = None
+  _EXPORTSURVEYWORKBOOKREQUEST.fields_by_name['include_respondent_ids']._serialized_options = b'\340A\001'
+  _EXPORTMETADATA.fields_by_name['file_name']._options = None
+  _EXPORTMETADATA.fields_by_name['file_name']._serialized_options = b'\340A\003'
+  _EXPORTMETADATA.fields_by_name['content_type']._options = None
+  _EXPORTMETADATA.fields_by_name['content_type']._serialized_options = b'\340A\003'
+  _EXPORTMETADATA.fields_by_name['size_bytes']._options = None
+  _EXPORTMETADATA.fields_by_name['size_bytes']._serialized_options = b'\340A\003'
+  _EXPORTCHUNK.fields_by_name['metadata']._options = None
+  _EXPORTCHUNK.fields_by_name['metadata']._serialized_options = b'\340A\003'
+  _EXPORTCHUNK.fields_by_name['data']._options = None
+  _EXPORTCHUNK.fields_by_name['data']._serialized_options = b'\340A\003'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['kind']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['kind']._serialized_options = b'\340A\002'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['resource_id']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['resource_id']._serialized_options = b'\340A\001'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['ttl_seconds']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['ttl_seconds']._serialized_options = b'\340A\001'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['evaluation_workbook']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['evaluation_workbook']._serialized_options = b'\340A\001'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['kpi_deck']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['kpi_deck']._serialized_options = b'\340A\001'
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['survey_workbook']._options = None
+  _CREATEDOWNLOADLINKREQUEST.fields_by_name['survey_workbook']._serialized_options = b'\340A\001'
+  _DOWNLOADLINK.fields_by_name['url']._options = None
+  _DOWNLOADLINK.fields_by_name['url']._serialized_options = b'\340A\003'
+  _DOWNLOADLINK.fields_by_name['expire_time']._options = None
+  _DOWNLOADLINK.fields_by_name['expire_time']._serialized_options = b'\340A\003'
+  _REPORTSERVICE.methods_by_name['ExportEvaluationWorkbook']._options = None
+  _REPORTSERVICE.methods_by_name['ExportEvaluationWorkbook']._serialized_options = b'\220\002\001'
+  _REPORTSERVICE.methods_by_name['ExportKpiDeck']._options = None
+  _REPORTSERVICE.methods_by_name['ExportKpiDeck']._serialized_options = b'\220\002\001'
+  _REPORTSERVICE.methods_by_name['ExportSurveyWorkbook']._options = None
+  _REPORTSERVICE.methods_by_name['ExportSurveyWorkbook']._serialized_options = b'\220\002\001'
   _REPORTSERVICE.methods_by_name['CreateDownloadLink']._options = None
-  _REPORTSERVICE.methods_by_name['CreateDownloadLink']._serialized_options = b'\202\323\344\223\002\026\"\021/v1/downloadLinks:\001*'
-  _EXPORTKIND._serialized_start=1303
-  _EXPORTKIND._serialized_end=1440
-  _EXPORTEVALUATIONWORKBOOKREQUEST._serialized_start=207
-  _EXPORTEVALUATIONWORKBOOKREQUEST._serialized_end=367
-  _EXPORTKPIDECKREQUEST._serialized_start=370
-  _EXPORTKPIDECKREQUEST._serialized_end=574
-  _EXPORTSURVEYWORKBOOKREQUEST._serialized_start=577
-  _EXPORTSURVEYWORKBOOKREQUEST._serialized_end=714
-  _EXPORTMETADATA._serialized_start=716
-  _EXPORTMETADATA._serialized_end=793
-  _EXPORTCHUNK._serialized_start=795
-  _EXPORTCHUNK._serialized_end=884
-  _CREATEDOWNLOADLINKREQUEST._serialized_start=887
-  _CREATEDOWNLOADLINKREQUEST._serialized_end=1222
-  _DOWNLOADLINK._serialized_start=1224
-  _DOWNLOADLINK._serialized_end=1300
-  _REPORTSERVICE._serialized_start=1443
-  _REPORTSERVICE._serialized_end=1877
+  _REPORTSERVICE.methods_by_name['CreateDownloadLink']._serialized_options = b'\220\002\002\202\323\344\223\002\026\"\021/v1/downloadLinks:\001*'
+  _EXPORTKIND._serialized_start=1466
+  _EXPORTKIND._serialized_end=1603
+  _EXPORTEVALUATIONWORKBOOKREQUEST._serialized_start=240
+  _EXPORTEVALUATIONWORKBOOKREQUEST._serialized_end=415
+  _EXPORTKPIDECKREQUEST._serialized_start=418
+  _EXPORTKPIDECKREQUEST._serialized_end=652
+  _EXPORTSURVEYWORKBOOKREQUEST._serialized_start=655
+  _EXPORTSURVEYWORKBOOKREQUEST._serialized_end=812
+  _EXPORTMETADATA._serialized_start=814
+  _EXPORTMETADATA._serialized_end=906
+  _EXPORTCHUNK._serialized_start=908
+  _EXPORTCHUNK._serialized_end=1007
+  _CREATEDOWNLOADLINKREQUEST._serialized_start=1010
+  _CREATEDOWNLOADLINKREQUEST._serialized_end=1375
+  _DOWNLOADLINK._serialized_start=1377
+  _DOWNLOADLINK._serialized_end=1463
+  _REPORTSERVICE._serialized_start=1606
+  _REPORTSERVICE._serialized_end=2058
 # @@protoc_insertion_point(module_scope)

@@ -13,9 +13,10 @@ _sym_db = _symbol_database.Default()
 
 from coeinsights.v1 import scoring_pb2 as coeinsights_dot_v1_dot_scoring__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$coeinsights/v1/scoring_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1c\x63oeinsights/v1/scoring.proto\x1a\x1cgoogle/api/annotations.proto\"\xaf\x02\n\x12ScoreMatrixRequest\x12\x17\n\x0f\x61lternative_ids\x18\x01 \x03(\t\x12/\n\x08\x63riteria\x18\x02 \x03(\x0b\x32\x1d.coeinsights.v1.CriterionSpec\x12#\n\x06matrix\x18\x03 \x03(\x0b\x32\x13.coeinsights.v1.Row\x12\x0f\n\x07weights\x18\x04 \x03(\x01\x12\x31\n\x11pairwise_matrices\x18\x05 \x03(\x0b\x32\x16.coeinsights.v1.Matrix\x12/\n\x07options\x18\x06 \x01(\x0b\x32\x1e.coeinsights.v1.ScoringOptions\x12\x35\n\nrobustness\x18\x07 \x01(\x0b\x32!.coeinsights.v1.RobustnessOptions\"z\n\x18\x43omputeAhpWeightsRequest\x12\x31\n\x11pairwise_matrices\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.Matrix\x12+\n\x07options\x18\x02 \x01(\x0b\x32\x1a.coeinsights.v1.AhpOptions\">\n\x17\x43omputeAgreementRequest\x12#\n\x06scores\x18\x01 \x03(\x0b\x32\x13.coeinsights.v1.Row2\x93\x03\n\x0eScoringService\x12t\n\x0bScoreMatrix\x12\".coeinsights.v1.ScoreMatrixRequest\x1a\x1d.coeinsights.v1.ScoringResult\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/scoring:scoreMatrix:\x01*\x12\x82\x01\n\x11\x43omputeAhpWeights\x12(.coeinsights.v1.ComputeAhpWeightsRequest\x1a\x19.coeinsights.v1.AhpResult\"(\x82\xd3\xe4\x93\x02\"\"\x1d/v1/scoring:computeAhpWeights:\x01*\x12\x85\x01\n\x10\x43omputeAgreement\x12\'.coeinsights.v1.ComputeAgreementRequest\x1a\x1f.coeinsights.v1.AgreementResult\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/scoring:computeAgreement:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$coeinsights/v1/scoring_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1c\x63oeinsights/v1/scoring.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\"\xd2\x02\n\x12ScoreMatrixRequest\x12\x1c\n\x0f\x61lternative_ids\x18\x01 \x03(\tB\x03\xe0\x41\x02\x12\x34\n\x08\x63riteria\x18\x02 \x03(\x0b\x32\x1d.coeinsights.v1.CriterionSpecB\x03\xe0\x41\x02\x12(\n\x06matrix\x18\x03 \x03(\x0b\x32\x13.coeinsights.v1.RowB\x03\xe0\x41\x02\x12\x14\n\x07weights\x18\x04 \x03(\x01\x42\x03\xe0\x41\x01\x12\x36\n\x11pairwise_matrices\x18\x05 \x03(\x0b\x32\x16.coeinsights.v1.MatrixB\x03\xe0\x41\x01\x12\x34\n\x07options\x18\x06 \x01(\x0b\x32\x1e.coeinsights.v1.ScoringOptionsB\x03\xe0\x41\x01\x12:\n\nrobustness\x18\x07 \x01(\x0b\x32!.coeinsights.v1.RobustnessOptionsB\x03\xe0\x41\x01\"\x84\x01\n\x18\x43omputeAhpWeightsRequest\x12\x36\n\x11pairwise_matrices\x18\x01 \x03(\x0b\x32\x16.coeinsights.v1.MatrixB\x03\xe0\x41\x02\x12\x30\n\x07options\x18\x02 \x01(\x0b\x32\x1a.coeinsights.v1.AhpOptionsB\x03\xe0\x41\x01\"C\n\x17\x43omputeAgreementRequest\x12(\n\x06scores\x18\x01 \x03(\x0b\x32\x13.coeinsights.v1.RowB\x03\xe0\x41\x02\x32\x9c\x03\n\x0eScoringService\x12w\n\x0bScoreMatrix\x12\".coeinsights.v1.ScoreMatrixRequest\x1a\x1d.coeinsights.v1.ScoringResult\"%\x90\x02\x01\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/scoring:scoreMatrix:\x01*\x12\x85\x01\n\x11\x43omputeAhpWeights\x12(.coeinsights.v1.ComputeAhpWeightsRequest\x1a\x19.coeinsights.v1.AhpResult\"+\x90\x02\x01\x82\xd3\xe4\x93\x02\"\"\x1d/v1/scoring:computeAhpWeights:\x01*\x12\x88\x01\n\x10\x43omputeAgreement\x12\'.coeinsights.v1.ComputeAgreementRequest\x1a\x1f.coeinsights.v1.AgreementResult\"*\x90\x02\x01\x82\xd3\xe4\x93\x02!\"\x1c/v1/scoring:computeAgreement:\x01*B\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coeinsights.v1.scoring_service_pb2', globals())
@@ -23,18 +24,38 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\016CoeInsights.V1'
+  _SCOREMATRIXREQUEST.fields_by_name['alternative_ids']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['alternative_ids']._serialized_options = b'\340A\002'
+  _SCOREMATRIXREQUEST.fields_by_name['criteria']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['criteria']._serialized_options = b'\340A\002'
+  _SCOREMATRIXREQUEST.fields_by_name['matrix']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['matrix']._serialized_options = b'\340A\002'
+  _SCOREMATRIXREQUEST.fields_by_name['weights']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['weights']._serialized_options = b'\340A\001'
+  _SCOREMATRIXREQUEST.fields_by_name['pairwise_matrices']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['pairwise_matrices']._serialized_options = b'\340A\001'
+  _SCOREMATRIXREQUEST.fields_by_name['options']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['options']._serialized_options = b'\340A\001'
+  _SCOREMATRIXREQUEST.fields_by_name['robustness']._options = None
+  _SCOREMATRIXREQUEST.fields_by_name['robustness']._serialized_options = b'\340A\001'
+  _COMPUTEAHPWEIGHTSREQUEST.fields_by_name['pairwise_matrices']._options = None
+  _COMPUTEAHPWEIGHTSREQUEST.fields_by_name['pairwise_matrices']._serialized_options = b'\340A\002'
+  _COMPUTEAHPWEIGHTSREQUEST.fields_by_name['options']._options = None
+  _COMPUTEAHPWEIGHTSREQUEST.fields_by_name['options']._serialized_options = b'\340A\001'
+  _COMPUTEAGREEMENTREQUEST.fields_by_name['scores']._options = None
+  _COMPUTEAGREEMENTREQUEST.fields_by_name['scores']._serialized_options = b'\340A\002'
   _SCORINGSERVICE.methods_by_name['ScoreMatrix']._options = None
-  _SCORINGSERVICE.methods_by_name['ScoreMatrix']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/scoring:scoreMatrix:\001*'
+  _SCORINGSERVICE.methods_by_name['ScoreMatrix']._serialized_options = b'\220\002\001\202\323\344\223\002\034\"\027/v1/scoring:scoreMatrix:\001*'
   _SCORINGSERVICE.methods_by_name['ComputeAhpWeights']._options = None
-  _SCORINGSERVICE.methods_by_name['ComputeAhpWeights']._serialized_options = b'\202\323\344\223\002\"\"\035/v1/scoring:computeAhpWeights:\001*'
+  _SCORINGSERVICE.methods_by_name['ComputeAhpWeights']._serialized_options = b'\220\002\001\202\323\344\223\002\"\"\035/v1/scoring:computeAhpWeights:\001*'
   _SCORINGSERVICE.methods_by_name['ComputeAgreement']._options = None
-  _SCORINGSERVICE.methods_by_name['ComputeAgreement']._serialized_options = b'\202\323\344\223\002!\"\034/v1/scoring:computeAgreement:\001*'
-  _SCOREMATRIXREQUEST._serialized_start=117
-  _SCOREMATRIXREQUEST._serialized_end=420
-  _COMPUTEAHPWEIGHTSREQUEST._serialized_start=422
-  _COMPUTEAHPWEIGHTSREQUEST._serialized_end=544
-  _COMPUTEAGREEMENTREQUEST._serialized_start=546
-  _COMPUTEAGREEMENTREQUEST._serialized_end=608
-  _SCORINGSERVICE._serialized_start=611
-  _SCORINGSERVICE._serialized_end=1014
+  _SCORINGSERVICE.methods_by_name['ComputeAgreement']._serialized_options = b'\220\002\001\202\323\344\223\002!\"\034/v1/scoring:computeAgreement:\001*'
+  _SCOREMATRIXREQUEST._serialized_start=150
+  _SCOREMATRIXREQUEST._serialized_end=488
+  _COMPUTEAHPWEIGHTSREQUEST._serialized_start=491
+  _COMPUTEAHPWEIGHTSREQUEST._serialized_end=623
+  _COMPUTEAGREEMENTREQUEST._serialized_start=625
+  _COMPUTEAGREEMENTREQUEST._serialized_end=692
+  _SCORINGSERVICE._serialized_start=695
+  _SCORINGSERVICE._serialized_end=1107
 # @@protoc_insertion_point(module_scope)

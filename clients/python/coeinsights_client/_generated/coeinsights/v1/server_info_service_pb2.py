@@ -12,10 +12,11 @@ _sym_db = _symbol_database.Default()
 
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(coeinsights/v1/server_info_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x16\n\x14GetServerInfoRequest\"\xfd\x01\n\nServerInfo\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x31\n\x0cstore_status\x18\x02 \x01(\x0e\x32\x1b.coeinsights.v1.StoreStatus\x12\x13\n\x0b\x65vent_count\x18\x03 \x01(\x03\x12\x14\n\x0cstream_count\x18\x04 \x01(\x03\x12\x11\n\ttenant_id\x18\x05 \x01(\t\x12\r\n\x05roles\x18\x06 \x03(\t\x12\x15\n\rstore_version\x18\x07 \x01(\t\x12\x16\n\x0emarten_version\x18\x08 \x01(\t\x12/\n\x0bserver_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp*a\n\x0bStoreStatus\x12\x1c\n\x18STORE_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12STORE_STATUS_READY\x10\x01\x12\x1c\n\x18STORE_STATUS_UNAVAILABLE\x10\x02\x32~\n\x11ServerInfoService\x12i\n\rGetServerInfo\x12$.coeinsights.v1.GetServerInfoRequest\x1a\x1a.coeinsights.v1.ServerInfo\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/serverInfoB\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(coeinsights/v1/server_info_service.proto\x12\x0e\x63oeinsights.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x16\n\x14GetServerInfoRequest\"\xaa\x02\n\nServerInfo\x12\x14\n\x07version\x18\x01 \x01(\tB\x03\xe0\x41\x03\x12\x36\n\x0cstore_status\x18\x02 \x01(\x0e\x32\x1b.coeinsights.v1.StoreStatusB\x03\xe0\x41\x03\x12\x18\n\x0b\x65vent_count\x18\x03 \x01(\x03\x42\x03\xe0\x41\x03\x12\x19\n\x0cstream_count\x18\x04 \x01(\x03\x42\x03\xe0\x41\x03\x12\x16\n\ttenant_id\x18\x05 \x01(\tB\x03\xe0\x41\x03\x12\x12\n\x05roles\x18\x06 \x03(\tB\x03\xe0\x41\x03\x12\x1a\n\rstore_version\x18\x07 \x01(\tB\x03\xe0\x41\x03\x12\x1b\n\x0emarten_version\x18\x08 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0bserver_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03*a\n\x0bStoreStatus\x12\x1c\n\x18STORE_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12STORE_STATUS_READY\x10\x01\x12\x1c\n\x18STORE_STATUS_UNAVAILABLE\x10\x02\x32\x81\x01\n\x11ServerInfoService\x12l\n\rGetServerInfo\x12$.coeinsights.v1.GetServerInfoRequest\x1a\x1a.coeinsights.v1.ServerInfo\"\x19\x90\x02\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/serverInfoB\x11\xaa\x02\x0e\x43oeInsights.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coeinsights.v1.server_info_service_pb2', globals())
@@ -23,14 +24,32 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\016CoeInsights.V1'
+  _SERVERINFO.fields_by_name['version']._options = None
+  _SERVERINFO.fields_by_name['version']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['store_status']._options = None
+  _SERVERINFO.fields_by_name['store_status']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['event_count']._options = None
+  _SERVERINFO.fields_by_name['event_count']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['stream_count']._options = None
+  _SERVERINFO.fields_by_name['stream_count']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['tenant_id']._options = None
+  _SERVERINFO.fields_by_name['tenant_id']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['roles']._options = None
+  _SERVERINFO.fields_by_name['roles']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['store_version']._options = None
+  _SERVERINFO.fields_by_name['store_version']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['marten_version']._options = None
+  _SERVERINFO.fields_by_name['marten_version']._serialized_options = b'\340A\003'
+  _SERVERINFO.fields_by_name['server_time']._options = None
+  _SERVERINFO.fields_by_name['server_time']._serialized_options = b'\340A\003'
   _SERVERINFOSERVICE.methods_by_name['GetServerInfo']._options = None
-  _SERVERINFOSERVICE.methods_by_name['GetServerInfo']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/serverInfo'
-  _STORESTATUS._serialized_start=403
-  _STORESTATUS._serialized_end=500
-  _GETSERVERINFOREQUEST._serialized_start=123
-  _GETSERVERINFOREQUEST._serialized_end=145
-  _SERVERINFO._serialized_start=148
-  _SERVERINFO._serialized_end=401
-  _SERVERINFOSERVICE._serialized_start=502
-  _SERVERINFOSERVICE._serialized_end=628
+  _SERVERINFOSERVICE.methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001\202\323\344\223\002\020\022\016/v1/serverInfo'
+  _STORESTATUS._serialized_start=481
+  _STORESTATUS._serialized_end=578
+  _GETSERVERINFOREQUEST._serialized_start=156
+  _GETSERVERINFOREQUEST._serialized_end=178
+  _SERVERINFO._serialized_start=181
+  _SERVERINFO._serialized_end=479
+  _SERVERINFOSERVICE._serialized_start=581
+  _SERVERINFOSERVICE._serialized_end=710
 # @@protoc_insertion_point(module_scope)

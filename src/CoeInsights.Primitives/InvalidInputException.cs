@@ -1,16 +1,16 @@
-namespace CoeInsights.Analytics;
+namespace CoeInsights.Primitives;
 
 /// <summary>One bad field in a request: its path (e.g. <c>weights[2]</c>) and what is wrong with it.</summary>
 public sealed record FieldViolation(string Field, string Description);
 
 /// <summary>
-/// Thrown by pure code when its input is invalid. The server maps it to INVALID_ARGUMENT with a
-/// google.rpc.BadRequest listing every violation, so a caller learns every bad field at once.
+/// Thrown by pure code when its input is invalid: the <see cref="DomainException"/> kind for bad input. The server maps it
+/// to INVALID_ARGUMENT with a google.rpc.BadRequest listing every violation, so a caller learns every bad field at once.
 /// </summary>
-public sealed class InvalidInputException : Exception
+public sealed class InvalidInputException : DomainException
 {
     public InvalidInputException(IReadOnlyList<FieldViolation> violations)
-        : base(string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")))
+        : base(ErrorReasons.InvalidArgument, string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")))
     {
         if (violations.Count == 0) throw new ArgumentException("At least one violation is required.", nameof(violations));
         Violations = violations;

@@ -1,4 +1,4 @@
-namespace CoeInsights.Common;
+namespace CoeInsights.Primitives;
 
 /// <summary>
 /// A refusal the caller can act on. The server's error interceptor maps each kind to its gRPC

@@ -1,4 +1,4 @@
-namespace CoeInsights.Common;
+namespace CoeInsights.Primitives;
 
 /// <summary>
 /// Every google.rpc.ErrorInfo reason the API sets, in one place (values never change: clients match on them).
@@ -16,6 +16,8 @@ public static class ErrorReasons
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
     public const string WorkBudgetExceeded = "WORK_BUDGET_EXCEEDED";
     public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+    /// <summary>UNAVAILABLE: the replica is shutting down (drain); reconnect and resume, another replica answers.</summary>
+    public const string ServerDraining = "SERVER_DRAINING";
 
     // The edge (API key interceptor, error interceptor, request-shape checks).
     /// <summary>UNAUTHENTICATED: no <c>authorization: Bearer</c> header.</summary>
@@ -51,6 +53,7 @@ public static class ErrorReasons
     public const string EvaluatorsRequired = "EVALUATORS_REQUIRED";
     public const string EvaluatorCannotApprove = "EVALUATOR_CANNOT_APPROVE";
     public const string FactsMissing = "FACTS_MISSING";
+    public const string InvitationRevoked = "INVITATION_REVOKED";
     public const string NotAnInvitedEvaluator = "NOT_AN_INVITED_EVALUATOR";
     public const string NotACommitteeMember = "NOT_A_COMMITTEE_MEMBER";
     public const string NoRecommendationPending = "NO_RECOMMENDATION_PENDING";

@@ -1,0 +1,232 @@
+extern alias server;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CoeInsights.Client;
+using CoeInsights.Testing;
+using CoeInsights.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Npgsql;
+
+namespace CoeInsights.Server.Tests;
+
+/// <summary>
+/// The server binary as an operator runs it for many replicas: real processes, a real SIGTERM,
+/// the one-shot commands, and a replica on a DML-only PostgreSQL role.
+/// </summary>
+public sealed class ReplicaProcessTests : IAsyncLifetime
+{
+    private readonly List<Process> _processes = [];
+    private readonly ConcurrentQueue<string> _output = new();
+    private string _connectionString = "";
+
+    public async Task InitializeAsync() => _connectionString = await TestPostgres.ConnectionStringAsync();
+
+    [Fact]
+    public async Task DrainsGivenSigterm()
+    {
+        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var folder = TestPostgres.NewFolder("drain");
+        var process = StartServer(folder, TestPostgres.NewSchema("d"), grpcPort, httpPort, _connectionString,
+            new() { ["Coe__DrainPeriod"] = "00:00:03" });
+        await WaitUntilServing(grpcPort);
+        var key = (await File.ReadAllTextAsync(Path.Combine(folder, "admin-key"))).Trim();
+        using var channel = CoeChannel.Create(new CoeClientOptions { Address = new Uri($"http://127.0.0.1:{grpcPort}"), ApiKey = key });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        var health = new Health.HealthClient(channel);
+        var info = new ServerInfoService.ServerInfoServiceClient(channel);
+        using var watch = new KpiService.KpiServiceClient(channel).WatchAlerts(new WatchAlertsRequest
+        {
+            Metrics = { "negative_mentions" }, Direction = AlertDirection.Both,
+        });
+        await watch.ResponseHeadersAsync; // the watch is open
+        var reading = watch.ResponseStream.MoveNext();
+
+        var stopwatch = Stopwatch.StartNew();
+        Signal(process, "TERM");
+
+        // The drain phase: not ready for the balancer, still live, still answering calls, the stream still open.
+        await Eventually(async () => (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.NotServing);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal("default", (await info.GetServerInfoAsync(new GetServerInfoRequest())).TenantId);
+        Assert.False(reading.IsCompleted);
+        var drainSeen = stopwatch.Elapsed;
+
+        // Then the stream ends with a status a client resumes on, and the process exits well within a 30 s grace.
+        var ended = await Assert.ThrowsAsync<RpcException>(() => reading);
+        var streamEnded = stopwatch.Elapsed;
+        Assert.Equal((StatusCode.Unavailable, "SERVER_DRAINING"), (ended.StatusCode, CoeErrors.Reason(ended)));
+        Assert.True(process.WaitForExit(15_000), "the server did not exit within 15 s of SIGTERM:\n" + string.Join('\n', _output));
+        var exited = stopwatch.Elapsed;
+        Assert.Equal(0, process.ExitCode);
+        Assert.InRange(drainSeen, TimeSpan.Zero, TimeSpan.FromSeconds(2.5));
+        Assert.InRange(streamEnded, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(8));
+        Assert.InRange(exited, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(12));
+        Console.WriteLine($"drain: NOT_SERVING seen after {drainSeen.TotalMilliseconds:F0} ms, stream ended after {streamEnded.TotalMilliseconds:F0} ms, exit after {exited.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task ServesOnDmlOnlyRoleGivenMigrateAndBootstrapCommands()
+    {
+        var schema = TestPostgres.NewSchema("m");
+        var role = $"coe_dml_{Guid.NewGuid():N}"[..20];
+        var folder = TestPostgres.NewFolder("cmd");
+        await using (var owner = new NpgsqlConnection(_connectionString))
+        {
+            await owner.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE ROLE \"{role}\" LOGIN PASSWORD 'dml'", owner);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        // One-shot steps on the machine with the DDL credentials.
+        Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "migrate", "--grant", role));
+        Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "bootstrap-admin"));
+        var bootstrapKey = (await File.ReadAllTextAsync(Path.Combine(folder, "admin-key"))).Trim();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "admin-key")));
+        Assert.Equal(2, await RunCommand(folder, schema, _connectionString, "bootstrap-admin")); // once only
+        var mintedOut = new List<string>();
+        Assert.Equal(0, await RunCommand(folder, schema, _connectionString, ["mint-admin-key"], mintedOut));
+        var minted = Assert.Single(mintedOut, l => l.StartsWith("coe_"));
+
+        // The replica: DML-only role, no migration, no bootstrap.
+        var dml = new NpgsqlConnectionStringBuilder(_connectionString) { Username = role, Password = "dml" }.ConnectionString;
+        await using (var replicaRole = new NpgsqlConnection(dml))
+        {
+            await replicaRole.OpenAsync();
+            await using var ddl = new NpgsqlCommand($"CREATE TABLE \"{schema}\".not_allowed (i int)", replicaRole);
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => ddl.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+        }
+        var replicaFolder = TestPostgres.NewFolder("replica");
+        var port = FreePort();
+        StartServer(replicaFolder, schema, port, -1, dml,
+            new() { ["Coe__MigrateOnStart"] = "false", ["Coe__BootstrapAdminOnStart"] = "false", ["Coe__DaemonMode"] = "HotCold" });
+        await WaitUntilServing(port);
+
+        foreach (var key in new[] { bootstrapKey, minted })
+        {
+            using var channel = CoeChannel.Create(new CoeClientOptions { Address = new Uri($"http://127.0.0.1:{port}"), ApiKey = key });
+            var admin = new AdminService.AdminServiceClient(channel);
+            var tenant = $"t{Guid.NewGuid():N}"[..12];
+            await admin.CreateTenantAsync(new CreateTenantRequest { TenantId = tenant, DisplayName = tenant, RequestId = tenant });
+            var created = await admin.CreateApiKeyAsync(new CreateApiKeyRequest { TenantId = tenant, DisplayName = "lead", Roles = { Role.Committee } });
+            using var editorChannel = CoeChannel.Create(new CoeClientOptions { Address = new Uri($"http://127.0.0.1:{port}"), ApiKey = created.Secret });
+            var evaluations = new EvaluationService.EvaluationServiceClient(editorChannel);
+            var evaluation = await evaluations.CreateEvaluationAsync(new CreateEvaluationRequest { Title = "On a DML role", Purpose = "replica test", Scale = new ScoreScale { Min = 1, Max = 5 } });
+            Assert.Equal("On a DML role", (await evaluations.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = evaluation.EvaluationId })).Title);
+        }
+        // The replica issued nothing and points at no key file.
+        Assert.False(File.Exists(Path.Combine(replicaFolder, "admin-key")));
+        Assert.DoesNotContain(_output, l => l.Contains(Path.Combine(replicaFolder, "admin-key")));
+    }
+
+    public Task DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+            p.Dispose();
+        }
+        return Task.CompletedTask;
+    }
+
+    private Process StartServer(string folder, string schema, int grpcPort, int httpPort, string connectionString, Dictionary<string, string> more)
+    {
+        var psi = ServerStartInfo(folder, schema, connectionString);
+        psi.Environment["COE_GRPC_PORT"] = grpcPort.ToString();
+        psi.Environment["COE_HTTP_PORT"] = httpPort.ToString();
+        foreach (var (k, v) in more) psi.Environment[k] = v;
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => _output.Enqueue($"[{grpcPort}] {e.Data}");
+        process.ErrorDataReceived += (_, e) => _output.Enqueue($"[{grpcPort}] {e.Data}");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        return process;
+    }
+
+    private Task<int> RunCommand(string folder, string schema, string connectionString, params string[] args) =>
+        RunCommand(folder, schema, connectionString, args, []);
+
+    private async Task<int> RunCommand(string folder, string schema, string connectionString, string[] args, List<string> stdout)
+    {
+        var psi = ServerStartInfo(folder, schema, connectionString);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        stdout.AddRange((await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        _output.Enqueue($"{string.Join(' ', args)} → {process.ExitCode}\n{await output}{await error}");
+        return process.ExitCode;
+    }
+
+    private static ProcessStartInfo ServerStartInfo(string folder, string schema, string connectionString) =>
+        new("dotnet", [ServerDll()])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder,
+            Environment =
+            {
+                ["COE_POSTGRES"] = connectionString,
+                ["COE_DATA_DIR"] = folder,
+                ["Coe__Schema"] = schema,
+                ["Coe__DaemonMode"] = "HotCold",
+            },
+        };
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 5 s.");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task WaitUntilServing(int port)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var health = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status ==
+                    HealthCheckResponse.Types.ServingStatus.Serving) return;
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (_processes.Any(p => p.HasExited)) throw new InvalidOperationException("A server process exited during start:\n" + string.Join('\n', _output));
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Server on port {port} did not start:\n" + string.Join('\n', _output));
+            await Task.Delay(250);
+        }
+    }
+
+    private static string ServerDll()
+    {
+        var dll = Path.Combine(Repository.Root(), "src", "CoeInsights.Server", "bin", Repository.Configuration, "net10.0", "CoeInsights.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
