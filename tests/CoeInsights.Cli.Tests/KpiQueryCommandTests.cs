@@ -212,7 +212,7 @@ public sealed class KpiQueryCommandTests(TestServer server) : IClassFixture<Test
     {
         var (key, _) = await Imported("cli-kpi-quiet");
 
-        var (code, output, error) = await Coe(key, "kpis", "alerts", "--metric", "impressions", "--timeout", "2");
+        var (code, output, error) = await Coe(key, "kpis", "alerts", "--metric", "impressions", "--timeout", "15");
 
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("watching impressions", error);
