@@ -133,6 +133,7 @@ public static class CoeServer
         if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
         services.AddHostedService<BootstrapAdminKey>();
+        services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
         services.AddSingleton<Web.InvitationLinks>();
         services.AddAntiforgery(o => { o.Cookie.Name = "coe.af"; o.FormFieldName = "__af"; });

@@ -2,15 +2,12 @@ using CoeInsights.Access;
 using CoeInsights.Access.SigningKeys;
 using Google.Protobuf;
 using Marten;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 using CoeInsights.Server.Hosting;
 
 namespace CoeInsights.Server.Reports;
 
 /// <summary>Issues signed links for every export kind and serves <c>GET /downloads/{token}</c> on the HTTP/1.1 port.</summary>
-public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOptions<CoeServerOptions> options, TimeProvider clock)
+public sealed class DownloadLinkIssuer(IDocumentStore store, PublicBaseUrl baseUrl, TimeProvider clock)
 {
     public const string KeyId = "download-links";
     private DownloadLinks? _links;
@@ -26,15 +23,7 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, IServer server, IOp
         var (kind, resourceId) = ExportCatalogue.Scope(export);
         var token = (await Links(ct)).Create(new DownloadGrant(caller.TenantId, kind, resourceId, expires, caller.Principal,
             string.Join(',', caller.Roles.Order()), System.Buffers.Text.Base64Url.EncodeToString(export.ToByteArray()), caller.KeyId.ToString()));
-        return ($"{BaseUrl().TrimEnd('/')}/downloads/{token}", expires);
-    }
-
-    /// <summary>The public base URL: Coe:PublicBaseUrl when set (behind a proxy), else the HTTP/1.1 address we listen on.</summary>
-    private string BaseUrl()
-    {
-        if (!string.IsNullOrEmpty(options.Value.PublicBaseUrl)) return options.Value.PublicBaseUrl;
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return addresses.Count > 1 ? addresses[1] : addresses.FirstOrDefault() ?? "http://127.0.0.1:5081";
+        return (baseUrl.For($"/downloads/{token}"), expires);
     }
 
     /// <summary>

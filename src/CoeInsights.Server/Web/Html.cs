@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 
 namespace CoeInsights.Server.Web;
@@ -69,6 +68,4 @@ public static class Html
         <p>The page was open too long or was sent from somewhere else. Go back, reload the page and send it again:
         nothing was saved.</p></main>
         """);
-
-    public static StringBuilder AppendHtml(this StringBuilder sb, string html) => sb.Append(html);
 }

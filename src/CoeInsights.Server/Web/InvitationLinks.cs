@@ -3,9 +3,6 @@ using CoeInsights.Invitations;
 using CoeInsights.Server.Hosting;
 using CoeInsights.Server.Reports;
 using Marten;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace CoeInsights.Server.Web;
 
@@ -14,7 +11,7 @@ namespace CoeInsights.Server.Web;
 /// The token carries tenant, invitation id, send number and expiry; the stored invitation must still agree (not revoked,
 /// not resent), so a link is one person's for one survey or evaluation until then.
 /// </summary>
-public sealed class InvitationLinks(IDocumentStore store, IServer server, IOptions<CoeServerOptions> options, TimeProvider clock)
+public sealed class InvitationLinks(IDocumentStore store, PublicBaseUrl baseUrl, TimeProvider clock)
 {
     public const string KeyId = "invitation-links";
     private byte[]? _secret;
@@ -25,7 +22,7 @@ public sealed class InvitationLinks(IDocumentStore store, IServer server, IOptio
     {
         var token = SignedTokens.Create(await Secret(ct), "i1", tenantId, i.Id.ToString("N"), i.Sends.ToString(System.Globalization.CultureInfo.InvariantCulture),
             i.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return $"{BaseUrl().TrimEnd('/')}/i/{token}";
+        return baseUrl.For($"/i/{token}");
     }
 
     /// <summary>The tenant and invitation a token opens, or null for anything else (tampered, expired, resent, revoked, gone).</summary>
@@ -39,12 +36,5 @@ public sealed class InvitationLinks(IDocumentStore store, IServer server, IOptio
         return invitation is not null && InvitationRules.Admits(invitation, sends, DateTimeOffset.FromUnixTimeSeconds(expires), clock.GetUtcNow())
             ? (f[1], invitation!)
             : null;
-    }
-
-    private string BaseUrl()
-    {
-        if (!string.IsNullOrEmpty(options.Value.PublicBaseUrl)) return options.Value.PublicBaseUrl;
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return addresses.Count > 1 ? addresses[1] : addresses.FirstOrDefault() ?? "http://127.0.0.1:5081";
     }
 }
