@@ -4,6 +4,7 @@
 #   - libgdiplus (ClosedXML 0.95 measures text through System.Drawing for column auto-fit)
 #   - python3-grpcio, python3-protobuf (the Python client in clients/python and its tests)
 #   - libreoffice-calc-nogui, poppler-utils (tests open every deck in LibreOffice and render a page)
+#   - chromium, chromium-driver (the web pages are tested in a real headless browser)
 #   - npm (buf, the protos' lint and breaking-change checker, is an npm package pinned in eng/buf)
 #   - nginx-light (the load balancer in front of several replicas, docs/deploy.md)
 set -euo pipefail
@@ -15,6 +16,9 @@ command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 # Decks are opened in a real spreadsheet program by the tests: LibreOffice headless, pdftoppm.
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# The stakeholder web pages are tested in Debian's headless Chromium through its chromedriver (tests/CoeInsights.Web.Tests).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 # The Python client and its tests run on Debian's grpcio/protobuf (matching the generated stubs).
 /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
 # Debian's nginx is the load balancer of docs/deploy.md (grpc_pass, per-call balancing over HTTP/2).

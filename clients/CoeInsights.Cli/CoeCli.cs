@@ -18,6 +18,7 @@ public static class CoeCli
             root.Add(command);
         root.Add(EvaluationCommands.Build(Run));
         root.Add(SurveyCommands.Build(Run));
+        root.Add(InvitationCommands.Build(Run));
         root.Add(KpiCommands.Build(Run));
         root.Add(SampleCommands.Build(Run));
         root.Add(ConnectorCommands.Build(Run));

@@ -53,6 +53,7 @@ public static class ErrorReasons
     public const string EvaluatorsRequired = "EVALUATORS_REQUIRED";
     public const string EvaluatorCannotApprove = "EVALUATOR_CANNOT_APPROVE";
     public const string FactsMissing = "FACTS_MISSING";
+    public const string InvitationRevoked = "INVITATION_REVOKED";
     public const string NotAnInvitedEvaluator = "NOT_AN_INVITED_EVALUATOR";
     public const string NotACommitteeMember = "NOT_A_COMMITTEE_MEMBER";
     public const string NoRecommendationPending = "NO_RECOMMENDATION_PENDING";

@@ -61,7 +61,8 @@ public static class Harness
         {
             foreach (var primary in new[] { ScoringMethod.Wsm, ScoringMethod.Topsis })
             {
-                var req = ScoringBenchmarks.Build(primary);
+                // phases [reps] [vendors]: the 50-vendor workload unless a vendor count is given (e.g. 1000).
+                var req = ScoringBenchmarks.Build(primary, mode == "phases" && args.Length > 2 ? int.Parse(args[2]) : 50);
                 var variants = mode == "phases"
                     ? new (string, RobustnessOptions?)[] {
                         ("none", null),

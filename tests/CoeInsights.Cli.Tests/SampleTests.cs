@@ -44,7 +44,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err + server.FirstLoad.Out);
         var listed = await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest { PageSize = 100 });
-        var summary = Assert.Single(listed.Evaluations);
+        var summary = Assert.Single(listed.Evaluations, e => e.Title == SampleData.EvaluationTitle);
         return await Evaluations.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = summary.EvaluationId });
     }
 
@@ -76,7 +76,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var evaluation = await SampleEvaluation();
         var surveys = new SurveyService.SurveyServiceClient(server.Channel());
 
-        var listed = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys);
+        var listed = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle);
         var survey = await surveys.GetSurveyAsync(new GetSurveyRequest { SurveyId = listed.SurveyId });
         var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings });
 
@@ -164,7 +164,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var summary = JsonDocument.Parse(output).RootElement.GetProperty("summary");
         Assert.Equal(0, summary.GetProperty("batchesStored").GetInt32());
         Assert.Equal(18, summary.GetProperty("batchesReplayed").GetInt32());
-        Assert.Single((await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations);
+        Assert.Equal(2, (await Evaluations.ListEvaluationsAsync(new ListEvaluationsRequest())).Evaluations.Count); // the decided one and the open one behind the evaluator link
         Assert.Equal(11, (await Kpis.ListProfilesAsync(new ListProfilesRequest { PageSize = 100 })).Profiles.Count);
     }
 
@@ -196,6 +196,13 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         // (Progress lines come and go with timing when the output is not a terminal; the summary is always there.)
         Assert.Contains("KPIs            11 profiles, 70,272 daily values 2025-05-01 … 2026-10-31 (0 batches stored, 18 already there)", output);
         Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
+        // One survey link and one evaluator link a newcomer can open at once (issue 19): both pages answer 200.
+        using var web = new HttpClient();
+        foreach (var prefix in new[] { "survey link", "evaluator link" })
+        {
+            var url = output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync(url)).StatusCode);
+        }
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
         Assert.Contains("./coe reports kpi-deck --from 2025-05-01 --to 2026-10-31 -f sample-kpi-deck.xlsx", output);
@@ -441,7 +448,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         var evaluation = await SampleEvaluation();
         var surveys = new SurveyService.SurveyServiceClient(server.Channel());
-        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys).SurveyId;
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle).SurveyId;
         var xlsx = Path.Combine(server.WorkingDirectory, $"{deck}-{Guid.NewGuid():N}.xlsx");
         string[] download = deck switch
         {

@@ -14,6 +14,40 @@ internal static class SampleData
     public const int Seed = 20261126;
     public const string EvaluationTitle = "Sample: social media management platform 2027";
     public const string SurveyTitle = "Sample: what matters in our next social media platform";
+    public const string PulseTitle = "Try it: CoE pulse (open, answer it in a browser)";
+    public const string ListeningTitle = "Try it: listening tool 2027 (open, score it in a browser)";
+    public const string PulseRespondent = "newcomer";
+
+    /// <summary>An open survey with every question kind the web page renders.</summary>
+    public static CreateSurveyRequest PulseRequest() => new()
+    {
+        Title = PulseTitle,
+        RequestId = $"{RequestPrefix}-pulse",
+        Audience = { Departments.Select(d => new AudienceDepartment { Department = d, Invited = 0 }) },
+        Questions =
+        {
+            new SurveyQuestion { QuestionId = "helps", Kind = QuestionKind.Likert, ScalePoints = 5, Text = "The CoE helps my team do its work" },
+            new SurveyQuestion { QuestionId = "recommend", Kind = QuestionKind.Nps, Text = "How likely are you to recommend the CoE to a colleague?" },
+            new SurveyQuestion { QuestionId = "priorities", Kind = QuestionKind.Ranking, Options = { "training", "dashboards", "templates", "office-hours" }, Text = "What should the CoE do first?" },
+            new SurveyQuestion { QuestionId = "matters", Kind = QuestionKind.Pairwise, Options = { "cost", "analytics", "ease-of-use" }, Text = "What matters more in a new tool?" },
+            new SurveyQuestion { QuestionId = "hours", Kind = QuestionKind.Number, Minimum = 0, Maximum = 60, Text = "Hours a week you spend on social media work" },
+            new SurveyQuestion { QuestionId = "else", Kind = QuestionKind.FreeText, Text = "Anything else the committee should know?" },
+        },
+    };
+
+    public static IEnumerable<Criterion> ListeningCriteria() =>
+    [
+        new Criterion { CriterionId = "coverage", Description = "Share of the networks, news and forums we need that the tool listens to", Category = "Listening" },
+        new Criterion { CriterionId = "sentiment", Description = "How well sentiment matches what a person reading the posts would say", Category = "Listening" },
+        new Criterion { CriterionId = "alerts", Description = "Alerts on spikes reach PR within minutes, with the posts behind them", Category = "Operations" },
+    ];
+
+    public static IEnumerable<Vendor> ListeningVendors() =>
+    [
+        new Vendor { VendorId = "brandwatch", DisplayName = "Brandwatch", Product = "Consumer Research" },
+        new Vendor { VendorId = "talkwalker", DisplayName = "Talkwalker", Product = "Listening" },
+        new Vendor { VendorId = "meltwater", DisplayName = "Meltwater", Product = "Social Listening" },
+    ];
     /// <summary>Prefix of every request id and idempotency key the sample uses (a rerun stores nothing twice).</summary>
     public const string RequestPrefix = "coe-sample-v1";
     public const string BusinessUnitPrefix = "Sample ";

@@ -8,7 +8,12 @@ namespace CoeInsights.Cli.Sample;
 internal sealed record SampleSummary(
     string EvaluationId, string EvaluationState, string SurveyId, int SurveyRespondents, string WinnerId, string WinnerName,
     int Profiles, long Observations, int BatchesStored, int BatchesReplayed, string AnomalyProfileId, string AnomalyMetric,
-    string? AnomalyDetectedOn, string FirstDay, string LastDay);
+    string? AnomalyDetectedOn, string FirstDay, string LastDay)
+{
+    /// <summary>One respondent's link to the open pulse survey, and one evaluator's link to the open score sheet (issue 19).</summary>
+    public string SurveyLink { get; init; } = "";
+    public string EvaluatorLink { get; init; } = "";
+}
 
 /// <summary>
 /// Loads <see cref="SampleData"/> through the public API with an admin (or committee + ingest) key. Every write
@@ -22,14 +27,15 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
     private readonly EvaluationService.EvaluationServiceClient _evaluations = new(channel);
     private readonly SurveyService.SurveyServiceClient _surveys = new(channel);
     private readonly KpiService.KpiServiceClient _kpis = new(channel);
+    private readonly InvitationService.InvitationServiceClient _invitations = new(channel);
 
     /// <summary>True when the caller's tenant holds anything that is not the sample: then an "if empty" load stays out.</summary>
     public async Task<bool> HoldsOtherDataAsync(CancellationToken ct)
     {
         var evaluations = await _evaluations.ListEvaluationsAsync(new ListEvaluationsRequest { PageSize = 100 }, cancellationToken: ct);
-        if (evaluations.Evaluations.Any(e => e.Title != SampleData.EvaluationTitle)) return true;
+        if (evaluations.Evaluations.Any(e => e.Title is not (SampleData.EvaluationTitle or SampleData.ListeningTitle))) return true;
         var surveys = await _surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 }, cancellationToken: ct);
-        if (surveys.Surveys.Any(s => s.Title != SampleData.SurveyTitle)) return true;
+        if (surveys.Surveys.Any(s => s.Title is not (SampleData.SurveyTitle or SampleData.PulseTitle))) return true;
         var profiles = await _kpis.ListProfilesAsync(new ListProfilesRequest { PageSize = 100 }, cancellationToken: ct);
         return profiles.Profiles.Any(p => !p.BusinessUnit.StartsWith(SampleData.BusinessUnitPrefix, StringComparison.Ordinal));
     }
@@ -52,13 +58,59 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
         }, cancellationToken: ct);
         progress("anomaly check", 1, 1);
         var top = anomalies.Anomalies.OrderByDescending(a => Math.Abs(a.Score)).FirstOrDefault();
+        var (surveyLink, evaluatorLink) = await InvitationLinksAsync(ct);
 
         return new SampleSummary(
             evaluation.EvaluationId, state.ToString(), survey.SurveyId, survey.Respondents, winnerId,
             SampleData.Vendors.Single(v => v.Id == winnerId).Name, profiles.Length, observations, stored, replayed,
             anomalyProfile.ProfileId, SampleData.Anomaly.Metric,
             top is null ? null : new DateOnly(top.PeriodStart.Year, top.PeriodStart.Month, top.PeriodStart.Day).ToString("yyyy-MM-dd"),
-            SampleData.FirstDay.ToString("yyyy-MM-dd"), SampleData.LastDay.ToString("yyyy-MM-dd"));
+            SampleData.FirstDay.ToString("yyyy-MM-dd"), SampleData.LastDay.ToString("yyyy-MM-dd"))
+        {
+            SurveyLink = surveyLink, EvaluatorLink = evaluatorLink,
+        };
+    }
+
+    /// <summary>
+    /// The main sample survey and evaluation are closed (their results are the point), so the links go to an open pulse
+    /// survey and an open evaluation: a newcomer can answer and score in a browser at once. A rerun resends (new links).
+    /// </summary>
+    private async Task<(string Survey, string Evaluator)> InvitationLinksAsync(CancellationToken ct)
+    {
+        progress("invitation links", 0, 2);
+        var pulse = await _surveys.CreateSurveyAsync(SampleData.PulseRequest(), cancellationToken: ct);
+        var surveyLink = await LinkAsync(InvitationKind.Survey, pulse.SurveyId, SampleData.PulseRespondent, "HR", ct);
+        progress("invitation links", 1, 2);
+        var listening = await _evaluations.CreateEvaluationAsync(new CreateEvaluationRequest
+        {
+            Title = SampleData.ListeningTitle, Purpose = "Pick a listening tool for PR and Social.", Scale = new ScoreScale { Min = 1, Max = 5 },
+            CommitteeMembers = { SampleData.CommitteeMembers }, RequestId = $"{SampleData.RequestPrefix}-listening",
+        }, cancellationToken: ct);
+        var id = listening.EvaluationId;
+        if (listening.Criteria.Count == 0 && listening.State == EvaluationState.Open)
+            listening = await _evaluations.AddCriteriaAsync(new AddCriteriaRequest { EvaluationId = id, Criteria = { SampleData.ListeningCriteria() } }, cancellationToken: ct);
+        if (listening.Vendors.Count == 0 && listening.State == EvaluationState.Open)
+            listening = await _evaluations.AddVendorsAsync(new AddVendorsRequest { EvaluationId = id, Vendors = { SampleData.ListeningVendors() } }, cancellationToken: ct);
+        var evaluator = SampleData.Evaluators[0];
+        if (listening.Evaluators.Count == 0 && listening.State == EvaluationState.Open)
+            await _evaluations.InviteEvaluatorsAsync(new InviteEvaluatorsRequest
+            {
+                EvaluationId = id, Evaluators = { new Evaluator { EvaluatorId = evaluator.Id, DisplayName = evaluator.Name, Department = evaluator.Department } },
+            }, cancellationToken: ct);
+        var evaluatorLink = await LinkAsync(InvitationKind.Evaluation, id, evaluator.Id, "", ct);
+        progress("invitation links", 2, 2);
+        return (surveyLink, evaluatorLink);
+    }
+
+    private async Task<string> LinkAsync(InvitationKind kind, string resourceId, string person, string department, CancellationToken ct)
+    {
+        var listed = await _invitations.ListInvitationsAsync(new ListInvitationsRequest { Kind = kind, ResourceId = resourceId }, cancellationToken: ct);
+        var existing = listed.Invitations.FirstOrDefault(i => i.PersonId == person && i.State != InvitationState.Revoked);
+        var invitation = existing is not null
+            ? await _invitations.ResendInvitationAsync(new ResendInvitationRequest { InvitationId = existing.InvitationId }, cancellationToken: ct)
+            : await _invitations.CreateInvitationAsync(new CreateInvitationRequest
+                { Kind = kind, ResourceId = resourceId, PersonId = person, Department = department }, cancellationToken: ct);
+        return invitation.Url;
     }
 
     private async Task<Evaluation> LoadEvaluationAsync(CancellationToken ct)

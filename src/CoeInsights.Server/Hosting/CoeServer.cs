@@ -8,6 +8,7 @@ using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;
 using CoeInsights.Server.ServerInfo;
+using CoeInsights.Server.Web;
 using CoeInsights.Store;
 using JasperFx.Events.Daemon;
 using Marten;
@@ -70,6 +71,7 @@ public static class CoeServer
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
+        app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
         // outage must not get every replica restarted); ready = the store answers and the replica is not draining.
@@ -80,6 +82,8 @@ public static class CoeServer
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
         app.MapBi();
+        // The stakeholders' pages behind invitation links (survey answers, score sheets): server-rendered HTML, antiforgery on every form.
+        app.MapWebPages();
         app.MapGet("/", () => Results.Text(
             "CoeInsights: gRPC on the HTTP/2 port, the same API as JSON under /v1/ on this port. Send 'Authorization: Bearer <api key>'."));
         return app;
@@ -130,6 +134,8 @@ public static class CoeServer
 
         services.AddHostedService<BootstrapAdminKey>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
+        services.AddSingleton<Web.InvitationLinks>();
+        services.AddAntiforgery(o => { o.Cookie.Name = "coe.af"; o.FormFieldName = "__af"; });
     }
 
     private static DaemonMode ResolveDaemonMode(CoeServerOptions options, bool embedded) =>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace CoeInsights.Server.Reports;
 
 /// <summary>
@@ -15,7 +12,7 @@ public sealed record DownloadGrant(
 
 /// <summary>
 /// Short-lived signed download links, for browsers that cannot send a bearer header. The token is
-/// <c>base64url(payload).base64url(HMAC-SHA256(secret, payload))</c>; anything tampered, expired or
+/// <c>base64url(payload).base64url(HMAC-SHA256(secret, payload))</c> (<see cref="SignedTokens"/>); anything tampered, expired or
 /// malformed is refused the same way, so a refusal says nothing about the workbook.
 /// </summary>
 public sealed class DownloadLinks(byte[] secret)
@@ -23,29 +20,15 @@ public sealed class DownloadLinks(byte[] secret)
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
 
-    public string Create(DownloadGrant grant)
-    {
-        var payload = string.Join('\n', "v3", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString(),
+    public string Create(DownloadGrant grant) =>
+        SignedTokens.Create(secret, "v3", grant.TenantId, grant.ExportKind, grant.ResourceId, grant.ExpiresAt.ToUnixTimeSeconds().ToString(),
             grant.Principal, grant.Roles, grant.Parameters, grant.KeyId);
-        var bytes = Encoding.UTF8.GetBytes(payload);
-        return $"{System.Buffers.Text.Base64Url.EncodeToString(bytes)}.{System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(secret, bytes))}";
-    }
 
     public DownloadGrant? Verify(string token, DateTimeOffset now)
     {
-        var dot = token.IndexOf('.');
-        if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var signature)) return null;
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, payload), signature)) return null;
-        var fields = Encoding.UTF8.GetString(payload).Split('\n');
-        if (fields.Length != 9 || fields[0] != "v3" || !long.TryParse(fields[4], out var expires)) return null;
+        var fields = SignedTokens.Verify(secret, token);
+        if (fields is not { Length: 9 } || fields[0] != "v3" || !long.TryParse(fields[4], out var expires)) return null;
         var grant = new DownloadGrant(fields[1], fields[2], fields[3], DateTimeOffset.FromUnixTimeSeconds(expires), fields[5], fields[6], fields[7], fields[8]);
         return grant.ExpiresAt > now ? grant : null;
-    }
-
-    private static bool TryFromBase64Url(string text, out byte[] bytes)
-    {
-        var ok = System.Buffers.Text.Base64Url.IsValid(text);
-        bytes = ok ? System.Buffers.Text.Base64Url.DecodeFromChars(text) : [];
-        return ok;
     }
 }

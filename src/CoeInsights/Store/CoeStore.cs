@@ -48,6 +48,7 @@ public static class CoeStore
         options.ConfigureKpis();
         options.ConfigureEvaluations();
         options.ConfigureSurveys();
+        Invitations.InvitationsModule.ConfigureInvitations(options);
         options.ConfigureConnectors();
         options.ConfigureCreateClaims();
         return options;

@@ -167,6 +167,14 @@ public static class BadInputCorpus
             Answers = { new SurveyAnswer { QuestionId = "q1", Likert = 5 } },
         },
         ["CloseSurvey"] = s => new CloseSurveyRequest { SurveyId = s.OpenSurvey.SurveyId, Etag = s.OpenSurvey.Etag },
+        ["CreateInvitation"] = s => new CreateInvitationRequest
+        {
+            Kind = InvitationKind.Survey, ResourceId = s.OpenSurvey.SurveyId, PersonId = "corpus-respondent", Department = s.OpenSurvey.Audience.FirstOrDefault()?.Department ?? "",
+        },
+        ["ListInvitations"] = s => new ListInvitationsRequest { Kind = InvitationKind.Survey, ResourceId = s.OpenSurvey.SurveyId },
+        // No invitation is seeded: the key, role and text rows are refused before the store is asked.
+        ["RevokeInvitation"] = _ => new RevokeInvitationRequest { InvitationId = NewId },
+        ["ResendInvitation"] = _ => new ResendInvitationRequest { InvitationId = NewId },
         ["GetSurveyResults"] = s => new GetSurveyResultsRequest { SurveyId = s.OpenSurvey.SurveyId, Departments = { "Marketing" } },
         ["DeriveWeights"] = s => new DeriveWeightsRequest
         {

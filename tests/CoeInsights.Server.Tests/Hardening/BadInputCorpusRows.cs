@@ -452,6 +452,18 @@ internal static class BadInputCorpusRows
             Code.FailedPrecondition, "SURVEY_CLOSED");
         R<CloseSurveyRequest>("CloseSurvey", "stale etag", (r, _) => r.Etag = "1", Code.Aborted, "STALE_ETAG");
         V<CloseSurveyRequest>("CloseSurvey", "etag not a number", (r, _) => r.Etag = "v1", "etag");
+        V<CreateInvitationRequest>("CreateInvitation", "kind unspecified", (r, _) => r.Kind = InvitationKind.Unspecified, "kind");
+        V<CreateInvitationRequest>("CreateInvitation", "department outside the audience", (r, _) => r.Department = "nobody-here", "department");
+        V<CreateInvitationRequest>("CreateInvitation", "ttl beyond 90 days", (r, _) => r.TtlSeconds = 91L * 86400, "ttl_seconds");
+        R<CreateInvitationRequest>("CreateInvitation", "closed survey", (r, s) => r.ResourceId = s.ClosedSurvey.SurveyId, Code.FailedPrecondition, "SURVEY_CLOSED");
+        R<CreateInvitationRequest>("CreateInvitation", "evaluator not invited", (r, s) => { r.Kind = InvitationKind.Evaluation; r.ResourceId = s.Open.EvaluationId; r.PersonId = "not-an-evaluator"; },
+            Code.FailedPrecondition, "NOT_AN_INVITED_EVALUATOR");
+        V<ListInvitationsRequest>("ListInvitations", "kind unspecified", (r, _) => r.Kind = InvitationKind.Unspecified, "kind");
+        V<ListInvitationsRequest>("ListInvitations", "resource_id malformed", (r, _) => r.ResourceId = "not-a-uuid", "resource_id");
+        R<RevokeInvitationRequest>("RevokeInvitation", "unknown invitation", (r, _) => r.InvitationId = BadInputCorpus.NewId, Code.NotFound, "INVITATION_NOT_FOUND");
+        R<RevokeInvitationRequest>("RevokeInvitation", "malformed id", (r, _) => r.InvitationId = "not-a-uuid", Code.NotFound, "INVITATION_NOT_FOUND");
+        R<ResendInvitationRequest>("ResendInvitation", "unknown invitation", (r, _) => r.InvitationId = BadInputCorpus.NewId, Code.NotFound, "INVITATION_NOT_FOUND");
+        V<ResendInvitationRequest>("ResendInvitation", "negative ttl", (r, _) => r.TtlSeconds = -1, "ttl_seconds");
         V<GetSurveyResultsRequest>("GetSurveyResults", "confidence_level 1.5", (r, _) => r.ConfidenceLevel = 1.5, "confidence_level");
         V<GetSurveyResultsRequest>("GetSurveyResults", "max_consistency_ratio negative", (r, _) => r.MaxConsistencyRatio = -1, "max_consistency_ratio");
         V<DeriveWeightsRequest>("DeriveWeights", "no question ids", (r, _) => r.QuestionIds.Clear(), "question_ids");

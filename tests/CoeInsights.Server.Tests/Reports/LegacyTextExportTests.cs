@@ -163,7 +163,7 @@ public sealed class LegacyTextExportTests(TestServer server) : IClassFixture<Tes
         Assert.Contains($"comment{Clean}", xml);
         Assert.Contains($"evidence{Clean}", xml);
         using var workbook = new XLWorkbook(new MemoryStream(bytes));
-        var comments = workbook.Worksheet("Comments").Table("Comments").DataRange.Rows().Select(r => r.Cell(5).GetString()).ToList();
+        var comments = workbook.Worksheet("Comments").Table("Comments").DataRange.Rows().Select(r => r.Field("Comment").GetString()).ToList();
         Assert.Contains($"comment{Clean}", comments);
     }
 }
