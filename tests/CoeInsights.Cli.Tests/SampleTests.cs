@@ -279,8 +279,8 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         return id;
     }
 
-    /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
-    private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
+    /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the PDF and its page count.</summary>
+    private async Task<(string Pdf, int Pages)> Printed(string name, params string[] download)
     {
         var folder = Directory.CreateTempSubdirectory("coe-sample-print-").FullName;
         var xlsx = Path.Combine(folder, name + ".xlsx");
@@ -289,13 +289,121 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var profile = new Uri(Path.Combine(folder, "lo-profile")).AbsoluteUri;
         var (converted, _, soffice) = await ChildProcess.Run("soffice", [$"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder, xlsx]);
         Assert.True(converted == 0, soffice);
-        var txt = Path.Combine(folder, name + ".txt");
-        var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", "1", "-l", "1", Path.Combine(folder, name + ".pdf"), txt]);
-        Assert.True(read == 0, pdftotext);
-        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [Path.Combine(folder, name + ".pdf")]);
+        var pdf = Path.Combine(folder, name + ".pdf");
+        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [pdf]);
         Assert.True(info == 0);
-        var pages = int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture);
-        return (await File.ReadAllTextAsync(txt), pages);
+        return (pdf, int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One printed page as pdftotext reads it (layout kept, so a table row reads as a line).</summary>
+    private static async Task<string> PageText(string pdf, int page)
+    {
+        var txt = Path.ChangeExtension(pdf, $".page{page}.txt");
+        var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", $"{page}", "-l", $"{page}", pdf, txt]);
+        Assert.True(read == 0, pdftotext);
+        return await File.ReadAllTextAsync(txt);
+    }
+
+    /// <summary>The first printed page that holds the text.</summary>
+    private static async Task<string> PageWith(string pdf, int pages, string text)
+    {
+        for (var p = 1; p <= pages; p++)
+            if (await PageText(pdf, p) is var page && page.Contains(text, StringComparison.Ordinal)) return page;
+        Assert.Fail($"no printed page holds '{text}'");
+        return "";
+    }
+
+    /// <summary>The printed line of a table row that starts with the label (then a gap of two spaces or more).</summary>
+    private static string RowLine(string page, string label) =>
+        page.Split('\n').FirstOrDefault(l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\s*{System.Text.RegularExpressions.Regex.Escape(label)}\s{{2,}}"))
+        ?? throw new Xunit.Sdk.XunitException($"no row '{label}' on the page:\n{page}");
+
+    /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
+    private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
+    {
+        var (pdf, pages) = await Printed(name, download);
+        return (await PageText(pdf, 1), pages);
+    }
+
+    /// <summary>
+    /// The survey fed the weights, so each department's row is the winner under that department's own weights: the
+    /// oracle is the API's own path (DeriveWeights' per-department weights, then ScoreEvaluation with them as what-if
+    /// weights), not the workbook's code.
+    /// </summary>
+    [Fact]
+    public async Task PrintsEachDepartmentsWinnerUnderItsOwnSurveyWeightsInVendorWorkbook()
+    {
+        var evaluation = await SampleEvaluation();
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys).SurveyId;
+        var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey, Method = WeightDerivationMethod.ImportanceRatings });
+        async Task<string> Winner(IReadOnlyList<double> weights)
+        {
+            var request = new ScoreEvaluationRequest { EvaluationId = evaluation.EvaluationId };
+            request.WhatIfWeights.AddRange(derived.Weights.Select((w, j) => new CriterionWeight { CriterionId = w.CriterionId, Weight = weights[j] }));
+            var scored = await Evaluations.ScoreEvaluationAsync(request);
+            return evaluation.Vendors.Single(v => v.VendorId == scored.Result.Recommendation.WinnerId).DisplayName;
+        }
+
+        var (pdf, pages) = await Printed("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
+        var page = await PageWith(pdf, pages, "own weights (from the stakeholder survey)");
+
+        Assert.Equal(5, derived.Departments.Count);
+        var winners = new HashSet<string>();
+        foreach (var d in derived.Departments)
+        {
+            var line = RowLine(page, d.Department);
+            var winner = await Winner(d.Weights);
+            winners.Add(winner);
+            Assert.Matches($@"^\s*{d.Department}\s+{d.Respondents}\s+{System.Text.RegularExpressions.Regex.Escape(winner)}\s", line);
+        }
+        var balanced = RowLine(page, "All departments, each counting equally");
+        Assert.Contains(await Winner(derived.BalancedWeights), balanced);
+        Assert.Contains($" {derived.UsedRespondents.Count} ", balanced);
+    }
+
+    /// <summary>
+    /// ROI by network as the sample's generator makes the data (owned profiles, spend and attributed revenue summed
+    /// over the range), against the printed ROI page and the deck's FactKpi rows.
+    /// </summary>
+    [Fact]
+    public async Task PrintsRoiByNetworkAsTheSampleDataSumToInKpiDeck()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var from = new DateOnly(2025, 5, 1);
+        var to = new DateOnly(2026, 10, 31);
+        var expected = SampleData.Kpis()
+            .Where(o => SampleData.Profiles[o.Profile].Ownership == Ownership.Owned && o.Day >= from && o.Day <= to && o.Metric is "spend" or "attributed_revenue" or "engagements")
+            .GroupBy(o => SampleData.Profiles[o.Profile].Network)
+            .ToDictionary(g => g.Key, g => (
+                Spend: g.Where(o => o.Metric == "spend").Sum(o => o.Value),
+                Revenue: g.Where(o => o.Metric == "attributed_revenue").Sum(o => o.Value),
+                Engagements: g.Where(o => o.Metric == "engagements").Sum(o => o.Value)));
+        Assert.True(expected.Count >= 3);
+
+        var (pdf, pages) = await Printed("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var page = await PageWith(pdf, pages, "ROI by network (owned profiles)");
+        var xlsx = Path.ChangeExtension(pdf, ".xlsx");
+        using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
+        var fact = workbook.Table("FactKpi");
+        var networkOf = workbook.Table("DimProfile").DataRange.Rows().ToDictionary(r => r.Field("ProfileId").GetString(), r => r.Field("Network").GetString());
+        var sums = fact.DataRange.Rows()
+            .Select(r => (Network: networkOf[r.Field("ProfileId").GetString()], Metric: r.Field("Metric").GetString(), Value: r.Field("Value").GetDouble()))
+            .GroupBy(x => (x.Network, x.Metric)).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
+
+        var c = CultureInfo.InvariantCulture;
+        foreach (var (network, e) in expected)
+        {
+            var name = network.ToString();
+            var line = RowLine(page, page.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(name, StringComparison.OrdinalIgnoreCase)).Split("  ")[0]);
+            var roi = (e.Revenue - e.Spend) / e.Spend;
+            Assert.Contains(e.Spend.ToString("#,##0", c), line);
+            Assert.Contains(e.Revenue.ToString("#,##0", c), line);
+            Assert.Contains(roi.ToString("0.0%", c), line);
+            Assert.Contains((e.Spend / e.Engagements).ToString("0.00", c), line);
+            Assert.Equal(e.Spend, sums.Single(k => string.Equals(k.Key.Network, name, StringComparison.OrdinalIgnoreCase) && k.Key.Metric == "spend").Value, 1e-6);
+            Assert.Equal(e.Revenue, sums.Single(k => string.Equals(k.Key.Network, name, StringComparison.OrdinalIgnoreCase) && k.Key.Metric == "attributed_revenue").Value, 1e-6);
+        }
     }
 
     [Fact]

@@ -84,10 +84,10 @@ public sealed class EvaluationWorkbookTests
         var heat = workbook.Worksheet("Heat map");
         var winner = model.Vendors.Single(v => v.Id == model.Result.Recommendation.WinnerId).Name;
 
-        Assert.Equal("1. " + winner, heat.Cell(4, 1).GetString()); // rank order
-        Assert.Equal("Approval workflows", heat.Cell(3, 2).GetString()); // the criterion's name, not "publishing"
-        var cost = Enumerable.Range(2, model.Result.CriterionIds.Count).Single(c => heat.Cell(3, c).GetString() == "Annual licence cost");
-        Assert.Equal("#,##0", heat.Cell(4, cost).Style.NumberFormat.Format);
+        Assert.Equal("1. " + winner, heat.Cell(3, 4).GetString()); // vendors across, in rank order
+        Assert.Equal("Approval workflows", heat.Cell(4, 1).GetString()); // criteria down, by name, not "publishing"
+        var cost = Enumerable.Range(4, model.Result.CriterionIds.Count).Single(r => heat.Cell(r, 1).GetString() == "Annual licence cost");
+        Assert.Equal("#,##0", heat.Cell(cost, 4).Style.NumberFormat.Format);
         Assert.Equal("Weighted sum of scores, each criterion scaled to its best vendor",
             workbook.Worksheet("Dashboard").Cell(5 + 7 * 2, 1).GetString());
     }

@@ -30,6 +30,19 @@ internal static class SpreadsheetProgram
         return await File.ReadAllTextAsync(txt);
     }
 
+    /// <summary>The words on one page with their printed height in points (pdftotext -bbox): how big a reader sees them.</summary>
+    public static async Task<IReadOnlyList<(string Text, double Height)>> PageWordsAsync(string pdf, int page)
+    {
+        var html = Path.Combine(Path.GetDirectoryName(pdf)!, $"{Path.GetFileNameWithoutExtension(pdf)}-page{page}.bbox.html");
+        var (code, output) = await RunAsync("pdftotext", "-bbox", "-f", page.ToString(), "-l", page.ToString(), pdf, html);
+        if (code != 0) throw new InvalidOperationException($"pdftotext -bbox failed: {output}");
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        return System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(html),
+                @"<word xMin=""[\d.]+"" yMin=""([\d.]+)"" xMax=""[\d.]+"" yMax=""([\d.]+)"">([^<]*)</word>")
+            .Select(m => (System.Net.WebUtility.HtmlDecode(m.Groups[3].Value), double.Parse(m.Groups[2].Value, c) - double.Parse(m.Groups[1].Value, c)))
+            .ToList();
+    }
+
     /// <summary>How many pages the PDF has (pdfinfo).</summary>
     public static async Task<int> PageCountAsync(string pdf)
     {

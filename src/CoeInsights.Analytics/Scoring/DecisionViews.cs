@@ -7,6 +7,8 @@ namespace CoeInsights.Analytics.Scoring;
 public sealed record CategoryScores(IReadOnlyList<string> Categories, IReadOnlyList<double> CategoryWeights, IReadOnlyList<IReadOnlyList<double>> Scores);
 
 /// <summary>One department's (or the balanced) ranking of the vendors.</summary>
+/// <param name="Evaluators">The people behind the row: the department's evaluators, or its survey respondents when the
+/// row ranks under the department's own survey weights.</param>
 /// <param name="Scores">Per vendor, 0–100, in the vendor order given.</param>
 /// <param name="Ranks">Competition ranks (1 = best; equal within 1e-9 points share a rank).</param>
 /// <param name="Winner">Index of the winner: the best score, ties to the first listed.</param>
@@ -118,6 +120,18 @@ public static class DecisionViews
                 : null;
             return new VendorValue(v, benefit[i], annualCost[i], tco[i], pareto);
         }).ToArray();
+    }
+
+    /// <summary>
+    /// A ranking of scores computed elsewhere (e.g. the scoring engine run with a department's own weights), on the
+    /// method's scale × 100 in vendor order. Lower-is-better methods (VIKOR) rank the smallest first; the margin is
+    /// then the runner-up's score minus the winner's, so it is never negative.
+    /// </summary>
+    public static DepartmentRanking Ranking(string department, int people, IReadOnlyList<double> scores, bool higherIsBetter = true)
+    {
+        var signed = scores.Select(s => higherIsBetter ? s : -s).ToArray();
+        var ranked = Rank(department, people, signed);
+        return ranked with { Scores = scores.ToArray() };
     }
 
     private static DepartmentRanking Rank(string department, int evaluators, double[] scores)

@@ -185,40 +185,55 @@ public static class EvaluationWorkbook
         if (others.Count > 0) sheet.Row(3).Height = 60;
     }
 
+    /// <summary>
+    /// Criteria down, vendors across in rank order: a sample's two dozen criteria fit one landscape page at the body
+    /// font size, where criteria across (one column each) had to shrink to a third to fit the page's width.
+    /// </summary>
     private static void WriteHeatMap(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
         IReadOnlyDictionary<string, string> criterionName, int[] order)
     {
         DeckStyle.Page(sheet, $"Vendor × criterion, vendors in rank order (mean scores on {model.ScaleMin:0.##}–{model.ScaleMax:0.##}; costs in currency; red worse, green better)", 3);
         var result = model.Result;
-        sheet.Cell(3, 1).SetText("Vendor (rank)");
-        for (var j = 0; j < result.CriterionIds.Count; j++)
-        {
-            sheet.Cell(3, j + 2).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
-            sheet.Cell(3, j + 2).Style.Alignment.WrapText = true;
-        }
-        sheet.Row(3).Height = 45;
-        var money = result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Direction == CriterionDirection.Cost).ToArray();
+        string[] header = ["Criterion", "Category", "Weight"];
+        for (var c = 0; c < header.Length; c++) sheet.Cell(3, c + 1).SetText(header[c]);
+        const int first = 4; // first vendor column
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
-            sheet.Cell(4 + k, 1).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
-            for (var j = 0; j < result.CriterionIds.Count; j++)
-                if (money[j]) SafeText.SetCurrency(sheet.Cell(4 + k, j + 2), result.DecisionMatrix[i][j]);
-                else SafeText.SetNumber(sheet.Cell(4 + k, j + 2), result.DecisionMatrix[i][j], "0.00");
+            sheet.Cell(3, first + k).SetText($"{k + 1}. {vendorName.GetValueOrDefault(result.VendorIds[i], result.VendorIds[i])}");
         }
-        var lastRow = 3 + result.VendorIds.Count;
-        // Criteria differ in units (scores vs cost): one colour scale per column (none over an empty matrix).
-        for (var j = 0; j < result.CriterionIds.Count && result.VendorIds.Count > 0; j++)
+        for (var c = 1; c < first + order.Length; c++)
         {
-            var cost = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j])?.Direction == CriterionDirection.Cost;
-            sheet.Range(4, j + 2, lastRow, j + 2).AddConditionalFormat().ColorScale()
-                .LowestValue(cost ? DeckStyle.Good : DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84"))
-                .HighestValue(cost ? DeckStyle.Bad : DeckStyle.Good);
+            sheet.Cell(3, c).Style.Alignment.WrapText = true;
+            sheet.Cell(3, c).Style.Font.Bold = true;
+            sheet.Cell(3, c).Style.Border.BottomBorder = XLBorderStyleValues.Thin;
         }
-        sheet.Column(1).Width = 28;
-        for (var j = 0; j < result.CriterionIds.Count; j++) sheet.Column(j + 2).Width = 12;
-        // Vendors down, criteria across: print one page wide at the most, repeating the vendor names.
-        sheet.PageSetup.SetColumnsToRepeatAtLeft(1, 1);
+        sheet.Row(3).Height = 45;
+        for (var j = 0; j < result.CriterionIds.Count; j++)
+        {
+            var criterion = model.Criteria.FirstOrDefault(c => c.Id == result.CriterionIds[j]);
+            var cost = criterion?.Direction == CriterionDirection.Cost;
+            var row = first + j;
+            sheet.Cell(row, 1).SetText(criterionName.GetValueOrDefault(result.CriterionIds[j], result.CriterionIds[j]));
+            sheet.Cell(row, 2).SetText(criterion?.Category ?? "");
+            SafeText.SetNumber(sheet.Cell(row, 3), result.Weights[j], DeckStyle.Percent);
+            for (var k = 0; k < order.Length; k++)
+                if (cost) SafeText.SetCurrency(sheet.Cell(row, first + k), result.DecisionMatrix[order[k]][j]);
+                else SafeText.SetNumber(sheet.Cell(row, first + k), result.DecisionMatrix[order[k]][j], "0.00");
+            // Criteria differ in units (scores vs cost): one colour scale per criterion (none over an empty matrix).
+            if (order.Length > 0)
+                sheet.Range(row, first, row, first + order.Length - 1).AddConditionalFormat().ColorScale()
+                    .LowestValue(cost ? DeckStyle.Good : DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84"))
+                    .HighestValue(cost ? DeckStyle.Bad : DeckStyle.Good);
+        }
+        // Wide enough for a criterion described in a sentence (~80 characters): one line per criterion keeps the
+        // sheet on one page; the vendor columns only hold a number each.
+        sheet.Column(1).Width = 72;
+        sheet.Column(2).Width = 14;
+        sheet.Column(3).Width = 8;
+        for (var k = 0; k < order.Length; k++) sheet.Column(first + k).Width = 13;
+        // Criterion and category on every page when a long list runs over one.
+        sheet.PageSetup.SetColumnsToRepeatAtLeft(1, 2);
     }
 
     /// <summary>What the decision views say when no method ranked the vendors.</summary>
@@ -244,21 +259,37 @@ public static class EvaluationWorkbook
         cell.Style.Font.FontColor = DeckStyle.Dark;
     }
 
-    /// <summary>Writes the section from row <paramref name="top"/> (heading) and returns the first row after it.</summary>
+    /// <summary>
+    /// Writes the section from row <paramref name="top"/> (heading, then a line saying whose weights) and returns the
+    /// first row after it: each department under its own survey weights when the model has them, otherwise under the
+    /// common weights with its own evaluators' scores.
+    /// </summary>
     private static int WriteByDepartment(IXLWorksheet sheet, int top, EvaluationWorkbookModel model, MethodResult? primary, IReadOnlyDictionary<string, string> vendorName)
     {
-        Section(sheet, top, ByDepartmentHeading);
+        var own = model.DepartmentWeightsView;
+        Section(sheet, top, own is null ? ByDepartmentHeading : ByDepartmentOwnWeightsHeading);
         if (primary is null) { sheet.Cell(top + 1, 1).SetText(NoViewWithoutRanking); return top + 2; }
         var result = model.Result;
+        var h = top + 1;
+        if (model.DepartmentWeightsNote.Length > 0)
+        {
+            // Across the table's width, wrapped: a long line in one cell would run off the printed page.
+            var note = sheet.Range(h, 1, h, 6).Merge();
+            note.FirstCell().SetText(model.DepartmentWeightsNote);
+            note.Style.Font.Italic = true;
+            note.Style.Alignment.WrapText = true;
+            note.Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
+            sheet.Row(h).Height = 15 * Math.Max(1, (int)Math.Ceiling(model.DepartmentWeightsNote.Length / 150.0));
+            h++;
+        }
         var facts = model.VendorFacts.Select(f => f.CriterionId).ToHashSet(StringComparer.Ordinal);
-        var view = DecisionViews.ByDepartment(result.VendorIds, result.CriterionIds,
+        var view = own ?? DecisionViews.ByDepartment(result.VendorIds, result.CriterionIds,
             result.CriterionIds.Select(id => model.Criteria.FirstOrDefault(c => c.Id == id)?.Direction ?? CriterionDirection.Benefit).ToArray(),
             result.CriterionIds.Select(id => !facts.Contains(id)).ToArray(), result.Weights, primary.NormalisedMatrix,
             new ScoreScale(model.ScaleMin, model.ScaleMax),
             model.Scores.Select(s => new EvaluatorScore(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value)),
             model.Evaluators.ToDictionary(e => e.Id, e => e.Department));
-        string[] header = ["Department", "Evaluators", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"];
-        var h = top + 1;
+        string[] header = ["Department", own is null ? "Evaluators" : "Survey respondents", "Winner", "Winner's score (0–100)", "Margin (points)", "Runner-up"];
         var rows = view.Balanced is null ? view.Departments : [.. view.Departments, view.Balanced];
         if (rows.Count == 0) { sheet.Cell(h, 1).SetText("No evaluator with a department scored a ranked vendor."); return h + 1; }
         for (var c = 0; c < header.Length; c++) sheet.Cell(h, c + 1).SetText(header[c]);
@@ -267,7 +298,7 @@ public static class EvaluationWorkbook
         {
             var d = rows[k];
             var row = h + 1 + k;
-            var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderByDescending(i => d.Scores[i]).FirstOrDefault(-1);
+            var runnerUp = Enumerable.Range(0, d.Scores.Count).Where(i => i != d.Winner).OrderBy(i => d.Ranks[i]).FirstOrDefault(-1);
             sheet.Cell(row, 1).SetText(d == view.Balanced ? BalancedLabel : string.IsNullOrWhiteSpace(d.Department) ? "No department given" : d.Department);
             sheet.Cell(row, 2).SetValue(d.Evaluators);
             sheet.Cell(row, 3).SetText(Name(d.Winner));
@@ -288,8 +319,11 @@ public static class EvaluationWorkbook
         sheet.Row(row).Height = 30;
     }
 
-    /// <summary>Heading of the department view (the department's evaluators, the common weights).</summary>
-    public const string ByDepartmentHeading = "Winner by department: each department's evaluators' scores with the common weights";
+    /// <summary>Heading of the department view without department weights (the department's evaluators, the common weights).</summary>
+    public const string ByDepartmentHeading = "Winner by department, with the common weights: each department's own evaluators' scores";
+
+    /// <summary>Heading of the department view under each department's own (survey) weights.</summary>
+    public const string ByDepartmentOwnWeightsHeading = "Winner under each department's own weights (from the stakeholder survey), and with the departments balanced";
 
     /// <summary>Heading of the category view.</summary>
     public const string ByCategoryHeading = "Scores by category (0–100 within each category; 100 = best vendor on every criterion in it)";
@@ -515,8 +549,10 @@ public static class EvaluationWorkbook
                 ? $"Ranking: {Plain(r.Methods.First(m => m.Method == r.PrimaryMethod).Method, r.Methods.First(m => m.Method == r.PrimaryMethod).Normalisation)} makes the recommendation; the Ranking sheet also shows each vendor's rank by {string.Join(" and by ", r.Methods.Where(m => m.Method != r.PrimaryMethod).Select(m => LowerFirst(Plain(m.Method, m.Normalisation))))}."
                 : $"Ranking: {Plain(r.Methods[0].Method, r.Methods[0].Normalisation)} makes the recommendation (no other method was computed).",
             "Scores are shown on 0–100 (the method's 0–1 total × 100); the margin is the winner's lead in points of that scale.",
-            "Heat map: the aggregated decision matrix (before normalisation), vendors in rank order, coloured per criterion; cost criteria are in currency.",
-            "By department: the evaluation carries one set of weights (the survey's per-department weights are not kept with it), so each department is told apart by its own evaluators' scores: their mean score per vendor and criterion, mapped from the scale to 0–1 (lowest → 0, highest → 1), weighted with the common weights (× 100). Vendor facts such as cost, and any score a department did not give, keep the overall scaled value. The balanced row averages the department scores, each department counting once however many evaluators it has. Margin = winner's score − runner-up's, in points.",
+            "Heat map: the aggregated decision matrix (before normalisation), a row per criterion with its weight, vendors across in rank order, each row coloured on its own; cost criteria are in currency.",
+            model.DepartmentWeightsView is not null
+                ? "By department: each department's own weights are those its respondents gave in the stakeholder survey the weights came from (the survey as it was when they were applied); every vendor is scored again by the ranking's method with those weights, on the same aggregated scores. The balanced row uses the survey's department-balanced weights (each department counting once however many respondents it has). Margin = winner's score − runner-up's, in points."
+                : "By department: without per-department weights (the note under the view says why), every department uses the common weights and is told apart by its own evaluators' scores: their mean score per vendor and criterion, mapped from the scale to 0–1 (lowest → 0, highest → 1), weighted with the common weights (× 100). Vendor facts such as cost, and any score a department did not give, keep the overall scaled value. The balanced row averages the department scores, each department counting once however many evaluators it has. Margin = winner's score − runner-up's, in points.",
             "By category: each vendor's weighted score within a category (its criteria's weights rescaled to sum to 1), on 0–100 from the scaled values the ranking uses; a category's weight is the sum of its criteria's weights.",
             "Value for money: benefit is the vendor's overall score (0–100); annual cost is the first cost fact recorded (e.g. annual licence cost); one-off costs are the cost facts named implementation, set-up, onboarding, migration or one-off; 3-year cost of ownership = 3 × annual cost + one-off costs. A vendor is on the Pareto set when no other vendor has at least its benefit for at most its 3-year cost and is strictly better on one of them.",
             "Sensitivity: for each criterion, the smallest change of its weight (others rescaled proportionally) that changes the winner.",

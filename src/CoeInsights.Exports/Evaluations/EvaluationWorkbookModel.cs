@@ -39,4 +39,14 @@ public sealed record EvaluationWorkbookModel
     public required IReadOnlyList<ScoreEntry> Scores { get; init; }
     public required ScoringResult Result { get; init; }
     public IReadOnlyList<AuditEntry> AuditTrail { get; init; } = [];
+
+    /// <summary>
+    /// Each department's ranking under its own weights (survey respondents per row, scores on 0–100 in the result's
+    /// vendor order) and under the department-balanced weights. Null when there are none (the weights were not
+    /// elicited per department): the department view then uses the common weights and says so.
+    /// </summary>
+    public DepartmentView? DepartmentWeightsView { get; init; }
+
+    /// <summary>Where the department weights come from, or why the department view uses the common weights; shown with the view.</summary>
+    public string DepartmentWeightsNote { get; init; } = "";
 }

@@ -5,6 +5,9 @@ using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.GettingHistory;
 using CoeInsights.Evaluations.ScoringEvaluation;
 using CoeInsights.Exports.Evaluations;
+using CoeInsights.Analytics.Surveys;
+using CoeInsights.Surveys;
+using CoeInsights.Surveys.DerivingWeights;
 using Marten;
 using A = CoeInsights.Analytics.Scoring;
 
@@ -44,6 +47,7 @@ public static class EvaluationWorkbookExport
             token = next;
         } while (token != "");
 
+        var (departmentView, departmentNote) = await DepartmentWeightsView(session, caller, evaluation, scoring.Result, options, ct);
         var model = new EvaluationWorkbookModel
         {
             Title = evaluation.Title,
@@ -63,6 +67,8 @@ public static class EvaluationWorkbookExport
                 NullIfEmpty(s.Comment), NullIfEmpty(s.Evidence))).ToList(),
             Result = scoring.Result,
             AuditTrail = audit,
+            DepartmentWeightsView = departmentView,
+            DepartmentWeightsNote = departmentNote,
         };
         using var stream = new MemoryStream();
         EvaluationWorkbook.Write(model, stream);
@@ -84,6 +90,45 @@ public static class EvaluationWorkbookExport
     {
         var details = await GetEvaluationHandler.Handle(session, caller, evaluationId, ct);
         A.ScoringEngine.EnsureWithinBudget(ScoreEvaluationHandler.BuildRequest(Scoring(evaluationId, options, robustness), details.Evaluation));
+    }
+
+    /// <summary>
+    /// Each department's ranking under its own weights, when a survey gave the weights: the survey as it stood at the
+    /// version they were taken from, derived again the way that reproduces them (so its per-department weights are
+    /// the ones behind them), then the same scoring with each department's weights (robustness off). Otherwise null,
+    /// with the sentence the workbook shows instead.
+    /// </summary>
+    private static async Task<(A.DepartmentView? View, string Note)> DepartmentWeightsView(IQuerySession session, Caller caller,
+        Evaluation evaluation, A.ScoringResult overall, A.ScoringOptions? options, CancellationToken ct)
+    {
+        const string common = "every department is scored with the common weights, so a department differs only by its own evaluators' scores.";
+        if (evaluation.Weights is not { Source: WeightSource.Survey, Survey: { } reference })
+            return (null, $"The weights were not elicited per department (no stakeholder survey gave them): {common}");
+        var primary = overall.Methods.FirstOrDefault(m => m.Method == overall.PrimaryMethod);
+        if (primary is null) return (null, "");
+        Survey? survey = null;
+        if (Guid.TryParse(reference.SurveyId, out var surveyId))
+            foreach (var e in await session.Events.FetchStreamAsync(surveyId, reference.SurveyVersion, token: ct))
+                survey = Survey.Advance(survey, e.Data);
+        var derived = survey is null ? null : DeriveSurveyWeightsHandler.Reproduce(survey, evaluation.Weights.Weights);
+        if (derived is null)
+            return (null, $"The survey's per-department weights cannot be rebuilt from the survey as it was when its weights were applied: {common}");
+
+        async Task<A.DepartmentRanking> Rank(string department, int respondents, IReadOnlyList<double> weights)
+        {
+            var whatIf = derived.CriterionIds.Select((id, j) => new CriterionWeight(id, weights[j])).ToList();
+            var scored = await ScoreEvaluationHandler.Handle(session, caller,
+                new ScoreEvaluation(evaluation.Id, whatIf, new A.AggregationOptions(), Scoring(evaluation.Id, options, null).Options, null), ct);
+            var method = scored.Result.Methods.First(m => m.Method == overall.PrimaryMethod);
+            var byVendor = scored.Result.VendorIds.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => method.Scores[p.i] * 100, StringComparer.Ordinal);
+            return A.DecisionViews.Ranking(department, respondents, overall.VendorIds.Select(v => byVendor[v]).ToArray(), method.HigherIsBetter);
+        }
+        var departments = new List<A.DepartmentRanking>();
+        foreach (var d in derived.Departments) departments.Add(await Rank(d.Department, d.Respondents, d.Weights));
+        var balanced = await Rank("Department-balanced", derived.UsedRespondents.Count, derived.BalancedWeights);
+        return (new A.DepartmentView(departments, balanced),
+            $"Each department's own weights: its respondents' {(derived.Method == WeightDerivationMethod.PairwiseJudgements ? "pairwise judgements" : "importance ratings")} in the stakeholder survey (version {reference.SurveyVersion}), "
+            + $"scored by the same method as the ranking; the weights applied to the evaluation are the {(derived.IsDepartmentBalanced ? "department-balanced" : "plain (every respondent counting once)")} ones.");
     }
 
     private static string ApprovalStatus(Evaluation e) => e.State switch

@@ -33,6 +33,33 @@ public static class DeriveSurveyWeightsHandler
             DepartmentBalanced = q.DepartmentBalanced, Options = q.Options,
         });
 
+    /// <summary>
+    /// The derivation that gives the applied weights again (each within 1e-9), so its per-department weights are the
+    /// ones behind them: importance ratings over every rating question (department-balanced, then plain), or the
+    /// survey's only pairwise question. Null when none does (e.g. they were derived from a subset of the questions or
+    /// with other options, which the evaluation does not record).
+    /// </summary>
+    public static DerivedWeights? Reproduce(Survey s, IReadOnlyList<CriterionWeight> applied)
+    {
+        var target = applied.ToDictionary(w => w.CriterionId, w => w.Weight, StringComparer.Ordinal);
+        var candidates = new[]
+        {
+            new DeriveSurveyWeights(s.Id, WeightDerivationMethod.ImportanceRatings, [], true, new SurveyOptions()),
+            new DeriveSurveyWeights(s.Id, WeightDerivationMethod.ImportanceRatings, [], false, new SurveyOptions()),
+            new DeriveSurveyWeights(s.Id, WeightDerivationMethod.PairwiseJudgements, [], true, new SurveyOptions()),
+        };
+        foreach (var q in candidates)
+        {
+            DerivedWeights w;
+            try { w = Derive(s, q); }
+            catch (InvalidInputException) { continue; } // this survey has no such questions or answers
+            if (w.CriterionIds.Count == target.Count && w.CriterionIds.Select((id, i) => (id, i))
+                    .All(p => target.TryGetValue(p.id, out var t) && Math.Abs(t - w.Weights[p.i]) < 1e-9))
+                return w;
+        }
+        return null;
+    }
+
     /// <summary>The SetWeights command for the linked evaluation, recording this survey and the version the weights come from.</summary>
     public static SetWeights ToSetWeights(Survey s, long surveyVersion, DerivedWeights w, ApplySurveyWeights c)
     {
