@@ -335,7 +335,9 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         var evaluation = await SampleEvaluation();
         var surveys = new SurveyService.SurveyServiceClient(server.Channel());
-        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys).SurveyId;
+        // The survey that fed this evaluation's weights (the sample also holds an open "Try it" survey).
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys,
+            s => s.EvaluationId == evaluation.EvaluationId).SurveyId;
         var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey, Method = WeightDerivationMethod.ImportanceRatings });
         async Task<string> Winner(IReadOnlyList<double> weights)
         {
