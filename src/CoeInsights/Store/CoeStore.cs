@@ -51,6 +51,7 @@ public static class CoeStore
         Invitations.InvitationsModule.ConfigureInvitations(options);
         options.ConfigureConnectors();
         options.ConfigureCreateClaims();
+        Alerts.Delivery.AlertDeliveryModule.ConfigureAlertDelivery(options);
         return options;
     }
 }
