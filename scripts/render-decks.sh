@@ -4,7 +4,7 @@
 # Starts a server of its own (a temporary data directory and PostgreSQL, ports 5380/5381 or COE_RENDER_GRPC_PORT /
 # COE_RENDER_HTTP_PORT), loads the sample CoE, downloads the three decks with `coe`, converts each to PDF with
 # LibreOffice headless and page 1 to PNG with pdftoppm; prints each deck's page count. Needs libreoffice-calc-nogui
-# and poppler-utils (scripts/install-deps.sh).
+# and poppler-utils (scripts/install-deps.sh). COE_RENDER_KEEP=DIR copies the decks (.xlsx and .pdf) to DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 grpc=${COE_RENDER_GRPC_PORT:-5380}
@@ -38,5 +38,6 @@ mkdir -p "$out"
 for deck in vendor-workbook kpi-deck survey-workbook; do
   soffice -env:UserInstallation="file://$work/lo-profile" --headless --norestore --convert-to pdf --outdir "$work" "$work/$deck.xlsx" >/dev/null
   pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$work/$deck.pdf" "$out/$deck"
+  if [[ -n ${COE_RENDER_KEEP:-} ]]; then mkdir -p "$COE_RENDER_KEEP"; cp "$work/$deck.xlsx" "$work/$deck.pdf" "$COE_RENDER_KEEP/"; fi
   echo "$deck: $(pdfinfo "$work/$deck.pdf" | sed -n 's/^Pages: *//p') pages → $out/$deck.png"
 done

@@ -62,7 +62,7 @@ public static class EvaluationWorkbook
             WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName, criterionName);
             WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model, criterionName);
             WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName, order);
-            WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
+            WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model, vendorName, criterionName);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
             streamed.Add(WriteDataModel(workbook, names, model, primary));
         }, charts, streamed);
@@ -516,7 +516,8 @@ public static class EvaluationWorkbook
         sheet.Rows(4, 3 + Math.Max(1, rows.Count)).Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
     }
 
-    private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, "Audit trail", 3);
         string[] header = ["Time (UTC)", "Who", "What", "Detail"];
@@ -527,7 +528,7 @@ public static class EvaluationWorkbook
             sheet.Cell(4 + k, 1).SetValue(a.Time.UtcDateTime).Style.DateFormat.Format = DeckStyle.DateTime;
             sheet.Cell(4 + k, 2).SetText(a.Actor);
             sheet.Cell(4 + k, 3).SetText(a.Action);
-            sheet.Cell(4 + k, 4).SetText(a.Detail);
+            sheet.Cell(4 + k, 4).SetText(Humanise(a.Detail, vendorName, criterionName)); // "proposed crestline" → "proposed Crestline Social"
         }
         if (model.AuditTrail.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + model.AuditTrail.Count, header.Length), "AuditTrail");
         DeckStyle.Widths(sheet, 18, 24, 28, 80);

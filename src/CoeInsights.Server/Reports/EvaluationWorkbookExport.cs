@@ -29,7 +29,7 @@ public sealed record RenderedExport(string FileName, string ContentType, byte[] 
 /// Evaluation (as the caller may see it) + its scoring + its audit trail → the scored vendor workbook.
 /// The same path serves the gRPC stream and the signed download link.
 /// </summary>
-public static class EvaluationWorkbookExport
+public static partial class EvaluationWorkbookExport
 {
     public static async Task<RenderedExport> Render(
         IQuerySession session, Caller caller, Guid evaluationId, A.ScoringOptions? options, A.RobustnessOptions? robustness,
@@ -43,7 +43,7 @@ public static class EvaluationWorkbookExport
         do
         {
             var (entries, _, next) = await EvaluationHistoryHandler.Handle(session, caller, evaluationId, Page.From(Page.MaxSize, token), ct);
-            audit.AddRange(entries.Select(e => new AuditEntry(e.At, e.Actor, e.EventType, e.Summary)));
+            audit.AddRange(entries.Select(e => new AuditEntry(e.At, e.Actor, e.EventType, AuditDetail(e.Summary))));
             token = next;
         } while (token != "");
 
@@ -140,6 +140,15 @@ public static class EvaluationWorkbookExport
         EvaluationState.Rejected => "Rejected by the committee",
         _ => e.State.ToString(),
     };
+
+    /// <summary>
+    /// The API's history summary names a survey by its id ("set weights from survey 01a2… v42"); a printed audit trail
+    /// names it as the Weights sheet does (the id stays in the API's history and the survey workbook).
+    /// </summary>
+    internal static string AuditDetail(string summary) => SurveyById().Replace(summary, "the stakeholder survey (version $1)");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"survey [0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12} v(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex SurveyById();
 
     private static string WeightsSource(WeightsState? w) => w switch
     {
