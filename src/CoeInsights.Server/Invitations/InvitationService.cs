@@ -32,17 +32,25 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         var now = clock.GetUtcNow();
         var command = new CreateInvitation(Guid.CreateVersion7(now), kind, request.ResourceId, request.PersonId, request.Department, request.DisplayName, ttl,
             Caller.Principal, now);
-        var invitation = kind == D.InvitationKind.Survey
-            ? D.InvitationRules.ForSurvey(command with { ResourceId = SurveyStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetSurveyHandler.Load(query, SurveyStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Survey)
-            : kind == D.InvitationKind.Evaluation
-            ? D.InvitationRules.ForEvaluation(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation)
-            : D.InvitationRules.ForCommittee(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation)
-                with { CreatedByKeyId = Caller.KeyId };
-        await Save(invitation, context.CancellationToken);
-        return await ToProto(invitation, await links.Url(Caller.TenantId, invitation, context.CancellationToken), context.CancellationToken);
+        var ct = context.CancellationToken;
+        D.Invitation invitation;
+        if (kind == D.InvitationKind.Survey)
+        {
+            var surveyId = SurveyStream.ParseId(request.ResourceId, "resource_id");
+            invitation = D.InvitationRules.ForSurvey(command with { ResourceId = surveyId.ToString() }, (await GetSurveyHandler.Load(query, surveyId, ct)).Survey);
+        }
+        else
+        {
+            // Evaluator and committee links both name one evaluation: parse and load it once.
+            var evaluationId = EvaluationStream.ParseId(request.ResourceId, "resource_id");
+            var evaluation = (await GetEvaluationHandler.Load(query, evaluationId, ct)).Evaluation;
+            var forEvaluation = command with { ResourceId = evaluationId.ToString() };
+            invitation = kind == D.InvitationKind.Evaluation
+                ? D.InvitationRules.ForEvaluation(forEvaluation, evaluation)
+                : D.InvitationRules.ForCommittee(forEvaluation, evaluation) with { CreatedByKeyId = Caller.KeyId };
+        }
+        await Save(invitation, ct);
+        return await ToProto(invitation, await links.Url(Caller.TenantId, invitation, ct), ct);
     }
 
     public override async Task<ListInvitationsResponse> ListInvitations(ListInvitationsRequest request, ServerCallContext context)

@@ -161,7 +161,7 @@ public static class DecisionRoomPage
         {
             b.Append("<ul>");
             foreach (var (name, url, why) in decks)
-                b.Append(url is null ? $"<li>{E(name)}: not available yet. {E(why)}</li>" : $"""<li><a href="{E(url)}">{E(name)}</a> (the link works for 15 minutes; reload this page for a new one)</li>""");
+                b.Append(url is null ? $"<li>{E(name)}: not available yet. {E(why)}</li>" : $"""<li><a href="{E(url)}">{E(name)}</a> (the link works for {DownloadLinks.DefaultLifetime.TotalMinutes:0} minutes; reload this page for a new one)</li>""");
             b.Append("</ul>");
         }
         b.Append("</section></main>");
