@@ -28,7 +28,8 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
     [Fact]
     public async Task DrainsGivenSigterm()
     {
-        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var ports = LoopbackPorts.Free(2);
+        var (grpcPort, httpPort) = (ports[0], ports[1]);
         var folder = TestPostgres.NewFolder("drain");
         var process = StartServer(folder, TestPostgres.NewSchema("d"), grpcPort, httpPort, _connectionString,
             new() { ["Coe__DrainPeriod"] = "00:00:03" });
@@ -102,7 +103,7 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
         var replicaFolder = TestPostgres.NewFolder("replica");
-        var port = FreePort();
+        var port = LoopbackPorts.Free(1)[0];
         StartServer(replicaFolder, schema, port, -1, dml,
             new() { ["Coe__MigrateOnStart"] = "false", ["Coe__BootstrapAdminOnStart"] = "false", ["Coe__DaemonMode"] = "HotCold" });
         await WaitUntilServing(port);
@@ -223,10 +224,4 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
