@@ -226,42 +226,19 @@ public sealed class EvaluationService(ISessionFactory sessions, IQuerySession qu
         return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = Etag.Format(version), NextPageToken = next };
     }
 
-    /// <summary>Polls the stream and sends each new event (blind scoring applied) until the client cancels.</summary>
+    /// <summary>Sends each new event (blind scoring applied, <see cref="EvaluationHistoryHandler.FollowAsync"/>) until the client cancels.</summary>
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task WatchEvaluation(WatchEvaluationRequest request, IServerStreamWriter<EvaluationEvent> responseStream, ServerCallContext context)
     {
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var ct = context.CancellationToken;
-        new Validator().Require(!request.HasAfterVersion || request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfInvalid();
-        var events = await query.Events.FetchStreamAsync(id, token: ct);
-        if (events.Count == 0) throw EvaluationStream.NotFound(id);
-        // A cursor beyond the stream would wait for events that the client has never seen numbered: a client bug.
-        new Validator().Require(!request.HasAfterVersion || request.AfterVersion <= events[^1].Version, "after_version",
-            $"must not be beyond the evaluation's current version {events[^1].Version}").ThrowIfInvalid();
-        var sent = request.HasAfterVersion ? request.AfterVersion : events[^1].Version;
+        var cursor = await EvaluationHistoryHandler.StartAsync(query, id, request.HasAfterVersion ? request.AfterVersion : null, ct);
         // Headers now: the client knows the watch is established before the first event.
         await context.WriteResponseHeadersAsync([]);
-        D.Evaluation? state = null;
-        long folded = 0;
         try
         {
-            while (true)
-            {
-                var fresh = new List<(JasperFx.Events.IEvent Event, D.EvaluationState After)>();
-                foreach (var e in events)
-                {
-                    state = D.Evaluation.Advance(state, e.Data);
-                    folded = e.Version;
-                    if (e.Version > sent) fresh.Add((e, state!.State));
-                }
-                foreach (var (e, after) in fresh)
-                {
-                    await responseStream.WriteAsync(EvaluationMapping.ToProto(EvaluationHistoryHandler.Describe(e, Caller, state!.State, after)), ct);
-                    sent = e.Version;
-                }
-                await Task.Delay(WatchPollInterval, ct);
-                events = await query.Events.FetchStreamAsync(id, fromVersion: folded + 1, token: ct);
-            }
+            await foreach (var entry in EvaluationHistoryHandler.FollowAsync(query, Caller, cursor, token => Task.Delay(WatchPollInterval, token), ct))
+                await responseStream.WriteAsync(EvaluationMapping.ToProto(entry), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
