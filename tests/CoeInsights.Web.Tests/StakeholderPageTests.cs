@@ -12,7 +12,7 @@ namespace CoeInsights.Web.Tests;
 /// A respondent and an evaluator use their invitation links in a real browser; the results are then read back through the
 /// gRPC API. Each page also passes axe (no serious or critical violations), shows hostile names as text, and fits a phone.
 /// </summary>
-public sealed class StakeholderPageTests(TestServer server, Browser browser) : IClassFixture<TestServer>, IClassFixture<Browser>
+public sealed partial class StakeholderPageTests(TestServer server, Browser browser) : IClassFixture<TestServer>, IClassFixture<Browser>
 {
     private const string Tenant = "web";
     private const string Hostile = "<script>window.__owned=1</script>";

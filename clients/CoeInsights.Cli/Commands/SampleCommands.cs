@@ -70,6 +70,7 @@ internal static class SampleCommands
             o.WriteLine($"KPIs            {summary.Profiles} profiles, {summary.Observations:N0} daily values {summary.FirstDay} … {summary.LastDay} ({summary.BatchesStored} batches stored, {summary.BatchesReplayed} already there)");
             if (summary.SurveyLink.Length > 0) o.WriteLine($"survey link     {summary.SurveyLink}");
             if (summary.EvaluatorLink.Length > 0) o.WriteLine($"evaluator link  {summary.EvaluatorLink}");
+            if (summary.CommitteeLink.Length > 0) o.WriteLine($"committee link  {summary.CommitteeLink}");
             o.WriteLine(summary.AnomalyDetectedOn is null
                 ? "anomaly         not detected"
                 : $"anomaly         {summary.AnomalyMetric} on {SampleData.Anomaly.Network}/{SampleData.Anomaly.Handle}, {summary.AnomalyDetectedOn} (DetectAnomalies, season 7)");

@@ -71,6 +71,7 @@ public static class CoeServer
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
+        app.MapGrpcService<Alerts.AlertBacktestService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database

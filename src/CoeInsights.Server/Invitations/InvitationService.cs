@@ -35,8 +35,12 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         var invitation = kind == D.InvitationKind.Survey
             ? D.InvitationRules.ForSurvey(command with { ResourceId = SurveyStream.ParseId(request.ResourceId, "resource_id").ToString() },
                 (await GetSurveyHandler.Load(query, SurveyStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Survey)
-            : D.InvitationRules.ForEvaluation(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation);
+            : kind == D.InvitationKind.Evaluation
+            ? D.InvitationRules.ForEvaluation(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
+                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation)
+            : D.InvitationRules.ForCommittee(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
+                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation)
+                with { CreatedByKeyId = Caller.KeyId };
         await Save(invitation, context.CancellationToken);
         return await ToProto(invitation, await links.Url(Caller.TenantId, invitation, context.CancellationToken), context.CancellationToken);
     }
@@ -83,11 +87,17 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>Who answered, and when: survey respondents with a response, evaluators with at least one score.</summary>
-    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> AnsweredBy(D.InvitationKind kind, Guid resource, CancellationToken ct) =>
-        kind == D.InvitationKind.Survey
-            ? (await GetSurveyHandler.Load(query, resource, ct)).Survey.Responses.ToDictionary(r => r.RespondentId, r => r.SubmittedAt)
-            : (await GetEvaluationHandler.Load(query, resource, ct)).Evaluation.Scores.GroupBy(s => s.EvaluatorId).ToDictionary(g => g.Key, g => g.Max(s => s.At));
+    /// <summary>
+    /// Who answered, and when: survey respondents with a response, evaluators with at least one score, committee members
+    /// who voted on the current proposal.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> AnsweredBy(D.InvitationKind kind, Guid resource, CancellationToken ct) => kind switch
+    {
+        D.InvitationKind.Survey => (await GetSurveyHandler.Load(query, resource, ct)).Survey.Responses.ToDictionary(r => r.RespondentId, r => r.SubmittedAt),
+        D.InvitationKind.Committee => ((await GetEvaluationHandler.Load(query, resource, ct)).Evaluation.Proposal?.Votes ?? [])
+            .GroupBy(v => v.Member).ToDictionary(g => g.Key, g => g.Max(v => v.At)),
+        _ => (await GetEvaluationHandler.Load(query, resource, ct)).Evaluation.Scores.GroupBy(s => s.EvaluatorId).ToDictionary(g => g.Key, g => g.Max(s => s.At)),
+    };
 
     private async Task<V1.Invitation> ToProto(D.Invitation i, string url, CancellationToken ct) => ToProto(i, url, await AnsweredBy(i.Kind, i.ResourceId, ct));
 
@@ -99,7 +109,12 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
             : InvitationState.Invited;
         var proto = new V1.Invitation
         {
-            InvitationId = i.Id.ToString(), Kind = i.Kind == D.InvitationKind.Survey ? V1.InvitationKind.Survey : V1.InvitationKind.Evaluation,
+            InvitationId = i.Id.ToString(), Kind = i.Kind switch
+            {
+                D.InvitationKind.Survey => V1.InvitationKind.Survey,
+                D.InvitationKind.Committee => V1.InvitationKind.Committee,
+                _ => V1.InvitationKind.Evaluation,
+            },
             ResourceId = i.ResourceId.ToString(), PersonId = i.PersonId, Department = i.Department, DisplayName = i.DisplayName, State = state, Url = url,
             ExpireTime = Timestamp.FromDateTimeOffset(i.ExpiresAt), CreateTime = Timestamp.FromDateTimeOffset(i.CreatedAt), CreatedBy = i.CreatedBy, Sends = i.Sends,
         };
@@ -113,9 +128,10 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         {
             V1.InvitationKind.Survey => D.InvitationKind.Survey,
             V1.InvitationKind.Evaluation => D.InvitationKind.Evaluation,
+            V1.InvitationKind.Committee => D.InvitationKind.Committee,
             _ => null,
         };
-        v.Require(result is not null, "kind", "must be INVITATION_KIND_SURVEY or INVITATION_KIND_EVALUATION");
+        v.Require(result is not null, "kind", "must be INVITATION_KIND_SURVEY, INVITATION_KIND_EVALUATION or INVITATION_KIND_COMMITTEE");
         return result;
     }
 }

@@ -98,7 +98,7 @@ public static partial class EvaluationWorkbookExport
     /// the ones behind them), then the same scoring with each department's weights (robustness off). Otherwise null,
     /// with the sentence the workbook shows instead.
     /// </summary>
-    private static async Task<(A.DepartmentView? View, string Note)> DepartmentWeightsView(IQuerySession session, Caller caller,
+    internal static async Task<(A.DepartmentView? View, string Note)> DepartmentWeightsView(IQuerySession session, Caller caller,
         Evaluation evaluation, A.ScoringResult overall, A.ScoringOptions? options, CancellationToken ct)
     {
         const string common = "every department is scored with the common weights, so a department differs only by its own evaluators' scores.";

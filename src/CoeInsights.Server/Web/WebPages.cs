@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace CoeInsights.Server.Web;
 
 /// <summary>
-/// <c>GET /i/{token}</c> shows the page an invitation link opens (a survey or a score sheet); <c>POST /i/{token}</c>
+/// <c>GET /i/{token}</c> shows the page an invitation link opens (a survey, a score sheet or a committee member's decision room); <c>POST /i/{token}</c>
 /// saves a draft or submits through the same deciders as the API. The link is the credential: anything it does not
 /// open is the one 403 page. Every POST must carry the antiforgery token of a page this server rendered.
 /// </summary>
@@ -43,9 +43,13 @@ public static class WebPages
         if (await links.Open(token, ct) is not { } opened)
             return Results.Content(Html.Refused, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status403Forbidden);
         var context = new PageContext(opened.TenantId, opened.Invitation, store, clock, af.GetAndStoreTokens(http), http.Request.Path);
-        var (status, html, redirect) = opened.Invitation.Kind == InvitationKind.Survey
-            ? await SurveyPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct)
-            : await ScoreSheetPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct);
+        var (status, html, redirect) = opened.Invitation.Kind switch
+        {
+            InvitationKind.Survey => await SurveyPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct),
+            InvitationKind.Committee => await DecisionRoomPage.Handle(context, http.RequestServices.GetRequiredService<Reports.DownloadLinkIssuer>(), form,
+                http.Request.Query.ContainsKey("submitted"), ct),
+            _ => await ScoreSheetPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct),
+        };
         if (redirect) return Results.Redirect($"{http.Request.Path}?submitted=1", permanent: false, preserveMethod: false);
         return Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
     }

@@ -9,6 +9,9 @@ public enum InvitationKind
 {
     Survey = 1,
     Evaluation = 2,
+
+    /// <summary>A committee member of an evaluation: the link opens its decision room (progress, ranking, vote).</summary>
+    Committee = 3,
 }
 
 /// <summary>
@@ -30,6 +33,9 @@ public sealed record Invitation
     public int Sends { get; init; } = 1;
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedBy { get; init; }
+
+    /// <summary>The API key that created the invitation: the decision room's deck links are signed for it, so they die with it.</summary>
+    public Guid? CreatedByKeyId { get; init; }
 
     public string Subject => $"invitations/{Id}";
 }
@@ -77,6 +83,22 @@ public static class InvitationRules
             ?? throw new RuleViolationException(ErrorReasons.NotAnInvitedEvaluator, e.Subject,
                 $"'{c.PersonId.Trim()}' is not an evaluator of this evaluation: invite them (InviteEvaluators) first.");
         return New(c, evaluator.EvaluatorId, evaluator.Department, string.IsNullOrWhiteSpace(c.DisplayName) ? evaluator.DisplayName : c.DisplayName);
+    }
+
+    /// <summary>
+    /// A committee member of the evaluation, in any state (the decision room follows it from scoring to the vote):
+    /// the link speaks for that member, so the vote it casts is theirs, under the same quorum rules as the API.
+    /// </summary>
+    public static Invitation ForCommittee(CreateInvitation c, Evaluation e)
+    {
+        var v = new Validator().RequireName(c.PersonId, "person_id").OptionalText(c.DisplayName, "display_name", Inputs.NameMax)
+            .OptionalText(c.Department, "department", Inputs.NameMax);
+        v.ThrowIfInvalid();
+        var member = c.PersonId.Trim();
+        if (!e.CommitteeMembers.Contains(member))
+            throw new RuleViolationException(ErrorReasons.NotACommitteeMember, e.Subject,
+                $"'{member}' is not a committee member of this evaluation ({string.Join(", ", e.CommitteeMembers)}).");
+        return New(c, member, string.IsNullOrWhiteSpace(c.Department) ? "Committee" : c.Department.Trim(), c.DisplayName);
     }
 
     private static Invitation New(CreateInvitation c, string person, string department, string displayName) => new()

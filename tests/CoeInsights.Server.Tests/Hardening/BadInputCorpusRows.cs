@@ -323,6 +323,13 @@ internal static class BadInputCorpusRows
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "periods_per_year 0", (r, _) => r.Options = new TrendOptions { PeriodsPerYear = 0 }, "options.periods_per_year");
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "point without date", (r, _) => r.Points[3].PeriodStart = null, "points[3].period_start");
 
+        V<RunBacktestRequest>("RunBacktest", "unknown metric", (r, _) => r.Metrics[0] = "impressions", "metrics[0]");
+        V<RunBacktestRequest>("RunBacktest", "cooldown_days 31", (r, _) => r.CooldownDays = 31, "cooldown_days");
+        V<RunBacktestRequest>("RunBacktest", "baseline_days 6", (r, _) => r.BaselineDays = 6, "baseline_days");
+        V<RunBacktestRequest>("RunBacktest", "threshold NaN", (r, _) => r.Methods[0].Threshold = double.NaN, "methods[0].threshold");
+        V<RunBacktestRequest>("RunBacktest", "unknown method number", (r, _) => r.Methods[0].Method = (AlertMethod)99, "methods[0].method");
+        V<RunBacktestRequest>("RunBacktest", "half out of range", (r, _) => r.Half = (BacktestHalf)99, "half");
+
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "range over 3,660 days", (r, _) => r.StartDate = CorpusSeed.D(new DateOnly(2000, 1, 1)), "end_date");
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "end before start", (r, _) => { r.StartDate = CorpusSeed.End; r.EndDate = CorpusSeed.Start; }, "end_date");
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "DERIVED_KPI_UNSPECIFIED", (r, _) => r.Kpis[0] = DerivedKpi.Unspecified, "kpis[0]");
