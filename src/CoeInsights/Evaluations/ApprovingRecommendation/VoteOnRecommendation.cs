@@ -11,10 +11,20 @@ public sealed record VoteOnRecommendation(Guid EvaluationId, bool Approve, strin
 
 public static class VoteOnRecommendationHandler
 {
-    /// <summary>Load → decide → append at the command's evaluation (no precondition: a vote is idempotent), then the evaluation as <paramref name="caller"/> may see it.</summary>
-    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, VoteOnRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
-        where T : class =>
-        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, null, e => Decide(command, e), render, ct);
+    /// <summary>
+    /// Load → decide → append at the command's evaluation, without a precondition: a concurrent append is retried with a
+    /// fresh read, and the same vote again is a no-op.
+    /// </summary>
+    public static Task<WriteResult> Append(ISessionFactory sessions, VoteOnRecommendation command, CancellationToken ct) =>
+        EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, null, e => Decide(command, e), ct);
+
+    /// <summary><see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static async Task<T> Handle<T>(ISessionFactory sessions, Caller caller, VoteOnRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class
+    {
+        await Append(sessions, command, ct);
+        return await EvaluationStream.ReadAsync(sessions, caller, command.EvaluationId, render, ct);
+    }
 
     /// <summary>
     /// Records the vote. Approvals reaching the quorum approve the recommendation; rejections that make the
