@@ -18,13 +18,10 @@ public static class VoteOnRecommendationHandler
     public static Task<WriteResult> Append(ISessionFactory sessions, VoteOnRecommendation command, CancellationToken ct) =>
         EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, null, e => Decide(command, e), ct);
 
-    /// <summary><see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
-    public static async Task<T> Handle<T>(ISessionFactory sessions, Caller caller, VoteOnRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
-        where T : class
-    {
-        await Append(sessions, command, ct);
-        return await EvaluationStream.ReadAsync(sessions, caller, command.EvaluationId, render, ct);
-    }
+    /// <summary>As <see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, VoteOnRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, null, e => Decide(command, e), render, ct);
 
     /// <summary>
     /// Records the vote. Approvals reaching the quorum approve the recommendation; rejections that make the

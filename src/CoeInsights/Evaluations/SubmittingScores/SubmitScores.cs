@@ -18,13 +18,10 @@ public static class SubmitScoresHandler
     public static Task<WriteResult> Append(ISessionFactory sessions, SubmitScores command, CancellationToken ct) =>
         EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, null, e => Decide(command, e), ct);
 
-    /// <summary><see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
-    public static async Task<T> Handle<T>(ISessionFactory sessions, Caller caller, SubmitScores command, Func<EvaluationDetails, T> render, CancellationToken ct)
-        where T : class
-    {
-        await Append(sessions, command, ct);
-        return await EvaluationStream.ReadAsync(sessions, caller, command.EvaluationId, render, ct);
-    }
+    /// <summary>As <see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, SubmitScores command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, null, e => Decide(command, e), render, ct);
 
     /// <summary>Whose scores these are: the caller's own, unless an admin submits for an evaluator.</summary>
     public static string ResolveEvaluator(Caller caller, string? requested)
