@@ -18,7 +18,7 @@ namespace CoeInsights.Server.Web;
 /// A committee member's decision room: the evaluation's state, scoring progress per evaluator and per department, the
 /// ranking with its robustness (the workbook's scoring: <see cref="EvaluationWorkbookExport.Scoring"/>), the department
 /// view, the vote, and a signed download link for every deck. The member sees what their Committee key would; a vote goes
-/// through <see cref="VoteOnRecommendationHandler.Decide"/> as ApproveRecommendation/RejectRecommendation do, so the
+/// through <see cref="VoteOnRecommendationHandler.Append"/> as ApproveRecommendation/RejectRecommendation do, so the
 /// quorum, the "scorers may not approve" rule and the audit trail (the vote is the member's) are the API's.
 /// </summary>
 public static class DecisionRoomPage
@@ -42,8 +42,7 @@ public static class DecisionRoomPage
                 try
                 {
                     var command = new VoteOnRecommendation(page.Invitation.ResourceId, choice == "approve", values.Get(Comment), page.Invitation.PersonId, page.Clock.GetUtcNow());
-                    await EvaluationStream.AppendAsync(() => page.Store.LightweightSession(page.TenantId), page.Invitation.ResourceId, null,
-                        e => VoteOnRecommendationHandler.Decide(command, e), ct);
+                    await VoteOnRecommendationHandler.Append(page.Sessions, command, ct);
                     return (200, "", true);
                 }
                 catch (InvalidInputException bad)
@@ -59,7 +58,7 @@ public static class DecisionRoomPage
             }
         }
 
-        await using var query = page.Store.QuerySession(page.TenantId);
+        await using var query = page.Sessions.QuerySession();
         var evaluation = (await GetEvaluationHandler.Handle(query, caller, page.Invitation.ResourceId, ct)).Evaluation;
         A.ScoringResult? result = null;
         string? scoringProblem = null;
