@@ -122,9 +122,9 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Equal(22, series.Count);
         Assert.All(series, s =>
         {
-            Assert.Equal(549, s.Points.Count); // 2025-05-01 … 2026-10-31, every day observed
+            Assert.Equal(546, s.Points.Count); // 2025-01-01 … 2026-06-30 (365 + 181 days), every day observed
             Assert.All(s.Points, p => Assert.True(p.HasValue));
-            Assert.Equal(new Google.Type.Date { Year = 2025, Month = 5, Day = 1 }, s.Points[0].PeriodStart);
+            Assert.Equal(new Google.Type.Date { Year = 2025, Month = 1, Day = 1 }, s.Points[0].PeriodStart);
         });
         // Followers grow over the 18 months on every owned profile that is meant to grow.
         Assert.All(series.Where(s => s.Metric == "followers"), s => Assert.True(s.Points[^1].Value > s.Points[0].Value));
@@ -194,7 +194,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
 
         Assert.True(code == ExitCodes.Ok, error);
         // (Progress lines come and go with timing when the output is not a terminal; the summary is always there.)
-        Assert.Contains("KPIs            11 profiles, 70,272 daily values 2025-05-01 … 2026-10-31 (0 batches stored, 18 already there)", output);
+        Assert.Contains("KPIs            11 profiles, 69,888 daily values 2025-01-01 … 2026-06-30 (0 batches stored, 18 already there)", output);
         Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
         // One survey link and one evaluator link a newcomer can open at once (issue 19): both pages answer 200.
         using var web = new HttpClient();
@@ -205,7 +205,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         }
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
-        Assert.Contains("./coe reports kpi-deck --from 2025-05-01 --to 2026-10-31 -f sample-kpi-deck.xlsx", output);
+        Assert.Contains("./coe reports kpi-deck --from 2026-01-01 --to 2026-03-31 -f sample-kpi-deck.xlsx", output);
         Assert.Contains("/v1/downloadLinks", output);
     }
 
@@ -216,19 +216,19 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var csv = Path.Combine(server.WorkingDirectory, $"trend-{Guid.NewGuid():N}.csv");
 
         var (code, _, error) = await ChildProcess.Python("kpi_trend_to_csv.py", "--handle", "northwind.home", "--network", "instagram",
-            "--metric", "followers", "--granularity", "week", "--start", "2025-05-05", "--end", "2026-10-25",
+            "--metric", "followers", "--granularity", "week", "--start", "2025-01-06", "--end", "2026-06-28",
             "-o", csv, "--address", server.GrpcAddress.Authority, "--key", server.AdminKey);
 
         Assert.True(code == 0, error);
         var lines = await File.ReadAllLinesAsync(csv);
         Assert.Equal("period_start,value,moving_average,period_over_period_pct", lines[0]);
-        Assert.Equal(77, lines.Length - 1); // 77 ISO weeks, Monday 2025-05-05 … Sunday 2026-10-25
-        Assert.StartsWith("2025-05-05,", lines[1]);
+        Assert.Equal(52 + 25, lines.Length - 1); // ISO weeks Monday 2025-01-06 … Sunday 2026-06-28: 52 to 2026-01-04, 25 more
+        Assert.StartsWith("2025-01-06,", lines[1]);
         // Followers are a level: a week's value is its last day's value, which the server also returns by day.
         var daily = Kpis.QuerySeries(new QuerySeriesRequest
         {
             ProfileIds = { (await Profile(Network.Instagram, "northwind.home")).ProfileId }, Metrics = { "followers" },
-            StartDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 }, EndDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 },
+            StartDate = new Google.Type.Date { Year = 2025, Month = 1, Day = 12 }, EndDate = new Google.Type.Date { Year = 2025, Month = 1, Day = 12 },
         });
         var sunday = (await daily.ResponseStream.ReadAllAsync().SingleAsync()).Points.Single().Value;
         Assert.Equal(sunday, double.Parse(lines[1].Split(',')[1], CultureInfo.InvariantCulture));
@@ -278,6 +278,10 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
         return id;
     }
+
+    /// <summary>The sample's KPI deck as `coe sample load` prints its download: Q1 2026.</summary>
+    private static readonly string[] SampleKpiDeck =
+        ["reports", "kpi-deck", "--from", SampleData.DeckFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--to", SampleData.DeckTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
 
     /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the PDF and its page count.</summary>
     private async Task<(string Pdf, int Pages)> Printed(string name, params string[] download)
@@ -372,8 +376,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     public async Task PrintsRoiByNetworkAsTheSampleDataSumToInKpiDeck()
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
-        var from = new DateOnly(2025, 5, 1);
-        var to = new DateOnly(2026, 10, 31);
+        var (from, to) = (SampleData.DeckFrom, SampleData.DeckTo);
         var expected = SampleData.Kpis()
             .Where(o => SampleData.Profiles[o.Profile].Ownership == Ownership.Owned && o.Day >= from && o.Day <= to && o.Metric is "spend" or "attributed_revenue" or "engagements")
             .GroupBy(o => SampleData.Profiles[o.Profile].Network)
@@ -383,7 +386,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
                 Engagements: g.Where(o => o.Metric == "engagements").Sum(o => o.Value)));
         Assert.True(expected.Count >= 3);
 
-        var (pdf, pages) = await Printed("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var (pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
         var page = await PageWith(pdf, pages, "ROI by network (owned profiles)");
         var xlsx = Path.ChangeExtension(pdf, ".xlsx");
         using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
@@ -413,10 +416,10 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
 
-        var (page, pages) = await FirstPrintedPage("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var (page, pages) = await FirstPrintedPage("kpi-deck", SampleKpiDeck);
 
         Assert.InRange(pages, 1, 12); // the report sheets only: the data model is not printed
-        Assert.Contains("Reporting period 2025-05-01 to 2026-10-31 (549 days)", page);
+        Assert.Contains("Reporting period 2026-01-01 to 2026-03-31 (90 days)", page);
         var spike = page.Split('\n').First(l => l.Contains("2026-03-17") && l.Contains("Negative mentions"));
         Assert.Contains("Instagram northwind.home", spike);
         Assert.Contains("Watch: Negative mentions on Instagram northwind.home on 2026-03-17", page);
@@ -455,7 +458,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         string[] download = deck switch
         {
             "vendor-workbook" => ["reports", "evaluation-workbook", evaluation.EvaluationId],
-            "kpi-deck" => ["reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31"],
+            "kpi-deck" => SampleKpiDeck,
             _ => ["reports", "survey-workbook", survey],
         };
         var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
