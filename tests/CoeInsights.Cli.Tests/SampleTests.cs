@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using CoeInsights.Cli.Sample;
+using CoeInsights.Exports.Tests;
 using CoeInsights.Testing;
 using CoeInsights.V1;
 using Grpc.Core;
@@ -283,30 +284,19 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     private static readonly string[] SampleKpiDeck =
         ["reports", "kpi-deck", "--from", SampleData.DeckFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--to", SampleData.DeckTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
 
-    /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the PDF and its page count.</summary>
-    private async Task<(string Pdf, int Pages)> Printed(string name, params string[] download)
+    /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the workbook, the PDF and its page count.</summary>
+    private async Task<(string Xlsx, string Pdf, int Pages)> Printed(string name, params string[] download)
     {
         var folder = Directory.CreateTempSubdirectory("coe-sample-print-").FullName;
         var xlsx = Path.Combine(folder, name + ".xlsx");
         var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
         Assert.True(code == ExitCodes.Ok, error);
-        var profile = new Uri(Path.Combine(folder, "lo-profile")).AbsoluteUri;
-        var (converted, _, soffice) = await ChildProcess.Run("soffice", [$"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder, xlsx]);
-        Assert.True(converted == 0, soffice);
-        var pdf = Path.Combine(folder, name + ".pdf");
-        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [pdf]);
-        Assert.True(info == 0);
-        return (pdf, int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture));
+        var pdf = await SpreadsheetProgram.ConvertToPdfAsync(xlsx);
+        return (xlsx, pdf, await SpreadsheetProgram.PageCountAsync(pdf));
     }
 
     /// <summary>One printed page as pdftotext reads it (layout kept, so a table row reads as a line).</summary>
-    private static async Task<string> PageText(string pdf, int page)
-    {
-        var txt = Path.ChangeExtension(pdf, $".page{page}.txt");
-        var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", $"{page}", "-l", $"{page}", pdf, txt]);
-        Assert.True(read == 0, pdftotext);
-        return await File.ReadAllTextAsync(txt);
-    }
+    private static Task<string> PageText(string pdf, int page) => SpreadsheetProgram.PageTextAsync(pdf, page);
 
     /// <summary>The first printed page that holds the text.</summary>
     private static async Task<string> PageWith(string pdf, int pages, string text)
@@ -325,7 +315,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
     private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
     {
-        var (pdf, pages) = await Printed(name, download);
+        var (_, pdf, pages) = await Printed(name, download);
         return (await PageText(pdf, 1), pages);
     }
 
@@ -351,7 +341,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
             return evaluation.Vendors.Single(v => v.VendorId == scored.Result.Recommendation.WinnerId).DisplayName;
         }
 
-        var (pdf, pages) = await Printed("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
+        var (_, pdf, pages) = await Printed("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
         var page = await PageWith(pdf, pages, "own weights (from the stakeholder survey)");
 
         Assert.Equal(5, derived.Departments.Count);
@@ -386,9 +376,8 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
                 Engagements: g.Where(o => o.Metric == "engagements").Sum(o => o.Value)));
         Assert.True(expected.Count >= 3);
 
-        var (pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
+        var (xlsx, pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
         var page = await PageWith(pdf, pages, "ROI by network (owned profiles)");
-        var xlsx = Path.ChangeExtension(pdf, ".xlsx");
         using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
         var fact = workbook.Table("FactKpi");
         var networkOf = workbook.Table("DimProfile").DataRange.Rows().ToDictionary(r => r.Field("ProfileId").GetString(), r => r.Field("Network").GetString());
@@ -411,19 +400,78 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         }
     }
 
+    /// <summary>
+    /// Page 1 of the sample's KPI deck (Q1 2026) as a reader sees it: the dated period and its two comparison windows,
+    /// each card's total with its change vs the previous 90 days and vs Q1 2025 — the oracle is the sample generator's own
+    /// numbers summed here, not the deck's code — a rise of negative mentions printed red where a rise of impressions is
+    /// green (the same ▲, colour read off the rendered page), and the planted spike with its date, size and profile.
+    /// </summary>
     [Fact]
-    public async Task PrintsPlantedSpikeAndDatedPeriodOnPageOneOfKpiDeck()
+    public async Task PrintsCardsWithBothChangesAndPlantedSpikeOnPageOneOfKpiDeck()
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
 
-        var (page, pages) = await FirstPrintedPage("kpi-deck", SampleKpiDeck);
+        var (_, pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
+        var page = await PageText(pdf, 1);
 
         Assert.InRange(pages, 1, 12); // the report sheets only: the data model is not printed
         Assert.Contains("Reporting period 2026-01-01 to 2026-03-31 (90 days)", page);
+        Assert.Contains("Compared with the previous 90 days (2025-10-03 to 2025-12-31) and the same period a year earlier (2025-01-01 to 2025-03-31).", page);
+        Assert.DoesNotContain("no data", page);
+
+        // The owned profiles' figure per window by the metric's roll-up: flows summed, followers the last day of each profile.
+        var owned = SampleData.Kpis().Where(o => SampleData.Profiles[o.Profile].Ownership == Ownership.Owned).ToList();
+        double Figure(string metric, DateOnly from, DateOnly to)
+        {
+            var rows = owned.Where(o => o.Metric == metric && o.Day >= from && o.Day <= to).ToList();
+            return metric == "followers" ? rows.GroupBy(o => o.Profile).Sum(g => g.MaxBy(o => o.Day)!.Value) : rows.Sum(o => o.Value);
+        }
+        var c = CultureInfo.InvariantCulture;
+        static string Change(double now, double before) => (now - before) / Math.Abs(before) is var f && f > 0
+            ? "▲ " + f.ToString("0.0%", CultureInfo.InvariantCulture) : "▼ " + (-f).ToString("0.0%", CultureInfo.InvariantCulture);
+        var changes = new Dictionary<string, (string Previous, string LastYear, bool Rose)>();
+        foreach (var metric in new[] { "impressions", "engagements", "followers", "negative_mentions" })
+        {
+            var now = Figure(metric, SampleData.DeckFrom, SampleData.DeckTo);
+            var previous = Figure(metric, new DateOnly(2025, 10, 3), new DateOnly(2025, 12, 31));
+            var lastYear = Figure(metric, new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31));
+            Assert.Contains(now.ToString("#,##0", c), page);
+            changes[metric] = (Change(now, previous), Change(now, lastYear), now > lastYear);
+            Assert.Contains(changes[metric].Previous, page);
+            Assert.Contains(changes[metric].LastYear, page);
+        }
+        Assert.Contains("vs previous", page);
+        Assert.Contains("vs last year", page);
+        Assert.Contains("Engagement rate (%)", page);
+
+        // The same ▲ a year on: green on the impressions card, red on the negative mentions card (lower is better).
+        Assert.True(changes["impressions"].Rose && changes["negative_mentions"].Rose, "both rose on Q1 2025");
+        var words = await SpreadsheetProgram.PageWordBoxesAsync(pdf, 1);
+        SpreadsheetProgram.PrintedWord Header(string text) => words.Where(w => w.Text == text).MinBy(w => w.YMin)!; // the cards come first
+        var cardWidth = Header("Engagements").XMin - Header("Impressions").XMin; // cards side by side, equally wide
+        async Task<(int R, int G, int B)> LastYearArrowColour(string cardName)
+        {
+            var header = Header(cardName);
+            var arrows = words.Where(w => w.Text is "▲" or "▼" && w.XMin >= header.XMin - 2 && w.XMin < header.XMin + cardWidth - 2
+                    && w.YMin > header.YMax && w.YMin < header.YMax + 100)
+                .OrderBy(w => w.YMin).ToList();
+            Assert.True(arrows.Count >= 2, $"{cardName}: {arrows.Count} arrows under the card");
+            var colour = await SpreadsheetProgram.InkColourAsync(pdf, 1, arrows[1]); // vs previous, then vs last year
+            Assert.True(colour is not null, $"{cardName}: the year-on-year arrow is not coloured (grey: within noise?)");
+            return colour.Value;
+        }
+        var impressions = await LastYearArrowColour("Impressions");
+        var negative = await LastYearArrowColour("Negative");
+        Assert.True(impressions.G > impressions.R + 40, $"impressions ▲ should be green, is {impressions}");
+        Assert.True(negative.R > negative.G + 40, $"negative mentions ▲ should be red, is {negative}");
+
+        // The planted spike: its row under "Days that stood out", with the day's value as the generator made it, and a sentence.
+        var anomaly = Array.FindIndex(SampleData.Profiles, p => p.Handle == SampleData.Anomaly.Handle && p.Network == SampleData.Anomaly.Network);
+        var spikeValue = SampleData.Kpis().Single(o => o.Profile == anomaly && o.Metric == "negative_mentions" && o.Day == SampleData.Anomaly.Day).Value;
         var spike = page.Split('\n').First(l => l.Contains("2026-03-17") && l.Contains("Negative mentions"));
         Assert.Contains("Instagram northwind.home", spike);
-        Assert.Contains("Watch: Negative mentions on Instagram northwind.home on 2026-03-17", page);
-        Assert.Matches(@"Negative mentions[\s\S]*[0-9]{1,3}(,[0-9]{3})+", page); // its card, with a total
+        Assert.Contains(spikeValue.ToString("#,##0", c), spike);
+        Assert.Contains($"Watch: Negative mentions on Instagram northwind.home on 2026-03-17 were {spikeValue.ToString("#,##0", c)} against an expected", page);
     }
 
     [Fact]
