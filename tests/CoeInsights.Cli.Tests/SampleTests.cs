@@ -474,6 +474,61 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Contains($"Watch: Negative mentions on Instagram northwind.home on 2026-03-17 were {spikeValue.ToString("#,##0", c)} against an expected", page);
     }
 
+    /// <summary>
+    /// The sample's survey workbook as printed: the top-2-box chart labels every one of the 24 Likert items and reads its
+    /// axis in % as the table beside it does; the weights chart (24 criteria, where a radar was unreadable) is bars from 0 %,
+    /// heaviest on top, in the order of the weights DeriveWeights returns.
+    /// </summary>
+    [Fact]
+    public async Task PrintsEveryLabelAndPercentAxesInSurveyWorkbookCharts()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle).SurveyId;
+        var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey, Method = WeightDerivationMethod.ImportanceRatings });
+        var (_, pdf, pages) = await Printed("survey-workbook", "reports", "survey-workbook", survey);
+
+        // Words printed right of a table's last header word: the chart beside the table.
+        async Task<List<SpreadsheetProgram.PrintedWord>> ChartWords(string title, string lastHeader)
+        {
+            for (var p = 1; p <= pages; p++)
+            {
+                if (!(await PageText(pdf, p)).Contains(title, StringComparison.Ordinal)) continue;
+                var words = await SpreadsheetProgram.PageWordBoxesAsync(pdf, p);
+                var edge = words.Where(w => w.Text == lastHeader).Min(w => w.XMax);
+                return words.Where(w => w.XMin > edge).ToList();
+            }
+            Assert.Fail($"no printed page holds '{title}'");
+            return [];
+        }
+        static void PercentAxis(List<SpreadsheetProgram.PrintedWord> chart, string what)
+        {
+            var ticks = chart.Where(w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"^[0-9]+%$")).Select(w => w.Text).Distinct().ToList();
+            Assert.True(ticks.Count >= 3 && ticks.Contains("0%"), $"{what}: axis ticks {string.Join(" ", ticks)}");
+            Assert.DoesNotContain(chart, w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"^0\.[0-9]+$")); // no fractions
+        }
+
+        var likert = SampleData.Criteria.Select(SampleData.QuestionId).ToList();
+        var topTwo = await ChartWords("Top-2-box by Likert item", "Bottom-2-box");
+        Assert.Equal(24, likert.Count);
+        Assert.All(likert, id => Assert.Contains(topTwo, w => w.Text == id)); // every label, not every other one
+        PercentAxis(topTwo, "top-2-box");
+
+        // A question's own distribution chart (7 points, a small chart): every scale point labelled, 1 to 7.
+        var blocks = await ChartWords("imp-publishing-calendar: distribution", "Balanced");
+        var title = blocks.First(w => w.Text == "imp-publishing-calendar:");
+        var below = blocks.Where(w => w.Text.EndsWith(':') && w.YMin > title.YMax).Select(w => w.YMin).DefaultIfEmpty(double.MaxValue).Min();
+        var points = blocks.Where(w => w.YMin > title.YMax && w.YMin < below && w.Text.Length == 1 && char.IsDigit(w.Text[0])).Select(w => w.Text).Order().ToList();
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], points);
+        PercentAxis(blocks, "distribution");
+
+        var weights = await ChartWords("Importance ratings: plain vs department-balanced weight", "importance");
+        var labels = weights.Where(w => SampleData.Criteria.Any(c => c.Id == w.Text)).OrderBy(w => w.YMin).Select(w => w.Text).ToList();
+        var heaviestFirst = derived.Weights.OrderByDescending(w => w.Weight).ThenBy(w => w.CriterionId, StringComparer.Ordinal).Select(w => w.CriterionId).ToList();
+        Assert.Equal(heaviestFirst, labels);
+        PercentAxis(weights, "weights");
+    }
+
     [Fact]
     public async Task PrintsRecommendationWithVendorNameOnPageOneOfVendorWorkbook()
     {
