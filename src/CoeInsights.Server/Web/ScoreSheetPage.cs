@@ -21,7 +21,7 @@ public static class ScoreSheetPage
     public static async Task<(int Status, string Html, bool Redirect)> Handle(PageContext page, IFormCollection? form, bool justSubmitted, CancellationToken ct)
     {
         Evaluation evaluation;
-        await using (var query = page.Store.QuerySession(page.TenantId))
+        await using (var query = page.Sessions.QuerySession())
             evaluation = (await GetEvaluationHandler.Handle(query, page.Caller, page.Invitation.ResourceId, ct)).Evaluation;
         var criteria = evaluation.Criteria.Where(c => c.Source == CriterionSource.EvaluatorScores).ToList();
         var errors = new Dictionary<string, string>();
@@ -67,8 +67,7 @@ public static class ScoreSheetPage
                         RequestText.ThrowIfInvalid(request);
                         var command = new SubmitScores(evaluation.Id, SubmitScoresHandler.ResolveEvaluator(page.Caller, ""), request.RequestId,
                             request.Scores.Select(EvaluationMapping.ToDomain).ToList(), page.Invitation.PersonId, page.Clock.GetUtcNow());
-                        await EvaluationStream.AppendAsync(() => page.Store.LightweightSession(page.TenantId), evaluation.Id, null,
-                            e => SubmitScoresHandler.Decide(command, e), ct);
+                        await SubmitScoresHandler.Append(page.Sessions, command, ct);
                         await page.DeleteDraft(ct);
                         return (200, "", true);
                     }

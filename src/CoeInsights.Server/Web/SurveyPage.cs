@@ -29,7 +29,7 @@ public static class SurveyPage
     public static async Task<(int Status, string Html, bool Redirect)> Handle(PageContext page, IFormCollection? form, bool justSubmitted, CancellationToken ct)
     {
         SurveyDetails details;
-        await using (var query = page.Store.QuerySession(page.TenantId))
+        await using (var query = page.Sessions.QuerySession())
             details = await GetSurveyHandler.Load(query, page.Invitation.ResourceId, ct);
         var survey = details.Survey;
         var mine = survey.Responses.FirstOrDefault(r => r.RespondentId == page.Invitation.PersonId);
@@ -57,8 +57,7 @@ public static class SurveyPage
                     try
                     {
                         Submit(survey, request, page, out var command);
-                        await SurveyStream.AppendAsync(() => page.Store.LightweightSession(page.TenantId), survey.Id, null,
-                            s => SubmitResponseHandler.Decide(command, s), ct);
+                        await SubmitResponseHandler.Append(page.Sessions, command, ct);
                         await page.DeleteDraft(ct);
                         return (200, "", true);
                     }
@@ -166,7 +165,7 @@ public static class SurveyPage
         var v = new Validator();
         var answers = SurveyMapping.ToDomain(request.Answers, v);
         v.ThrowIfInvalid();
-        command = new SubmitResponse(request.RespondentId, request.Department, answers, request.RequestId, page.Invitation.PersonId, page.Clock.GetUtcNow());
+        command = new SubmitResponse(survey.Id, request.RespondentId, request.Department, answers, request.RequestId, page.Invitation.PersonId, page.Clock.GetUtcNow());
     }
 
     private static double Saaty(string value) =>

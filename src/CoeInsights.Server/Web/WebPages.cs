@@ -1,5 +1,6 @@
 using CoeInsights.Access;
 using CoeInsights.Invitations;
+using CoeInsights.Server.Auth;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -60,17 +61,20 @@ public sealed record PageContext(string TenantId, Invitation Invitation, IDocume
     /// <summary>The person the link speaks for, as the API would see their own key: blind scoring and "answer for yourself" apply.</summary>
     public Caller Caller => new(TenantId, Guid.Empty, Invitation.PersonId, new HashSet<Role> { Role.Evaluator });
 
+    /// <summary>Sessions bound to the link's tenant, as a call with the person's own key would get them.</summary>
+    public ISessionFactory Sessions => TenantSessionFactory.For(Store, Caller);
+
     public string AntiforgeryField => $"""<input type="hidden" name="{Html.E(Tokens.FormFieldName)}" value="{Html.E(Tokens.RequestToken)}">""";
 
     public async Task<InvitationDraft?> LoadDraft(CancellationToken ct)
     {
-        await using var session = Store.QuerySession(TenantId);
+        await using var session = Sessions.QuerySession();
         return await session.LoadAsync<InvitationDraft>(Invitation.Id, ct);
     }
 
     public async Task SaveDraft(IFormCollection form, CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(TenantId);
+        await using var session = Sessions.OpenSession();
         session.Store(new InvitationDraft(Invitation.Id,
             form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal) && f.Key is not ("action" or "request_id"))
                 .ToDictionary(f => f.Key, f => f.Value.Select(x => x ?? "").ToArray()), Clock.GetUtcNow()));
@@ -79,7 +83,7 @@ public sealed record PageContext(string TenantId, Invitation Invitation, IDocume
 
     public async Task DeleteDraft(CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(TenantId);
+        await using var session = Sessions.OpenSession();
         session.Delete<InvitationDraft>(Invitation.Id);
         await session.SaveChangesAsync(ct);
     }
