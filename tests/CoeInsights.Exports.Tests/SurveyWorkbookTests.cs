@@ -94,9 +94,11 @@ public sealed class SurveyWorkbookTests
         foreach (var (w, key) in model.Weights.Zip(["Importance", "Pairwise"]))
         {
             var rows = weights.Table($"Weights{key}").DataRange.Rows().Select(r => (r.Cell(1).GetString(), R(r.Cell(2).GetDouble()))).ToList();
-            Assert.Equal(w.CriterionIds.Zip(w.Weights.Select(R)), rows);
+            // Heaviest first (ties by criterion id), so the bars beside the table read as a ranking.
+            Assert.Equal(w.CriterionIds.Zip(w.Weights.Select(R)).OrderByDescending(x => x.Second).ThenBy(x => x.First, StringComparer.Ordinal), rows);
             var byDepartment = weights.Table($"WeightsByDepartment{key}");
             Assert.Equal(1 + w.Departments.Count, byDepartment.Fields.Count());
+            Assert.Equal(rows.Select(r => r.Item1), byDepartment.DataRange.Rows().Select(r => r.Cell(1).GetString()));
         }
         var consistency = weights.Table("AhpConsistency_ahp").DataRange.Rows().ToList();
         Assert.Equal(30, consistency.Count);

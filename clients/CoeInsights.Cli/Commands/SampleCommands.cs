@@ -87,7 +87,7 @@ internal static class SampleCommands
     internal static IEnumerable<string> DownloadHints(string evaluationId, string keyFile, string jsonAddress) =>
     [
         $"./coe reports evaluation-workbook {evaluationId} -f sample-evaluation.xlsx",
-        $"./coe reports kpi-deck --from {SampleData.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} --to {SampleData.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} -f sample-kpi-deck.xlsx",
+        $"./coe reports kpi-deck --from {SampleData.DeckFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} --to {SampleData.DeckTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} -f sample-kpi-deck.xlsx",
         $"./coe reports link {evaluationId}",
         $"curl -s -H \"Authorization: Bearer $(cat {keyFile})\" -H 'content-type: application/json' {jsonAddress}/v1/downloadLinks \\",
         $"     -d '{{\"kind\": \"EXPORT_KIND_EVALUATION_WORKBOOK\", \"resourceId\": \"{evaluationId}\"}}'",

@@ -50,7 +50,7 @@ public static class EvaluationWorkbook
                 charts.Add(new ChartSpec(views.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
                     $"'{views.Name}'!$A${valueHeader + 1}:$A${valueHeader + costed}",
                     [new ChartSeries("3-year cost", $"'{views.Name}'!$E${valueHeader + 1}:$E${valueHeader + costed}", "E66C37")],
-                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14)));
+                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14), ValueFormat: "#,##0")); // 400,000 as the cells print it
             DeckStyle.Widths(views, 36, 14, 22, 14, 14, 40);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
             WriteWeights(weights, model, criterionName);
@@ -352,6 +352,7 @@ public static class EvaluationWorkbook
         sheet.Cell(last + 1, 1).SetText("Category weight");
         for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 1, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
         Wrapped(sheet, h, header.Length);
+        sheet.Row(h).Height = 45; // three lines: "Publishing and approval workflows" printed its last two only
         return last + 2;
     }
 
@@ -561,15 +562,7 @@ public static class EvaluationWorkbook
             "Conventions applied (from the scoring engine):",
         };
         lines.AddRange(r.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++)
-        {
-            sheet.Cell(3 + i, 1).SetText(lines[i]);
-            // A long line wraps: its row gets the height of its lines (LibreOffice keeps a row one line high otherwise).
-            sheet.Row(3 + i).Height = 15 * Math.Max(1, (int)Math.Ceiling(lines[i].Length / (140 * 1.3)));
-        }
-        sheet.Column(1).Width = 140;
-        sheet.Column(1).Style.Alignment.WrapText = true;
-        sheet.PageSetup.FitToPages(1, 1); // one page of text: a line or two over shrinks it rather than starting a page
+        DeckStyle.Prose(sheet, 3, lines);
     }
 
     /// <summary>

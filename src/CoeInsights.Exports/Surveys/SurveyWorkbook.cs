@@ -270,7 +270,7 @@ public static class SurveyWorkbook
                 return headerRow + 2;
         }
         // A block is as tall as its table or a small chart (a label per row), so a 5-point scale does not take a page's third.
-        var chartRows = Math.Max(BlockChartRows, rows.Count + 4);
+        var chartRows = Math.Max(BlockChartRows, rows.Count + 5);
         if (rows.Count > 0)
             context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, chartTitle,
                 NativeCharts.Ref(sheet.Name, 1, first, lastFor(rows.Count)), series,
@@ -359,16 +359,19 @@ public static class SurveyWorkbook
             heading.Style.Font.Bold = true;
             heading.Style.Font.FontColor = DeckStyle.Dark;
             var key = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance" : "Pairwise";
-            var rows = w.CriterionIds.Select((c, j) => new object?[]
+            // Heaviest first, here and in the per-department table: the bars read as a ranking (ties by criterion id).
+            var order = Enumerable.Range(0, w.CriterionIds.Count)
+                .OrderByDescending(j => w.Weights[j]).ThenBy(j => w.CriterionIds[j], StringComparer.Ordinal).ToList();
+            var rows = order.Select(j => new object?[]
             {
-                c, w.Weights[j], w.PlainWeights[j], w.BalancedWeights[j], w.MeanImportance.Count > j ? w.MeanImportance[j] : null,
+                w.CriterionIds[j], w.Weights[j], w.PlainWeights[j], w.BalancedWeights[j], w.MeanImportance.Count > j ? w.MeanImportance[j] : null,
             }).ToList();
             DeckTable.Write(sheet, row + 1, 1, $"Weights{key}",
                 [new("Criterion"), new("Weight", DeckStyle.Weight), new("Plain", DeckStyle.Weight), new("Balanced", DeckStyle.Weight), new("Mean importance", "0.00")],
                 rows, context.Tables);
             var (first, last) = (row + 2, row + 1 + Math.Max(1, rows.Count));
             sheet.Range(first, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Accent).LowestValue().HighestValue();
-            // Bars from 0% beside the table, a label per criterion (not a radar, whose spokes are unreadable past a few).
+            // Bars from 0% beside the table, heaviest on top, a label per criterion (not a radar, whose spokes are unreadable past a few).
             if (rows.Count > 0)
                 context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, $"{method}: plain vs department-balanced weight",
                     NativeCharts.Ref(sheet.Name, 1, first, last),
@@ -380,7 +383,7 @@ public static class SurveyWorkbook
 
             sheet.Cell(row, 1).SetText("Per department (each department's own weights)").Style.Font.Bold = true;
             var departments = w.Departments;
-            var byDept = w.CriterionIds.Select((c, j) => new object?[] { c }.Concat(departments.Select(d => (object?)d.Weights[j])).ToArray()).ToList();
+            var byDept = order.Select(j => new object?[] { w.CriterionIds[j] }.Concat(departments.Select(d => (object?)d.Weights[j])).ToArray()).ToList();
             DeckTable.Write(sheet, row + 1, 1, $"WeightsByDepartment{key}",
                 [new("Criterion"), .. departments.Select(d => new DeckColumn(Invariant($"{d.Department} (n={d.Respondents})"), DeckStyle.Weight))],
                 byDept, context.Tables);
@@ -438,9 +441,7 @@ public static class SurveyWorkbook
         ]);
         lines.AddRange(model.Results.Decisions.Select(d => "  • " + d));
         foreach (var w in model.Weights) lines.AddRange(w.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
-        sheet.Column(1).Width = 140;
-        sheet.Column(1).Style.Alignment.WrapText = true;
+        DeckStyle.Prose(sheet, 3, lines);
     }
 
     /// <summary>
