@@ -82,6 +82,7 @@ public sealed partial class StakeholderPageTests(TestServer server, Browser brow
                 new SurveyQuestion { QuestionId = "hours", Kind = QuestionKind.Number, Minimum = 0, Maximum = 60, Text = "Hours a week on social media" },
                 new SurveyQuestion { QuestionId = "main", Kind = QuestionKind.SingleChoice, Options = { "publishing", "listening" }, Text = "Main use" },
                 new SurveyQuestion { QuestionId = "other", Kind = QuestionKind.FreeText, Text = "Anything else?" },
+                new SurveyQuestion { QuestionId = "nets", Kind = QuestionKind.MultipleChoice, Options = { "instagram", "linkedin", "tiktok" }, Text = "Networks you post on" },
             },
         });
         var invitation = await invitations.CreateInvitationAsync(new CreateInvitationRequest
@@ -111,6 +112,8 @@ public sealed partial class StakeholderPageTests(TestServer server, Browser brow
         d.FindElement(By.Id("q4")).SendKeys("75");
         d.FindElement(By.Id("q5_1")).Click();
         d.FindElement(By.Id("q6")).SendKeys($"More training {Hostile}");
+        d.FindElement(By.CssSelector("input[name=q7][value=instagram]")).Click();
+        d.FindElement(By.CssSelector("input[name=q7][value=tiktok]")).Click();
         Click(d, "save");
         Assert.Contains("Draft saved", d.PageSource);
         // The draft keeps the 75, and says now, next to the field, in the words Submit would use, that it is out of range.
@@ -140,7 +143,9 @@ public sealed partial class StakeholderPageTests(TestServer server, Browser brow
         Click(d, "submit");
         Assert.Contains("?submitted=1", d.Url);
         Assert.Contains("What you submitted", d.PageSource);
-        Assert.Contains("hootsuite", d.FindElement(By.CssSelector("dl.submitted")).Text);
+        var submitted = d.FindElement(By.CssSelector("dl.submitted")).Text;
+        Assert.Contains("hootsuite", submitted);
+        Assert.Contains("instagram, tiktok", submitted); // multiple choice, kept through the draft and the refused submit
         Assert.Empty(browser.SeriousAccessibilityViolations());
         Assert.True(browser.Screenshots("survey-submitted") <= 390, "the page scrolls sideways at phone width");
 
