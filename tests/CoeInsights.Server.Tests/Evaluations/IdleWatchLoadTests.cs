@@ -69,18 +69,26 @@ public sealed class OwnDatabaseReplicas : IAsyncLifetime
 
 /// <summary>
 /// Issue 20: idle watches must not load the database. Many watches over two replicas on one store, the store's committed
-/// transactions per second (pg_stat_database.xact_commit) with and without them, then one write that every watch must see.
-/// COE_IDLE_WATCHES and COE_IDLE_WINDOW_SECONDS override the number of watches and the measuring window (docs/deploy.md
-/// has the measurements).
+/// transactions per second (pg_stat_database.xact_commit) with them open and idle, then one write that every watch must
+/// see. COE_IDLE_WATCHES and COE_IDLE_WINDOW_SECONDS override the number of watches and the measuring window
+/// (docs/deploy.md has the measurements).
 /// </summary>
+/// <remarks>
+/// A backend reports its counts to the statistics when it has been idle for a while (PostgreSQL 15+ flushes an idle
+/// backend's pending statistics after PGSTAT_IDLE_INTERVAL, 10 s, in src/backend/utils/activity/pgstat.c), so the
+/// window starts <see cref="Settle"/> after the watches opened: otherwise their opening reads would be counted in it.
+/// The window (seconds) is far shorter than the watches' fallback interval (minutes): what it sees is the cost of being
+/// woken by notifications only; the fallback's share is arithmetic (docs/deploy.md).
+/// </remarks>
 public sealed class IdleWatchLoadTests(OwnDatabaseReplicas servers, ITestOutputHelper output) : IClassFixture<OwnDatabaseReplicas>
 {
     private static readonly int Watches = int.TryParse(Environment.GetEnvironmentVariable("COE_IDLE_WATCHES"), out var n) ? n : 200;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(11);
     private static readonly TimeSpan Window =
         TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("COE_IDLE_WINDOW_SECONDS"), out var s) ? s : 5);
 
     [Fact]
-    public async Task CostsUnder50TransactionsPerSecondAndWakesEveryWatchGivenIdleWatchesOverTwoReplicas()
+    public async Task CostsUnder50TransactionsPerSecondInTotalAndWakesEveryWatchGivenIdleWatchesOverTwoReplicas()
     {
         var kit = new EvaluationTestKit(servers.First, "idle");
         var id = (await kit.CreateAsync()).EvaluationId;
@@ -88,18 +96,15 @@ public sealed class IdleWatchLoadTests(OwnDatabaseReplicas servers, ITestOutputH
         var clients = new[] { servers.First, servers.Second }
             .Select(s => new EvaluationService.EvaluationServiceClient(s.Channel(viewerKey))).ToArray();
 
-        var quiet = await CommitsPerSecondAsync();
-
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var calls = Enumerable.Range(0, Watches)
             .Select(i => clients[i % 2].WatchEvaluation(new WatchEvaluationRequest { EvaluationId = id }, cancellationToken: cts.Token)).ToList();
         try
         {
             await Task.WhenAll(calls.Select(c => c.ResponseHeadersAsync));
-            await Task.Delay(TimeSpan.FromSeconds(1)); // past the opening reads
+            await Task.Delay(Settle); // the opening reads reported
             var watched = await CommitsPerSecondAsync();
-            var cost = watched - quiet;
-            output.WriteLine($"{Watches} idle watches over 2 replicas: {watched:F1} commits/s, without them {quiet:F1}/s: the watches cost {cost:F1}/s");
+            output.WriteLine($"{Watches} idle watches over 2 replicas: {watched:F1} commits/s in total over {Window.TotalSeconds:F0} s");
 
             // Still live: one write reaches every watch, on both replicas, promptly.
             var started = DateTime.UtcNow;
@@ -113,7 +118,7 @@ public sealed class IdleWatchLoadTests(OwnDatabaseReplicas servers, ITestOutputH
             var slowest = arrivals.Max();
             output.WriteLine($"one write reached all {Watches} watches within {slowest.TotalMilliseconds:F0} ms");
 
-            Assert.True(cost < 50, $"{Watches} idle watches cost {cost:F1} commits/s (at most 50 allowed)");
+            Assert.True(watched < 50, $"{Watches} idle watches: {watched:F1} commits/s in total (at most 50 allowed)");
             Assert.True(slowest < TimeSpan.FromSeconds(5), $"the write reached the last watch after {slowest}");
         }
         finally
