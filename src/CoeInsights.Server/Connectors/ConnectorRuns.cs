@@ -24,7 +24,7 @@ namespace CoeInsights.Server.Connectors;
 /// </summary>
 public sealed class ConnectorRuns(
     IDocumentStore store, IHttpClientFactory http, ConnectorsOptions options, SproutSync sprout, PowerBiPush powerBi,
-    TimeProvider clock, ILogger<ConnectorRuns> log, ChangeNotifier changes) : IAsyncDisposable
+    TimeProvider clock, ILogger<ConnectorRuns> log, ChangeNotifier? changes = null) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -154,6 +154,9 @@ public sealed class ConnectorRuns(
     /// </summary>
     public static readonly TimeSpan RemoteWaitFallback = TimeSpan.FromSeconds(2);
 
+    /// <summary>Without a <see cref="ChangeNotifier"/> (a host that composes the connectors alone), the stored run is polled this often.</summary>
+    public static readonly TimeSpan RemoteWaitPoll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished — here, or in another server process
     /// (then the stored run is read again whenever it is stored, or after <see cref="RemoteWaitFallback"/>, until it ends or
     /// its process is found dead).</summary>
@@ -163,7 +166,7 @@ public sealed class ConnectorRuns(
         lock (_lock) task = _tasks.GetValueOrDefault(runId);
         if (wait && task is not null) await task.WaitAsync(ct);
         // Subscribed before the reads: a store of the run after them wakes the wait.
-        using var stored = wait && task is null ? changes.Subscribe(ChangeKeys.SyncRun(runId)) : null;
+        using var stored = wait && task is null ? changes?.Subscribe(ChangeKeys.SyncRun(runId)) : null;
         SyncRun? run;
         await using (var session = store.QuerySession(tenant))
             run = await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
@@ -175,7 +178,8 @@ public sealed class ConnectorRuns(
             await using (var session = store.QuerySession(tenant))
                 run = await session.LoadAsync<SyncRun>(runId, ct) ?? run;
             if (!wait || run.State != SyncRunState.Running) return run;
-            await stored!.WaitAsync(RemoteWaitFallback, ct);
+            if (stored is not null) await stored.WaitAsync(RemoteWaitFallback, ct);
+            else await Task.Delay(RemoteWaitPoll, ct);
         }
     }
 
