@@ -113,6 +113,15 @@ public sealed class ChangeNotifierTests(ReplicatedServers servers) : IClassFixtu
         Assert.True(clock.Elapsed < Prompt, $"the spike reached the other replica's alert watch after {clock.Elapsed}");
     }
 
+    [Fact]
+    public void PingsQuietHttp2ConnectionsGivenDefaultKeepAliveSettings()
+    {
+        // Kestrel's own default never pings (KeepAlivePingDelay = TimeSpan.MaxValue): the server sets the documented ones.
+        var kestrel = servers.First.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20)),
+            (kestrel.Limits.Http2.KeepAlivePingDelay, kestrel.Limits.Http2.KeepAlivePingTimeout));
+    }
+
     private static async Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations)
     {
         using var call = ingest.RecordKpis();

@@ -243,9 +243,7 @@ public static class EvaluationWorkbook
     public const string BalancedLabel = "All departments, each counting equally";
 
     /// <summary>Cost facts paid once (not every year) go into the 3-year cost once; named so by their criterion.</summary>
-    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost &&
-        new[] { "one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration" }
-            .Any(w => c.Id.Contains(w, StringComparison.OrdinalIgnoreCase) || c.Description.Contains(w, StringComparison.OrdinalIgnoreCase));
+    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost && DecisionViews.IsOneOffCost(c.Id, c.Description);
 
     /// <summary>Name of the sheet with the department, category and value-for-money views.</summary>
     public const string DecisionViewsSheet = "Decision views";

@@ -28,12 +28,12 @@ public sealed class AlertBacktestService : V1.AlertBacktestService.AlertBacktest
             half,
             request.HasCooldownDays ? request.CooldownDays : null,
             request.HasBaselineDays ? request.BaselineDays : null));
-        var profiles = set.Profiles.Where(p => half == B.BacktestHalf.All || p.Half == half).ToArray();
+        var (profiles, crises) = B.AlertBacktest.Scope(set, half);
         return Task.FromResult(new RunBacktestResponse
         {
             Results = { results.Select(r => ToProto(r, request.IncludeCrises)) },
-            ProfileCount = profiles.Length,
-            CrisisCount = profiles.Sum(p => p.Crises.Count(c => c.Start >= B.AlertBacktest.WarmUpDays)),
+            ProfileCount = profiles,
+            CrisisCount = crises,
             FirstDay = KpiMapping.ToProto(set.FirstDay),
             LastDay = KpiMapping.ToProto(set.LastDay),
             WarmUpDays = B.AlertBacktest.WarmUpDays,

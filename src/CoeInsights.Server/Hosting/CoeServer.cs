@@ -8,9 +8,11 @@ using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;
 using CoeInsights.Server.ServerInfo;
+using CoeInsights.Server.Telemetry;
 using CoeInsights.Server.Web;
 using CoeInsights.Store;
 using JasperFx.Events.Daemon;
+using JasperFx.OpenTelemetry;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,7 +38,10 @@ public static class CoeServer
         builder.Services.Configure<CoeServerOptions>(builder.Configuration.GetSection(CoeServerOptions.Section));
         builder.Services.Configure<Bi.BiOptions>(builder.Configuration.GetSection(Bi.BiOptions.Section));
 
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (telemetry.JsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.AddCoeTelemetry(telemetry);
 
         var connectionString = builder.Configuration.GetConnectionString("Marten");
         EmbeddedPostgres? embedded = null;
@@ -79,6 +84,8 @@ public static class CoeServer
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
         app.MapGrpcReflectionService();
+        // Prometheus scrape (no API key; the port belongs on the internal network).
+        app.MapCoeTelemetry(telemetry);
         // Signed links for browsers (no bearer header): the token is the credential.
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
@@ -131,7 +138,15 @@ public static class CoeServer
             .AddCheck<PostgresHealthCheck>("postgres")
             .AddCheck<DrainHealthCheck>("draining");
 
-        var marten = services.AddMarten(_ => Migrations.Configure(connectionString, options))
+        var marten = services.AddMarten(sp =>
+            {
+                var store = Migrations.Configure(connectionString, options);
+                store.Logger(new QuietConflictsLogger(sp.GetRequiredService<ILogger<IDocumentStore>>()));
+                // Marten's spans (sessions, connections) and its counter of appended events, for the traces and metrics.
+                store.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+                store.OpenTelemetry.TrackEventCounters();
+                return store;
+            })
             .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped);
         // Off for replicas with a DML-only role: the schema comes from the `migrate` command (Migrations).
         if (options.MigrateOnStart) marten.ApplyAllDatabaseChangesOnStartup();

@@ -24,6 +24,7 @@ using CoeInsights.Server.Validation;
 using CoeInsights.Store;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
+using CoeInsights.Server.Telemetry;
 using Grpc.Core;
 using Marten;
 using static CoeInsights.Server.Kpis.KpiMapping;
@@ -96,6 +97,8 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
                 // A session per batch: each batch is its own transaction, acked once committed.
                 await using var session = sessions.OpenSession();
                 var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
+                CoeTelemetry.KpiBatches.Add(1, new KeyValuePair<string, object?>("outcome", ack.Replayed ? "replayed" : "stored"));
+                if (!ack.Replayed) CoeTelemetry.KpiObservations.Add(ack.ObservationCount);
                 await responseStream.WriteAsync(new RecordKpisResponse
                 {
                     IdempotencyKey = ack.IdempotencyKey,
@@ -278,7 +281,10 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         try
         {
             await foreach (var alert in WatchAlertsHandler.FollowAsync(query, cursor, clock, recorded.WaitAsync, ct))
+            {
                 await responseStream.WriteAsync(ToProto(alert), ct);
+                CoeTelemetry.AlertsSent.Add(1);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using CoeInsights.Access;
 using CoeInsights.Common;
 using CoeInsights.Evaluations;
+using CoeInsights.Evaluations.Reporting;
 using CoeInsights.Evaluations.ApprovingRecommendation;
 using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.ScoringEvaluation;
@@ -129,13 +130,15 @@ public static class DecisionRoomPage
         var b = new StringBuilder();
         var vendorName = e.Vendors.ToDictionary(v => v.Id, v => v.Name, StringComparer.Ordinal);
         string Name(string? id) => id is null ? "" : vendorName.GetValueOrDefault(id, id);
+        var criterionName = e.Criteria.ToDictionary(c => c.Id, c => string.IsNullOrWhiteSpace(c.Description) ? c.Id : c.Description, StringComparer.Ordinal);
+        string CriterionName(string id) => criterionName.GetValueOrDefault(id, id);
         b.Append($"""<main class="wide"><h1>Decision room: {E(e.Title)}</h1>""");
         if (e.Purpose.Length > 0) b.Append($"<p>{E(e.Purpose)}</p>");
         b.Append($"<p>Hello {E(page.Invitation.DisplayName)}. You see this evaluation as a committee member.</p>");
         if (notice is not null) b.Append($"""<p class="notice" role="status">{E(notice)}</p>""");
         if (errors.Count > 0) b.Append("""<div class="errors" role="alert"><p>Your vote was not recorded: see the note next to the vote below.</p></div>""");
 
-        b.Append($"""<section aria-labelledby="state"><h2 id="state">State</h2><p id="state-text">{E(StateText(e, Name))}</p>""");
+        b.Append($"""<section aria-labelledby="state"><h2 id="state">State</h2><p id="state-text">{E(EvaluationReport.StateText(e))}</p>""");
         if (e.Proposal is { } proposal)
         {
             if (proposal.Rationale.Length > 0) b.Append($"<p>Rationale: {E(proposal.Rationale)}</p>");
@@ -150,7 +153,7 @@ public static class DecisionRoomPage
         b.Append("</section>");
 
         AppendProgress(b, e);
-        AppendRanking(b, result, scoringProblem, Name);
+        AppendRanking(b, result, scoringProblem, Name, CriterionName);
         AppendDepartments(b, result, departments, departmentNote, Name);
         AppendVote(b, page, e, values, errors);
 
@@ -166,18 +169,6 @@ public static class DecisionRoomPage
         b.Append("</section></main>");
         return Page($"Decision room: {e.Title}", b.ToString());
     }
-
-    private static string StateText(Evaluation e, Func<string?, string> name) => e.State switch
-    {
-        EvaluationState.Open => "Open: evaluators are still scoring. The ranking below is provisional.",
-        EvaluationState.Closed => "Closed: scoring is finished; no recommendation has been proposed yet.",
-        EvaluationState.RecommendationProposed when e.Proposal is { } p =>
-            $"Recommendation proposed: {name(p.VendorId)}, by {p.ProposedBy}. {p.Votes.Count(v => v.Approve)} of the {e.EffectiveQuorum} approvals needed so far "
-            + $"({e.CommitteeMembers.Count} committee members; {p.Votes.Count(v => !v.Approve)} rejected).",
-        EvaluationState.Approved => $"Approved: {name(e.ApprovedVendorId)}.",
-        EvaluationState.Rejected => "Rejected by the committee.",
-        _ => e.State.ToString(),
-    };
 
     /// <summary>Per evaluator: the vendor × criterion cells they scored, of all the evaluator-scored cells; per department the sums.</summary>
     private static void AppendProgress(StringBuilder b, Evaluation e)
@@ -206,7 +197,7 @@ public static class DecisionRoomPage
     }
 
     /// <summary>The recommendation with how sure it is — probability first, then the flip points and the evaluators' agreement — then the ranking.</summary>
-    private static void AppendRanking(StringBuilder b, A.ScoringResult? result, string? problem, Func<string?, string> name)
+    private static void AppendRanking(StringBuilder b, A.ScoringResult? result, string? problem, Func<string?, string> name, Func<string, string> criterion)
     {
         b.Append("""<section aria-labelledby="ranking"><h2 id="ranking">Ranking and how robust it is</h2>""");
         if (result is null)
@@ -233,7 +224,7 @@ public static class DecisionRoomPage
             {
                 var (to, winner) = f.LowerCriticalWeight is { } lo && (f.UpperCriticalWeight is not { } hi || f.Weight - lo <= hi - f.Weight)
                     ? (lo, f.LowerNewWinner) : (f.UpperCriticalWeight!.Value, f.UpperNewWinner);
-                b.Append($"<li class=\"flip\">Flip point: the weight of {E(f.CriterionId)} moving from {P(f.Weight)} to {P(to)} makes {E(name(winner))} the winner.</li>");
+                b.Append($"<li class=\"flip\">Flip point: the weight of {E(criterion(f.CriterionId))} moving from {P(f.Weight)} to {P(to)} makes {E(name(winner))} the winner.</li>");
             }
             b.Append(rec.MeanAgreement is { } w
                 ? $"<li id=\"agreement\">Evaluators' agreement: {E(AgreementText(rec.AgreementLevel))} (Kendall's W {w.ToString("0.00", CultureInfo.InvariantCulture)}).</li>"

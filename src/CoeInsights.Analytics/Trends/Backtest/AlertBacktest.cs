@@ -106,6 +106,14 @@ public static class AlertBacktest
         _ => [25, 50, 75, 100, 150, 200, 300, 400],
     };
 
+    /// <summary>The half's profiles and the crises a run can catch (those starting after the warm-up days of history).</summary>
+    public static (int Profiles, int Crises) Scope(BacktestSet set, BacktestHalf half)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var profiles = set.Profiles.Where(p => half == BacktestHalf.All || p.Half == half).ToArray();
+        return (profiles.Length, profiles.Sum(p => p.Crises.Count(c => c.Start >= WarmUpDays)));
+    }
+
     /// <summary>
     /// Validates the request (INVALID_ARGUMENT with the proto's field paths) and runs every (metric, method) on the half.
     /// </summary>

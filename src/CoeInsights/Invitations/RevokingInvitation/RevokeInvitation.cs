@@ -1,0 +1,19 @@
+using Marten;
+
+namespace CoeInsights.Invitations.RevokingInvitation;
+
+public sealed record RevokeInvitation(Guid InvitationId, string By, DateTimeOffset Now);
+
+public static class RevokeInvitationHandler
+{
+    public static async Task<Invitation> Handle(ISessionFactory sessions, RevokeInvitation command, CancellationToken ct)
+    {
+        await using var query = sessions.QuerySession();
+        var invitation = Decide(command, await InvitationRules.Load(query, command.InvitationId, ct));
+        await InvitationRules.Save(sessions, invitation, ct);
+        return invitation;
+    }
+
+    /// <summary>Every link of the invitation stops opening its page; revoking twice keeps the first who and when.</summary>
+    public static Invitation Decide(RevokeInvitation c, Invitation i) => i.RevokedAt is not null ? i : i with { RevokedAt = c.Now, RevokedBy = c.By };
+}
