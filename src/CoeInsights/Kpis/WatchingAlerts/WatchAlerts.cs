@@ -128,14 +128,17 @@ public static class WatchAlertsHandler
         return alerts;
     }
 
-    /// <summary>The alerts from the cursor on, in recording order: looks every <paramref name="pollInterval"/> until cancelled.</summary>
-    public static async IAsyncEnumerable<KpiAlert> FollowAsync(IQuerySession session, AlertCursor cursor, TimeProvider clock, TimeSpan pollInterval,
-        [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The alerts from the cursor on, in recording order, until cancelled. Between looks it awaits <paramref name="wait"/>
+    /// (the server's: a change notification for the tenant's KPI events, or its fallback interval).
+    /// </summary>
+    public static async IAsyncEnumerable<KpiAlert> FollowAsync(IQuerySession session, AlertCursor cursor, TimeProvider clock,
+        Func<CancellationToken, Task> wait, [EnumeratorCancellation] CancellationToken ct)
     {
         while (true)
         {
             foreach (var alert in await NextAsync(session, cursor, clock.GetUtcNow(), ct)) yield return alert;
-            await Task.Delay(pollInterval, ct);
+            await wait(ct);
         }
     }
 
