@@ -275,7 +275,7 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         using var recorded = changes.Subscribe(ChangeKeys.Kpis(query.TenantId));
         var cursor = await WatchAlertsHandler.StartAsync(query, new CoeInsights.Kpis.WatchingAlerts.WatchAlerts(request.Metrics, request.ProfileIds,
             networks, request.BusinessUnits, direction!.Value, request.HasThreshold ? request.Threshold : null, request.Seasonal,
-            request.HasBaselineDays ? request.BaselineDays : null), ct);
+            request.HasBaselineDays ? request.BaselineDays : null, request.ResumeToken), ct, clock);
         // Headers now: the client knows the watch is established (and from where it looks) before the first alert.
         await context.WriteResponseHeadersAsync([]);
         try

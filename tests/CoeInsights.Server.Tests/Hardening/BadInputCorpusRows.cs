@@ -345,6 +345,7 @@ internal static class BadInputCorpusRows
         V<WatchAlertsRequest>("WatchAlerts", "baseline_days 6", (r, _) => r.BaselineDays = 6, "baseline_days");
         V<WatchAlertsRequest>("WatchAlerts", "baseline_days 731", (r, _) => r.BaselineDays = 731, "baseline_days");
         V<WatchAlertsRequest>("WatchAlerts", "threshold NaN", (r, _) => r.Threshold = double.NaN, "threshold");
+        V<WatchAlertsRequest>("WatchAlerts", "resume_token not a token", (r, _) => r.ResumeToken = "AQ", "resume_token");
         V<WatchAlertsRequest>("WatchAlerts", "unknown metric", (r, _) => r.Metrics[0] = "no_such_metric", "metrics[0]");
     }
 
