@@ -122,14 +122,7 @@ public sealed class ChangeNotifierTests(ReplicatedServers servers) : IClassFixtu
             (kestrel.Limits.Http2.KeepAlivePingDelay, kestrel.Limits.Http2.KeepAlivePingTimeout));
     }
 
-    private static async Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations)
-    {
-        using var call = ingest.RecordKpis();
-        await call.RequestStream.WriteAsync(new RecordKpisRequest { IdempotencyKey = key, Source = "listening", Observations = { observations } });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-    }
+    private static Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations) => ingest.RecordBatchAsync(key, observations);
 
     private static async Task WaitUntil(Func<bool> condition, string what)
     {

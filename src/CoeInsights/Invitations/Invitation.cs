@@ -71,6 +71,15 @@ public static class InvitationRules
     public static async Task<Invitation> Load(IQuerySession session, Guid id, CancellationToken ct) =>
         await session.LoadAsync<Invitation>(id, ct) ?? throw new NotFoundException("Invitation", id.ToString());
 
+    /// <summary>Load → decide → store, for the slices that change one invitation (revoke, resend).</summary>
+    public static async Task<Invitation> UpdateAsync(ISessionFactory sessions, Guid id, Func<Invitation, Invitation> decide, CancellationToken ct)
+    {
+        Invitation updated;
+        await using (var query = sessions.QuerySession()) updated = decide(await Load(query, id, ct));
+        await Save(sessions, updated, ct);
+        return updated;
+    }
+
     public static async Task Save(ISessionFactory sessions, Invitation invitation, CancellationToken ct)
     {
         await using var session = sessions.OpenSession();

@@ -63,19 +63,8 @@ public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<Telem
         {
             Network = Network.Linkedin, Handle = "brand", BusinessUnit = "Corporate", Ownership = Ownership.Owned, RequestId = "reg-brand",
         });
-        using var call = ingest.RecordKpis();
-        await call.RequestStream.WriteAsync(new RecordKpisRequest
-        {
-            IdempotencyKey = "one", Source = "test",
-            Observations =
-            {
-                Enumerable.Range(1, 3).Select(d => new KpiObservation
-                    { ProfileId = profile.ProfileId, Date = new Date { Year = 2026, Month = 1, Day = d }, Metric = "followers", Value = 100 + d }),
-            },
-        });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
+        await ingest.RecordBatchAsync("one", [.. Enumerable.Range(1, 3).Select(d => new KpiObservation
+            { ProfileId = profile.ProfileId, Date = new Date { Year = 2026, Month = 1, Day = d }, Metric = "followers", Value = 100 + d })]);
     }
 
     [Fact]

@@ -31,14 +31,7 @@ public sealed class KpiAlertTests(TestServer server) : IClassFixture<TestServer>
     private static KpiObservation Obs(Profile p, int day, string metric, double value) =>
         new() { ProfileId = p.ProfileId, Date = D(Day0.AddDays(day)), Metric = metric, Value = value };
 
-    private static async Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations)
-    {
-        using var call = ingest.RecordKpis();
-        await call.RequestStream.WriteAsync(new RecordKpisRequest { IdempotencyKey = key, Source = "listening", Observations = { observations } });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-    }
+    private static Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations) => ingest.RecordBatchAsync(key, observations);
 
     /// <summary>60 quiet days (days 0…59) of negative mentions and mentions for each profile.</summary>
     private static Task RecordHistory(KpiService.KpiServiceClient ingest, string key, params Profile[] profiles) =>

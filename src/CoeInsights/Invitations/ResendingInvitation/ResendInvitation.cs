@@ -7,13 +7,8 @@ public sealed record ResendInvitation(Guid InvitationId, TimeSpan Ttl, DateTimeO
 
 public static class ResendInvitationHandler
 {
-    public static async Task<Invitation> Handle(ISessionFactory sessions, ResendInvitation command, CancellationToken ct)
-    {
-        await using var query = sessions.QuerySession();
-        var invitation = Decide(command, await InvitationRules.Load(query, command.InvitationId, ct));
-        await InvitationRules.Save(sessions, invitation, ct);
-        return invitation;
-    }
+    public static Task<Invitation> Handle(ISessionFactory sessions, ResendInvitation command, CancellationToken ct) =>
+        InvitationRules.UpdateAsync(sessions, command.InvitationId, i => Decide(command, i), ct);
 
     /// <summary>A new link: a new expiry and the next send number (older links go stale). A revoked invitation stays revoked.</summary>
     public static Invitation Decide(ResendInvitation c, Invitation i)

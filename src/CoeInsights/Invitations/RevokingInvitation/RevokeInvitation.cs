@@ -6,13 +6,8 @@ public sealed record RevokeInvitation(Guid InvitationId, string By, DateTimeOffs
 
 public static class RevokeInvitationHandler
 {
-    public static async Task<Invitation> Handle(ISessionFactory sessions, RevokeInvitation command, CancellationToken ct)
-    {
-        await using var query = sessions.QuerySession();
-        var invitation = Decide(command, await InvitationRules.Load(query, command.InvitationId, ct));
-        await InvitationRules.Save(sessions, invitation, ct);
-        return invitation;
-    }
+    public static Task<Invitation> Handle(ISessionFactory sessions, RevokeInvitation command, CancellationToken ct) =>
+        InvitationRules.UpdateAsync(sessions, command.InvitationId, i => Decide(command, i), ct);
 
     /// <summary>Every link of the invitation stops opening its page; revoking twice keeps the first who and when.</summary>
     public static Invitation Decide(RevokeInvitation c, Invitation i) => i.RevokedAt is not null ? i : i with { RevokedAt = c.Now, RevokedBy = c.By };
