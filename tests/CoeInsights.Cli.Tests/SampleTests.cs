@@ -202,7 +202,10 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         foreach (var prefix in new[] { "survey link", "evaluator link" })
         {
             var url = output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
-            Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync(url)).StatusCode);
+            using var page = await web.GetAsync(url);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            // The evaluator's score sheet says what the levels mean where the sample's committee said (coverage, alerts).
+            if (prefix == "evaluator link") Assert.Contains("Covers every network, news site and forum we named", await page.Content.ReadAsStringAsync());
         }
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);

@@ -9,15 +9,16 @@ namespace CoeInsights.Web.Tests;
 
 /// <summary>
 /// A committee member opens the decision room through their link: what it shows (state, progress, ranking with its
-/// robustness) is checked against the gRPC API, a vote the API's rules refuse is explained next to the field and stores
-/// nothing, a valid vote is read back through the API, and a changed or expired link is the 403 page.
+/// robustness) is checked against the gRPC API, every deck link downloads a workbook that opens, a vote the API's rules
+/// refuse is explained next to the field and stores nothing, a valid vote is read back through the API, and a changed or
+/// expired link is the 403 page.
 /// </summary>
 public sealed partial class StakeholderPageTests
 {
     [Fact]
     public async Task CommitteeMemberSeesProgressAndRobustRankingAndVotesInTheDecisionRoom()
     {
-        var (_, evaluations, invitations) = await Committee();
+        var (surveys, evaluations, invitations) = await Committee();
         var evaluation = await evaluations.CreateEvaluationAsync(new CreateEvaluationRequest
         {
             Title = $"Listening tool {Hostile}", Purpose = "Pick a listening tool", Scale = new ScoreScale { Min = 1, Max = 5 }, RequestId = "web-room",
@@ -51,10 +52,24 @@ public sealed partial class StakeholderPageTests
         await Score("eva", ("hoot", "coverage", 4), ("hoot", "alerts", 3), ("brand", "coverage", 5), ("brand", "alerts", 4));
         await Score("omar", ("hoot", "coverage", 3), ("brand", "coverage", 4), ("brand", "alerts", 5));
         await Score("cara", ("hoot", "coverage", 2));
-        await evaluations.SetWeightsAsync(new SetWeightsRequest
+        // The weights come from a stakeholder survey, so the room offers its workbook as well as the vendor workbook.
+        var survey = await surveys.CreateSurveyAsync(new CreateSurveyRequest
         {
-            EvaluationId = id, Direct = new DirectWeights { Weights = { new CriterionWeight { CriterionId = "coverage", Weight = 0.6 }, new CriterionWeight { CriterionId = "alerts", Weight = 0.4 } } },
+            Title = "What matters in a listening tool", RequestId = "web-room-survey", Audience = { new AudienceDepartment { Department = "PR", Invited = 0 }, new AudienceDepartment { Department = "Sales", Invited = 0 } },
+            Evaluation = new SurveyEvaluationLink { EvaluationId = id, CriterionIds = { "coverage", "alerts" } },
+            Questions =
+            {
+                new SurveyQuestion { QuestionId = "imp-coverage", Kind = QuestionKind.Likert, ScalePoints = 5, CriterionId = "coverage", Text = "How important is coverage?" },
+                new SurveyQuestion { QuestionId = "imp-alerts", Kind = QuestionKind.Likert, ScalePoints = 5, CriterionId = "alerts", Text = "How important are alerts?" },
+            },
         });
+        foreach (var (who, department, coverage, alerts) in new[] { ("pia", "PR", 5.0, 3.0), ("raj", "PR", 4.0, 4.0), ("sam", "Sales", 3.0, 5.0) })
+            await surveys.SubmitResponseAsync(new SubmitResponseRequest
+            {
+                SurveyId = survey.SurveyId, RespondentId = who, Department = department, RequestId = $"{who}-room",
+                Answers = { new SurveyAnswer { QuestionId = "imp-coverage", Likert = coverage }, new SurveyAnswer { QuestionId = "imp-alerts", Likert = alerts } },
+            });
+        await surveys.ApplySurveyWeightsAsync(new ApplySurveyWeightsRequest { SurveyId = survey.SurveyId, Method = WeightDerivationMethod.ImportanceRatings });
         await evaluations.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
         await evaluations.ProposeRecommendationAsync(new ProposeRecommendationRequest { EvaluationId = id, VendorId = "brand", Rationale = "Best coverage" });
 
@@ -98,11 +113,18 @@ public sealed partial class StakeholderPageTests
         Assert.Contains("Sales", d.FindElement(By.Id("department-table")).Text);
         Assert.Empty(browser.SeriousAccessibilityViolations());
 
-        // Every deck downloads through its signed link.
+        // Every deck downloads through its signed link: a real workbook that opens and shows what it is about.
         using var http = new HttpClient();
-        var deck = await http.GetAsync(d.FindElement(By.LinkText("Vendor evaluation workbook (.xlsx)")).GetAttribute("href"));
-        Assert.Equal(HttpStatusCode.OK, deck.StatusCode);
-        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", deck.Content.Headers.ContentType?.MediaType);
+        var decks = d.FindElements(By.CssSelector("section[aria-labelledby=decks] a")).Select(a => (Name: a.Text, Url: a.GetAttribute("href"))).ToList();
+        Assert.Equal(["Vendor evaluation workbook (.xlsx)", "Stakeholder survey workbook (.xlsx)"], decks.Select(x => x.Name));
+        foreach (var (name, url, expected) in decks.Zip(["Brandwatch", "What matters in a listening tool"], (x, e) => (x.Name, x.Url, e)))
+        {
+            using var deck = await http.GetAsync(url);
+            Assert.True(deck.StatusCode == HttpStatusCode.OK, $"{name}: {deck.StatusCode}");
+            Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", deck.Content.Headers.ContentType?.MediaType);
+            using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await deck.Content.ReadAsByteArrayAsync()));
+            Assert.True(workbook.Worksheets.SelectMany(ws => ws.CellsUsed()).Any(c => c.GetString().Contains(expected, StringComparison.Ordinal)), $"{name} does not show '{expected}'");
+        }
 
         // No choice: a plain error next to the choice, nothing stored. Then approve with a comment.
         Click(d, "vote");

@@ -36,7 +36,8 @@ internal static class InvitationCommands
     private static void Shown(CliContext context, Invitation i) => context.Write(i, console =>
     {
         console.WriteLine($"{i.InvitationId}  {i.PersonId} ({i.Department})  {i.State.ToString().ToLowerInvariant()}, expires {i.ExpireTime.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)}");
-        if (i.Url.Length > 0) console.WriteLine(i.Url);
+        // The link as one plain line (Spectre would wrap it at the console's width): it must survive copy and paste.
+        if (i.Url.Length > 0) context.Output.WriteLine(i.Url);
     });
 
     private static Command Create(CommandRunner run)

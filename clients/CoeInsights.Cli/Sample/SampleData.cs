@@ -37,9 +37,25 @@ internal static class SampleData
 
     public static IEnumerable<Criterion> ListeningCriteria() =>
     [
-        new Criterion { CriterionId = "coverage", Description = "Share of the networks, news and forums we need that the tool listens to", Category = "Listening" },
+        new Criterion
+        {
+            CriterionId = "coverage", Description = "Share of the networks, news and forums we need that the tool listens to", Category = "Listening",
+            // What 1 … 5 mean on the 1–5 scale, shown next to the evaluator's score field.
+            ScaleLevelDescriptions =
+            {
+                "Misses most of our networks or news", "Covers the big networks only", "Covers our networks, few news sites or forums",
+                "Covers almost everything we need", "Covers every network, news site and forum we named",
+            },
+        },
         new Criterion { CriterionId = "sentiment", Description = "How well sentiment matches what a person reading the posts would say", Category = "Listening" },
-        new Criterion { CriterionId = "alerts", Description = "Alerts on spikes reach PR within minutes, with the posts behind them", Category = "Operations" },
+        new Criterion
+        {
+            CriterionId = "alerts", Description = "Alerts on spikes reach PR within minutes, with the posts behind them", Category = "Operations",
+            ScaleLevelDescriptions =
+            {
+                "No spike alerts", "Daily digest only", "Alerts within the hour", "Alerts within minutes", "Alerts within minutes, routed to whoever is on call, with the posts",
+            },
+        },
     ];
 
     public static IEnumerable<Vendor> ListeningVendors() =>

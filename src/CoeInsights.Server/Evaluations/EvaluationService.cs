@@ -17,8 +17,10 @@ using CoeInsights.Evaluations.ScoringEvaluation;
 using CoeInsights.Evaluations.SettingWeights;
 using CoeInsights.Evaluations.SubmittingScores;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Hosting;
 using CoeInsights.Server.Scoring;
 using CoeInsights.Server.Validation;
+using CoeInsights.Store;
 using CoeInsights.V1;
 using Grpc.Core;
 using Marten;
@@ -32,12 +34,10 @@ namespace CoeInsights.Server.Evaluations;
 /// submit scores; viewers, evaluators and the committee read. Rules live in the deciders.
 /// </summary>
 [RequireRole(Role.Committee)]
-public sealed class EvaluationService(ISessionFactory sessions, IQuerySession query, CallerContext callerContext, TimeProvider clock)
+public sealed class EvaluationService(ISessionFactory sessions, IQuerySession query, CallerContext callerContext, TimeProvider clock,
+    ChangeNotifier changes)
     : V1.EvaluationService.EvaluationServiceBase
 {
-    /// <summary>How often WatchEvaluation looks for new events.</summary>
-    public static TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
     private CoeInsights.Access.Caller Caller => callerContext.Caller;
 
     private DateTimeOffset Now => clock.GetUtcNow();
@@ -226,18 +226,23 @@ public sealed class EvaluationService(ISessionFactory sessions, IQuerySession qu
         return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = Etag.Format(version), NextPageToken = next };
     }
 
-    /// <summary>Sends each new event (blind scoring applied, <see cref="EvaluationHistoryHandler.FollowAsync"/>) until the client cancels.</summary>
+    /// <summary>
+    /// Sends each new event (blind scoring applied, <see cref="EvaluationHistoryHandler.FollowAsync"/>) until the client
+    /// cancels. Between reads it waits for a commit to the stream (<see cref="ChangeNotifier"/>), not for a timer.
+    /// </summary>
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task WatchEvaluation(WatchEvaluationRequest request, IServerStreamWriter<EvaluationEvent> responseStream, ServerCallContext context)
     {
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var ct = context.CancellationToken;
+        // Subscribed before the first read: a commit after it wakes the first wait.
+        using var appended = changes.Subscribe(ChangeKeys.Stream(id));
         var cursor = await EvaluationHistoryHandler.StartAsync(query, id, request.HasAfterVersion ? request.AfterVersion : null, ct);
         // Headers now: the client knows the watch is established before the first event.
         await context.WriteResponseHeadersAsync([]);
         try
         {
-            await foreach (var entry in EvaluationHistoryHandler.FollowAsync(query, Caller, cursor, token => Task.Delay(WatchPollInterval, token), ct))
+            await foreach (var entry in EvaluationHistoryHandler.FollowAsync(query, Caller, cursor, appended.WaitAsync, ct))
                 await responseStream.WriteAsync(EvaluationMapping.ToProto(entry), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

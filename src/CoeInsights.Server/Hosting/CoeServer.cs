@@ -102,6 +102,10 @@ public static class CoeServer
         // Try: a host (a test with a fake clock) that registered its own TimeProvider first keeps it.
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        // One LISTEN connection per process: watches wait for its notifications instead of polling the store.
+        services.AddSingleton(sp => new ChangeNotifier(connectionString, options.Schema, options.WatchFallbackInterval,
+            sp.GetRequiredService<ILogger<ChangeNotifier>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());
         // Every key check (calls and open streams) goes through the cache.
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyLookup>(sp => sp.GetRequiredService<ApiKeyCache>());
@@ -165,6 +169,9 @@ public static class CoeServer
         var address = IPAddress.Parse(options.Address);
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // Long streams (watches) go quiet for hours: pings keep proxies from cutting them and find dead clients.
+            k.Limits.Http2.KeepAlivePingDelay = options.Http2KeepAlivePingDelay;
+            k.Limits.Http2.KeepAlivePingTimeout = options.Http2KeepAlivePingTimeout;
             // Cleartext cannot negotiate HTTP/1.1 and HTTP/2 on one port, hence two.
             k.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             if (options.HttpPort >= 0) k.Listen(address, options.HttpPort, l => l.Protocols = HttpProtocols.Http1);

@@ -481,5 +481,6 @@ internal static class KpiMapping
         RecordTime = Timestamp.FromDateTimeOffset(a.RecordedAt),
         HistoryCount = a.Verdict.HistoryCount,
         Sequence = a.Sequence,
+        ResumeToken = a.ResumeToken,
     };
 }

@@ -38,7 +38,7 @@ public static class WebPages
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Frame-Options"] = "DENY";
-        http.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        http.Response.Headers["Content-Security-Policy"] = Html.ContentSecurityPolicy;
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         if (await links.Open(token, ct) is not { } opened)
             return Results.Content(Html.Refused, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status403Forbidden);

@@ -38,10 +38,14 @@ public static class ChangeCriteriaHandler
                 "must be a finite number (not NaN or infinite)");
         if (x.Source == CriterionSource.EvaluatorScores && x.MustHaveThreshold is { } t && double.IsFinite(t))
             v.Require(t >= e.ScaleMin && t <= e.ScaleMax, "criterion.must_have_threshold", $"must be on the score scale [{e.ScaleMin}, {e.ScaleMax}]");
+        v.ValidLevelDescriptions(x.ScaleLevelDescriptions, "criterion.scale_level_descriptions", e.ScaleMin, e.ScaleMax);
         v.ThrowIfInvalid();
         RequireChangeable(e);
         if (e.Criteria.All(y => y.Id != x.Id)) throw new NotFoundException("Criterion", x.Id);
-        return [new CriterionUpdated(x with { Description = x.Description.Trim(), Category = Inputs.Clean(x.Category) }, c.By, c.Now)];
+        return [new CriterionUpdated(x with
+        {
+            Description = x.Description.Trim(), Category = Inputs.Clean(x.Category), ScaleLevelDescriptions = Inputs.CleanLevels(x.ScaleLevelDescriptions),
+        }, c.By, c.Now)];
     }
 
     public static IReadOnlyList<object> Decide(RemoveCriterion c, Evaluation e)

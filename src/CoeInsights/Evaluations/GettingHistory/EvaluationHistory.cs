@@ -55,8 +55,8 @@ public static class EvaluationHistoryHandler
 
     /// <summary>
     /// The events after the cursor, each as <paramref name="caller"/> may see it (blind scoring as of the events read so
-    /// far), until cancelled. Between reads of the stream it awaits <paramref name="wait"/> (a poll interval, or a
-    /// change notification).
+    /// far), until cancelled. Between reads of the stream it awaits <paramref name="wait"/> (the server's change
+    /// notification for the stream, or its fallback interval).
     /// </summary>
     public static async IAsyncEnumerable<HistoryEntry> FollowAsync(IQuerySession session, Caller caller, HistoryCursor cursor,
         Func<CancellationToken, Task> wait, [EnumeratorCancellation] CancellationToken ct)
