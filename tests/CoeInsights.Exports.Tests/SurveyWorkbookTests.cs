@@ -77,7 +77,7 @@ public sealed class SurveyWorkbookTests
                 rows.Select(r => (r.Cell(1).GetString(), (int)r.Cell(2).GetDouble(), R(r.Cell(3).GetDouble()))));
         }
         var likert = questions.Table("LikertTopTwoBox").DataRange.Rows().ToDictionary(r => r.Cell(1).GetString(), r => R(r.Cell(4).GetDouble()));
-        Assert.Equal(model.Results.Questions.Where(q => q.Likert is not null).ToDictionary(q => q.QuestionId, q => R(q.Likert!.TopTwoBox)), likert);
+        Assert.Equal(model.Results.Questions.Where(q => q.Likert is not null).ToDictionary(q => SampleSurvey.LikertChartLabels[q.QuestionId], q => R(q.Likert!.TopTwoBox)), likert);
         var ranking = model.Results.Questions.Single(q => q.Ranking is not null).Ranking!;
         var borda = questions.Table("Q_priorities").DataRange.Rows().Select(r => (r.Cell(1).GetString(), R(r.Cell(2).GetDouble()))).ToList();
         Assert.Equal(ranking.Order.Select(o => (o, R(ranking.Options.Single(x => x.Option == o).BordaPoints))), borda);

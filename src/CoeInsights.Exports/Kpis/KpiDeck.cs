@@ -317,6 +317,10 @@ public static class KpiDeck
             $"Last change ({unit} on {unit})", "CAGR per year"];
         DeckStyle.Header(sheet, 3, header);
         sheet.Range(3, 1, 3, header.Length).Style.Alignment.WrapText = true; // whole headers, not "Mann-Kendall p-"
+        // As high as the longest header wraps ("Last change / (week on / week)" is three lines in its column): LibreOffice
+        // keeps the row two lines high otherwise and prints only the lines that fit, the top one lost.
+        sheet.Row(3).Height = 3 * 15;
+        sheet.Range(3, 1, 3, header.Length).Style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
         var rows = model.Series.Where(s => s.Trend is not null && profiles.ContainsKey(s.ProfileId)).ToList();
         for (var k = 0; k < rows.Count; k++)
         {
