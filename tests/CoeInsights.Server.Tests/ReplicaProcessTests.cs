@@ -141,7 +141,8 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
         Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "migrate"));
         Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "bootstrap-admin"));
         var adminKey = (await File.ReadAllTextAsync(Path.Combine(folder, "admin-key"))).Trim();
-        var ports = LoopbackPorts.Free(3);
+        // gRPC of the replicas, nginx's gRPC listener; then the JSON upstreams (replicas run gRPC only here) and nginx's JSON listener.
+        var ports = LoopbackPorts.Free(6);
         var replicas = new Process[2];
         for (var i = 0; i < 2; i++)
             replicas[i] = StartServer(TestPostgres.NewFolder($"lb{i + 1}"), schema, ports[i], -1, _connectionString,
@@ -149,34 +150,11 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
         await WaitUntilServing(ports[0]);
         await WaitUntilServing(ports[1]);
 
-        // docs/deploy.md's upstream and location, with the test's ports and paths; the access log names the replica of each call.
+        // The shipped deploy/nginx.conf (docs/deploy.md), with the test's ports and paths.
         var work = TestPostgres.NewFolder("nginx");
         var conf = Path.Combine(work, "nginx.conf");
-        await File.WriteAllTextAsync(conf, $$"""
-            worker_processes 1;
-            pid {{work}}/nginx.pid;
-            error_log {{work}}/error.log;
-            events { worker_connections 256; }
-            http {
-              log_format upstream '$upstream_addr $status $request_uri';
-              access_log {{work}}/access.log upstream;
-              client_body_temp_path {{work}}/body; proxy_temp_path {{work}}/proxy;
-              upstream coe_grpc {
-                server 127.0.0.1:{{ports[0]}} max_fails=1 fail_timeout=10s;
-                server 127.0.0.1:{{ports[1]}} max_fails=1 fail_timeout=10s;
-                keepalive 16;
-              }
-              server {
-                listen 127.0.0.1:{{ports[2]}} http2;
-                location / {
-                  grpc_pass grpc://coe_grpc;
-                  grpc_read_timeout 1h; grpc_send_timeout 1h;
-                  grpc_next_upstream error timeout;
-                  client_max_body_size 0;
-                }
-              }
-            }
-            """);
+        await File.WriteAllTextAsync(conf, Hosting.ShippedNginx.Configuration(work, $"127.0.0.1:{ports[0]}", $"127.0.0.1:{ports[3]}",
+            $"127.0.0.1:{ports[1]}", $"127.0.0.1:{ports[4]}", ports[2], ports[5]));
         var balancer = Process.Start(new ProcessStartInfo(nginx, ["-c", conf, "-g", "daemon off;"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         _processes.Add(balancer);
         await WaitUntilServing(ports[2]);

@@ -29,10 +29,8 @@ public sealed class DeploymentFilesTests
         var nginx = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("nginx is missing: run scripts/install-deps.sh");
         var work = TestPostgres.NewFolder("nginx-t");
-        var site = (await File.ReadAllTextAsync(Path.Combine(Deploy, "nginx.conf"))).Replace("replica1:", "127.0.0.1:").Replace("replica2:", "127.0.0.2:");
-        await File.WriteAllTextAsync(Path.Combine(work, "site.conf"), site);
         await File.WriteAllTextAsync(Path.Combine(work, "nginx.conf"),
-            $"pid {work}/pid;\nerror_log {work}/error.log;\nevents {{}}\nhttp {{\n access_log off;\n include {work}/site.conf;\n}}\n");
+            ShippedNginx.Configuration(work, "127.0.0.1:5080", "127.0.0.1:5081", "127.0.0.2:5080", "127.0.0.2:5081", 8443, 8080));
         using var check = Process.Start(new ProcessStartInfo(nginx, ["-t", "-c", Path.Combine(work, "nginx.conf")]) { RedirectStandardError = true })!;
         var output = await check.StandardError.ReadToEndAsync();
         await check.WaitForExitAsync();
