@@ -32,6 +32,8 @@ public sealed class TelemetryServer : TestServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _receiver = builder.Build();
+        // OTLP/HTTP as the specification gives it (https://opentelemetry.io/docs/specs/otlp/#otlphttp): binary protobuf POSTed
+        // to /v1/traces and /v1/metrics; a collector answers 200 on success. No more is needed to take what the exporter sends.
         _receiver.MapPost("/v1/{signal}", async (HttpContext c, string signal) =>
         {
             using var body = new MemoryStream();
