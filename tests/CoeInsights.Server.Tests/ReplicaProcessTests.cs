@@ -188,7 +188,9 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
                         acknowledged.Add(requestId);
                         break;
                     }
-                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal && attempt < 5)
+                    // UNAVAILABLE/INTERNAL: the call died with the replica. ABORTED: six writers on one stream over two
+                    // replicas outran the stream writer's retries; the answer says "re-read it and retry" (docs/errors.md).
+                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Aborted && attempt < 5)
                     {
                         Interlocked.Increment(ref retries);
                         await Task.Delay(200);
