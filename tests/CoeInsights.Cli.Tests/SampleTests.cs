@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using CoeInsights.Cli.Sample;
+using CoeInsights.Exports.Tests;
 using CoeInsights.Testing;
 using CoeInsights.V1;
 using Grpc.Core;
@@ -122,9 +123,9 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Equal(22, series.Count);
         Assert.All(series, s =>
         {
-            Assert.Equal(549, s.Points.Count); // 2025-05-01 … 2026-10-31, every day observed
+            Assert.Equal(546, s.Points.Count); // 2025-01-01 … 2026-06-30 (365 + 181 days), every day observed
             Assert.All(s.Points, p => Assert.True(p.HasValue));
-            Assert.Equal(new Google.Type.Date { Year = 2025, Month = 5, Day = 1 }, s.Points[0].PeriodStart);
+            Assert.Equal(new Google.Type.Date { Year = 2025, Month = 1, Day = 1 }, s.Points[0].PeriodStart);
         });
         // Followers grow over the 18 months on every owned profile that is meant to grow.
         Assert.All(series.Where(s => s.Metric == "followers"), s => Assert.True(s.Points[^1].Value > s.Points[0].Value));
@@ -194,18 +195,21 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
 
         Assert.True(code == ExitCodes.Ok, error);
         // (Progress lines come and go with timing when the output is not a terminal; the summary is always there.)
-        Assert.Contains("KPIs            11 profiles, 70,272 daily values 2025-05-01 … 2026-10-31 (0 batches stored, 18 already there)", output);
+        Assert.Contains("KPIs            11 profiles, 69,888 daily values 2025-01-01 … 2026-06-30 (0 batches stored, 18 already there)", output);
         Assert.Contains($"recommendation  {SampleData.Vendors.Single(v => v.Id == evaluation.Recommendation.VendorId).Name}", output);
         // One survey link and one evaluator link a newcomer can open at once (issue 19): both pages answer 200.
         using var web = new HttpClient();
         foreach (var prefix in new[] { "survey link", "evaluator link" })
         {
             var url = output.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..].Trim();
-            Assert.Equal(System.Net.HttpStatusCode.OK, (await web.GetAsync(url)).StatusCode);
+            using var page = await web.GetAsync(url);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            // The evaluator's score sheet says what the levels mean where the sample's committee said (coverage, alerts).
+            if (prefix == "evaluator link") Assert.Contains("Covers every network, news site and forum we named", await page.Content.ReadAsStringAsync());
         }
         Assert.Contains("anomaly         negative_mentions on Instagram/northwind.home, 2026-03-17", output);
         Assert.Contains($"./coe reports evaluation-workbook {evaluation.EvaluationId} -f sample-evaluation.xlsx", output);
-        Assert.Contains("./coe reports kpi-deck --from 2025-05-01 --to 2026-10-31 -f sample-kpi-deck.xlsx", output);
+        Assert.Contains("./coe reports kpi-deck --from 2026-01-01 --to 2026-03-31 -f sample-kpi-deck.xlsx", output);
         Assert.Contains("/v1/downloadLinks", output);
     }
 
@@ -216,19 +220,19 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         var csv = Path.Combine(server.WorkingDirectory, $"trend-{Guid.NewGuid():N}.csv");
 
         var (code, _, error) = await ChildProcess.Python("kpi_trend_to_csv.py", "--handle", "northwind.home", "--network", "instagram",
-            "--metric", "followers", "--granularity", "week", "--start", "2025-05-05", "--end", "2026-10-25",
+            "--metric", "followers", "--granularity", "week", "--start", "2025-01-06", "--end", "2026-06-28",
             "-o", csv, "--address", server.GrpcAddress.Authority, "--key", server.AdminKey);
 
         Assert.True(code == 0, error);
         var lines = await File.ReadAllLinesAsync(csv);
         Assert.Equal("period_start,value,moving_average,period_over_period_pct", lines[0]);
-        Assert.Equal(77, lines.Length - 1); // 77 ISO weeks, Monday 2025-05-05 … Sunday 2026-10-25
-        Assert.StartsWith("2025-05-05,", lines[1]);
+        Assert.Equal(52 + 25, lines.Length - 1); // ISO weeks Monday 2025-01-06 … Sunday 2026-06-28: 52 to 2026-01-04, 25 more
+        Assert.StartsWith("2025-01-06,", lines[1]);
         // Followers are a level: a week's value is its last day's value, which the server also returns by day.
         var daily = Kpis.QuerySeries(new QuerySeriesRequest
         {
             ProfileIds = { (await Profile(Network.Instagram, "northwind.home")).ProfileId }, Metrics = { "followers" },
-            StartDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 }, EndDate = new Google.Type.Date { Year = 2025, Month = 5, Day = 11 },
+            StartDate = new Google.Type.Date { Year = 2025, Month = 1, Day = 12 }, EndDate = new Google.Type.Date { Year = 2025, Month = 1, Day = 12 },
         });
         var sunday = (await daily.ResponseStream.ReadAllAsync().SingleAsync()).Points.Single().Value;
         Assert.Equal(sunday, double.Parse(lines[1].Split(',')[1], CultureInfo.InvariantCulture));
@@ -279,30 +283,85 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         return id;
     }
 
-    /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the PDF and its page count.</summary>
-    private async Task<(string Pdf, int Pages)> Printed(string name, params string[] download)
+    /// <summary>
+    /// One series, one CAGR: LinkedIn impressions of northwind by week, over the whole sample (78 weeks: annualised) and
+    /// over the sample deck's Q1 2026 (13 weeks: too short, so not a number anywhere) — the deck's Trend statistics,
+    /// `coe kpis trend -o json`, GetTrend and AnalyzeSeries on the same days agree, the partial weeks at the edges left
+    /// out by each alike.
+    /// </summary>
+    [Theory]
+    [InlineData("2025-01-01", "2026-06-30", true)]
+    [InlineData("2026-01-01", "2026-03-31", false)]
+    public async Task GivesOneCagrInDeckCliAndApiGivenOneSeries(string from, string to, bool annualised)
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var profile = await Profile(Network.Linkedin, "northwind");
+        var (first, last) = (DateOnly.Parse(from, CultureInfo.InvariantCulture), DateOnly.Parse(to, CultureInfo.InvariantCulture));
+        static Google.Type.Date D(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+        SeriesSelector Selector(Granularity g) => new() { ProfileId = profile.ProfileId, Metric = "impressions", StartDate = D(first), EndDate = D(last), Granularity = g };
+
+        var api = await Kpis.GetTrendAsync(new GetTrendRequest { Series = Selector(Granularity.Week) });
+        var days = await Kpis.GetTrendAsync(new GetTrendRequest { Series = Selector(Granularity.Day) });
+        var analyzed = await Kpis.AnalyzeSeriesAsync(new AnalyzeSeriesRequest
+        {
+            Points = { days.Points.Select(p => p.HasValue ? new SeriesPoint { PeriodStart = p.PeriodStart, Value = p.Value } : new SeriesPoint { PeriodStart = p.PeriodStart }) },
+            Granularity = Granularity.Week, Rollup = Rollup.Sum,
+        });
+        var (code, json, error) = await server.CoeAsync("kpis", "trend", "--profile", profile.ProfileId, "--metric", "impressions",
+            "--from", from, "--to", to, "--granularity", "Week", "-o", "json");
+        Assert.True(code == ExitCodes.Ok, error);
+        var cli = JsonDocument.Parse(json).RootElement;
+        var (xlsx, _, _) = await Printed($"kpi-deck-{from}", "reports", "kpi-deck", "--from", from, "--to", to, "--granularity", "Week");
+        using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
+        var label = workbook.Worksheet("DimProfile").Table("DimProfile").DataRange.Rows()
+            .Single(r => r.Field("ProfileId").GetString() == profile.ProfileId).Field("Label").GetString();
+        var deck = workbook.Worksheet("Trend statistics").Table("TrendStatistics").DataRange.Rows()
+            .Single(r => r.Cell(1).GetString() == label && r.Cell(2).GetString() == "impressions");
+
+        // The same whole weeks: Monday after the first day (2025-01-01 and 2026-01-01 are Wednesday and Thursday) to the last whole one.
+        Assert.Equal(api.Slots, analyzed.Slots);
+        Assert.Equal(api.Points[0].PeriodStart, analyzed.Points[0].PeriodStart);
+        Assert.Equal(DayOfWeek.Monday, new DateOnly(api.Points[0].PeriodStart.Year, api.Points[0].PeriodStart.Month, api.Points[0].PeriodStart.Day).DayOfWeek);
+        Assert.True(new DateOnly(api.Points[0].PeriodStart.Year, api.Points[0].PeriodStart.Month, api.Points[0].PeriodStart.Day) > first);
+        Assert.Equal(api.Observed, (int)deck.Cell(3).GetDouble());
+        Assert.Equal(api.LastPeriodOverPeriodPct / 100, deck.Cell(8).GetDouble(), 9);
+        if (annualised)
+        {
+            Assert.True(api.HasCagr);
+            Assert.InRange(api.Cagr, 0.05, 2); // per year: the sample grows LinkedIn by about 45 % a year, not per week
+            Assert.Equal(api.Cagr, analyzed.Cagr, 12);
+            Assert.Equal(api.Cagr, cli.GetProperty("cagr").GetDouble(), 12);
+            Assert.Equal(api.Cagr, deck.Cell(9).GetDouble(), 9);
+        }
+        else
+        {
+            Assert.False(api.HasCagr);
+            Assert.False(analyzed.HasCagr);
+            // Unset with the reason, as every undefined statistic (docs/kpis.md), in both calls.
+            Assert.Contains(api.UndefinedStatistics, u => u.Field == "cagr" && u.Reason.Contains("less than a year", StringComparison.Ordinal));
+            Assert.Contains(analyzed.UndefinedStatistics, u => u.Field == "cagr" && u.Reason.Contains("less than a year", StringComparison.Ordinal));
+            Assert.False(cli.TryGetProperty("cagr", out _));
+            Assert.Equal("< 1 year of data", deck.Cell(9).GetString());
+        }
+    }
+
+    /// <summary>The sample's KPI deck as `coe sample load` prints its download: Q1 2026.</summary>
+    private static readonly string[] SampleKpiDeck =
+        ["reports", "kpi-deck", "--from", SampleData.DeckFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--to", SampleData.DeckTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
+
+    /// <summary>Downloads a deck with `coe` and converts it with LibreOffice headless: the workbook, the PDF and its page count.</summary>
+    private async Task<(string Xlsx, string Pdf, int Pages)> Printed(string name, params string[] download)
     {
         var folder = Directory.CreateTempSubdirectory("coe-sample-print-").FullName;
         var xlsx = Path.Combine(folder, name + ".xlsx");
         var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);
         Assert.True(code == ExitCodes.Ok, error);
-        var profile = new Uri(Path.Combine(folder, "lo-profile")).AbsoluteUri;
-        var (converted, _, soffice) = await ChildProcess.Run("soffice", [$"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder, xlsx]);
-        Assert.True(converted == 0, soffice);
-        var pdf = Path.Combine(folder, name + ".pdf");
-        var (info, pdfinfo, _) = await ChildProcess.Run("pdfinfo", [pdf]);
-        Assert.True(info == 0);
-        return (pdf, int.Parse(pdfinfo.Split('\n').Single(l => l.StartsWith("Pages:", StringComparison.Ordinal))["Pages:".Length..].Trim(), CultureInfo.InvariantCulture));
+        var pdf = await SpreadsheetProgram.ConvertToPdfAsync(xlsx);
+        return (xlsx, pdf, await SpreadsheetProgram.PageCountAsync(pdf));
     }
 
     /// <summary>One printed page as pdftotext reads it (layout kept, so a table row reads as a line).</summary>
-    private static async Task<string> PageText(string pdf, int page)
-    {
-        var txt = Path.ChangeExtension(pdf, $".page{page}.txt");
-        var (read, _, pdftotext) = await ChildProcess.Run("pdftotext", ["-layout", "-f", $"{page}", "-l", $"{page}", pdf, txt]);
-        Assert.True(read == 0, pdftotext);
-        return await File.ReadAllTextAsync(txt);
-    }
+    private static Task<string> PageText(string pdf, int page) => SpreadsheetProgram.PageTextAsync(pdf, page);
 
     /// <summary>The first printed page that holds the text.</summary>
     private static async Task<string> PageWith(string pdf, int pages, string text)
@@ -321,7 +380,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     /// <summary>Downloads a deck with `coe`, converts it with LibreOffice headless and returns page 1 as pdftotext reads it.</summary>
     private async Task<(string Text, int Pages)> FirstPrintedPage(string name, params string[] download)
     {
-        var (pdf, pages) = await Printed(name, download);
+        var (_, pdf, pages) = await Printed(name, download);
         return (await PageText(pdf, 1), pages);
     }
 
@@ -347,7 +406,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
             return evaluation.Vendors.Single(v => v.VendorId == scored.Result.Recommendation.WinnerId).DisplayName;
         }
 
-        var (pdf, pages) = await Printed("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
+        var (_, pdf, pages) = await Printed("vendor-workbook", "reports", "evaluation-workbook", evaluation.EvaluationId);
         var page = await PageWith(pdf, pages, "own weights (from the stakeholder survey)");
 
         Assert.Equal(5, derived.Departments.Count);
@@ -372,8 +431,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
     public async Task PrintsRoiByNetworkAsTheSampleDataSumToInKpiDeck()
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
-        var from = new DateOnly(2025, 5, 1);
-        var to = new DateOnly(2026, 10, 31);
+        var (from, to) = (SampleData.DeckFrom, SampleData.DeckTo);
         var expected = SampleData.Kpis()
             .Where(o => SampleData.Profiles[o.Profile].Ownership == Ownership.Owned && o.Day >= from && o.Day <= to && o.Metric is "spend" or "attributed_revenue" or "engagements")
             .GroupBy(o => SampleData.Profiles[o.Profile].Network)
@@ -383,9 +441,8 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
                 Engagements: g.Where(o => o.Metric == "engagements").Sum(o => o.Value)));
         Assert.True(expected.Count >= 3);
 
-        var (pdf, pages) = await Printed("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var (xlsx, pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
         var page = await PageWith(pdf, pages, "ROI by network (owned profiles)");
-        var xlsx = Path.ChangeExtension(pdf, ".xlsx");
         using var workbook = new ClosedXML.Excel.XLWorkbook(xlsx);
         var fact = workbook.Table("FactKpi");
         var networkOf = workbook.Table("DimProfile").DataRange.Rows().ToDictionary(r => r.Field("ProfileId").GetString(), r => r.Field("Network").GetString());
@@ -408,19 +465,139 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         }
     }
 
+    /// <summary>
+    /// Page 1 of the sample's KPI deck (Q1 2026) as a reader sees it: the dated period and its two comparison windows,
+    /// each card's total with its change vs the previous 90 days and vs Q1 2025 — the oracle is the sample generator's own
+    /// numbers summed here, not the deck's code — a rise of negative mentions printed red where a rise of impressions is
+    /// green (the same ▲, colour read off the rendered page), and the planted spike with its date, size and profile.
+    /// </summary>
     [Fact]
-    public async Task PrintsPlantedSpikeAndDatedPeriodOnPageOneOfKpiDeck()
+    public async Task PrintsCardsWithBothChangesAndPlantedSpikeOnPageOneOfKpiDeck()
     {
         Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
 
-        var (page, pages) = await FirstPrintedPage("kpi-deck", "reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31");
+        var (_, pdf, pages) = await Printed("kpi-deck", SampleKpiDeck);
+        var page = await PageText(pdf, 1);
 
         Assert.InRange(pages, 1, 12); // the report sheets only: the data model is not printed
-        Assert.Contains("Reporting period 2025-05-01 to 2026-10-31 (549 days)", page);
+        Assert.Contains("Reporting period 2026-01-01 to 2026-03-31 (90 days)", page);
+        Assert.Contains("Compared with the previous 90 days (2025-10-03 to 2025-12-31) and the same period a year earlier (2025-01-01 to 2025-03-31).", page);
+        Assert.DoesNotContain("no data", page);
+
+        // The owned profiles' figure per window by the metric's roll-up: flows summed, followers the last day of each profile.
+        var owned = SampleData.Kpis().Where(o => SampleData.Profiles[o.Profile].Ownership == Ownership.Owned).ToList();
+        double Figure(string metric, DateOnly from, DateOnly to)
+        {
+            var rows = owned.Where(o => o.Metric == metric && o.Day >= from && o.Day <= to).ToList();
+            return metric == "followers" ? rows.GroupBy(o => o.Profile).Sum(g => g.MaxBy(o => o.Day)!.Value) : rows.Sum(o => o.Value);
+        }
+        var c = CultureInfo.InvariantCulture;
+        static string Change(double now, double before) => (now - before) / Math.Abs(before) is var f && f > 0
+            ? "▲ " + f.ToString("0.0%", CultureInfo.InvariantCulture) : "▼ " + (-f).ToString("0.0%", CultureInfo.InvariantCulture);
+        var changes = new Dictionary<string, (string Previous, string LastYear, bool Rose)>();
+        foreach (var metric in new[] { "impressions", "engagements", "followers", "negative_mentions" })
+        {
+            var now = Figure(metric, SampleData.DeckFrom, SampleData.DeckTo);
+            var previous = Figure(metric, new DateOnly(2025, 10, 3), new DateOnly(2025, 12, 31));
+            var lastYear = Figure(metric, new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31));
+            Assert.Contains(now.ToString("#,##0", c), page);
+            changes[metric] = (Change(now, previous), Change(now, lastYear), now > lastYear);
+            Assert.Contains(changes[metric].Previous, page);
+            Assert.Contains(changes[metric].LastYear, page);
+        }
+        Assert.Contains("vs previous", page);
+        Assert.Contains("vs last year", page);
+        Assert.Contains("Engagement rate (%)", page);
+
+        // The same ▲ a year on: green on the impressions card, red on the negative mentions card (lower is better).
+        Assert.True(changes["impressions"].Rose && changes["negative_mentions"].Rose, "both rose on Q1 2025");
+        var words = await SpreadsheetProgram.PageWordBoxesAsync(pdf, 1);
+        SpreadsheetProgram.PrintedWord Header(string text) => words.Where(w => w.Text == text).MinBy(w => w.YMin)!; // the cards come first
+        var cardWidth = Header("Engagements").XMin - Header("Impressions").XMin; // cards side by side, equally wide
+        async Task<(int R, int G, int B)> LastYearArrowColour(string cardName)
+        {
+            var header = Header(cardName);
+            var arrows = words.Where(w => w.Text is "▲" or "▼" && w.XMin >= header.XMin - 2 && w.XMin < header.XMin + cardWidth - 2
+                    && w.YMin > header.YMax && w.YMin < header.YMax + 100)
+                .OrderBy(w => w.YMin).ToList();
+            Assert.True(arrows.Count >= 2, $"{cardName}: {arrows.Count} arrows under the card");
+            var colour = await SpreadsheetProgram.InkColourAsync(pdf, 1, arrows[1]); // vs previous, then vs last year
+            Assert.True(colour is not null, $"{cardName}: the year-on-year arrow is not coloured (grey: within noise?)");
+            return colour.Value;
+        }
+        var impressions = await LastYearArrowColour("Impressions");
+        var negative = await LastYearArrowColour("Negative");
+        Assert.True(impressions.G > impressions.R + 40, $"impressions ▲ should be green, is {impressions}");
+        Assert.True(negative.R > negative.G + 40, $"negative mentions ▲ should be red, is {negative}");
+
+        // The planted spike: its row under "Days that stood out", with the day's value as the generator made it, and a sentence.
+        var anomaly = Array.FindIndex(SampleData.Profiles, p => p.Handle == SampleData.Anomaly.Handle && p.Network == SampleData.Anomaly.Network);
+        var spikeValue = SampleData.Kpis().Single(o => o.Profile == anomaly && o.Metric == "negative_mentions" && o.Day == SampleData.Anomaly.Day).Value;
         var spike = page.Split('\n').First(l => l.Contains("2026-03-17") && l.Contains("Negative mentions"));
         Assert.Contains("Instagram northwind.home", spike);
-        Assert.Contains("Watch: Negative mentions on Instagram northwind.home on 2026-03-17", page);
-        Assert.Matches(@"Negative mentions[\s\S]*[0-9]{1,3}(,[0-9]{3})+", page); // its card, with a total
+        Assert.Contains(spikeValue.ToString("#,##0", c), spike);
+        Assert.Contains($"Watch: Negative mentions on Instagram northwind.home on 2026-03-17 were {spikeValue.ToString("#,##0", c)} against an expected", page);
+    }
+
+    /// <summary>
+    /// The sample's survey workbook as printed: the top-2-box chart labels every one of the 24 Likert items and reads its
+    /// axis in % as the table beside it does; the weights chart (24 criteria, where a radar was unreadable) is bars from 0 %,
+    /// heaviest on top, in the order of the weights DeriveWeights returns.
+    /// </summary>
+    [Fact]
+    public async Task PrintsEveryLabelAndPercentAxesInSurveyWorkbookCharts()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var surveys = new SurveyService.SurveyServiceClient(server.Channel());
+        var survey = Assert.Single((await surveys.ListSurveysAsync(new ListSurveysRequest { PageSize = 100 })).Surveys, x => x.Title == SampleData.SurveyTitle).SurveyId;
+        var derived = await surveys.DeriveWeightsAsync(new DeriveWeightsRequest { SurveyId = survey, Method = WeightDerivationMethod.ImportanceRatings });
+        var (_, pdf, pages) = await Printed("survey-workbook", "reports", "survey-workbook", survey);
+
+        // Words printed right of a table's last header word: the chart beside the table.
+        async Task<List<SpreadsheetProgram.PrintedWord>> ChartWords(string title, string lastHeader)
+        {
+            for (var p = 1; p <= pages; p++)
+            {
+                if (!(await PageText(pdf, p)).Contains(title, StringComparison.Ordinal)) continue;
+                var words = await SpreadsheetProgram.PageWordBoxesAsync(pdf, p);
+                var edge = words.Where(w => w.Text == lastHeader).Min(w => w.XMax);
+                return words.Where(w => w.XMin > edge).ToList();
+            }
+            Assert.Fail($"no printed page holds '{title}'");
+            return [];
+        }
+        static void PercentAxis(List<SpreadsheetProgram.PrintedWord> chart, string what)
+        {
+            var ticks = chart.Where(w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"^[0-9]+%$")).Select(w => w.Text).Distinct().ToList();
+            Assert.True(ticks.Count >= 3 && ticks.Contains("0%"), $"{what}: axis ticks {string.Join(" ", ticks)}");
+            Assert.DoesNotContain(chart, w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"^0\.[0-9]+$")); // no fractions
+        }
+
+        var likert = SampleData.Criteria.Select(SampleData.QuestionId).ToList();
+        var topTwo = await ChartWords("Top-2-box by Likert item", "Bottom-2-box");
+        Assert.Equal(24, likert.Count);
+        // Every item labelled (not every other one) by its wording, the lead-in all 24 share ("How important is this for
+        // our next platform?") left out and a long wording cut at a word: "Shared content calendar with drafts, queues…".
+        var printed = string.Join(' ', topTwo.Select(w => w.Text));
+        Assert.All(SampleData.Criteria, c => Assert.Contains(string.Join(' ', c.Description.Split(' ').Take(2)), printed));
+        Assert.Contains("Shared content calendar with drafts, queues…", printed);
+        Assert.DoesNotContain(topTwo, w => w.Text.StartsWith("imp-", StringComparison.Ordinal));
+        Assert.DoesNotContain("next platform", printed);
+        PercentAxis(topTwo, "top-2-box");
+
+        // A question's own distribution chart (7 points, a small chart): every scale point labelled, 1 to 7.
+        var blocks = await ChartWords("Shared content calendar with drafts, queues…: distribution", "Balanced");
+        var title = blocks.First(w => w.Text == "queues…:");
+        var below = blocks.Where(w => w.Text.EndsWith(':') && w.YMin > title.YMax).Select(w => w.YMin).DefaultIfEmpty(double.MaxValue).Min();
+        var points = blocks.Where(w => w.YMin > title.YMax && w.YMin < below && w.Text.Length == 1 && char.IsDigit(w.Text[0])).Select(w => w.Text).Order().ToList();
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"], points);
+        PercentAxis(blocks, "distribution");
+
+        var weights = await ChartWords("Importance ratings: plain vs department-balanced weight", "importance");
+        var labels = weights.Where(w => SampleData.Criteria.Any(c => c.Id == w.Text)).OrderBy(w => w.YMin).Select(w => w.Text).ToList();
+        var heaviestFirst = derived.Weights.OrderByDescending(w => w.Weight).ThenBy(w => w.CriterionId, StringComparer.Ordinal).Select(w => w.CriterionId).ToList();
+        Assert.Equal(heaviestFirst, labels);
+        PercentAxis(weights, "weights");
     }
 
     [Fact]
@@ -455,7 +632,7 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         string[] download = deck switch
         {
             "vendor-workbook" => ["reports", "evaluation-workbook", evaluation.EvaluationId],
-            "kpi-deck" => ["reports", "kpi-deck", "--from", "2025-05-01", "--to", "2026-10-31"],
+            "kpi-deck" => SampleKpiDeck,
             _ => ["reports", "survey-workbook", survey],
         };
         var (code, _, error) = await server.CoeAsync([.. download, "-f", xlsx]);

@@ -76,6 +76,19 @@ public sealed class EvaluationWorkbookTests
     }
 
     [Fact]
+    public void NamesVendorsNotIdsGivenAuditTrailDetail()
+    {
+        var model = SampleEvaluation.Build() with
+        {
+            AuditTrail = [new AuditEntry(new DateTimeOffset(2026, 11, 3, 9, 0, 0, TimeSpan.Zero), "committee-1", "RecommendationProposed", "proposed v3")],
+        };
+        using var workbook = new XLWorkbook(Written(model));
+
+        var detail = workbook.Worksheet("Audit trail").Table("AuditTrail").DataRange.FirstRow().Cell(4).GetString();
+        Assert.Equal("proposed Contoso Listen", detail);
+    }
+
+    [Fact]
     public void NamesVendorsAndCriteriaNotIdsGivenCaveatsAndHeatMap()
     {
         var model = SampleEvaluation.Build();

@@ -44,4 +44,24 @@ public sealed class KpiDeckPrintTests(PrintedDecks decks)
         Assert.Contains("Competitors by engagements", deck.FirstPage);
         Assert.Contains("LinkedIn globex", deck.FirstPage);
     }
+
+    /// <summary>
+    /// The Trend statistics header as printed: every word of every column's wrapped header is on the page, above the first
+    /// row of figures (a header row one line high keeps only the line LibreOffice centres, "Last change" lost its top line).
+    /// </summary>
+    [Fact]
+    public async Task PrintsWholeWrappedHeadersOnTrendStatistics()
+    {
+        var page = 0;
+        for (var p = 1; p <= deck.Pages && page == 0; p++)
+            if ((await SpreadsheetProgram.PageTextAsync(deck.Pdf, p)).Contains("Trend statistics per profile and metric", StringComparison.Ordinal)) page = p;
+        Assert.True(page > 0, "no Trend statistics page");
+        var words = await SpreadsheetProgram.PageWordBoxesAsync(deck.Pdf, page);
+        var firstFigures = words.Where(w => w.Text is "LinkedIn" or "Instagram").Min(w => w.YMin); // the first row of figures
+
+        var header = words.Where(w => w.YMax <= firstFigures).Select(w => w.Text).ToList();
+
+        foreach (var word in "Whole weeks observed OLS slope / week p-value Mann-Kendall Sen's Last change (week on week) CAGR per year".Split(' '))
+            Assert.Contains(word, header);
+    }
 }

@@ -58,6 +58,63 @@ public sealed class PrintedDeckTests(PrintedDecks decks)
         Assert.Contains(SampleSurvey.Build().Title, decks.Survey.FirstPage);
     }
 
+    /// <summary>The Likert chart as printed: the wording of every item and its axis in % (the table beside it shows %), not fractions.</summary>
+    [Fact]
+    public async Task PrintsEveryItemAndPercentAxisInTopTwoBoxChartGivenSurveyWorkbook()
+    {
+        var (pdf, _, pages) = decks.Survey;
+        List<SpreadsheetProgram.PrintedWord> chart = [];
+        for (var p = 1; p <= pages && chart.Count == 0; p++)
+        {
+            if (!(await SpreadsheetProgram.PageTextAsync(pdf, p)).Contains("Top-2-box by Likert item", StringComparison.Ordinal)) continue;
+            var words = await SpreadsheetProgram.PageWordBoxesAsync(pdf, p);
+            var edge = words.Where(w => w.Text == "Bottom-2-box").Min(w => w.XMax); // the table's last column
+            chart = words.Where(w => w.XMin > edge).ToList();
+        }
+
+        // Each item by its wording (shortened at a word when long), the id only where there is no wording.
+        var printed = string.Join(' ', chart.Select(w => w.Text));
+        var likert = SampleSurvey.Questions.Where(q => q.Kind == CoeInsights.Analytics.Surveys.QuestionKind.Likert).Select(q => q.Id).ToList();
+        Assert.All(likert, id => Assert.Contains(SampleSurvey.LikertChartLabels[id], printed));
+        Assert.All(likert.Where(SampleSurvey.QuestionTexts.ContainsKey), id => Assert.DoesNotContain(chart, w => w.Text == id));
+        var ticks = chart.Where(w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, "^[0-9]+%$")).Select(w => w.Text).Distinct().ToList();
+        Assert.Contains("0%", ticks);
+        Assert.True(ticks.Count >= 3, string.Join(" ", ticks));
+        Assert.DoesNotContain(chart, w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"^0\.[0-9]+$"));
+    }
+
+    /// <summary>
+    /// The Methodology page reads as prose: no printed word lies over another (a wrapped line in a one-line-high row
+    /// prints over the rows below it), and every line ends inside the paper (A4 landscape, 842 pt wide).
+    /// </summary>
+    [Theory]
+    [InlineData("vendor")]
+    [InlineData("kpi")]
+    [InlineData("survey")]
+    public async Task PrintsMethodologyAsReadableLines(string deck)
+    {
+        var (pdf, _, pages) = deck switch { "vendor" => decks.Vendor, "kpi" => decks.Kpi, _ => decks.Survey };
+        var page = 0;
+        for (var p = pages; p >= 1 && page == 0; p--)
+            if ((await SpreadsheetProgram.PageTextAsync(pdf, p)).Contains("Methodology: how every number was made", StringComparison.Ordinal)) page = p;
+        Assert.True(page > 0, "no Methodology page");
+
+        var words = (await SpreadsheetProgram.PageWordBoxesAsync(pdf, page)).Where(w => w.Text.Trim().Length > 0).ToList();
+        Assert.True(words.Count > 100, $"{words.Count} words");
+        Assert.All(words, w => Assert.True(w.XMax <= 842 - 10, $"'{w.Text}' runs off the paper at {w.XMax:0} pt"));
+        for (var i = 0; i < words.Count; i++)
+            for (var j = i + 1; j < words.Count; j++)
+            {
+                var (a, b) = (words[i], words[j]);
+                // Boxes of consecutive lines touch (a box is a little taller than the line pitch); printed over means
+                // sharing more than half the height on the same stretch of the line.
+                var across = Math.Min(a.XMax, b.XMax) - Math.Max(a.XMin, b.XMin);
+                var down = Math.Min(a.YMax, b.YMax) - Math.Max(a.YMin, b.YMin);
+                Assert.False(across > 1 && down > 0.5 * Math.Min(a.YMax - a.YMin, b.YMax - b.YMin), $"'{a.Text}' and '{b.Text}' print over each other");
+            }
+        if (deck == "kpi") Assert.Contains("the data-model sheets are not printed.", string.Join(' ', words.Select(w => w.Text)));
+    }
+
     [Theory]
     [InlineData("vendor")]
     [InlineData("kpi")]

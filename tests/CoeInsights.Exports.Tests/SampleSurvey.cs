@@ -32,6 +32,27 @@ internal static class SampleSurvey
         new() { Id = "comment", Kind = QuestionKind.FreeText },
     ];
 
+    /// <summary>The wording of every question but sat2 (whose id stands in): one long, with a remark in brackets.</summary>
+    public static IReadOnlyDictionary<string, string> QuestionTexts { get; } = new Dictionary<string, string>
+    {
+        ["imp_security"] = "How important are security and compliance (single sign-on, audit trail, data residency) for your team?",
+        ["imp_cost"] = "How important is cost?",
+        ["imp_usability"] = "How important is ease of use?",
+        ["sat1"] = "Overall, I am satisfied with the tools we use today",
+        ["nps"] = "How likely are you to recommend the CoE?",
+        ["tool"] = HostileQuestionText,
+    };
+
+    /// <summary>What a reader should see where a chart names a Likert item: the wording shortened at a word, or the id.</summary>
+    public static IReadOnlyDictionary<string, string> LikertChartLabels { get; } = new Dictionary<string, string>
+    {
+        ["imp_security"] = "How important are security and compliance…",
+        ["imp_cost"] = "How important is cost?",
+        ["imp_usability"] = "How important is ease of use?",
+        ["sat1"] = "Overall, I am satisfied with the tools we use…",
+        ["sat2"] = "sat2",
+    };
+
     public static SurveyWorkbookModel Build(int respondents = 30)
     {
         var random = new Random(11);
@@ -69,7 +90,7 @@ internal static class SampleSurvey
             Status = "Closed",
             GeneratedAt = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero),
             Questions = Questions,
-            QuestionTexts = new Dictionary<string, string> { ["nps"] = "How likely are you to recommend the CoE?", ["tool"] = HostileQuestionText },
+            QuestionTexts = QuestionTexts,
             Audience = audience,
             Responses = responses,
             Results = results,

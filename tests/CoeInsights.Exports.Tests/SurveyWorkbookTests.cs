@@ -77,7 +77,7 @@ public sealed class SurveyWorkbookTests
                 rows.Select(r => (r.Cell(1).GetString(), (int)r.Cell(2).GetDouble(), R(r.Cell(3).GetDouble()))));
         }
         var likert = questions.Table("LikertTopTwoBox").DataRange.Rows().ToDictionary(r => r.Cell(1).GetString(), r => R(r.Cell(4).GetDouble()));
-        Assert.Equal(model.Results.Questions.Where(q => q.Likert is not null).ToDictionary(q => q.QuestionId, q => R(q.Likert!.TopTwoBox)), likert);
+        Assert.Equal(model.Results.Questions.Where(q => q.Likert is not null).ToDictionary(q => SampleSurvey.LikertChartLabels[q.QuestionId], q => R(q.Likert!.TopTwoBox)), likert);
         var ranking = model.Results.Questions.Single(q => q.Ranking is not null).Ranking!;
         var borda = questions.Table("Q_priorities").DataRange.Rows().Select(r => (r.Cell(1).GetString(), R(r.Cell(2).GetDouble()))).ToList();
         Assert.Equal(ranking.Order.Select(o => (o, R(ranking.Options.Single(x => x.Option == o).BordaPoints))), borda);
@@ -94,9 +94,11 @@ public sealed class SurveyWorkbookTests
         foreach (var (w, key) in model.Weights.Zip(["Importance", "Pairwise"]))
         {
             var rows = weights.Table($"Weights{key}").DataRange.Rows().Select(r => (r.Cell(1).GetString(), R(r.Cell(2).GetDouble()))).ToList();
-            Assert.Equal(w.CriterionIds.Zip(w.Weights.Select(R)), rows);
+            // Heaviest first (ties by criterion id), so the bars beside the table read as a ranking.
+            Assert.Equal(w.CriterionIds.Zip(w.Weights.Select(R)).OrderByDescending(x => x.Second).ThenBy(x => x.First, StringComparer.Ordinal), rows);
             var byDepartment = weights.Table($"WeightsByDepartment{key}");
             Assert.Equal(1 + w.Departments.Count, byDepartment.Fields.Count());
+            Assert.Equal(rows.Select(r => r.Item1), byDepartment.DataRange.Rows().Select(r => r.Cell(1).GetString()));
         }
         var consistency = weights.Table("AhpConsistency_ahp").DataRange.Rows().ToList();
         Assert.Equal(30, consistency.Count);

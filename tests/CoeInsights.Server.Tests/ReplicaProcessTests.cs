@@ -28,7 +28,8 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
     [Fact]
     public async Task DrainsGivenSigterm()
     {
-        var (grpcPort, httpPort) = (FreePort(), FreePort());
+        var ports = LoopbackPorts.Free(2);
+        var (grpcPort, httpPort) = (ports[0], ports[1]);
         var folder = TestPostgres.NewFolder("drain");
         var process = StartServer(folder, TestPostgres.NewSchema("d"), grpcPort, httpPort, _connectionString,
             new() { ["Coe__DrainPeriod"] = "00:00:03" });
@@ -102,7 +103,7 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
         var replicaFolder = TestPostgres.NewFolder("replica");
-        var port = FreePort();
+        var port = LoopbackPorts.Free(1)[0];
         StartServer(replicaFolder, schema, port, -1, dml,
             new() { ["Coe__MigrateOnStart"] = "false", ["Coe__BootstrapAdminOnStart"] = "false", ["Coe__DaemonMode"] = "HotCold" });
         await WaitUntilServing(port);
@@ -122,6 +123,112 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
         // The replica issued nothing and points at no key file.
         Assert.False(File.Exists(Path.Combine(replicaFolder, "admin-key")));
         Assert.DoesNotContain(_output, l => l.Contains(Path.Combine(replicaFolder, "admin-key")));
+    }
+
+    /// <summary>
+    /// The topology of docs/deploy.md on loopback: two replicas over one PostgreSQL behind Debian's nginx (grpc_pass,
+    /// per-call balancing). An evaluation's whole lifecycle goes through nginx; one replica is killed (SIGKILL, no
+    /// drain) while the evaluators keep submitting; every acknowledged write is in the store exactly once and the
+    /// clients finish on the other replica.
+    /// </summary>
+    [Fact]
+    public async Task KeepsEveryAcknowledgedWriteGivenReplicaKilledBehindNginx()
+    {
+        var nginx = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("nginx is missing: run scripts/install-deps.sh (it installs Debian's nginx-light).");
+        var schema = TestPostgres.NewSchema("lb");
+        var folder = TestPostgres.NewFolder("lb");
+        Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "migrate"));
+        Assert.Equal(0, await RunCommand(folder, schema, _connectionString, "bootstrap-admin"));
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(folder, "admin-key"))).Trim();
+        // gRPC of the replicas, nginx's gRPC listener; then the JSON upstreams (replicas run gRPC only here) and nginx's JSON listener.
+        var ports = LoopbackPorts.Free(6);
+        var replicas = new Process[2];
+        for (var i = 0; i < 2; i++)
+            replicas[i] = StartServer(TestPostgres.NewFolder($"lb{i + 1}"), schema, ports[i], -1, _connectionString,
+                new() { ["Coe__MigrateOnStart"] = "false", ["Coe__BootstrapAdminOnStart"] = "false", ["Coe__DrainPeriod"] = "00:00:00" });
+        await WaitUntilServing(ports[0]);
+        await WaitUntilServing(ports[1]);
+
+        // The shipped deploy/nginx.conf (docs/deploy.md), with the test's ports and paths.
+        var work = TestPostgres.NewFolder("nginx");
+        var conf = Path.Combine(work, "nginx.conf");
+        await File.WriteAllTextAsync(conf, Hosting.ShippedNginx.Configuration(work, $"127.0.0.1:{ports[0]}", $"127.0.0.1:{ports[3]}",
+            $"127.0.0.1:{ports[1]}", $"127.0.0.1:{ports[4]}", ports[2], ports[5]));
+        var balancer = Process.Start(new ProcessStartInfo(nginx, ["-c", conf, "-g", "daemon off;"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        _processes.Add(balancer);
+        await WaitUntilServing(ports[2]);
+
+        var through = new Uri($"http://127.0.0.1:{ports[2]}");
+        GrpcChannel Channel(string key) => CoeChannel.Create(new CoeClientOptions { Address = through, ApiKey = key });
+        var admin = new AdminService.AdminServiceClient(Channel(adminKey));
+        const string tenant = "balanced";
+        await admin.CreateTenantAsync(new CreateTenantRequest { TenantId = tenant, DisplayName = tenant, RequestId = tenant });
+        var kit = new Evaluations.EvaluationTestKit(async (principal, roles) => Channel((await admin.CreateApiKeyAsync(new CreateApiKeyRequest
+        {
+            TenantId = tenant, DisplayName = principal, Roles = { roles }, Principal = principal,
+        })).Secret), tenant);
+        var id = (await kit.CreateConfiguredAsync()).EvaluationId;
+
+        // Six evaluators submit 8 rounds each; replica 2 is killed after the second round. A call that fails on the dead
+        // replica is sent again with the same request id, as a client does: acknowledged once, stored once.
+        var acknowledged = new ConcurrentBag<string>();
+        var retries = 0;
+        async Task Evaluator(string evaluator)
+        {
+            for (var round = 0; round < 8; round++)
+            {
+                if (round == 2 && evaluator == "e1") Signal(replicas[1], "KILL");
+                var requestId = $"{evaluator}-{round}";
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await kit.ScoreAsync(evaluator, id, 1 + round % 5, requestId);
+                        acknowledged.Add(requestId);
+                        break;
+                    }
+                    // UNAVAILABLE/INTERNAL: the call died with the replica. ABORTED: six writers on one stream over two
+                    // replicas outran the stream writer's retries; the answer says "re-read it and retry" (docs/errors.md).
+                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Aborted && attempt < 5)
+                    {
+                        Interlocked.Increment(ref retries);
+                        await Task.Delay(200);
+                    }
+                }
+            }
+        }
+        await Task.WhenAll(Evaluations.EvaluationTestKit.EvaluatorsAndDepartments.Select(x => Evaluator(x.Id)));
+        Assert.True(replicas[1].WaitForExit(10_000));
+
+        // The rest of the lifecycle, through nginx, on the replica that is left.
+        var chair = await kit.As("chair");
+        var closed = await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
+        await chair.ProposeRecommendationAsync(new ProposeRecommendationRequest { EvaluationId = id, VendorId = "sprout", Etag = closed.Etag });
+        await (await kit.As("m2")).ApproveRecommendationAsync(new ApproveRecommendationRequest { EvaluationId = id });
+        var approved = await chair.ApproveRecommendationAsync(new ApproveRecommendationRequest { EvaluationId = id });
+        Assert.Equal(EvaluationState.Approved, approved.State);
+
+        // Every acknowledged score batch is in the audit trail exactly once.
+        var history = new List<EvaluationEvent>();
+        var token = "";
+        do
+        {
+            var page = await chair.GetEvaluationHistoryAsync(new GetEvaluationHistoryRequest { EvaluationId = id, PageSize = 100, PageToken = token });
+            history.AddRange(page.Events);
+            token = page.NextPageToken;
+        } while (token != "");
+        var stored = history.Where(e => e.EventType == "ScoresSubmitted").Select(e => e.Details.Fields["requestId"].StringValue).ToList();
+        Assert.Equal(48, acknowledged.Count);
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        Assert.Equal(6 * 3 * 2, approved.Scores.Count);
+
+        // Both replicas served calls before the kill (per-call balancing), and only the survivor after it.
+        var upstreams = (await File.ReadAllLinesAsync(Path.Combine(work, "access.log"))).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Contains(upstreams, u => u.Contains($":{ports[0]}", StringComparison.Ordinal));
+        Assert.Contains(upstreams, u => u.Contains($":{ports[1]}", StringComparison.Ordinal));
+        Console.WriteLine($"through nginx: {upstreams.Count} calls ({upstreams.Count(u => u.Contains($":{ports[1]}", StringComparison.Ordinal))} reached replica 2), "
+            + $"{acknowledged.Count} score batches acknowledged and stored once each, {retries} calls sent again after the kill");
     }
 
     public Task DisposeAsync()
@@ -223,10 +330,4 @@ public sealed class ReplicaProcessTests : IAsyncLifetime
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

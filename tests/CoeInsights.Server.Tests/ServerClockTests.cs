@@ -38,12 +38,21 @@ public sealed class ServerClockTests(FakeClockServer server) : IClassFixture<Fak
         return survey.SurveyId;
     }
 
-    private static async Task<HttpStatusCode> Get(string url)
+    /// <summary>The pages the refused links answered with.</summary>
+    private readonly List<string> refusals = [];
+
+    private async Task<HttpStatusCode> Get(string url)
     {
         using var browser = new HttpClient();
         using var response = await browser.GetAsync(url);
         // A refusal is the one short page that says to ask for a new link, whatever the reason (nothing leaked).
-        if (response.StatusCode != HttpStatusCode.OK) Assert.Contains("This download link is no longer valid", await response.Content.ReadAsStringAsync());
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.Contains("This download link is no longer valid", page);
+            Assert.Contains("Ask whoever sent it for a new one", page);
+            refusals.Add(page);
+        }
         return response.StatusCode;
     }
 
@@ -91,6 +100,12 @@ public sealed class ServerClockTests(FakeClockServer server) : IClassFixture<Fak
         Assert.Equal(HttpStatusCode.OK, await Get(fallback.Url));
         MoveTo(fallbackExpiry);
         Assert.Equal(HttpStatusCode.Forbidden, await Get(fallback.Url));
+        // Expired links of every kind get the same short page as a tampered one (ReportServiceTests), naming nothing.
+        Assert.Equal(4, refusals.Count);
+        Assert.Single(refusals.Distinct());
+        Assert.All(refusals, page => Assert.DoesNotContain(evaluation, page));
+        Assert.All(refusals, page => Assert.DoesNotContain(survey, page));
+        Assert.All(refusals, page => Assert.True(page.Length < 1_000, $"{page.Length} characters"));
     }
 
     [Fact]

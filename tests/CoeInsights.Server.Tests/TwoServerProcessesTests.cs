@@ -21,11 +21,12 @@ public sealed class TwoServerProcessesTests : IAsyncLifetime
     {
         var connectionString = await TestPostgres.ConnectionStringAsync();
         var schema = TestPostgres.NewSchema("p");
+        var ports = LoopbackPorts.Free(2);
         for (var n = 0; n < 2; n++)
         {
             var i = n;
             var folder = TestPostgres.NewFolder($"proc{i}");
-            var port = FreePort();
+            var port = ports[i];
             var psi = new ProcessStartInfo("dotnet", [ServerDll()])
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder,
@@ -105,10 +106,4 @@ public sealed class TwoServerProcessesTests : IAsyncLifetime
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

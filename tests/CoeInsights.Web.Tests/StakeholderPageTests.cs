@@ -12,7 +12,7 @@ namespace CoeInsights.Web.Tests;
 /// A respondent and an evaluator use their invitation links in a real browser; the results are then read back through the
 /// gRPC API. Each page also passes axe (no serious or critical violations), shows hostile names as text, and fits a phone.
 /// </summary>
-public sealed class StakeholderPageTests(TestServer server, Browser browser) : IClassFixture<TestServer>, IClassFixture<Browser>
+public sealed partial class StakeholderPageTests(TestServer server, Browser browser) : IClassFixture<TestServer>, IClassFixture<Browser>
 {
     private const string Tenant = "web";
     private const string Hostile = "<script>window.__owned=1</script>";
@@ -31,6 +31,20 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
     }
 
     private static void Select(IWebDriver d, string id, string value) => new SelectElement(d.FindElement(By.Id(id))).SelectByValue(value);
+
+    /// <summary>The element's text once it contains <paramref name="expected"/> (the live feedback arrives by fetch); what it says after 20 s otherwise.</summary>
+    private static string WaitForText(IWebDriver d, string id, string expected)
+    {
+        try
+        {
+            return new WebDriverWait(d, TimeSpan.FromSeconds(20)) { PollingInterval = TimeSpan.FromMilliseconds(50) }
+                .Until(x => x.FindElement(By.Id(id)).Text is var t && t.Contains(expected, StringComparison.Ordinal) ? t : null)!;
+        }
+        catch (WebDriverTimeoutException)
+        {
+            return d.FindElement(By.Id(id)).Text;
+        }
+    }
 
     /// <summary>Presses a form button and waits for the next document (a marker on the old window is gone), so reads see the answer.</summary>
     private static void Click(IWebDriver d, string buttonValue)
@@ -68,6 +82,7 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
                 new SurveyQuestion { QuestionId = "hours", Kind = QuestionKind.Number, Minimum = 0, Maximum = 60, Text = "Hours a week on social media" },
                 new SurveyQuestion { QuestionId = "main", Kind = QuestionKind.SingleChoice, Options = { "publishing", "listening" }, Text = "Main use" },
                 new SurveyQuestion { QuestionId = "other", Kind = QuestionKind.FreeText, Text = "Anything else?" },
+                new SurveyQuestion { QuestionId = "nets", Kind = QuestionKind.MultipleChoice, Options = { "instagram", "linkedin", "tiktok" }, Text = "Networks you post on" },
             },
         });
         var invitation = await invitations.CreateInvitationAsync(new CreateInvitationRequest
@@ -91,11 +106,21 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
         Select(d, "q3_p0", "9");    // cost ≫ analytics
         Select(d, "q3_p1", "1/9");  // support ≫ cost
         Select(d, "q3_p2", "9");    // analytics ≫ support: a cycle
+        // Live: the consistency shows as the judgements are chosen, before any save (the page's one script, allowed by the CSP).
+        Assert.Contains("contradict", WaitForText(d, "q3-consistency", "contradict"));
+        Assert.Equal(0, (await surveys.GetSurveyAsync(new GetSurveyRequest { SurveyId = survey.SurveyId })).Respondents);
         d.FindElement(By.Id("q4")).SendKeys("75");
         d.FindElement(By.Id("q5_1")).Click();
         d.FindElement(By.Id("q6")).SendKeys($"More training {Hostile}");
+        d.FindElement(By.CssSelector("input[name=q7][value=instagram]")).Click();
+        d.FindElement(By.CssSelector("input[name=q7][value=tiktok]")).Click();
         Click(d, "save");
         Assert.Contains("Draft saved", d.PageSource);
+        // The draft keeps the 75, and says now, next to the field, in the words Submit would use, that it is out of range.
+        Assert.Contains("1 answer needs a change before it can be submitted", d.FindElement(By.CssSelector("p.notice")).Text);
+        Assert.Contains("at most 60", d.FindElement(By.Id("q4-error")).Text);
+        Assert.Equal("75", d.FindElement(By.Id("q4")).GetAttribute("value"));
+        Assert.Equal("true", d.FindElement(By.Id("q4")).GetAttribute("aria-invalid"));
         var warning = d.FindElement(By.CssSelector("p.warning")).Text;
         Assert.Contains("contradict", warning);
         Assert.Contains("compared with", warning); // names the most inconsistent judgement
@@ -114,10 +139,13 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
         Select(d, "q3_p0", "3");    // cost 3× analytics
         Select(d, "q3_p1", "3");    // cost 3× support
         Select(d, "q3_p2", "1");    // analytics = support: consistent
+        Assert.Contains("consistent (consistency ratio 0", WaitForText(d, "q3-consistency", "are consistent"));
         Click(d, "submit");
         Assert.Contains("?submitted=1", d.Url);
         Assert.Contains("What you submitted", d.PageSource);
-        Assert.Contains("hootsuite", d.FindElement(By.CssSelector("dl.submitted")).Text);
+        var submitted = d.FindElement(By.CssSelector("dl.submitted")).Text;
+        Assert.Contains("hootsuite", submitted);
+        Assert.Contains("instagram, tiktok", submitted); // multiple choice, kept through the draft and the refused submit
         Assert.Empty(browser.SeriousAccessibilityViolations());
         Assert.True(browser.Screenshots("survey-submitted") <= 390, "the page scrolls sideways at phone width");
 
@@ -186,7 +214,16 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
         await evaluations.AddCriteriaAsync(new AddCriteriaRequest
         {
             EvaluationId = id,
-            Criteria = { new Criterion { CriterionId = "analytics", Description = "Depth of reporting across networks" }, new Criterion { CriterionId = "publishing", Description = "Scheduling and approvals" } },
+            Criteria =
+            {
+                new Criterion
+                {
+                    CriterionId = "analytics", Description = "Depth of reporting across networks",
+                    // Level 2 left undescribed: only the levels the committee gave are shown.
+                    ScaleLevelDescriptions = { "No reporting", "", "Per-network dashboards", $"Cross-network dashboards {Hostile}", "Cross-network, scheduled to leadership" },
+                },
+                new Criterion { CriterionId = "publishing", Description = "Scheduling and approvals" },
+            },
         });
         await evaluations.AddVendorsAsync(new AddVendorsRequest
         {
@@ -209,6 +246,15 @@ public sealed class StakeholderPageTests(TestServer server, Browser browser) : I
         Assert.Contains(Hostile, d.FindElement(By.Id("vendor0")).Text);
         Assert.DoesNotContain("omar-secret-comment", d.PageSource);
         Assert.Contains("Depth of reporting", d.PageSource);
+        // What each scale level means, next to every analytics score field (and read with it), as the committee gave it.
+        var levels = d.FindElement(By.Id("s1_0-levels"));
+        Assert.True(levels.Displayed);
+        Assert.Equal(["1", "3", "4", "5"], levels.FindElements(By.TagName("dt")).Select(x => x.Text));
+        Assert.Equal(["No reporting", "Per-network dashboards", $"Cross-network dashboards {Hostile}", "Cross-network, scheduled to leadership"],
+            levels.FindElements(By.TagName("dd")).Select(x => x.Text));
+        Assert.Contains("s1_0-levels", d.FindElement(By.Id("s1_0_v")).GetAttribute("aria-describedby"));
+        Assert.Empty(d.FindElements(By.Id("s0_1-levels"))); // publishing: no descriptions given
+        Assert.Equal(5, (await evaluations.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).Criteria[0].ScaleLevelDescriptions.Count);
         Assert.Empty(browser.SeriousAccessibilityViolations());
 
         d.FindElement(By.Id("s0_0_v")).SendKeys("4");

@@ -20,7 +20,7 @@ internal static class InvitationCommands
 
     private static InvitationService.InvitationServiceClient Client(CliContext context) => new(context.Channel);
 
-    private static readonly Argument<string> Kind = new("kind") { Description = "survey or evaluation" };
+    private static readonly Argument<string> Kind = new("kind") { Description = "survey, evaluation (an evaluator's score sheet) or committee (a committee member's decision room)" };
     private static readonly Argument<string> Resource = new("resource-id") { Description = "The survey id or evaluation id." };
     private static readonly Argument<string> InvitationId = new("invitation-id");
     private static readonly Option<long> Ttl = new("--ttl-seconds") { Description = "How long the link works (default 14 days, at most 90)." };
@@ -29,18 +29,20 @@ internal static class InvitationCommands
     {
         "survey" => InvitationKind.Survey,
         "evaluation" or "evaluator" => InvitationKind.Evaluation,
-        _ => throw new UsageException($"kind must be 'survey' or 'evaluation', not '{kind}'"),
+        "committee" => InvitationKind.Committee,
+        _ => throw new UsageException($"kind must be 'survey', 'evaluation' or 'committee', not '{kind}'"),
     };
 
     private static void Shown(CliContext context, Invitation i) => context.Write(i, console =>
     {
         console.WriteLine($"{i.InvitationId}  {i.PersonId} ({i.Department})  {i.State.ToString().ToLowerInvariant()}, expires {i.ExpireTime.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)}");
-        if (i.Url.Length > 0) console.WriteLine(i.Url);
+        // The link as one plain line (Spectre would wrap it at the console's width): it must survive copy and paste.
+        if (i.Url.Length > 0) context.Output.WriteLine(i.Url);
     });
 
     private static Command Create(CommandRunner run)
     {
-        var person = new Argument<string>("person-id") { Description = "Survey: the respondent id to store answers under. Evaluation: an invited evaluator's id." };
+        var person = new Argument<string>("person-id") { Description = "Survey: the respondent id to store answers under. Evaluation: an invited evaluator's id. Committee: a committee member of the evaluation." };
         var department = new Option<string>("--department") { Description = "Survey: the respondent's department (one of the audience)." };
         var name = new Option<string>("--name") { Description = "How the page greets the person." };
         var command = new Command("create", "Sign a link for one person (prints it: the store keeps none).") { Kind, Resource, person, department, name, Ttl };

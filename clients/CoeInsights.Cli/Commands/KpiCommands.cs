@@ -309,7 +309,8 @@ internal static partial class KpiCommands
         if (trend.SenSlope is { } sen) table.AddRow("Sen's slope", Markup.Escape($"{N(sen.HasSlope ? sen.Slope : null)} [{N(sen.Ci?.Lower)}, {N(sen.Ci?.Upper)}]"));
         if (trend.HasLastPeriodOverPeriodPct) table.AddRow("last period-over-period", $"{N(trend.LastPeriodOverPeriodPct, "0.##")} %");
         // Annualised by the server; unset when the series covers less than a year or starts at 0 (docs/trends.md).
-        table.AddRow("CAGR per year", trend.HasCagr ? $"{N(trend.Cagr * 100, "0.##")} %" : "not defined (less than a year of whole periods, or a non-positive start)");
+        table.AddRow("CAGR per year", Markup.Escape(trend.HasCagr ? $"{N(trend.Cagr * 100, "0.##")} %"
+            : $"not defined: {trend.UndefinedStatistics.FirstOrDefault(u => u.Field == "cagr")?.Reason ?? "less than a year of whole periods, or a non-positive start"}"));
         table.AddRow("anomalies", $"{trend.Anomalies.Count}");
         console.Write(table);
     }

@@ -324,11 +324,12 @@ internal static partial class KpiCommands
         var threshold = new Option<double?>("--threshold") { Description = "|modified z-score| above which a value alerts (default 3.5)." };
         var seasonal = new Option<bool>("--seasonal") { Description = "Compare with the same weekday (season length 7)." };
         var baseline = new Option<int?>("--baseline-days") { Description = "Days of history each value is compared with (7…730, default 90)." };
+        var resume = new Option<string?>("--resume-token") { Description = "Resume after the alert that carried this resume_token (-o json shows it): every later alert is sent once." };
         var watching = new Watching("N alerts");
         var command = new Command("alerts", "The crisis early warning (WatchAlerts): one line per anomalous observation recorded while the watch is open, "
             + "until Ctrl-C, --max or --timeout (-o json: one KpiAlert object per line).")
         {
-            metrics, profiles, networks, units, direction, threshold, seasonal, baseline,
+            metrics, profiles, networks, units, direction, threshold, seasonal, baseline, resume,
         };
         watching.AddTo(command);
         command.SetAction((result, ct) => run(result, async context =>
@@ -342,6 +343,7 @@ internal static partial class KpiCommands
             if (result.GetValue(profiles) is { Length: > 0 } keys) request.ProfileIds.Add(ResolveProfiles(await AllProfiles(client, ct), keys));
             if (result.GetValue(threshold) is { } t) request.Threshold = t;
             if (result.GetValue(baseline) is { } b) request.BaselineDays = b;
+            if (result.GetValue(resume) is { Length: > 0 } resumeToken) request.ResumeToken = resumeToken;
             await watching.RunAsync(result, context, token => client.WatchAlerts(request, cancellationToken: token),
                 $"watching {string.Join(", ", request.Metrics)} for alerts (Ctrl-C to stop)",
                 a => $"{Format(a.Date)} {a.Severity.ToString().ToLowerInvariant()} {a.Direction.ToString().ToLowerInvariant()}: {a.Network.ToString().ToLowerInvariant()}:{a.Handle} "

@@ -70,6 +70,7 @@ internal static class SampleCommands
             o.WriteLine($"KPIs            {summary.Profiles} profiles, {summary.Observations:N0} daily values {summary.FirstDay} … {summary.LastDay} ({summary.BatchesStored} batches stored, {summary.BatchesReplayed} already there)");
             if (summary.SurveyLink.Length > 0) o.WriteLine($"survey link     {summary.SurveyLink}");
             if (summary.EvaluatorLink.Length > 0) o.WriteLine($"evaluator link  {summary.EvaluatorLink}");
+            if (summary.CommitteeLink.Length > 0) o.WriteLine($"committee link  {summary.CommitteeLink}");
             o.WriteLine(summary.AnomalyDetectedOn is null
                 ? "anomaly         not detected"
                 : $"anomaly         {summary.AnomalyMetric} on {SampleData.Anomaly.Network}/{SampleData.Anomaly.Handle}, {summary.AnomalyDetectedOn} (DetectAnomalies, season 7)");
@@ -86,7 +87,7 @@ internal static class SampleCommands
     internal static IEnumerable<string> DownloadHints(string evaluationId, string keyFile, string jsonAddress) =>
     [
         $"./coe reports evaluation-workbook {evaluationId} -f sample-evaluation.xlsx",
-        $"./coe reports kpi-deck --from {SampleData.FirstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} --to {SampleData.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} -f sample-kpi-deck.xlsx",
+        $"./coe reports kpi-deck --from {SampleData.DeckFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} --to {SampleData.DeckTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} -f sample-kpi-deck.xlsx",
         $"./coe reports link {evaluationId}",
         $"curl -s -H \"Authorization: Bearer $(cat {keyFile})\" -H 'content-type: application/json' {jsonAddress}/v1/downloadLinks \\",
         $"     -d '{{\"kind\": \"EXPORT_KIND_EVALUATION_WORKBOOK\", \"resourceId\": \"{evaluationId}\"}}'",

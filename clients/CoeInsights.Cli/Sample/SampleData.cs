@@ -37,9 +37,25 @@ internal static class SampleData
 
     public static IEnumerable<Criterion> ListeningCriteria() =>
     [
-        new Criterion { CriterionId = "coverage", Description = "Share of the networks, news and forums we need that the tool listens to", Category = "Listening" },
+        new Criterion
+        {
+            CriterionId = "coverage", Description = "Share of the networks, news and forums we need that the tool listens to", Category = "Listening",
+            // What 1 … 5 mean on the 1–5 scale, shown next to the evaluator's score field.
+            ScaleLevelDescriptions =
+            {
+                "Misses most of our networks or news", "Covers the big networks only", "Covers our networks, few news sites or forums",
+                "Covers almost everything we need", "Covers every network, news site and forum we named",
+            },
+        },
         new Criterion { CriterionId = "sentiment", Description = "How well sentiment matches what a person reading the posts would say", Category = "Listening" },
-        new Criterion { CriterionId = "alerts", Description = "Alerts on spikes reach PR within minutes, with the posts behind them", Category = "Operations" },
+        new Criterion
+        {
+            CriterionId = "alerts", Description = "Alerts on spikes reach PR within minutes, with the posts behind them", Category = "Operations",
+            ScaleLevelDescriptions =
+            {
+                "No spike alerts", "Daily digest only", "Alerts within the hour", "Alerts within minutes", "Alerts within minutes, routed to whoever is on call, with the posts",
+            },
+        },
     ];
 
     public static IEnumerable<Vendor> ListeningVendors() =>
@@ -52,9 +68,25 @@ internal static class SampleData
     public const string RequestPrefix = "coe-sample-v1";
     public const string BusinessUnitPrefix = "Sample ";
 
-    /// <summary>The first and last reporting day: 18 whole months (549 days).</summary>
-    public static readonly DateOnly FirstDay = new(2025, 5, 1);
-    public static readonly DateOnly LastDay = new(2026, 10, 31);
+    /// <summary>The first and last reporting day: 18 whole months, 2025-01-01 … 2026-06-30 (365 + 181 = 546 days).</summary>
+    public static readonly DateOnly FirstDay = new(2025, 1, 1);
+    public static readonly DateOnly LastDay = new(2026, 6, 30);
+
+    /// <summary>
+    /// The reporting period of the sample's KPI deck: Q1 2026 (90 days), so each card compares with the previous 90 days
+    /// (2025-10-03 … 2025-12-31) and with Q1 2025, both inside the data.
+    /// </summary>
+    public static readonly DateOnly DeckFrom = new(2026, 1, 1);
+    public static readonly DateOnly DeckTo = new(2026, 3, 31);
+
+    /// <summary>
+    /// Where the day-by-day draws start. The sample first covered 2025-05-01 … 2026-10-31 (549 days), and the crisis
+    /// detector's labelled set (<see cref="BacktestSetGenerator"/>, 2025-11-01 … 2026-04-30) was built and tuned on those
+    /// values; so days from the anchor on keep them (drawn forward, growth linear over <see cref="GrowthDays"/> days), and
+    /// the days before it are drawn backwards from the anchor with a random stream of their own.
+    /// </summary>
+    private static readonly DateOnly Anchor = new(2025, 5, 1);
+    private const int GrowthDays = 548;
 
     /// <summary>The planted anomaly: a product-recall rumour on the consumer Instagram profile.</summary>
     public static readonly (string Handle, Network Network, string Metric, DateOnly Day, double Factor) Anomaly =
@@ -283,50 +315,79 @@ internal static class SampleData
     /// <summary>Every daily observation of every profile, day by day. The same sequence on every call.</summary>
     public static IEnumerable<Observation> Kpis()
     {
-        var days = LastDay.DayNumber - FirstDay.DayNumber + 1;
         for (var p = 0; p < Profiles.Length; p++)
         {
             var profile = Profiles[p];
-            var random = new Random(Seed + 1000 + p);
-            var weekly = Weekly(profile.Network);
             var owned = profile.Ownership == Ownership.Owned;
-            var followers = Math.Round(40_000 * profile.Scale);
-            for (var d = 0; d < days; d++)
+            var startFollowers = Math.Round(40_000 * profile.Scale);
+            // Before the anchor, backwards: a day's followers are the next day's less the next day's new followers.
+            var backwards = new Random(Seed + 2000 + p);
+            var before = new List<Observation>();
+            var followers = startFollowers;
+            for (var day = Anchor.AddDays(-1); day >= FirstDay; day = day.AddDays(-1))
             {
-                var day = FirstDay.AddDays(d);
-                var t = (double)d / (days - 1);
-                var level = profile.Scale * (1 + profile.Growth * t) * weekly[((int)day.DayOfWeek + 6) % 7]
-                    * (day.Month == 12 && day.Day > 20 ? 0.75 : 1.0); // the holiday lull
-                double Draw(double mean, double relativeSd) => Math.Max(0, Math.Round(mean * (1 + Noise(random, relativeSd, 2.5))));
+                var values = Draws(profile, backwards, day, (double)(day.DayNumber - Anchor.DayNumber) / GrowthDays);
+                before.AddRange(Emit(p, day, values, followers, owned).Reverse());
+                followers -= values.NewFollowers;
+            }
+            before.Reverse();
+            foreach (var o in before) yield return o;
 
-                var posts = Math.Max(0, Math.Round(2.4 * weekly[((int)day.DayOfWeek + 6) % 7] + Noise(random, 0.7, 1.5)));
-                var impressions = Draw(24_000 * level, 0.12);
-                var engagements = Draw(impressions * 0.034, 0.10);
-                var newFollowers = Math.Round(28 * profile.Scale * (1 + profile.Growth * t) + Noise(random, 6 * profile.Scale, 2.5));
-                followers += newFollowers;
-                var positive = Draw(22 * level, 0.18);
-                var neutral = Draw(40 * level, 0.15);
-                var negative = Draw(9 * level, 0.20);
-                if (profile.Handle == Anomaly.Handle && profile.Network == Anomaly.Network && day == Anomaly.Day)
-                    negative = Math.Round(negative * Anomaly.Factor);
-
-                yield return new(p, "engagements", day, engagements);
-                yield return new(p, "posts_published", day, posts);
-                yield return new(p, "followers", day, followers);
-                yield return new(p, "new_followers", day, newFollowers);
-                yield return new(p, "mentions", day, positive + neutral + negative);
-                yield return new(p, "positive_mentions", day, positive);
-                yield return new(p, "neutral_mentions", day, neutral);
-                yield return new(p, "negative_mentions", day, negative);
-                if (!owned) continue;
-                var spend = Math.Round(Draw(420 * profile.Scale, 0.20), 2);
-                yield return new(p, "impressions", day, impressions);
-                yield return new(p, "reach", day, Draw(impressions * 0.62, 0.08));
-                yield return new(p, "clicks", day, Draw(engagements * 0.22, 0.15));
-                yield return new(p, "spend", day, spend);
-                yield return new(p, "attributed_revenue", day, Math.Round(spend * (1.6 + 0.8 * profile.Growth) * (1 + Noise(random, 0.25, 2.0)), 2));
+            var forwards = new Random(Seed + 1000 + p);
+            followers = startFollowers;
+            for (var day = Anchor; day <= LastDay; day = day.AddDays(1))
+            {
+                var values = Draws(profile, forwards, day, (double)(day.DayNumber - Anchor.DayNumber) / GrowthDays);
+                followers += values.NewFollowers;
+                foreach (var o in Emit(p, day, values, followers, owned)) yield return o;
             }
         }
+    }
+
+    private sealed record DayDraws(double Posts, double Impressions, double Engagements, double NewFollowers, double Positive, double Neutral,
+        double Negative, double Spend, double Reach, double Clicks, double Revenue);
+
+    /// <summary>One profile's draws for one day, <paramref name="t"/> the growth position (0 at the anchor, 1 after <see cref="GrowthDays"/>).</summary>
+    private static DayDraws Draws(ProfileDef profile, Random random, DateOnly day, double t)
+    {
+        var weekly = Weekly(profile.Network);
+        var level = profile.Scale * (1 + profile.Growth * t) * weekly[((int)day.DayOfWeek + 6) % 7]
+            * (day.Month == 12 && day.Day > 20 ? 0.75 : 1.0); // the holiday lull
+        double Draw(double mean, double relativeSd) => Math.Max(0, Math.Round(mean * (1 + Noise(random, relativeSd, 2.5))));
+
+        var posts = Math.Max(0, Math.Round(2.4 * weekly[((int)day.DayOfWeek + 6) % 7] + Noise(random, 0.7, 1.5)));
+        var impressions = Draw(24_000 * level, 0.12);
+        var engagements = Draw(impressions * 0.034, 0.10);
+        var newFollowers = Math.Round(28 * profile.Scale * (1 + profile.Growth * t) + Noise(random, 6 * profile.Scale, 2.5));
+        var positive = Draw(22 * level, 0.18);
+        var neutral = Draw(40 * level, 0.15);
+        var negative = Draw(9 * level, 0.20);
+        if (profile.Handle == Anomaly.Handle && profile.Network == Anomaly.Network && day == Anomaly.Day)
+            negative = Math.Round(negative * Anomaly.Factor);
+        if (profile.Ownership != Ownership.Owned) return new(posts, impressions, engagements, newFollowers, positive, neutral, negative, 0, 0, 0, 0);
+        var spend = Math.Round(Draw(420 * profile.Scale, 0.20), 2);
+        var reach = Draw(impressions * 0.62, 0.08);
+        var clicks = Draw(engagements * 0.22, 0.15);
+        var revenue = Math.Round(spend * (1.6 + 0.8 * profile.Growth) * (1 + Noise(random, 0.25, 2.0)), 2);
+        return new(posts, impressions, engagements, newFollowers, positive, neutral, negative, spend, reach, clicks, revenue);
+    }
+
+    private static IEnumerable<Observation> Emit(int p, DateOnly day, DayDraws v, double followers, bool owned)
+    {
+        yield return new(p, "engagements", day, v.Engagements);
+        yield return new(p, "posts_published", day, v.Posts);
+        yield return new(p, "followers", day, followers);
+        yield return new(p, "new_followers", day, v.NewFollowers);
+        yield return new(p, "mentions", day, v.Positive + v.Neutral + v.Negative);
+        yield return new(p, "positive_mentions", day, v.Positive);
+        yield return new(p, "neutral_mentions", day, v.Neutral);
+        yield return new(p, "negative_mentions", day, v.Negative);
+        if (!owned) yield break;
+        yield return new(p, "impressions", day, v.Impressions);
+        yield return new(p, "reach", day, v.Reach);
+        yield return new(p, "clicks", day, v.Clicks);
+        yield return new(p, "spend", day, v.Spend);
+        yield return new(p, "attributed_revenue", day, v.Revenue);
     }
 
     /// <summary>A normal draw with standard deviation <paramref name="sd"/>, truncated at ±<paramref name="limit"/> sd

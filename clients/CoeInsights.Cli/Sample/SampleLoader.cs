@@ -13,6 +13,9 @@ internal sealed record SampleSummary(
     /// <summary>One respondent's link to the open pulse survey, and one evaluator's link to the open score sheet (issue 19).</summary>
     public string SurveyLink { get; init; } = "";
     public string EvaluatorLink { get; init; } = "";
+
+    /// <summary>The decision room of the main sample evaluation, for its first committee member.</summary>
+    public string CommitteeLink { get; init; } = "";
 }
 
 /// <summary>
@@ -59,6 +62,9 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
         progress("anomaly check", 1, 1);
         var top = anomalies.Anomalies.OrderByDescending(a => Math.Abs(a.Score)).FirstOrDefault();
         var (surveyLink, evaluatorLink) = await InvitationLinksAsync(ct);
+        progress("committee link", 0, 1);
+        var committeeLink = await LinkAsync(InvitationKind.Committee, evaluation.EvaluationId, SampleData.CommitteeMembers[0], "", ct);
+        progress("committee link", 1, 1);
 
         return new SampleSummary(
             evaluation.EvaluationId, state.ToString(), survey.SurveyId, survey.Respondents, winnerId,
@@ -67,7 +73,7 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
             top is null ? null : new DateOnly(top.PeriodStart.Year, top.PeriodStart.Month, top.PeriodStart.Day).ToString("yyyy-MM-dd"),
             SampleData.FirstDay.ToString("yyyy-MM-dd"), SampleData.LastDay.ToString("yyyy-MM-dd"))
         {
-            SurveyLink = surveyLink, EvaluatorLink = evaluatorLink,
+            SurveyLink = surveyLink, EvaluatorLink = evaluatorLink, CommitteeLink = committeeLink,
         };
     }
 

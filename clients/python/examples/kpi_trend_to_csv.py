@@ -2,7 +2,7 @@
 """Pull a KPI series with its trend (moving average, period-over-period change) into a CSV file.
 
 usage: kpi_trend_to_csv.py --handle northwind.home --network instagram --metric followers
-                           [--granularity week] [--start 2025-05-01] [--end 2026-10-31] [-o trend.csv]
+                           [--granularity week] [--start 2025-01-06] [--end 2026-06-28] [-o trend.csv]
                            [--address 127.0.0.1:5080] [--key KEY]
 Writes period_start,value,moving_average,period_over_period_pct (an empty cell is a missing value, never 0)
 and prints the trend statistics (Sen's slope, Mann-Kendall) to stderr. The key defaults to $COE_API_KEY,

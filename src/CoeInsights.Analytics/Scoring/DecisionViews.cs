@@ -103,6 +103,15 @@ public static class DecisionViews
     }
 
     /// <summary>
+    /// A cost criterion paid once (implementation, set-up, onboarding, migration …) rather than every year: its id or
+    /// description says so. One-off costs are added once to the 3-year cost; the annual cost is a recurring one.
+    /// </summary>
+    public static bool IsOneOffCost(string id, string description) =>
+        OneOffWords.Any(w => id.Contains(w, StringComparison.OrdinalIgnoreCase) || description.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] OneOffWords = ["one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration"];
+
+    /// <summary>
     /// Benefit (overall score) against cost: 3-year total cost of ownership = 3 × annual cost + one-off costs.
     /// A vendor is on the Pareto set when no other costed vendor has at least its benefit at no more than its
     /// 3-year cost, and is strictly better on one of the two (equal within 1e-9).

@@ -62,6 +62,27 @@ public static class DeckStyle
             if (IsDataModel(sheet.Name)) sheet.Visibility = XLWorksheetVisibility.Hidden;
     }
 
+    /// <summary>Width of the one column a page of prose (Methodology) is written in: it prints within A4 landscape at 100 %.</summary>
+    public const double ProseWidth = 105;
+
+    /// <summary>
+    /// Lines of prose from <paramref name="firstRow"/> down column A, one a row: wrapped within <see cref="ProseWidth"/>, each
+    /// row as high as its lines (LibreOffice keeps a row one line high otherwise, and the lines of a long one print over
+    /// the next rows), the page fitted to one sheet of paper.
+    /// </summary>
+    public static void Prose(IXLWorksheet sheet, int firstRow, IReadOnlyList<string> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var cell = sheet.Cell(firstRow + i, 1).SetText(lines[i]);
+            cell.Style.Alignment.WrapText = true;
+            cell.Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
+            sheet.Row(firstRow + i).Height = 15 * Math.Max(1, (int)Math.Ceiling(lines[i].Length / (ProseWidth * 1.2)));
+        }
+        sheet.Column(1).Width = ProseWidth;
+        sheet.PageSetup.FitToPages(1, 1); // one page of text: a line or two over shrinks it rather than starting a page
+    }
+
     /// <summary>Column widths set explicitly: auto-fit would need libgdiplus (System.Drawing) on Linux.</summary>
     public static void Widths(IXLWorksheet sheet, params double[] widths)
     {

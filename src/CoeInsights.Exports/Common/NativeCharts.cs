@@ -123,6 +123,10 @@ public static class NativeCharts
                         ? new C.NumberingFormat { FormatCode = "yyyy-mm-dd", SourceLinked = false }
                         : new C.NumberingFormat { FormatCode = "General", SourceLinked = true },
                     new C.TickLabelPosition { Val = C.TickLabelPositionValues.Low },
+                    // 9 pt category labels: LibreOffice drops a label that would overlap its neighbour (tickLblSkip or
+                    // not), so a 7-point scale in a small chart printed 1, 3, 5, 7 at the default 10 pt.
+                    new C.TextProperties(new A.BodyProperties(), new A.ListStyle(),
+                        new A.Paragraph(new A.ParagraphProperties(new A.DefaultRunProperties { FontSize = 900 }), new A.EndParagraphRunProperties { Language = "en-US" })),
                     new C.CrossingAxis { Val = valueAxis },
                     new C.Crosses { Val = C.CrossesValues.AutoZero },
                     new C.AutoLabeled { Val = true },

@@ -50,7 +50,7 @@ public static class EvaluationWorkbook
                 charts.Add(new ChartSpec(views.Name, ChartKind.ClusteredBar, "3-year cost of ownership by vendor",
                     $"'{views.Name}'!$A${valueHeader + 1}:$A${valueHeader + costed}",
                     [new ChartSeries("3-year cost", $"'{views.Name}'!$E${valueHeader + 1}:$E${valueHeader + costed}", "E66C37")],
-                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14)));
+                    FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14), ValueFormat: "#,##0")); // 400,000 as the cells print it
             DeckStyle.Widths(views, 36, 14, 22, 14, 14, 40);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
             WriteWeights(weights, model, criterionName);
@@ -62,7 +62,7 @@ public static class EvaluationWorkbook
             WriteSensitivity(workbook.AddWorksheet(SafeText.SheetName("Sensitivity", names)), model, vendorName, criterionName);
             WriteAgreement(workbook.AddWorksheet(SafeText.SheetName("Agreement", names)), model, criterionName);
             WriteComments(workbook.AddWorksheet(SafeText.SheetName("Comments", names)), model, vendorName, criterionName, order);
-            WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model);
+            WriteAudit(workbook.AddWorksheet(SafeText.SheetName("Audit trail", names)), model, vendorName, criterionName);
             WriteMethodology(workbook.AddWorksheet(SafeText.SheetName("Methodology", names)), model);
             streamed.Add(WriteDataModel(workbook, names, model, primary));
         }, charts, streamed);
@@ -243,9 +243,7 @@ public static class EvaluationWorkbook
     public const string BalancedLabel = "All departments, each counting equally";
 
     /// <summary>Cost facts paid once (not every year) go into the 3-year cost once; named so by their criterion.</summary>
-    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost &&
-        new[] { "one-off", "one off", "implementation", "setup", "set-up", "onboarding", "migration" }
-            .Any(w => c.Id.Contains(w, StringComparison.OrdinalIgnoreCase) || c.Description.Contains(w, StringComparison.OrdinalIgnoreCase));
+    public static bool IsOneOffCost(CriterionInfo c) => c.Direction == CriterionDirection.Cost && DecisionViews.IsOneOffCost(c.Id, c.Description);
 
     /// <summary>Name of the sheet with the department, category and value-for-money views.</summary>
     public const string DecisionViewsSheet = "Decision views";
@@ -354,6 +352,7 @@ public static class EvaluationWorkbook
         sheet.Cell(last + 1, 1).SetText("Category weight");
         for (var c = 0; c < view.Categories.Count; c++) SafeText.SetNumber(sheet.Cell(last + 1, 2 + c), view.CategoryWeights[c], DeckStyle.Weight);
         Wrapped(sheet, h, header.Length);
+        sheet.Row(h).Height = 45; // three lines: "Publishing and approval workflows" printed its last two only
         return last + 2;
     }
 
@@ -516,7 +515,8 @@ public static class EvaluationWorkbook
         sheet.Rows(4, 3 + Math.Max(1, rows.Count)).Style.Alignment.Vertical = XLAlignmentVerticalValues.Top;
     }
 
-    private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model)
+    private static void WriteAudit(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,
+        IReadOnlyDictionary<string, string> criterionName)
     {
         DeckStyle.Page(sheet, "Audit trail", 3);
         string[] header = ["Time (UTC)", "Who", "What", "Detail"];
@@ -527,7 +527,7 @@ public static class EvaluationWorkbook
             sheet.Cell(4 + k, 1).SetValue(a.Time.UtcDateTime).Style.DateFormat.Format = DeckStyle.DateTime;
             sheet.Cell(4 + k, 2).SetText(a.Actor);
             sheet.Cell(4 + k, 3).SetText(a.Action);
-            sheet.Cell(4 + k, 4).SetText(a.Detail);
+            sheet.Cell(4 + k, 4).SetText(Humanise(a.Detail, vendorName, criterionName)); // "proposed crestline" → "proposed Crestline Social"
         }
         if (model.AuditTrail.Count > 0) DeckStyle.Table(sheet.Range(3, 1, 3 + model.AuditTrail.Count, header.Length), "AuditTrail");
         DeckStyle.Widths(sheet, 18, 24, 28, 80);
@@ -562,15 +562,7 @@ public static class EvaluationWorkbook
             "Conventions applied (from the scoring engine):",
         };
         lines.AddRange(r.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++)
-        {
-            sheet.Cell(3 + i, 1).SetText(lines[i]);
-            // A long line wraps: its row gets the height of its lines (LibreOffice keeps a row one line high otherwise).
-            sheet.Row(3 + i).Height = 15 * Math.Max(1, (int)Math.Ceiling(lines[i].Length / (140 * 1.3)));
-        }
-        sheet.Column(1).Width = 140;
-        sheet.Column(1).Style.Alignment.WrapText = true;
-        sheet.PageSetup.FitToPages(1, 1); // one page of text: a line or two over shrinks it rather than starting a page
+        DeckStyle.Prose(sheet, 3, lines);
     }
 
     /// <summary>

@@ -75,6 +75,8 @@ public static class KpiDeck
                 .Select(x => x.PeriodStarts.ToList().IndexOf(p) is var i and >= 0 ? x.Values[i] : null).Where(v => v is not null).ToList();
             SafeText.SetNumber(sheet.Cell(r, totalColumn), values.Count == 0 ? null : values.Sum(), "#,##0.##");
         }
+        // Profile labels wrap rather than print cut ("Instagram northwind.h").
+        sheet.Range(3, 1, 3, totalColumn).Style.Alignment.WrapText = true;
         var last = 3 + Math.Max(1, periods.Count);
         if (series.Count > 0)
         {
@@ -314,6 +316,11 @@ public static class KpiDeck
         string[] header = ["Profile", "Metric", $"Whole {unit}s observed", $"OLS slope / {unit}", "OLS p-value", "Mann-Kendall p-value", $"Sen's slope / {unit}",
             $"Last change ({unit} on {unit})", "CAGR per year"];
         DeckStyle.Header(sheet, 3, header);
+        sheet.Range(3, 1, 3, header.Length).Style.Alignment.WrapText = true; // whole headers, not "Mann-Kendall p-"
+        // As high as the longest header wraps ("Last change / (week on / week)" is three lines in its column): LibreOffice
+        // keeps the row two lines high otherwise and prints only the lines that fit, the top one lost.
+        sheet.Row(3).Height = 3 * 15;
+        sheet.Range(3, 1, 3, header.Length).Style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
         var rows = model.Series.Where(s => s.Trend is not null && profiles.ContainsKey(s.ProfileId)).ToList();
         for (var k = 0; k < rows.Count; k++)
         {
@@ -448,9 +455,7 @@ public static class KpiDeck
             "Share (benchmark): the profile's value as a share of its network's total for additive metrics.",
             "Data model: FactKpi (one row per profile, metric and day, every metric recorded in the range) with DimDate, DimProfile and DimMetric, as Excel Tables for Power BI / Power Pivot; the data-model sheets are not printed.",
         ];
-        for (var i = 0; i < lines.Length; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
-        sheet.Column(1).Width = 140;
-        sheet.Column(1).Style.Alignment.WrapText = true;
+        DeckStyle.Prose(sheet, 3, lines);
     }
 
     private static IReadOnlyList<StreamedRows> WriteStarSchema(XLWorkbook workbook, ISet<string> names, KpiDeckModel model)

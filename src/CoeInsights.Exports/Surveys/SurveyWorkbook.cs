@@ -52,11 +52,66 @@ public static class SurveyWorkbook
         public string Label(string questionId) =>
             Model.QuestionTexts.TryGetValue(questionId, out var text) && !string.IsNullOrWhiteSpace(text) ? $"{questionId}: {text}" : questionId;
 
+        private Dictionary<string, string>? shortLabels;
+
+        /// <summary>
+        /// How a chart (and the table it draws from) names a question: its wording, cut at a word within
+        /// <see cref="ShortLabelLength"/> characters with "…"; the id when it has no wording; the id added when two
+        /// questions would read the same.
+        /// </summary>
+        public string ShortLabel(string questionId)
+        {
+            shortLabels ??= ShortLabels();
+            return shortLabels.GetValueOrDefault(questionId, questionId);
+        }
+
+        private Dictionary<string, string> ShortLabels()
+        {
+            var texts = Model.Questions.Where(q => Model.QuestionTexts.TryGetValue(q.Id, out var t) && !string.IsNullOrWhiteSpace(t))
+                .ToDictionary(q => q.Id, q => string.Join(' ', Model.QuestionTexts[q.Id].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+            // A lead-in sentence several questions share ("How important is this for our next platform? Shared content
+            // calendar…") tells the bars apart by nothing: the label is what follows it.
+            var leads = texts.ToDictionary(t => t.Key, t => LeadIn.Match(t.Value) is { Success: true } m ? m.Groups[1].Value : null);
+            var shared = leads.Values.OfType<string>().GroupBy(l => l, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+            var labels = Model.Questions.ToDictionary(q => q.Id, q => !texts.TryGetValue(q.Id, out var text) ? q.Id
+                : Shorten(leads[q.Id] is { } lead && shared.Contains(lead) ? text[lead.Length..].TrimStart() : text));
+            foreach (var same in labels.GroupBy(l => l.Value, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToList())
+                foreach (var (id, label) in same) labels[id] = $"{label} ({id})";
+            return labels;
+        }
+
         /// <summary>Audience departments in invitation order, then any other department that answered (ordinal order).</summary>
         public IReadOnlyList<string> Departments() =>
             Model.Audience.Select(a => a.Department)
                 .Concat(Model.Responses.Select(r => r.Department).Distinct().Order(StringComparer.Ordinal))
                 .Distinct().ToList();
+    }
+
+    /// <summary>The longest question wording a chart's axis shows whole (longer wordings are shortened, ending in "…").</summary>
+    public const int ShortLabelLength = 48;
+
+    /// <summary>A first sentence (or a lead-in ending in a colon) with more wording after it.</summary>
+    private static readonly System.Text.RegularExpressions.Regex LeadIn = new(@"^(.+?[?.!:])\s+\S", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly HashSet<string> DanglingWords = new(StringComparer.OrdinalIgnoreCase)
+        { "a", "an", "and", "or", "the", "to", "of", "for", "with", "in", "on", "at", "by", "is", "are", "your", "our" };
+
+    /// <summary>
+    /// A wording as an axis label: on one line; when too long, without its remarks in brackets, then cut at the last whole
+    /// word that fits (not after "and", "of", "the"…) and marked with "…".
+    /// </summary>
+    private static string Shorten(string text)
+    {
+        if (text.Length <= ShortLabelLength) return text;
+        var plain = string.Join(' ', System.Text.RegularExpressions.Regex.Replace(text, @"\s*\([^()]*\)", "")
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (plain.Length > 0) text = plain;
+        if (text.Length <= ShortLabelLength) return text;
+        var words = text[..ShortLabelLength].Split(' ').ToList();
+        if (words.Count > 1 && text[ShortLabelLength] != ' ') words.RemoveAt(words.Count - 1); // the word cut in half
+        while (words.Count > 1 && DanglingWords.Contains(words[^1].TrimEnd(',', ';', ':'))) words.RemoveAt(words.Count - 1);
+        return string.Join(' ', words).TrimEnd(' ', ',', ';', ':', '-') + "…";
+
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
@@ -142,7 +197,7 @@ public static class SurveyWorkbook
             sheet.Cell(row, 1).SetText("Likert items: share of answers on the two highest points (top-2-box), plain and department-balanced").Style.Font.Bold = true;
             var rows = likert.Select(q => new object?[]
             {
-                q.QuestionId, q.Answered, q.Numeric?.Mean, q.Likert!.TopTwoBox, q.Likert.BalancedTopTwoBox, q.Likert.BottomTwoBox,
+                context.ShortLabel(q.QuestionId), q.Answered, q.Numeric?.Mean, q.Likert!.TopTwoBox, q.Likert.BalancedTopTwoBox, q.Likert.BottomTwoBox,
             }).ToList();
             DeckTable.Write(sheet, row + 1, 1, "LikertTopTwoBox",
                 [new("Question"), new("Answered", DeckStyle.Count), new("Mean", "0.00"), new("Top-2-box", DeckStyle.Percent),
@@ -163,7 +218,7 @@ public static class SurveyWorkbook
             sheet.Cell(row, 1).SetText("Net Promoter Score (promoters 9–10, passives 7–8, detractors 0–6)").Style.Font.Bold = true;
             var rows = nps.Select(q => new object?[]
             {
-                q.QuestionId, q.Nps!.N, q.Nps.Score, q.Nps.Lower, q.Nps.Upper, q.Nps.BalancedScore, q.Nps.PromoterShare, q.Nps.PassiveShare, q.Nps.DetractorShare,
+                context.ShortLabel(q.QuestionId), q.Nps!.N, q.Nps.Score, q.Nps.Lower, q.Nps.Upper, q.Nps.BalancedScore, q.Nps.PromoterShare, q.Nps.PassiveShare, q.Nps.DetractorShare,
             }).ToList();
             DeckTable.Write(sheet, row + 1, 1, "NetPromoterScore",
                 [new("Question"), new("Answered", DeckStyle.Count), new("NPS", "0.0"), new("CI lower", "0.0"), new("CI upper", "0.0"),
@@ -183,7 +238,7 @@ public static class SurveyWorkbook
         var questions = model.Questions.ToDictionary(q => q.Id);
         foreach (var result in model.Results.Questions)
             row = WriteQuestionBlock(sheet, row, context, questions[result.QuestionId], result);
-        DeckStyle.Widths(sheet, 40, 12, 12, 12, 14, 14, 12, 12, 12);
+        DeckStyle.Widths(sheet, 46, 12, 12, 12, 17, 14, 12, 12, 12);
     }
 
     /// <summary>One question: heading, summary line, its table and (for distributions, rankings, pairwise) a bar chart beside it.</summary>
@@ -208,7 +263,7 @@ public static class SurveyWorkbook
                 DeckTable.Write(sheet, headerRow, 1, tableName,
                     [new(result.Kind is QuestionKind.Likert or QuestionKind.Nps ? "Scale point" : "Option"), new("Count", DeckStyle.Count),
                         new("Share", DeckStyle.Percent), new("Balanced share", DeckStyle.Percent)], rows, context.Tables);
-                chartTitle = $"{result.QuestionId}: distribution";
+                chartTitle = $"{context.ShortLabel(result.QuestionId)}: distribution";
                 series =
                 [
                     new ChartSeries("Share", NativeCharts.Ref(sheet.Name, 3, first, lastFor(rows.Count)), DeckStyle.Palette[0]),
@@ -223,7 +278,7 @@ public static class SurveyWorkbook
                 DeckTable.Write(sheet, headerRow, 1, tableName,
                     [new("Option"), new("Borda points", "0.##"), new("Mean points", "0.00"), new("Balanced mean points", "0.00"),
                         new("Mean rank", "0.00"), new("Balanced mean rank", "0.00"), new("Times ranked", DeckStyle.Count)], rows, context.Tables);
-                chartTitle = $"{result.QuestionId}: Borda points per ranking";
+                chartTitle = $"{context.ShortLabel(result.QuestionId)}: Borda points per ranking";
                 axis = null;
                 series =
                 [
@@ -235,7 +290,7 @@ public static class SurveyWorkbook
                 rows = pairwise.Criteria.Select((c, j) => new object?[] { c, pairwise.Group?.Weights[j], pairwise.BalancedWeights?[j] }).ToList();
                 DeckTable.Write(sheet, headerRow, 1, tableName,
                     [new("Criterion"), new("Group weight", DeckStyle.Weight), new("Balanced weight", DeckStyle.Weight)], rows, context.Tables);
-                chartTitle = $"{result.QuestionId}: group AHP weights";
+                chartTitle = $"{context.ShortLabel(result.QuestionId)}: group AHP weights";
                 series =
                 [
                     new ChartSeries("Group weight", NativeCharts.Ref(sheet.Name, 2, first, lastFor(rows.Count)), DeckStyle.Palette[0]),
@@ -270,7 +325,7 @@ public static class SurveyWorkbook
                 return headerRow + 2;
         }
         // A block is as tall as its table or a small chart (a label per row), so a 5-point scale does not take a page's third.
-        var chartRows = Math.Max(BlockChartRows, rows.Count + 4);
+        var chartRows = Math.Max(BlockChartRows, rows.Count + 5);
         if (rows.Count > 0)
             context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, chartTitle,
                 NativeCharts.Ref(sheet.Name, 1, first, lastFor(rows.Count)), series,
@@ -311,7 +366,7 @@ public static class SurveyWorkbook
         var likertCount = numeric.Count(q => q.Kind == QuestionKind.Likert);
         var rows = numeric.Select(q => new object?[]
         {
-            q.QuestionId, q.Kind.ToString(), q.Answered, q.Numeric!.Departments, q.Numeric.Mean, q.Numeric.BalancedMean,
+            context.ShortLabel(q.QuestionId), q.Kind.ToString(), q.Answered, q.Numeric!.Departments, q.Numeric.Mean, q.Numeric.BalancedMean,
             q.Likert?.TopTwoBox, q.Likert?.BalancedTopTwoBox, q.Nps?.Score, q.Nps?.BalancedScore,
         }).ToList();
         DeckTable.Write(sheet, 3, 1, "PlainVsBalanced",
@@ -327,7 +382,7 @@ public static class SurveyWorkbook
                 ], FromColumn: 11, FromRow: 2, ToColumn: 19, ToRow: 2 + ChartRows));
         var row = 3 + Math.Max(rows.Count + 3, ChartRows + 2);
         sheet.Cell(row, 1).SetText("Each department's own figures (colour: low to high within each question)").Style.Font.Bold = true;
-        var breakdown = numeric.SelectMany(q => q.Departments.Select(d => new object?[] { q.QuestionId, d.Department, d.Answered, d.Mean, d.TopTwoBox, d.NpsScore })).ToList();
+        var breakdown = numeric.SelectMany(q => q.Departments.Select(d => new object?[] { context.ShortLabel(q.QuestionId), d.Department, d.Answered, d.Mean, d.TopTwoBox, d.NpsScore })).ToList();
         DeckTable.Write(sheet, row + 1, 1, "DepartmentBreakdown",
             [new("Question"), new("Department"), new("Answered", DeckStyle.Count), new("Mean", "0.00"), new("Top-2-box", DeckStyle.Percent), new("NPS", "0.0")],
             breakdown, context.Tables);
@@ -339,7 +394,7 @@ public static class SurveyWorkbook
                 .LowestValue(DeckStyle.Bad).Midpoint(XLCFContentType.Percentile, 50, XLColor.FromHtml("#FFEB84")).HighestValue(DeckStyle.Good);
             first += q.Departments.Count;
         }
-        DeckStyle.Widths(sheet, 24, 24, 11, 12, 10, 14, 11, 16, 9, 13);
+        DeckStyle.Widths(sheet, 40, 24, 11, 12, 10, 14, 11, 16, 9, 13);
     }
 
     private static void WriteWeights(IXLWorksheet sheet, Context context)
@@ -359,16 +414,19 @@ public static class SurveyWorkbook
             heading.Style.Font.Bold = true;
             heading.Style.Font.FontColor = DeckStyle.Dark;
             var key = w.Method == WeightDerivationMethod.ImportanceRatings ? "Importance" : "Pairwise";
-            var rows = w.CriterionIds.Select((c, j) => new object?[]
+            // Heaviest first, here and in the per-department table: the bars read as a ranking (ties by criterion id).
+            var order = Enumerable.Range(0, w.CriterionIds.Count)
+                .OrderByDescending(j => w.Weights[j]).ThenBy(j => w.CriterionIds[j], StringComparer.Ordinal).ToList();
+            var rows = order.Select(j => new object?[]
             {
-                c, w.Weights[j], w.PlainWeights[j], w.BalancedWeights[j], w.MeanImportance.Count > j ? w.MeanImportance[j] : null,
+                w.CriterionIds[j], w.Weights[j], w.PlainWeights[j], w.BalancedWeights[j], w.MeanImportance.Count > j ? w.MeanImportance[j] : null,
             }).ToList();
             DeckTable.Write(sheet, row + 1, 1, $"Weights{key}",
                 [new("Criterion"), new("Weight", DeckStyle.Weight), new("Plain", DeckStyle.Weight), new("Balanced", DeckStyle.Weight), new("Mean importance", "0.00")],
                 rows, context.Tables);
             var (first, last) = (row + 2, row + 1 + Math.Max(1, rows.Count));
             sheet.Range(first, 2, last, 2).AddConditionalFormat().DataBar(DeckStyle.Accent).LowestValue().HighestValue();
-            // Bars from 0% beside the table, a label per criterion (not a radar, whose spokes are unreadable past a few).
+            // Bars from 0% beside the table, heaviest on top, a label per criterion (not a radar, whose spokes are unreadable past a few).
             if (rows.Count > 0)
                 context.Charts.Add(new ChartSpec(sheet.Name, ChartKind.ClusteredBar, $"{method}: plain vs department-balanced weight",
                     NativeCharts.Ref(sheet.Name, 1, first, last),
@@ -380,7 +438,7 @@ public static class SurveyWorkbook
 
             sheet.Cell(row, 1).SetText("Per department (each department's own weights)").Style.Font.Bold = true;
             var departments = w.Departments;
-            var byDept = w.CriterionIds.Select((c, j) => new object?[] { c }.Concat(departments.Select(d => (object?)d.Weights[j])).ToArray()).ToList();
+            var byDept = order.Select(j => new object?[] { w.CriterionIds[j] }.Concat(departments.Select(d => (object?)d.Weights[j])).ToArray()).ToList();
             DeckTable.Write(sheet, row + 1, 1, $"WeightsByDepartment{key}",
                 [new("Criterion"), .. departments.Select(d => new DeckColumn(Invariant($"{d.Department} (n={d.Respondents})"), DeckStyle.Weight))],
                 byDept, context.Tables);
@@ -438,9 +496,7 @@ public static class SurveyWorkbook
         ]);
         lines.AddRange(model.Results.Decisions.Select(d => "  • " + d));
         foreach (var w in model.Weights) lines.AddRange(w.Decisions.Select(d => "  • " + d));
-        for (var i = 0; i < lines.Count; i++) sheet.Cell(3 + i, 1).SetText(lines[i]);
-        sheet.Column(1).Width = 140;
-        sheet.Column(1).Style.Alignment.WrapText = true;
+        DeckStyle.Prose(sheet, 3, lines);
     }
 
     /// <summary>

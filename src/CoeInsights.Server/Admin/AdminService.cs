@@ -54,7 +54,7 @@ public sealed class AdminService(IDocumentSession session, CallerContext caller,
     {
         var revoked = await RevokeApiKeyHandler.Handle(session, caller.Caller,
             new RevokeApiKey(request.TenantId, request.KeyId, clock.GetUtcNow()), context.CancellationToken);
-        // This replica refuses the key from the next call on; the others within ApiKeyCache.Ttl.
+        // This replica refuses the key from the next call on; the others once they hear the commit's notification (ApiKeyCache).
         keys.Invalidate(revoked.Id);
         return ToProto(revoked);
     }

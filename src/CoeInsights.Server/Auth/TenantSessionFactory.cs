@@ -1,3 +1,4 @@
+using CoeInsights.Access;
 using Marten;
 
 namespace CoeInsights.Server.Auth;
@@ -11,4 +12,12 @@ public sealed class TenantSessionFactory(IDocumentStore store, CallerContext cal
     public IQuerySession QuerySession() => store.QuerySession(callerContext.Caller.TenantId);
 
     public IDocumentSession OpenSession() => store.LightweightSession(callerContext.Caller.TenantId);
+
+    /// <summary>Sessions for a caller outside a gRPC call, e.g. the person an invitation link speaks for (the link is the credential).</summary>
+    public static TenantSessionFactory For(IDocumentStore store, Caller caller)
+    {
+        var context = new CallerContext();
+        context.Set(caller);
+        return new TenantSessionFactory(store, context);
+    }
 }

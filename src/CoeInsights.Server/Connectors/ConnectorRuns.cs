@@ -6,6 +6,8 @@ using CoeInsights.Connectors.Sprout;
 using CoeInsights.Connectors.Sync;
 using CoeInsights.Connectors;
 using CoeInsights.Connectors.RunningSync;
+using CoeInsights.Server.Hosting;
+using CoeInsights.Store;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -22,7 +24,7 @@ namespace CoeInsights.Server.Connectors;
 /// </summary>
 public sealed class ConnectorRuns(
     IDocumentStore store, IHttpClientFactory http, ConnectorsOptions options, SproutSync sprout, PowerBiPush powerBi,
-    TimeProvider clock, ILogger<ConnectorRuns> log) : IAsyncDisposable
+    TimeProvider clock, ILogger<ConnectorRuns> log, ChangeNotifier? changes = null) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
@@ -145,16 +147,26 @@ public sealed class ConnectorRuns(
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>How often a wait for a run of another server process looks at the stored run.</summary>
+    /// <summary>
+    /// A wait for a run of another server process reads the stored run when that process stores it (a change notification,
+    /// <see cref="ChangeNotifier"/>) and at least this often otherwise: a process that dies stores nothing, and its
+    /// released lock is found only by looking (<see cref="RecoverAsync(string, string, CancellationToken)"/>).
+    /// </summary>
+    public static readonly TimeSpan RemoteWaitFallback = TimeSpan.FromSeconds(2);
+
+    /// <summary>Without a <see cref="ChangeNotifier"/> (a host that composes the connectors alone), the stored run is polled this often.</summary>
     public static readonly TimeSpan RemoteWaitPoll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The run as stored; with <paramref name="wait"/>, once it has finished — here, or in another server process
-    /// (then the stored run is read every <see cref="RemoteWaitPoll"/> until it ends or its process is found dead).</summary>
+    /// (then the stored run is read again whenever it is stored, or after <see cref="RemoteWaitFallback"/>, until it ends or
+    /// its process is found dead).</summary>
     public async Task<SyncRun> GetAsync(string tenant, Guid runId, bool wait, CancellationToken ct)
     {
         Task<SyncRun>? task;
         lock (_lock) task = _tasks.GetValueOrDefault(runId);
         if (wait && task is not null) await task.WaitAsync(ct);
+        // Subscribed before the reads: a store of the run after them wakes the wait.
+        using var stored = wait && task is null ? changes?.Subscribe(ChangeKeys.SyncRun(runId)) : null;
         SyncRun? run;
         await using (var session = store.QuerySession(tenant))
             run = await session.LoadAsync<SyncRun>(runId, ct) ?? throw new NotFoundException("SyncRun", runId.ToString());
@@ -166,8 +178,8 @@ public sealed class ConnectorRuns(
             await using (var session = store.QuerySession(tenant))
                 run = await session.LoadAsync<SyncRun>(runId, ct) ?? run;
             if (!wait || run.State != SyncRunState.Running) return run;
-            // Wall time: the run's own process runs on it (LISTEN/NOTIFY would save these reads; issue 20).
-            await Task.Delay(RemoteWaitPoll, ct);
+            if (stored is not null) await stored.WaitAsync(RemoteWaitFallback, ct);
+            else await Task.Delay(RemoteWaitPoll, ct);
         }
     }
 

@@ -35,7 +35,9 @@ public static class EvaluationMapping
             P.CriterionSource.Unspecified or P.CriterionSource.EvaluatorScores => D.CriterionSource.EvaluatorScores,
             P.CriterionSource.VendorFact => D.CriterionSource.VendorFact,
             _ => Invalid(v, $"{field ?? $"criteria[{i}]"}.source", D.CriterionSource.EvaluatorScores),
-        });
+        },
+        // The count against the evaluation's scale is the decider's rule (AddCriteria, UpdateCriterion): it knows the scale.
+        c.ScaleLevelDescriptions.Count > 0 ? c.ScaleLevelDescriptions.ToList() : null);
 
     public static D.VendorDefinition ToDomain(P.Vendor x) =>
         new(x.VendorId, x.DisplayName, x.Product, x.Facts.Select(f => new D.VendorFactValue(f.CriterionId, f.Value)).ToList());
@@ -132,6 +134,7 @@ public static class EvaluationMapping
                         Source = c.Source == D.CriterionSource.VendorFact ? P.CriterionSource.VendorFact : P.CriterionSource.EvaluatorScores,
                     };
                     if (c.MustHaveThreshold is { } t) pc.MustHaveThreshold = t;
+                    pc.ScaleLevelDescriptions.Add(c.LevelDescriptions);
                     return pc;
                 }),
             },

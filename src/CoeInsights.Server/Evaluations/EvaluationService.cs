@@ -17,8 +17,10 @@ using CoeInsights.Evaluations.ScoringEvaluation;
 using CoeInsights.Evaluations.SettingWeights;
 using CoeInsights.Evaluations.SubmittingScores;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Hosting;
 using CoeInsights.Server.Scoring;
 using CoeInsights.Server.Validation;
+using CoeInsights.Store;
 using CoeInsights.V1;
 using Grpc.Core;
 using Marten;
@@ -32,46 +34,36 @@ namespace CoeInsights.Server.Evaluations;
 /// submit scores; viewers, evaluators and the committee read. Rules live in the deciders.
 /// </summary>
 [RequireRole(Role.Committee)]
-public sealed class EvaluationService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock)
+public sealed class EvaluationService(ISessionFactory sessions, IQuerySession query, CallerContext callerContext, TimeProvider clock,
+    ChangeNotifier changes)
     : V1.EvaluationService.EvaluationServiceBase
 {
-    /// <summary>How often WatchEvaluation looks for new events.</summary>
-    public static TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
     private CoeInsights.Access.Caller Caller => callerContext.Caller;
-
-    private IDocumentSession OpenSession() => store.LightweightSession(Caller.TenantId);
-
-    private async Task<V1.Evaluation> Write(string evaluationId, string? etag, Func<D.Evaluation, IReadOnlyList<object>> decide, ServerCallContext context)
-    {
-        var id = EvaluationStream.ParseId(evaluationId);
-        var expected = Etag.Parse(etag);
-        await EvaluationStream.AppendAsync(OpenSession, id, expected, decide, context.CancellationToken);
-        return await Read(id, context);
-    }
-
-    private async Task<V1.Evaluation> Read(Guid id, ServerCallContext context)
-    {
-        await using var session = store.QuerySession(Caller.TenantId);
-        // The message is built once per version and visibility and shared (read-only) by the callers who see the same.
-        return await GetEvaluationHandler.Handle(session, Caller, id, EvaluationMapping.ToProto, context.CancellationToken);
-    }
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    public override async Task<V1.Evaluation> CreateEvaluation(CreateEvaluationRequest request, ServerCallContext context)
+    /// <summary>The evaluation's id and etag from the request, in that order (a bad id is reported before a bad etag).</summary>
+    private static (Guid Id, long? Version) Target(string evaluationId, string? etag)
+    {
+        var id = EvaluationStream.ParseId(evaluationId);
+        return (id, Etag.Parse(etag));
+    }
+
+    // Every answer is the evaluation read back through GetEvaluationHandler: the message is built once per version and
+    // visibility and shared (read-only) by the callers who see the same.
+
+    public override Task<V1.Evaluation> CreateEvaluation(CreateEvaluationRequest request, ServerCallContext context)
     {
         var now = Now;
-        var id = await OpenEvaluationHandler.Handle(OpenSession, new OpenEvaluation(
+        return OpenEvaluationHandler.Handle(sessions, Caller, new OpenEvaluation(
             Guid.CreateVersion7(now), request.Title, request.Purpose, request.Scale?.Min ?? 1, request.Scale?.Max ?? 5,
             request.CommitteeMembers, request.ApprovalQuorum, request.ScorersMayNotApprove, request.RequestId, Caller.Principal, now),
-            context.CancellationToken);
-        return await Read(id, context);
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override Task<V1.Evaluation> GetEvaluation(GetEvaluationRequest request, ServerCallContext context) =>
-        Read(EvaluationStream.ParseId(request.EvaluationId), context);
+        GetEvaluationHandler.Handle(query, Caller, EvaluationStream.ParseId(request.EvaluationId), EvaluationMapping.ToProto, context.CancellationToken);
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task<ListEvaluationsResponse> ListEvaluations(ListEvaluationsRequest request, ServerCallContext context)
@@ -88,8 +80,9 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         var v = new Validator();
         var criteria = request.Criteria.Select((c, i) => EvaluationMapping.ToDomain(c, i, v)).ToList();
         v.ThrowIfInvalid();
-        var command = new AddCriteria(Guid.Empty, null, criteria, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => AddCriteriaHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return AddCriteriaHandler.Handle(sessions, Caller, new AddCriteria(id, version, criteria, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> UpdateCriterion(UpdateCriterionRequest request, ServerCallContext context)
@@ -98,45 +91,51 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         v.ThrowIfInvalid();
         var criterion = EvaluationMapping.ToDomain(request.Criterion!, 0, v, "criterion");
         v.ThrowIfInvalid();
-        var command = new UpdateCriterion(Guid.Empty, null, criterion, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return ChangeCriteriaHandler.Handle(sessions, Caller, new UpdateCriterion(id, version, criterion, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> RemoveCriterion(RemoveCriterionRequest request, ServerCallContext context)
     {
-        var command = new RemoveCriterion(Guid.Empty, null, request.CriterionId, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => ChangeCriteriaHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return ChangeCriteriaHandler.Handle(sessions, Caller, new RemoveCriterion(id, version, request.CriterionId, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> AddVendors(AddVendorsRequest request, ServerCallContext context)
     {
-        var command = new AddVendors(Guid.Empty, null, request.Vendors.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => AddVendorsHandler.Decide(command, e), context);
+        var vendors = request.Vendors.Select(EvaluationMapping.ToDomain).ToList();
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return AddVendorsHandler.Handle(sessions, Caller, new AddVendors(id, version, vendors, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> InviteEvaluators(InviteEvaluatorsRequest request, ServerCallContext context)
     {
-        var command = new InviteEvaluators(Guid.Empty, null, request.Evaluators.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => InviteEvaluatorsHandler.Decide(command, e), context);
+        var evaluators = request.Evaluators.Select(EvaluationMapping.ToDomain).ToList();
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return InviteEvaluatorsHandler.Handle(sessions, Caller, new InviteEvaluators(id, version, evaluators, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> SetWeights(SetWeightsRequest request, ServerCallContext context)
     {
         var v = new Validator();
-        SetWeights command = request.SourceCase switch
+        (D.WeightSource Source, IReadOnlyList<D.CriterionWeight> Weights, AhpInput? Ahp, D.SurveyReference? Survey) source = request.SourceCase switch
         {
-            SetWeightsRequest.SourceOneofCase.Direct => new SetWeights(Guid.Empty, null, D.WeightSource.Direct,
-                EvaluationMapping.ToDomain(request.Direct.Weights), null, null, Caller.Principal, Now),
-            SetWeightsRequest.SourceOneofCase.Survey => new SetWeights(Guid.Empty, null, D.WeightSource.Survey,
-                EvaluationMapping.ToDomain(request.Survey.Weights), null,
-                new D.SurveyReference(request.Survey.Survey?.SurveyId ?? "", request.Survey.Survey?.SurveyVersion ?? 0), Caller.Principal, Now),
-            SetWeightsRequest.SourceOneofCase.Ahp => new SetWeights(Guid.Empty, null, D.WeightSource.Ahp, [],
+            SetWeightsRequest.SourceOneofCase.Direct => (D.WeightSource.Direct, EvaluationMapping.ToDomain(request.Direct.Weights), null, null),
+            SetWeightsRequest.SourceOneofCase.Survey => (D.WeightSource.Survey, EvaluationMapping.ToDomain(request.Survey.Weights), null,
+                new D.SurveyReference(request.Survey.Survey?.SurveyId ?? "", request.Survey.Survey?.SurveyVersion ?? 0)),
+            SetWeightsRequest.SourceOneofCase.Ahp => (D.WeightSource.Ahp, [],
                 new AhpInput(request.Ahp.CriterionIds.ToList(), ScoringMapping.ToMatrices(request.Ahp.PairwiseMatrices) ?? [],
-                    ScoringMapping.ToAhpOptions(request.Ahp.Options, "ahp.options", v)), null, Caller.Principal, Now),
+                    ScoringMapping.ToAhpOptions(request.Ahp.Options, "ahp.options", v)), null),
             _ => throw new InvalidInputException("source", "give direct, ahp or survey weights"),
         };
         v.ThrowIfInvalid();
-        return Readdressed(Write(request.EvaluationId, request.Etag, e => SetWeightsHandler.Decide(command, e), context),
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        var command = new SetWeights(id, version, source.Source, source.Weights, source.Ahp, source.Survey, Caller.Principal, Now);
+        return Readdressed(SetWeightsHandler.Handle(sessions, Caller, command, EvaluationMapping.ToProto, context.CancellationToken),
             request.SourceCase switch
             {
                 SetWeightsRequest.SourceOneofCase.Direct => "direct.",
@@ -159,18 +158,21 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         }
     }
 
+    /// <summary>Whose scores these are: <see cref="SubmitScoresHandler.ResolveEvaluator"/>.</summary>
     [RequireRole(Role.Evaluator)]
     public override Task<V1.Evaluation> SubmitScores(SubmitScoresRequest request, ServerCallContext context)
     {
-        var command = new SubmitScores(Guid.Empty, SubmitScoresHandler.ResolveEvaluator(Caller, request.EvaluatorId), request.RequestId,
-            request.Scores.Select(EvaluationMapping.ToDomain).ToList(), Caller.Principal, Now);
-        return Write(request.EvaluationId, null, e => SubmitScoresHandler.Decide(command, e), context);
+        var evaluator = SubmitScoresHandler.ResolveEvaluator(Caller, request.EvaluatorId);
+        var scores = request.Scores.Select(EvaluationMapping.ToDomain).ToList();
+        var command = new SubmitScores(EvaluationStream.ParseId(request.EvaluationId), evaluator, request.RequestId, scores, Caller.Principal, Now);
+        return SubmitScoresHandler.Handle(sessions, Caller, command, EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     public override Task<V1.Evaluation> CloseEvaluation(CloseEvaluationRequest request, ServerCallContext context)
     {
-        var command = new CloseEvaluation(Guid.Empty, null, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => CloseEvaluationHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return CloseEvaluationHandler.Handle(sessions, Caller, new CloseEvaluation(id, version, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
@@ -193,26 +195,26 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
 
     public override Task<V1.Evaluation> ProposeRecommendation(ProposeRecommendationRequest request, ServerCallContext context)
     {
-        var command = new ProposeRecommendation(Guid.Empty, null, request.VendorId, request.Rationale, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => ProposeRecommendationHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return ProposeRecommendationHandler.Handle(sessions, Caller,
+            new ProposeRecommendation(id, version, request.VendorId, request.Rationale, Caller.Principal, Now), EvaluationMapping.ToProto, context.CancellationToken);
     }
 
-    public override Task<V1.Evaluation> ApproveRecommendation(ApproveRecommendationRequest request, ServerCallContext context)
-    {
-        var command = new VoteOnRecommendation(Guid.Empty, true, request.Comment, Caller.Principal, Now);
-        return Write(request.EvaluationId, null, e => VoteOnRecommendationHandler.Decide(command, e), context);
-    }
+    public override Task<V1.Evaluation> ApproveRecommendation(ApproveRecommendationRequest request, ServerCallContext context) =>
+        Vote(request.EvaluationId, true, request.Comment, context);
 
-    public override Task<V1.Evaluation> RejectRecommendation(RejectRecommendationRequest request, ServerCallContext context)
-    {
-        var command = new VoteOnRecommendation(Guid.Empty, false, request.Comment, Caller.Principal, Now);
-        return Write(request.EvaluationId, null, e => VoteOnRecommendationHandler.Decide(command, e), context);
-    }
+    public override Task<V1.Evaluation> RejectRecommendation(RejectRecommendationRequest request, ServerCallContext context) =>
+        Vote(request.EvaluationId, false, request.Comment, context);
+
+    private Task<V1.Evaluation> Vote(string evaluationId, bool approve, string comment, ServerCallContext context) =>
+        VoteOnRecommendationHandler.Handle(sessions, Caller,
+            new VoteOnRecommendation(EvaluationStream.ParseId(evaluationId), approve, comment, Caller.Principal, Now), EvaluationMapping.ToProto, context.CancellationToken);
 
     public override Task<V1.Evaluation> ReopenEvaluation(ReopenEvaluationRequest request, ServerCallContext context)
     {
-        var command = new ReopenEvaluation(Guid.Empty, null, request.Reason, Caller.Principal, Now);
-        return Write(request.EvaluationId, request.Etag, e => ReopenEvaluationHandler.Decide(command, e), context);
+        var (id, version) = Target(request.EvaluationId, request.Etag);
+        return ReopenEvaluationHandler.Handle(sessions, Caller, new ReopenEvaluation(id, version, request.Reason, Caller.Principal, Now),
+            EvaluationMapping.ToProto, context.CancellationToken);
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
@@ -224,42 +226,24 @@ public sealed class EvaluationService(IDocumentStore store, IQuerySession query,
         return new EvaluationHistory { Events = { entries.Select(EvaluationMapping.ToProto) }, Etag = Etag.Format(version), NextPageToken = next };
     }
 
-    /// <summary>Polls the stream and sends each new event (blind scoring applied) until the client cancels.</summary>
+    /// <summary>
+    /// Sends each new event (blind scoring applied, <see cref="EvaluationHistoryHandler.FollowAsync"/>) until the client
+    /// cancels. Between reads it waits for a commit to the stream (<see cref="ChangeNotifier"/>), not for a timer.
+    /// </summary>
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task WatchEvaluation(WatchEvaluationRequest request, IServerStreamWriter<EvaluationEvent> responseStream, ServerCallContext context)
     {
         var id = EvaluationStream.ParseId(request.EvaluationId);
         var ct = context.CancellationToken;
-        new Validator().Require(!request.HasAfterVersion || request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfInvalid();
-        var events = await query.Events.FetchStreamAsync(id, token: ct);
-        if (events.Count == 0) throw EvaluationStream.NotFound(id);
-        // A cursor beyond the stream would wait for events that the client has never seen numbered: a client bug.
-        new Validator().Require(!request.HasAfterVersion || request.AfterVersion <= events[^1].Version, "after_version",
-            $"must not be beyond the evaluation's current version {events[^1].Version}").ThrowIfInvalid();
-        var sent = request.HasAfterVersion ? request.AfterVersion : events[^1].Version;
+        // Subscribed before the first read: a commit after it wakes the first wait.
+        using var appended = changes.Subscribe(ChangeKeys.Stream(id));
+        var cursor = await EvaluationHistoryHandler.StartAsync(query, id, request.HasAfterVersion ? request.AfterVersion : null, ct);
         // Headers now: the client knows the watch is established before the first event.
         await context.WriteResponseHeadersAsync([]);
-        D.Evaluation? state = null;
-        long folded = 0;
         try
         {
-            while (true)
-            {
-                var fresh = new List<(JasperFx.Events.IEvent Event, D.EvaluationState After)>();
-                foreach (var e in events)
-                {
-                    state = D.Evaluation.Advance(state, e.Data);
-                    folded = e.Version;
-                    if (e.Version > sent) fresh.Add((e, state!.State));
-                }
-                foreach (var (e, after) in fresh)
-                {
-                    await responseStream.WriteAsync(EvaluationMapping.ToProto(EvaluationHistoryHandler.Describe(e, Caller, state!.State, after)), ct);
-                    sent = e.Version;
-                }
-                await Task.Delay(WatchPollInterval, ct);
-                events = await query.Events.FetchStreamAsync(id, fromVersion: folded + 1, token: ct);
-            }
+            await foreach (var entry in EvaluationHistoryHandler.FollowAsync(query, Caller, cursor, appended.WaitAsync, ct))
+                await responseStream.WriteAsync(EvaluationMapping.ToProto(entry), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

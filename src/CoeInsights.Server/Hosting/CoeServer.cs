@@ -8,9 +8,11 @@ using CoeInsights.Server.Errors;
 using CoeInsights.Server.Health;
 using CoeInsights.Server.Postgres;
 using CoeInsights.Server.ServerInfo;
+using CoeInsights.Server.Telemetry;
 using CoeInsights.Server.Web;
 using CoeInsights.Store;
 using JasperFx.Events.Daemon;
+using JasperFx.OpenTelemetry;
 using Marten;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,7 +38,10 @@ public static class CoeServer
         builder.Services.Configure<CoeServerOptions>(builder.Configuration.GetSection(CoeServerOptions.Section));
         builder.Services.Configure<Bi.BiOptions>(builder.Configuration.GetSection(Bi.BiOptions.Section));
 
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (telemetry.JsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.AddCoeTelemetry(telemetry);
 
         var connectionString = builder.Configuration.GetConnectionString("Marten");
         EmbeddedPostgres? embedded = null;
@@ -71,6 +76,7 @@ public static class CoeServer
         app.MapGrpcService<Reports.ReportService>();
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
+        app.MapGrpcService<Alerts.AlertBacktestService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
@@ -78,6 +84,8 @@ public static class CoeServer
         app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
         app.MapGrpcReflectionService();
+        // Prometheus scrape (no API key; the port belongs on the internal network).
+        app.MapCoeTelemetry(telemetry);
         // Signed links for browsers (no bearer header): the token is the credential.
         app.MapGet("/downloads/{token}", (string token, Reports.DownloadLinkIssuer issuer, CancellationToken ct) => issuer.Download(token, ct));
         // The star schema for BI tools: OData v4 feed under /odata/, CSV and Parquet under /bi/ (plain GETs, API key as Bearer, Basic or api_key).
@@ -94,6 +102,10 @@ public static class CoeServer
         // Try: a host (a test with a fake clock) that registered its own TimeProvider first keeps it.
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<CallerContext>();
+        // One LISTEN connection per process: watches wait for its notifications instead of polling the store.
+        services.AddSingleton(sp => new ChangeNotifier(connectionString, options.Schema, options.WatchFallbackInterval,
+            sp.GetRequiredService<ILogger<ChangeNotifier>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeNotifier>());
         // Every key check (calls and open streams) goes through the cache.
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyLookup>(sp => sp.GetRequiredService<ApiKeyCache>());
@@ -126,7 +138,15 @@ public static class CoeServer
             .AddCheck<PostgresHealthCheck>("postgres")
             .AddCheck<DrainHealthCheck>("draining");
 
-        var marten = services.AddMarten(_ => Migrations.Configure(connectionString, options))
+        var marten = services.AddMarten(sp =>
+            {
+                var store = Migrations.Configure(connectionString, options);
+                store.Logger(new QuietConflictsLogger(sp.GetRequiredService<ILogger<IDocumentStore>>()));
+                // Marten's spans (sessions, connections) and its counter of appended events, for the traces and metrics.
+                store.OpenTelemetry.TrackConnections = TrackLevel.Normal;
+                store.OpenTelemetry.TrackEventCounters();
+                return store;
+            })
             .BuildSessionsWith<TenantSessionFactory>(ServiceLifetime.Scoped);
         // Off for replicas with a DML-only role: the schema comes from the `migrate` command (Migrations).
         if (options.MigrateOnStart) marten.ApplyAllDatabaseChangesOnStartup();
@@ -149,6 +169,9 @@ public static class CoeServer
         var address = IPAddress.Parse(options.Address);
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // Long streams (watches) go quiet for hours: pings keep proxies from cutting them and find dead clients.
+            k.Limits.Http2.KeepAlivePingDelay = options.Http2KeepAlivePingDelay;
+            k.Limits.Http2.KeepAlivePingTimeout = options.Http2KeepAlivePingTimeout;
             // Cleartext cannot negotiate HTTP/1.1 and HTTP/2 on one port, hence two.
             k.Listen(address, options.GrpcPort, l => l.Protocols = HttpProtocols.Http2);
             if (options.HttpPort >= 0) k.Listen(address, options.HttpPort, l => l.Protocols = HttpProtocols.Http1);

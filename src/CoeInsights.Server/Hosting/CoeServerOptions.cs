@@ -23,6 +23,16 @@ public sealed class CoeServerOptions
     public int MaxMessageBytes { get; set; } = MessageSizeLimit.DefaultMaxMessageBytes;
     /// <summary>How often an open stream re-checks its API key (a revoked key ends it within this time). At most 5 s.</summary>
     public TimeSpan StreamKeyCheckInterval { get; set; } = Auth.StreamKeyGuard.DefaultCheckInterval;
+    /// <summary>
+    /// Watches (evaluations, alerts) are woken by PostgreSQL LISTEN/NOTIFY; without a notification they read again after
+    /// 80–100 % of this anyway. A safety net only (a lost LISTEN connection already wakes every watch when it is back):
+    /// each idle watch costs one read per interval, so 1,000 idle watches cost about 2 × 1,000 / 108 s ≈ 19 commits/s.
+    /// </summary>
+    public TimeSpan WatchFallbackInterval { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>HTTP/2 PING to a client after this long without a frame, so proxies and NATs do not cut quiet streams.</summary>
+    public TimeSpan Http2KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>A PING unanswered for this long closes the connection (a client that is gone frees its streams).</summary>
+    public TimeSpan Http2KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>After SIGTERM: how long the replica reports NOT_SERVING yet keeps serving before open streams end (docs/deploy.md).</summary>
     public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>After the drain period: how long unary calls still running may take before the process exits anyway.</summary>

@@ -1,12 +1,13 @@
 using CoeInsights.Analytics;
-using CoeInsights.Common;
 using CoeInsights.Evaluations;
-using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Invitations;
+using CoeInsights.Invitations.CreatingInvitation;
+using CoeInsights.Invitations.ListingInvitations;
+using CoeInsights.Invitations.ResendingInvitation;
+using CoeInsights.Invitations.RevokingInvitation;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Web;
 using CoeInsights.Surveys;
-using CoeInsights.Surveys.GettingDetails;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -16,9 +17,9 @@ using Role = CoeInsights.Access.Role;
 
 namespace CoeInsights.Server.Invitations;
 
-/// <summary>Adapter: committee creates, lists, revokes and resends per-person links to the web pages. Rules in <see cref="D.InvitationRules"/>.</summary>
+/// <summary>Adapter: committee creates, lists, revokes and resends per-person links to the web pages (map → handler → map).</summary>
 [RequireRole(Role.Committee)]
-public sealed class InvitationService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock, InvitationLinks links)
+public sealed class InvitationService(ISessionFactory sessions, IQuerySession query, CallerContext callerContext, TimeProvider clock, InvitationLinks links)
     : V1.InvitationService.InvitationServiceBase
 {
     private CoeInsights.Access.Caller Caller => callerContext.Caller;
@@ -27,18 +28,13 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
     {
         var v = new Validator();
         var kind = ToDomain(request.Kind, v);
-        var ttl = D.InvitationRules.Lifetime(request.TtlSeconds, v);
+        var ttl = InvitationRules.Lifetime(request.TtlSeconds, v);
         v.ThrowIfInvalid();
+        var resource = ParseResource(kind!.Value, request.ResourceId);
         var now = clock.GetUtcNow();
-        var command = new CreateInvitation(Guid.CreateVersion7(now), kind, request.ResourceId, request.PersonId, request.Department, request.DisplayName, ttl,
-            Caller.Principal, now);
-        var invitation = kind == D.InvitationKind.Survey
-            ? D.InvitationRules.ForSurvey(command with { ResourceId = SurveyStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetSurveyHandler.Load(query, SurveyStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Survey)
-            : D.InvitationRules.ForEvaluation(command with { ResourceId = EvaluationStream.ParseId(request.ResourceId, "resource_id").ToString() },
-                (await GetEvaluationHandler.Load(query, EvaluationStream.ParseId(request.ResourceId, "resource_id"), context.CancellationToken)).Evaluation);
-        await Save(invitation, context.CancellationToken);
-        return await ToProto(invitation, await links.Url(Caller.TenantId, invitation, context.CancellationToken), context.CancellationToken);
+        var invitation = await CreateInvitationHandler.Handle(sessions, new CreateInvitation(Guid.CreateVersion7(now), kind.Value, resource, request.PersonId,
+            request.Department, request.DisplayName, ttl, Caller.Principal, Caller.KeyId, now), context.CancellationToken);
+        return await WithLink(invitation, context.CancellationToken);
     }
 
     public override async Task<ListInvitationsResponse> ListInvitations(ListInvitationsRequest request, ServerCallContext context)
@@ -46,64 +42,61 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         var v = new Validator();
         var kind = ToDomain(request.Kind, v);
         v.ThrowIfInvalid();
-        var resource = kind == D.InvitationKind.Survey ? SurveyStream.ParseId(request.ResourceId, "resource_id") : EvaluationStream.ParseId(request.ResourceId, "resource_id");
-        var answered = await AnsweredBy(kind!.Value, resource, context.CancellationToken);
-        var rows = await query.Query<D.Invitation>().Where(i => i.ResourceId == resource && i.Kind == kind).OrderBy(i => i.CreatedAt).ToListAsync(context.CancellationToken);
-        var list = rows.Select(i => ToProto(i, "", answered)).ToList();
+        var rows = await ListInvitationsHandler.Handle(query, new ListInvitations(kind!.Value, ParseResource(kind.Value, request.ResourceId), clock.GetUtcNow()),
+            context.CancellationToken);
+        var list = rows.Select(r => ToProto(r, "")).ToList();
         return new ListInvitationsResponse
         {
-            Invitations = { list }, Invited = list.Count(i => i.State != InvitationState.Revoked), Answered = list.Count(i => i.State == InvitationState.Answered),
+            Invitations = { list }, Invited = list.Count(i => i.State != V1.InvitationState.Revoked), Answered = list.Count(i => i.State == V1.InvitationState.Answered),
         };
     }
 
     public override async Task<V1.Invitation> RevokeInvitation(RevokeInvitationRequest request, ServerCallContext context)
     {
-        var invitation = D.InvitationRules.Revoke(await Load(request.InvitationId, context.CancellationToken), Caller.Principal, clock.GetUtcNow());
-        await Save(invitation, context.CancellationToken);
-        return await ToProto(invitation, "", context.CancellationToken);
+        var invitation = await RevokeInvitationHandler.Handle(sessions,
+            new RevokeInvitation(InvitationRules.ParseId(request.InvitationId), Caller.Principal, clock.GetUtcNow()), context.CancellationToken);
+        return ToProto(await ListInvitationsHandler.Handle(query, invitation, clock.GetUtcNow(), context.CancellationToken), "");
     }
 
     public override async Task<V1.Invitation> ResendInvitation(ResendInvitationRequest request, ServerCallContext context)
     {
         var v = new Validator();
-        var ttl = D.InvitationRules.Lifetime(request.TtlSeconds, v);
+        var ttl = InvitationRules.Lifetime(request.TtlSeconds, v);
         v.ThrowIfInvalid();
-        var invitation = D.InvitationRules.Resend(await Load(request.InvitationId, context.CancellationToken), ttl, clock.GetUtcNow());
-        await Save(invitation, context.CancellationToken);
-        return await ToProto(invitation, await links.Url(Caller.TenantId, invitation, context.CancellationToken), context.CancellationToken);
+        var invitation = await ResendInvitationHandler.Handle(sessions,
+            new ResendInvitation(InvitationRules.ParseId(request.InvitationId), ttl, clock.GetUtcNow()), context.CancellationToken);
+        return await WithLink(invitation, context.CancellationToken);
     }
 
-    private async Task<D.Invitation> Load(string id, CancellationToken ct) =>
-        (Guid.TryParse(id, out var guid) ? await query.LoadAsync<D.Invitation>(guid, ct) : null) ?? throw new NotFoundException("Invitation", id);
+    /// <summary>The owning module parses its own ids (INVALID_ARGUMENT on <c>resource_id</c>).</summary>
+    private static Guid ParseResource(D.InvitationKind kind, string id) =>
+        kind == D.InvitationKind.Survey ? SurveyStream.ParseId(id, "resource_id") : EvaluationStream.ParseId(id, "resource_id");
 
-    private async Task Save(D.Invitation invitation, CancellationToken ct)
+    private async Task<V1.Invitation> WithLink(D.Invitation invitation, CancellationToken ct) =>
+        ToProto(await ListInvitationsHandler.Handle(query, invitation, clock.GetUtcNow(), ct), await links.Url(Caller.TenantId, invitation, ct));
+
+    private static V1.Invitation ToProto(InvitationStatus status, string url)
     {
-        await using var session = store.LightweightSession(Caller.TenantId);
-        session.Store(invitation);
-        await session.SaveChangesAsync(ct);
-    }
-
-    /// <summary>Who answered, and when: survey respondents with a response, evaluators with at least one score.</summary>
-    private async Task<IReadOnlyDictionary<string, DateTimeOffset>> AnsweredBy(D.InvitationKind kind, Guid resource, CancellationToken ct) =>
-        kind == D.InvitationKind.Survey
-            ? (await GetSurveyHandler.Load(query, resource, ct)).Survey.Responses.ToDictionary(r => r.RespondentId, r => r.SubmittedAt)
-            : (await GetEvaluationHandler.Load(query, resource, ct)).Evaluation.Scores.GroupBy(s => s.EvaluatorId).ToDictionary(g => g.Key, g => g.Max(s => s.At));
-
-    private async Task<V1.Invitation> ToProto(D.Invitation i, string url, CancellationToken ct) => ToProto(i, url, await AnsweredBy(i.Kind, i.ResourceId, ct));
-
-    private V1.Invitation ToProto(D.Invitation i, string url, IReadOnlyDictionary<string, DateTimeOffset> answered)
-    {
-        var state = i.RevokedAt is not null ? InvitationState.Revoked
-            : answered.ContainsKey(i.PersonId) ? InvitationState.Answered
-            : i.ExpiresAt <= clock.GetUtcNow() ? InvitationState.Expired
-            : InvitationState.Invited;
+        var i = status.Invitation;
         var proto = new V1.Invitation
         {
-            InvitationId = i.Id.ToString(), Kind = i.Kind == D.InvitationKind.Survey ? V1.InvitationKind.Survey : V1.InvitationKind.Evaluation,
-            ResourceId = i.ResourceId.ToString(), PersonId = i.PersonId, Department = i.Department, DisplayName = i.DisplayName, State = state, Url = url,
+            InvitationId = i.Id.ToString(), Kind = i.Kind switch
+            {
+                D.InvitationKind.Survey => V1.InvitationKind.Survey,
+                D.InvitationKind.Committee => V1.InvitationKind.Committee,
+                _ => V1.InvitationKind.Evaluation,
+            },
+            ResourceId = i.ResourceId.ToString(), PersonId = i.PersonId, Department = i.Department, DisplayName = i.DisplayName, Url = url,
+            State = status.State switch
+            {
+                D.InvitationState.Revoked => V1.InvitationState.Revoked,
+                D.InvitationState.Answered => V1.InvitationState.Answered,
+                D.InvitationState.Expired => V1.InvitationState.Expired,
+                _ => V1.InvitationState.Invited,
+            },
             ExpireTime = Timestamp.FromDateTimeOffset(i.ExpiresAt), CreateTime = Timestamp.FromDateTimeOffset(i.CreatedAt), CreatedBy = i.CreatedBy, Sends = i.Sends,
         };
-        if (answered.TryGetValue(i.PersonId, out var at)) proto.AnswerTime = Timestamp.FromDateTimeOffset(at);
+        if (status.AnsweredAt is { } at) proto.AnswerTime = Timestamp.FromDateTimeOffset(at);
         return proto;
     }
 
@@ -113,9 +106,10 @@ public sealed class InvitationService(IDocumentStore store, IQuerySession query,
         {
             V1.InvitationKind.Survey => D.InvitationKind.Survey,
             V1.InvitationKind.Evaluation => D.InvitationKind.Evaluation,
+            V1.InvitationKind.Committee => D.InvitationKind.Committee,
             _ => null,
         };
-        v.Require(result is not null, "kind", "must be INVITATION_KIND_SURVEY or INVITATION_KIND_EVALUATION");
+        v.Require(result is not null, "kind", "must be INVITATION_KIND_SURVEY, INVITATION_KIND_EVALUATION or INVITATION_KIND_COMMITTEE");
         return result;
     }
 }

@@ -368,7 +368,9 @@ internal static class KpiMapping
         report.SenSlope = sen;
         report.Anomalies.AddRange(ToProto(t.Anomalies, series, u).ToList());
         if (u.Value(t.LastPeriodOverPeriodPct, "last_period_over_period_pct") is { } last) report.LastPeriodOverPeriodPct = last;
-        if (u.Value(t.Cagr, "cagr") is { } cagr) report.Cagr = cagr;
+        // Unset with the analytics' reason (e.g. less than a year of whole periods), as every other undefined statistic.
+        if (t.Cagr is null && t.CagrUndefinedReason is { } why) u.Add("cagr", why);
+        else if (u.Value(t.Cagr, "cagr") is { } cagr) report.Cagr = cagr;
         for (var i = 0; i < t.Slots; i++)
         {
             var p = new TrendPoint { PeriodStart = ToProto(series.PeriodStarts[i]) };
@@ -481,5 +483,6 @@ internal static class KpiMapping
         RecordTime = Timestamp.FromDateTimeOffset(a.RecordedAt),
         HistoryCount = a.Verdict.HistoryCount,
         Sequence = a.Sequence,
+        ResumeToken = a.ResumeToken,
     };
 }

@@ -18,10 +18,13 @@ using CoeInsights.Kpis.RecordingKpis;
 using CoeInsights.Kpis.RegisteringProfile;
 using CoeInsights.Kpis.WatchingAlerts;
 using CoeInsights.Server.Auth;
+using CoeInsights.Server.Hosting;
 using CoeInsights.Server.Numbers;
 using CoeInsights.Server.Validation;
+using CoeInsights.Store;
 using CoeInsights.V1;
 using Google.Protobuf.WellKnownTypes;
+using CoeInsights.Server.Telemetry;
 using Grpc.Core;
 using Marten;
 using static CoeInsights.Server.Kpis.KpiMapping;
@@ -33,12 +36,9 @@ namespace CoeInsights.Server.Kpis;
 /// Adapter: proto ⇄ Kpis slices and the trend statistics. Reads: any role; writes: ingest; profiles: committee.
 /// Sessions (the injected query session and <paramref name="sessions"/>, the <see cref="TenantSessionFactory"/>) are bound to the caller's tenant.
 /// </summary>
-public sealed class KpiService(ISessionFactory sessions, IQuerySession query, CallerContext caller, TimeProvider clock)
+public sealed class KpiService(ISessionFactory sessions, IQuerySession query, CallerContext caller, TimeProvider clock, ChangeNotifier changes)
     : V1.KpiService.KpiServiceBase
 {
-    /// <summary>How often WatchAlerts looks for newly recorded KPI events.</summary>
-    public static TimeSpan AlertPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
     [RequireRole(Role.Committee)]
     public override async Task<Profile> RegisterProfile(RegisterProfileRequest request, ServerCallContext context)
     {
@@ -97,6 +97,8 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
                 // A session per batch: each batch is its own transaction, acked once committed.
                 await using var session = sessions.OpenSession();
                 var ack = await RecordKpiBatchHandler.Handle(session, command, known, ct);
+                CoeTelemetry.KpiBatches.Add(1, new KeyValuePair<string, object?>("outcome", ack.Replayed ? "replayed" : "stored"));
+                if (!ack.Replayed) CoeTelemetry.KpiObservations.Add(ack.ObservationCount);
                 await responseStream.WriteAsync(new RecordKpisResponse
                 {
                     IdempotencyKey = ack.IdempotencyKey,
@@ -257,7 +259,10 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         return response;
     }
 
-    /// <summary>Polls the tenant's KPI events (as WatchEvaluation polls its stream) and sends each alert until the client cancels.</summary>
+    /// <summary>
+    /// Reads the tenant's new KPI events whenever a commit records or corrects KPIs in the tenant (<see cref="ChangeNotifier"/>,
+    /// as WatchEvaluation waits for its stream) and sends each alert until the client cancels.
+    /// </summary>
     public override async Task WatchAlerts(WatchAlertsRequest request, IServerStreamWriter<V1.KpiAlert> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -266,15 +271,20 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         var direction = FromProto(request.Direction);
         v.Require(direction is not null, "direction", "must be ALERT_DIRECTION_UP, ALERT_DIRECTION_DOWN or ALERT_DIRECTION_BOTH");
         v.ThrowIfInvalid();
+        // Subscribed before the cursor is placed: a batch committed after it wakes the first wait.
+        using var recorded = changes.Subscribe(ChangeKeys.Kpis(query.TenantId));
         var cursor = await WatchAlertsHandler.StartAsync(query, new CoeInsights.Kpis.WatchingAlerts.WatchAlerts(request.Metrics, request.ProfileIds,
             networks, request.BusinessUnits, direction!.Value, request.HasThreshold ? request.Threshold : null, request.Seasonal,
-            request.HasBaselineDays ? request.BaselineDays : null), ct);
+            request.HasBaselineDays ? request.BaselineDays : null, request.ResumeToken), ct, clock);
         // Headers now: the client knows the watch is established (and from where it looks) before the first alert.
         await context.WriteResponseHeadersAsync([]);
         try
         {
-            await foreach (var alert in WatchAlertsHandler.FollowAsync(query, cursor, clock, AlertPollInterval, ct))
+            await foreach (var alert in WatchAlertsHandler.FollowAsync(query, cursor, clock, recorded.WaitAsync, ct))
+            {
                 await responseStream.WriteAsync(ToProto(alert), ct);
+                CoeTelemetry.AlertsSent.Add(1);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using CoeInsights.Access;
 using CoeInsights.Access.SigningKeys;
 using Google.Protobuf;
 using Marten;
+using CoeInsights.Server.Auth;
 using CoeInsights.Server.Hosting;
 
 namespace CoeInsights.Server.Reports;
@@ -65,7 +66,7 @@ public sealed class DownloadLinkIssuer(IDocumentStore store, PublicBaseUrl baseU
         var caller = new Caller(grant.TenantId, keyId, grant.Principal, roles);
         try
         {
-            await using var session = store.QuerySession(grant.TenantId);
+            await using var session = TenantSessionFactory.For(store, caller).QuerySession();
             var rendered = await ExportCatalogue.Render(session, caller, export, clock.GetUtcNow(), ct);
             return Results.File(rendered.Content, rendered.ContentType, rendered.FileName);
         }

@@ -3,6 +3,7 @@ using CoeInsights.Common;
 using CoeInsights.Evaluations;
 using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.GettingHistory;
+using CoeInsights.Evaluations.Reporting;
 using CoeInsights.Evaluations.ScoringEvaluation;
 using CoeInsights.Exports.Evaluations;
 using CoeInsights.Analytics.Surveys;
@@ -29,7 +30,7 @@ public sealed record RenderedExport(string FileName, string ContentType, byte[] 
 /// Evaluation (as the caller may see it) + its scoring + its audit trail → the scored vendor workbook.
 /// The same path serves the gRPC stream and the signed download link.
 /// </summary>
-public static class EvaluationWorkbookExport
+public static partial class EvaluationWorkbookExport
 {
     public static async Task<RenderedExport> Render(
         IQuerySession session, Caller caller, Guid evaluationId, A.ScoringOptions? options, A.RobustnessOptions? robustness,
@@ -43,7 +44,7 @@ public static class EvaluationWorkbookExport
         do
         {
             var (entries, _, next) = await EvaluationHistoryHandler.Handle(session, caller, evaluationId, Page.From(Page.MaxSize, token), ct);
-            audit.AddRange(entries.Select(e => new AuditEntry(e.At, e.Actor, e.EventType, e.Summary)));
+            audit.AddRange(entries.Select(e => new AuditEntry(e.At, e.Actor, e.EventType, AuditDetail(e.Summary))));
             token = next;
         } while (token != "");
 
@@ -55,14 +56,14 @@ public static class EvaluationWorkbookExport
             VendorFacts = evaluation.Vendors.SelectMany(v => v.Facts.Select(f => new VendorFactEntry(v.Id, f.CriterionId, f.Value))).ToList(),
             Purpose = evaluation.Purpose,
             GeneratedAt = now,
-            ApprovalStatus = ApprovalStatus(evaluation),
+            ApprovalStatus = EvaluationReport.StateText(evaluation),
             ScaleMin = evaluation.ScaleMin,
             ScaleMax = evaluation.ScaleMax,
-            Vendors = evaluation.Vendors.Select(v => new VendorInfo(v.Id, v.Name, AnnualCost(evaluation, v))).ToList(),
+            Vendors = evaluation.Vendors.Select(v => new VendorInfo(v.Id, v.Name, EvaluationReport.AnnualCost(evaluation, v))).ToList(),
             Criteria = evaluation.Criteria.Select(c => new CriterionInfo(c.Id, c.Description, c.Category,
                 c.Direction == CriterionDirection.Cost ? A.CriterionDirection.Cost : A.CriterionDirection.Benefit, c.MustHaveThreshold)).ToList(),
             Evaluators = evaluation.Evaluators.Select(e => new EvaluatorInfo(e.EvaluatorId, e.DisplayName, e.Department)).ToList(),
-            WeightsSource = WeightsSource(evaluation.Weights),
+            WeightsSource = EvaluationReport.WeightsSource(evaluation.Weights),
             Scores = evaluation.Scores.Select(s => new ScoreEntry(s.EvaluatorId, s.VendorId, s.CriterionId, s.Value,
                 NullIfEmpty(s.Comment), NullIfEmpty(s.Evidence))).ToList(),
             Result = scoring.Result,
@@ -98,7 +99,7 @@ public static class EvaluationWorkbookExport
     /// the ones behind them), then the same scoring with each department's weights (robustness off). Otherwise null,
     /// with the sentence the workbook shows instead.
     /// </summary>
-    private static async Task<(A.DepartmentView? View, string Note)> DepartmentWeightsView(IQuerySession session, Caller caller,
+    internal static async Task<(A.DepartmentView? View, string Note)> DepartmentWeightsView(IQuerySession session, Caller caller,
         Evaluation evaluation, A.ScoringResult overall, A.ScoringOptions? options, CancellationToken ct)
     {
         const string common = "every department is scored with the common weights, so a department differs only by its own evaluators' scores.";
@@ -131,35 +132,14 @@ public static class EvaluationWorkbookExport
             + $"scored by the same method as the ranking; the weights applied to the evaluation are the {(derived.IsDepartmentBalanced ? "department-balanced" : "plain (every respondent counting once)")} ones.");
     }
 
-    private static string ApprovalStatus(Evaluation e) => e.State switch
-    {
-        EvaluationState.Open => "Open: scoring in progress",
-        EvaluationState.Closed => "Closed: no recommendation proposed yet",
-        EvaluationState.RecommendationProposed => $"Proposed, awaiting approval: {e.Proposal?.Votes.Count(v => v.Approve) ?? 0} of the {e.EffectiveQuorum} approvals needed so far",
-        EvaluationState.Approved => $"Approved ({e.ApprovedVendorId})",
-        EvaluationState.Rejected => "Rejected by the committee",
-        _ => e.State.ToString(),
-    };
-
-    private static string WeightsSource(WeightsState? w) => w switch
-    {
-        null => "not set",
-        { Source: WeightSource.Ahp, Ahp: { } ahp } => $"AHP pairwise judgements (CR {ahp.ConsistencyRatio:0.000}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
-        // A person reads this as a title: the survey by what it is, not by its id (the id is in the survey workbook).
-        { Source: WeightSource.Survey, Survey: { } s } => $"stakeholder survey (version {s.SurveyVersion}), set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
-        _ => $"Direct, set by {w.SetBy} on {w.SetAt:yyyy-MM-dd}",
-    };
-
     /// <summary>
-    /// The vendor's value on the first recurring cost fact (e.g. annual cost), for DimVendor and value for money;
-    /// one-off costs (implementation, set-up, …) are added to the 3-year cost by the workbook instead.
+    /// The API's history summary names a survey by its id ("set weights from survey 01a2… v42"); a printed audit trail
+    /// names it as the Weights sheet does (the id stays in the API's history and the survey workbook).
     /// </summary>
-    private static double? AnnualCost(Evaluation e, VendorDefinition v)
-    {
-        var cost = e.Criteria.FirstOrDefault(c => c is { Source: CriterionSource.VendorFact, Direction: CriterionDirection.Cost }
-            && !EvaluationWorkbook.IsOneOffCost(new CriterionInfo(c.Id, c.Description, c.Category, A.CriterionDirection.Cost)));
-        return cost is null ? null : v.Facts.FirstOrDefault(f => f.CriterionId == cost.Id)?.Value;
-    }
+    internal static string AuditDetail(string summary) => SurveyById().Replace(summary, "the stakeholder survey (version $1)");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"survey [0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12} v(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex SurveyById();
 
     private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -152,17 +152,30 @@ public static class ExportCatalogue
     /// <summary>Renders the export; past Excel's row limit it is FAILED_PRECONDITION <c>EXPORT_TOO_LARGE</c>, saying what to narrow.</summary>
     public static async Task<RenderedExport> Render(IQuerySession session, Caller caller, IMessage export, DateTimeOffset now, CancellationToken ct)
     {
+        var (kind, resourceId) = Scope(export);
+        using var activity = Telemetry.CoeTelemetry.Source.StartActivity($"render {kind}");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
         try
         {
-            return await RenderKind(session, caller, export, now, ct);
+            var rendered = await RenderKind(session, caller, export, now, ct);
+            outcome = "rendered";
+            activity?.SetTag("coe.export.bytes", rendered.Content.Length);
+            return rendered;
         }
         catch (Exports.Common.ExcelLimitException e)
         {
-            var (kind, resourceId) = Scope(export);
+            outcome = "too_large";
             var hint = export is ExportKpiDeckRequest
                 ? "narrow start_date/end_date, metrics or business_units"
                 : "the data does not fit one Excel sheet";
             throw new RuleViolationException(ErrorReasons.ExportTooLarge, resourceId.Length > 0 ? $"{kind}/{resourceId}" : kind, $"{e.Message} ({hint}).");
+        }
+        finally
+        {
+            var tags = new System.Diagnostics.TagList { { "kind", kind }, { "outcome", outcome } };
+            Telemetry.CoeTelemetry.Exports.Add(1, tags);
+            Telemetry.CoeTelemetry.ExportDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 

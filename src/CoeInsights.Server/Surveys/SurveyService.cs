@@ -25,17 +25,12 @@ namespace CoeInsights.Server.Surveys;
 /// <see cref="RespondentPrivacy"/>). Rules live in the deciders.
 /// </summary>
 [RequireRole(Role.Committee)]
-public sealed class SurveyService(IDocumentStore store, IQuerySession query, CallerContext callerContext, TimeProvider clock)
+public sealed class SurveyService(ISessionFactory sessions, IQuerySession query, CallerContext callerContext, TimeProvider clock)
     : V1.SurveyService.SurveyServiceBase
 {
     private CoeInsights.Access.Caller Caller => callerContext.Caller;
 
-    private IDocumentSession OpenSession() => store.LightweightSession(Caller.TenantId);
-
     private DateTimeOffset Now => clock.GetUtcNow();
-
-    private async Task<V1.Survey> Read(Guid id, ServerCallContext context) =>
-        SurveyMapping.ToProto(await GetSurveyHandler.Load(query, id, context.CancellationToken));
 
     public override async Task<V1.Survey> CreateSurvey(CreateSurveyRequest request, ServerCallContext context)
     {
@@ -44,19 +39,19 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
         var link = SurveyMapping.ToDomain(request.Evaluation, v);
         v.ThrowIfInvalid();
         var now = Now;
-        var id = await PublishSurveyHandler.Handle(OpenSession, new PublishSurvey(
+        var details = await PublishSurveyHandler.Handle(sessions, new PublishSurvey(
             Guid.CreateVersion7(now), request.Title, request.Audience.Select(a => new D.AudienceDepartment(a.Department, a.Invited)).ToList(),
             questions, request.Scales.Select(s => new A.SurveyScale { Id = s.ScaleId, QuestionIds = s.QuestionIds.ToList() }).ToList(),
             link, request.RequestId, Caller.Principal, now)
         {
             QuestionTexts = request.Questions.Where(q => q.Text.Length > 0).GroupBy(q => q.QuestionId).ToDictionary(g => g.Key, g => g.First().Text),
         }, context.CancellationToken);
-        return await Read(id, context);
+        return SurveyMapping.ToProto(details);
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
-    public override Task<V1.Survey> GetSurvey(GetSurveyRequest request, ServerCallContext context) =>
-        Read(SurveyStream.ParseId(request.SurveyId), context);
+    public override async Task<V1.Survey> GetSurvey(GetSurveyRequest request, ServerCallContext context) =>
+        SurveyMapping.ToProto(await GetSurveyHandler.Load(query, SurveyStream.ParseId(request.SurveyId), context.CancellationToken));
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
     public override async Task<ListSurveysResponse> ListSurveys(ListSurveysRequest request, ServerCallContext context)
@@ -81,22 +76,19 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
         var v = new Validator();
         var answers = SurveyMapping.ToDomain(request.Answers, v);
         v.ThrowIfInvalid();
-        var command = new SubmitResponse(respondent, request.Department, answers, request.RequestId, Caller.Principal, Now);
-        var written = await SurveyStream.AppendAsync(OpenSession, id, null, s => SubmitResponseHandler.Decide(command, s), context.CancellationToken);
-        var details = await GetSurveyHandler.Load(query, id, context.CancellationToken);
+        var stored = await SubmitResponseHandler.Handle(sessions,
+            new SubmitResponse(id, respondent, request.Department, answers, request.RequestId, Caller.Principal, Now), context.CancellationToken);
         return new SubmitResponseResponse
         {
-            SurveyId = id.ToString(), RespondentId = respondent, Etag = Etag.Format(written.Version),
-            Revision = details.Survey.Responses.FirstOrDefault(r => r.RespondentId == respondent)?.Revision > 1,
+            SurveyId = id.ToString(), RespondentId = respondent, Etag = Etag.Format(stored.Version), Revision = stored.IsRevision,
         };
     }
 
     public override async Task<V1.Survey> CloseSurvey(CloseSurveyRequest request, ServerCallContext context)
     {
         var id = SurveyStream.ParseId(request.SurveyId);
-        var command = new CloseSurvey(Caller.Principal, Now);
-        await SurveyStream.AppendAsync(OpenSession, id, Etag.Parse(request.Etag), s => CloseSurveyHandler.Decide(command, s), context.CancellationToken);
-        return await Read(id, context);
+        var command = new CloseSurvey(id, Etag.Parse(request.Etag), Caller.Principal, Now);
+        return SurveyMapping.ToProto(await CloseSurveyHandler.Handle(sessions, command, context.CancellationToken));
     }
 
     [RequireRole(Role.Viewer, Role.Evaluator, Role.Committee)]
@@ -134,7 +126,7 @@ public sealed class SurveyService(IDocumentStore store, IQuerySession query, Cal
         var derive = SurveyMapping.ToDomain(request.SurveyId, request.Method, request.QuestionIds, request.Plain, request.MaxConsistencyRatio,
             request.KeepInconsistentRespondents);
         var command = new ApplySurveyWeights(derive, Etag.Parse(request.EvaluationEtag), Caller.Principal, Now);
-        var (weights, surveyVersion, evaluation) = await DeriveSurveyWeightsHandler.Apply(OpenSession, command, context.CancellationToken);
+        var (weights, surveyVersion, evaluation) = await DeriveSurveyWeightsHandler.Apply(sessions, command, context.CancellationToken);
         return new ApplySurveyWeightsResponse
         {
             Derived = SurveyMapping.ToProto(weights, surveyVersion),

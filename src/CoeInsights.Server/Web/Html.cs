@@ -5,11 +5,40 @@ namespace CoeInsights.Server.Web;
 
 /// <summary>
 /// Minimal server-rendered HTML: every text that came from a person (titles, vendor names, questions, answers) goes
-/// through <see cref="E"/>, so a vendor named <c>&lt;script&gt;</c> is shown as text. No script is needed to use a page.
+/// through <see cref="E"/>, so a vendor named <c>&lt;script&gt;</c> is shown as text. No script is needed to use a page
+/// (the one script, <see cref="LiveConsistencyScript"/>, only adds live feedback).
 /// </summary>
 public static class Html
 {
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+
+    /// <summary>
+    /// The one script (an enhancement: every page works without it). On a change in a pairwise question it posts the form
+    /// with action "check" — the server computes the consistency, stores nothing — and copies the server-rendered
+    /// (encoded) feedback into the question's <c>…-consistency</c> region. The CSP allows exactly this text by its hash.
+    /// </summary>
+    public const string LiveConsistencyScript = """
+        document.querySelectorAll('fieldset[data-pairwise]').forEach(function (fs) {
+          var id = fs.getAttribute('data-pairwise') + '-consistency', seq = 0;
+          fs.addEventListener('change', function () {
+            var form = fs.closest('form'), data = new FormData(form), mine = ++seq;
+            data.set('action', 'check');
+            fetch(form.getAttribute('action'), { method: 'POST', body: data, credentials: 'same-origin' })
+              .then(function (r) { return r.text(); })
+              .then(function (html) {
+                var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(id), old = document.getElementById(id);
+                if (mine === seq && fresh && old) old.innerHTML = fresh.innerHTML;
+              })
+              .catch(function () { });
+          });
+        });
+        """;
+
+    /// <summary>The pages' Content-Security-Policy: no script but <see cref="LiveConsistencyScript"/>, fetches only to this server.</summary>
+    public static readonly string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" +
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(LiveConsistencyScript))) +
+        "'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public static string N(double x) => x.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -41,6 +70,9 @@ public static class Html
         .hint{color:#444;font-size:.95rem;margin:.1rem 0 .4rem}
         dl.submitted dt{font-weight:600}
         dl.submitted dd{margin:0 0 .6rem 1rem}
+        dl.levels{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;margin:.2rem 0 .5rem;font-size:.95rem;color:#333}
+        dl.levels dt{font-weight:600;text-align:right}
+        dl.levels dd{margin:0}
         .cell{border-top:1px solid #ccc;padding:.6rem 0}
         table{border-collapse:collapse;width:100%}
         th,td{border:1px solid #bbb;padding:.35rem .5rem;text-align:left;vertical-align:top}

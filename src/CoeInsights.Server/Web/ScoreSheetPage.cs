@@ -12,8 +12,8 @@ using static CoeInsights.Server.Web.Html;
 namespace CoeInsights.Server.Web;
 
 /// <summary>
-/// One evaluator's score sheet: every vendor × scored criterion, with the criterion's description, the scale, a comment and
-/// evidence. The evaluator sees the evaluation as their own key would (<see cref="BlindScoring"/>: only their own scores
+/// One evaluator's score sheet: every vendor × scored criterion, with the criterion's description, the scale (and what each
+/// level means where the committee said), a comment and evidence. The evaluator sees the evaluation as their own key would (<see cref="BlindScoring"/>: only their own scores
 /// until close). Submitting builds the API's SubmitScoresRequest and goes through <see cref="SubmitScoresHandler"/>.
 /// </summary>
 public static class ScoreSheetPage
@@ -21,7 +21,7 @@ public static class ScoreSheetPage
     public static async Task<(int Status, string Html, bool Redirect)> Handle(PageContext page, IFormCollection? form, bool justSubmitted, CancellationToken ct)
     {
         Evaluation evaluation;
-        await using (var query = page.Store.QuerySession(page.TenantId))
+        await using (var query = page.Sessions.QuerySession())
             evaluation = (await GetEvaluationHandler.Handle(query, page.Caller, page.Invitation.ResourceId, ct)).Evaluation;
         var criteria = evaluation.Criteria.Where(c => c.Source == CriterionSource.EvaluatorScores).ToList();
         var errors = new Dictionary<string, string>();
@@ -67,8 +67,7 @@ public static class ScoreSheetPage
                         RequestText.ThrowIfInvalid(request);
                         var command = new SubmitScores(evaluation.Id, SubmitScoresHandler.ResolveEvaluator(page.Caller, ""), request.RequestId,
                             request.Scores.Select(EvaluationMapping.ToDomain).ToList(), page.Invitation.PersonId, page.Clock.GetUtcNow());
-                        await EvaluationStream.AppendAsync(() => page.Store.LightweightSession(page.TenantId), evaluation.Id, null,
-                            e => SubmitScoresHandler.Decide(command, e), ct);
+                        await SubmitScoresHandler.Append(page.Sessions, command, ct);
                         await page.DeleteDraft(ct);
                         return (200, "", true);
                     }
@@ -100,6 +99,10 @@ public static class ScoreSheetPage
         var html = Render(page, evaluation, criteria, values, errors, notice, topError, requestId);
         return (errors.Count > 0 || topError is not null ? 422 : 200, html, false);
     }
+
+    /// <summary>The scale levels the committee described for this criterion (lowest first), skipping levels left undescribed.</summary>
+    private static List<(double Level, string Meaning)> Levels(Evaluation e, CriterionDefinition c) =>
+        c.LevelDescriptions.Select((meaning, i) => (Level: e.ScaleMin + i, Meaning: meaning)).Where(x => x.Meaning.Length > 0).ToList();
 
     private static string Sentence(string d) => d.Length == 0 ? d : char.ToUpperInvariant(d[0]) + d[1..] + (d.EndsWith('.') ? "" : ".");
 
@@ -147,9 +150,17 @@ public static class ScoreSheetPage
                 var cell = $"s{v}_{c}";
                 var error = errors.GetValueOrDefault(cell);
                 var errorId = $"{cell}-error";
-                var describedBy = error is null ? $"{cell}-hint" : $"{cell}-hint {errorId}";
+                var levels = Levels(e, criterion);
+                var describedBy = $"{cell}-hint{(levels.Count > 0 ? $" {cell}-levels" : "")}{(error is null ? "" : $" {errorId}")}";
                 b.Append($"""<fieldset class="cell"><legend>{E(criterion.Id)}{(mine.Contains((vendor.Id, criterion.Id)) ? " (submitted)" : "")}</legend>""");
                 b.Append($"""<p class="hint" id="{cell}-hint">{E(criterion.Description)}{(criterion.Direction == CriterionDirection.Cost ? " Lower is better for the organisation; still score how well the vendor does." : "")}</p>""");
+                if (levels.Count > 0)
+                {
+                    // The committee's meaning of each scale level, next to the field (and read with it: aria-describedby).
+                    b.Append($"""<dl class="levels" id="{cell}-levels" aria-label="What the scores mean for {E(criterion.Id)}">""");
+                    foreach (var (level, meaning) in levels) b.Append($"<dt>{N(level)}</dt><dd>{E(meaning)}</dd>");
+                    b.Append("</dl>");
+                }
                 b.Append(Error(error, errorId));
                 b.Append($"""<label for="{cell}_v">Score for {E(vendor.Name)} on {E(criterion.Id)} ({N(e.ScaleMin)} to {N(e.ScaleMax)})</label>""");
                 b.Append($"""<input type="text" inputmode="decimal" id="{cell}_v" name="{cell}_v" value="{E(values.Get($"{cell}_v"))}" aria-describedby="{describedBy}"{(error is null ? "" : " aria-invalid=\"true\"")}>""");

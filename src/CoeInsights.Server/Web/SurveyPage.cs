@@ -16,6 +16,8 @@ namespace CoeInsights.Server.Web;
 /// One respondent's survey page. Submitting builds the very SubmitResponseRequest the API takes and runs it through the
 /// same checks (request text, mapping, <see cref="SubmitResponseHandler"/>), with a request id per rendered form: a
 /// double-click or a resent form is a retry, stored once. A later submission revises the response until the survey closes.
+/// A pairwise question's consistency is shown as the respondent chooses: <see cref="Html.LiveConsistencyScript"/> posts the
+/// form with action "check" (nothing stored) and puts the server's feedback in place; without JavaScript it shows on save.
 /// </summary>
 public static class SurveyPage
 {
@@ -29,7 +31,7 @@ public static class SurveyPage
     public static async Task<(int Status, string Html, bool Redirect)> Handle(PageContext page, IFormCollection? form, bool justSubmitted, CancellationToken ct)
     {
         SurveyDetails details;
-        await using (var query = page.Store.QuerySession(page.TenantId))
+        await using (var query = page.Sessions.QuerySession())
             details = await GetSurveyHandler.Load(query, page.Invitation.ResourceId, ct);
         var survey = details.Survey;
         var mine = survey.Responses.FirstOrDefault(r => r.RespondentId == page.Invitation.PersonId);
@@ -38,15 +40,39 @@ public static class SurveyPage
         string? topError = null;
         FormValues values;
         var requestId = Guid.NewGuid().ToString("N");
+        var saved = false;
 
         if (form is not null)
         {
             values = FormValues.From(form);
             var action = values.Get("action");
-            if (action == "save")
+            if (action == "check")
+            {
+                // The live consistency check of a pairwise question: the page as typed, nothing saved or submitted.
+            }
+            else if (action == "save")
             {
                 await page.SaveDraft(form, ct);
                 notice = "Draft saved. Nothing is submitted until you choose Submit.";
+                // The draft is kept as typed, and checked by the answer rules Submit applies (the same mapping and
+                // SurveyStream.Validate as SubmitResponse), so a number out of range is pointed out now, next to its field.
+                var draft = ToRequest(survey, page, values, requestId, errors);
+                if (errors.Count == 0 && draft.Answers.Count > 0)
+                {
+                    try
+                    {
+                        Submit(survey, draft, page, out var command);
+                        SurveyStream.Validate(survey.Questions, [],
+                            new SurveyResponse { RespondentId = command.RespondentId, Department = command.Department, Answers = command.Answers }, "");
+                    }
+                    catch (InvalidInputException bad)
+                    {
+                        topError = AddViolations(survey, bad, errors);
+                    }
+                }
+                if (errors.Count > 0)
+                    notice = $"Draft saved. {errors.Count} answer{(errors.Count == 1 ? " needs" : "s need")} a change before it can be submitted: see the notes below.";
+                saved = true;
             }
             else
             {
@@ -57,19 +83,13 @@ public static class SurveyPage
                     try
                     {
                         Submit(survey, request, page, out var command);
-                        await SurveyStream.AppendAsync(() => page.Store.LightweightSession(page.TenantId), survey.Id, null,
-                            s => SubmitResponseHandler.Decide(command, s), ct);
+                        await SubmitResponseHandler.Append(page.Sessions, command, ct);
                         await page.DeleteDraft(ct);
                         return (200, "", true);
                     }
                     catch (InvalidInputException bad)
                     {
-                        foreach (var violation in bad.Violations)
-                        {
-                            var index = survey.Questions.FindIndex(q => violation.Field.StartsWith($"answers[{q.Id}]", StringComparison.Ordinal));
-                            if (index >= 0) errors.TryAdd(index, Plain(violation.Description));
-                            else topError = Plain(violation.Description);
-                        }
+                        topError = AddViolations(survey, bad, errors);
                     }
                     catch (DomainException refused)
                     {
@@ -86,7 +106,20 @@ public static class SurveyPage
         }
 
         var html = Render(page, survey, mine, values, errors, notice, topError, requestId);
-        return (errors.Count > 0 || topError is not null ? 422 : 200, html, false);
+        return (!saved && (errors.Count > 0 || topError is not null) ? 422 : 200, html, false);
+    }
+
+    /// <summary>Each violation next to its question (answers[question_id]…); the first one no question owns, for the top of the page.</summary>
+    private static string? AddViolations(Survey survey, InvalidInputException bad, Dictionary<int, string> errors)
+    {
+        string? top = null;
+        foreach (var violation in bad.Violations)
+        {
+            var index = survey.Questions.FindIndex(q => violation.Field.StartsWith($"answers[{q.Id}]", StringComparison.Ordinal));
+            if (index >= 0) errors.TryAdd(index, Plain(violation.Description));
+            else top ??= Plain(violation.Description);
+        }
+        return top;
     }
 
     private static V1.SubmitResponseRequest ToRequest(Survey survey, PageContext page, FormValues values, string requestId, Dictionary<int, string> errors)
@@ -166,7 +199,7 @@ public static class SurveyPage
         var v = new Validator();
         var answers = SurveyMapping.ToDomain(request.Answers, v);
         v.ThrowIfInvalid();
-        command = new SubmitResponse(request.RespondentId, request.Department, answers, request.RequestId, page.Invitation.PersonId, page.Clock.GetUtcNow());
+        command = new SubmitResponse(survey.Id, request.RespondentId, request.Department, answers, request.RequestId, page.Invitation.PersonId, page.Clock.GetUtcNow());
     }
 
     private static double Saaty(string value) =>
@@ -236,6 +269,7 @@ public static class SurveyPage
             b.Append($"""<form method="post" action="{E(page.Path)}" novalidate>{page.AntiforgeryField}<input type="hidden" name="request_id" value="{E(requestId)}">""");
             for (var i = 0; i < survey.Questions.Count; i++) AppendQuestion(b, survey, i, values, errors.GetValueOrDefault(i));
             b.Append("""<button type="submit" name="action" value="submit">Submit answers</button><button type="submit" name="action" value="save" class="secondary">Save draft</button></form>""");
+            if (survey.Questions.Any(q => q.Kind == QuestionKind.Pairwise)) b.Append($"<script>{LiveConsistencyScript}</script>");
         }
         b.Append("</main>");
         return Page(survey.Title, b.ToString());
@@ -358,7 +392,7 @@ public static class SurveyPage
     private static void AppendPairwise(StringBuilder b, SurveyQuestion q, string name, string text, FormValues values, string? error)
     {
         var errorId = $"{name}-error";
-        b.Append($"""<fieldset{Described(error, errorId)}><legend>{E(text)}</legend><p class="hint">For each pair, say which matters more and by how much. Save a draft to check how consistent your answers are.</p>{Error(error, errorId)}""");
+        b.Append($"""<fieldset data-pairwise="{name}"{Described(error, errorId)}><legend>{E(text)}</legend><p class="hint">For each pair, say which matters more and by how much. How consistent your answers are shows below as you choose (without JavaScript: when you save a draft).</p>{Error(error, errorId)}""");
         var names = PairNames(name, q.Options.Count).ToList();
         var k = 0;
         for (var i = 0; i < q.Options.Count; i++)
@@ -375,6 +409,8 @@ public static class SurveyPage
                 }
                 b.Append("</select>");
             }
+        // Always present, so the live check (Html.LiveConsistencyScript) has a place to put the server's answer.
+        b.Append($"""<div id="{name}-consistency" aria-live="polite">""");
         var judgements = names.Select(values.Get).Select(Saaty).ToList();
         if (q.Options.Count >= 3 && judgements.All(PairwiseAnalysis.IsSaatyValue))
         {
@@ -385,6 +421,6 @@ public static class SurveyPage
             else if (f.WorstPair is { } worst)
                 b.Append($"""<p class="warning" role="status">Your comparisons contradict each other (consistency ratio {N(f.ConsistencyRatio)}; at most 0.1 is fine). The most inconsistent one is <strong>{E(q.Options[worst.I])} compared with {E(q.Options[worst.J])}</strong>: {E(Implied(q.Options[worst.I], q.Options[worst.J], f.ImpliedRatio))}. You can still submit.</p>""");
         }
-        b.Append("</fieldset>");
+        b.Append("</div></fieldset>");
     }
 }

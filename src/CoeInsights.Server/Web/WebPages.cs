@@ -1,12 +1,13 @@
 using CoeInsights.Access;
 using CoeInsights.Invitations;
+using CoeInsights.Server.Auth;
 using Marten;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace CoeInsights.Server.Web;
 
 /// <summary>
-/// <c>GET /i/{token}</c> shows the page an invitation link opens (a survey or a score sheet); <c>POST /i/{token}</c>
+/// <c>GET /i/{token}</c> shows the page an invitation link opens (a survey, a score sheet or a committee member's decision room); <c>POST /i/{token}</c>
 /// saves a draft or submits through the same deciders as the API. The link is the credential: anything it does not
 /// open is the one 403 page. Every POST must carry the antiforgery token of a page this server rendered.
 /// </summary>
@@ -37,14 +38,18 @@ public static class WebPages
         http.Response.Headers.CacheControl = "no-cache, no-store";
         http.Response.Headers.Pragma = "no-cache";
         http.Response.Headers["X-Frame-Options"] = "DENY";
-        http.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        http.Response.Headers["Content-Security-Policy"] = Html.ContentSecurityPolicy;
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         if (await links.Open(token, ct) is not { } opened)
             return Results.Content(Html.Refused, "text/html; charset=utf-8", System.Text.Encoding.UTF8, StatusCodes.Status403Forbidden);
         var context = new PageContext(opened.TenantId, opened.Invitation, store, clock, af.GetAndStoreTokens(http), http.Request.Path);
-        var (status, html, redirect) = opened.Invitation.Kind == InvitationKind.Survey
-            ? await SurveyPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct)
-            : await ScoreSheetPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct);
+        var (status, html, redirect) = opened.Invitation.Kind switch
+        {
+            InvitationKind.Survey => await SurveyPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct),
+            InvitationKind.Committee => await DecisionRoomPage.Handle(context, http.RequestServices.GetRequiredService<Reports.DownloadLinkIssuer>(), form,
+                http.Request.Query.ContainsKey("submitted"), ct),
+            _ => await ScoreSheetPage.Handle(context, form, http.Request.Query.ContainsKey("submitted"), ct),
+        };
         if (redirect) return Results.Redirect($"{http.Request.Path}?submitted=1", permanent: false, preserveMethod: false);
         return Results.Content(html, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
     }
@@ -56,17 +61,20 @@ public sealed record PageContext(string TenantId, Invitation Invitation, IDocume
     /// <summary>The person the link speaks for, as the API would see their own key: blind scoring and "answer for yourself" apply.</summary>
     public Caller Caller => new(TenantId, Guid.Empty, Invitation.PersonId, new HashSet<Role> { Role.Evaluator });
 
+    /// <summary>Sessions bound to the link's tenant, as a call with the person's own key would get them.</summary>
+    public ISessionFactory Sessions => TenantSessionFactory.For(Store, Caller);
+
     public string AntiforgeryField => $"""<input type="hidden" name="{Html.E(Tokens.FormFieldName)}" value="{Html.E(Tokens.RequestToken)}">""";
 
     public async Task<InvitationDraft?> LoadDraft(CancellationToken ct)
     {
-        await using var session = Store.QuerySession(TenantId);
+        await using var session = Sessions.QuerySession();
         return await session.LoadAsync<InvitationDraft>(Invitation.Id, ct);
     }
 
     public async Task SaveDraft(IFormCollection form, CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(TenantId);
+        await using var session = Sessions.OpenSession();
         session.Store(new InvitationDraft(Invitation.Id,
             form.Where(f => !f.Key.StartsWith("__", StringComparison.Ordinal) && f.Key is not ("action" or "request_id"))
                 .ToDictionary(f => f.Key, f => f.Value.Select(x => x ?? "").ToArray()), Clock.GetUtcNow()));
@@ -75,7 +83,7 @@ public sealed record PageContext(string TenantId, Invitation Invitation, IDocume
 
     public async Task DeleteDraft(CancellationToken ct)
     {
-        await using var session = Store.LightweightSession(TenantId);
+        await using var session = Sessions.OpenSession();
         session.Delete<InvitationDraft>(Invitation.Id);
         await session.SaveChangesAsync(ct);
     }

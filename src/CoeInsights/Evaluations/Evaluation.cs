@@ -80,8 +80,17 @@ public enum WeightSource
     Survey = 3,
 }
 
+/// <param name="ScaleLevelDescriptions">
+/// What each level of the score scale means for this criterion, lowest level first (one entry per whole-number level;
+/// an empty entry leaves that level undescribed). Null or empty: none given (events written before the field have none).
+/// </param>
 public sealed record CriterionDefinition(
-    string Id, string Description, string Category, CriterionDirection Direction, double? MustHaveThreshold, CriterionSource Source);
+    string Id, string Description, string Category, CriterionDirection Direction, double? MustHaveThreshold, CriterionSource Source,
+    IReadOnlyList<string>? ScaleLevelDescriptions = null)
+{
+    /// <summary>The level descriptions, never null.</summary>
+    public IReadOnlyList<string> LevelDescriptions => ScaleLevelDescriptions ?? [];
+}
 
 public sealed record VendorFactValue(string CriterionId, double Value);
 

@@ -1,7 +1,6 @@
 using CoeInsights.Analytics;
 using CoeInsights.Common;
-using CoeInsights.Evaluations;
-using CoeInsights.Surveys;
+using Marten;
 
 namespace CoeInsights.Invitations;
 
@@ -9,6 +8,9 @@ public enum InvitationKind
 {
     Survey = 1,
     Evaluation = 2,
+
+    /// <summary>A committee member of an evaluation: the link opens its decision room (progress, ranking, vote).</summary>
+    Committee = 3,
 }
 
 /// <summary>
@@ -31,16 +33,27 @@ public sealed record Invitation
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevokedBy { get; init; }
 
+    /// <summary>The API key that created the invitation: the decision room's deck links are signed for it, so they die with it.</summary>
+    public Guid? CreatedByKeyId { get; init; }
+
     public string Subject => $"invitations/{Id}";
 }
 
 /// <summary>What a person typed on a page but did not submit yet: the form's fields, by name (one document per invitation).</summary>
+public enum InvitationState
+{
+    Invited = 1,
+    Answered = 2,
+    Expired = 3,
+    Revoked = 4,
+}
+
+/// <summary>An invitation with its state and, when the person answered, when they last did.</summary>
+public sealed record InvitationStatus(Invitation Invitation, InvitationState State, DateTimeOffset? AnsweredAt);
+
 public sealed record InvitationDraft(Guid Id, IReadOnlyDictionary<string, string[]> Fields, DateTimeOffset SavedAt);
 
-public sealed record CreateInvitation(
-    Guid Id, InvitationKind? Kind, string ResourceId, string PersonId, string Department, string DisplayName, TimeSpan? Ttl, string By, DateTimeOffset Now);
-
-/// <summary>Pure deciders of the invitation rules; the adapter loads the survey or evaluation the invitation is for.</summary>
+/// <summary>Rules every invitation slice shares: link lifetimes, whether a link still opens its page, and an invitation's state.</summary>
 public static class InvitationRules
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(14);
@@ -52,57 +65,41 @@ public static class InvitationRules
         return ttlSeconds == 0 ? DefaultLifetime : TimeSpan.FromSeconds(Math.Clamp(ttlSeconds, 1, (long)MaxLifetime.TotalSeconds));
     }
 
-    /// <summary>A respondent of an open survey, in one of its audience departments.</summary>
-    public static Invitation ForSurvey(CreateInvitation c, Survey s)
+    /// <summary>An invitation's id from the API: one that is not a GUID names no invitation (NOT_FOUND, as an unknown one).</summary>
+    public static Guid ParseId(string id) => Guid.TryParse(id, out var guid) ? guid : throw new NotFoundException("Invitation", id);
+
+    public static async Task<Invitation> Load(IQuerySession session, Guid id, CancellationToken ct) =>
+        await session.LoadAsync<Invitation>(id, ct) ?? throw new NotFoundException("Invitation", id.ToString());
+
+    /// <summary>Load → decide → store, for the slices that change one invitation (revoke, resend).</summary>
+    public static async Task<Invitation> UpdateAsync(ISessionFactory sessions, Guid id, Func<Invitation, Invitation> decide, CancellationToken ct)
     {
-        var v = new Validator().RequireName(c.PersonId, "person_id").RequireName(c.Department, "department")
-            .OptionalText(c.DisplayName, "display_name", Inputs.NameMax);
-        v.ThrowIfInvalid();
-        if (s.State != SurveyState.Open)
-            throw new RuleViolationException(ErrorReasons.SurveyClosed, s.Subject, "The survey is closed: nobody can be invited to answer it.");
-        var department = c.Department.Trim();
-        if (s.Audience.All(a => a.Department != department))
-            throw new InvalidInputException("department", $"'{department}' is not in the survey's audience ({string.Join(", ", s.Audience.Select(a => a.Department))})");
-        return New(c, c.PersonId.Trim(), department, c.DisplayName);
+        Invitation updated;
+        await using (var query = sessions.QuerySession()) updated = decide(await Load(query, id, ct));
+        await Save(sessions, updated, ct);
+        return updated;
     }
 
-    /// <summary>An evaluator already invited to the open evaluation (InviteEvaluators): the link speaks for them.</summary>
-    public static Invitation ForEvaluation(CreateInvitation c, Evaluation e)
+    public static async Task Save(ISessionFactory sessions, Invitation invitation, CancellationToken ct)
     {
-        var v = new Validator().RequireName(c.PersonId, "person_id").OptionalText(c.DisplayName, "display_name", Inputs.NameMax);
-        v.ThrowIfInvalid();
-        if (e.State != EvaluationState.Open)
-            throw new RuleViolationException(ErrorReasons.ScoresAfterClose, e.Subject, "The evaluation is closed: nobody can be invited to score it.");
-        var evaluator = e.Evaluators.FirstOrDefault(x => x.EvaluatorId == c.PersonId.Trim())
-            ?? throw new RuleViolationException(ErrorReasons.NotAnInvitedEvaluator, e.Subject,
-                $"'{c.PersonId.Trim()}' is not an evaluator of this evaluation: invite them (InviteEvaluators) first.");
-        return New(c, evaluator.EvaluatorId, evaluator.Department, string.IsNullOrWhiteSpace(c.DisplayName) ? evaluator.DisplayName : c.DisplayName);
+        await using var session = sessions.OpenSession();
+        session.Store(invitation);
+        await session.SaveChangesAsync(ct);
     }
 
-    private static Invitation New(CreateInvitation c, string person, string department, string displayName) => new()
-    {
-        Id = c.Id, Kind = c.Kind!.Value, ResourceId = Guid.Parse(c.ResourceId), PersonId = person, Department = department,
-        DisplayName = string.IsNullOrWhiteSpace(displayName) ? person : displayName.Trim(),
-        ExpiresAt = Whole(c.Now + (c.Ttl ?? DefaultLifetime)), CreatedAt = c.Now, CreatedBy = c.By,
-    };
-
-    public static Invitation Revoke(Invitation i, string by, DateTimeOffset now) =>
-        i.RevokedAt is not null ? i : i with { RevokedAt = now, RevokedBy = by };
-
-    /// <summary>A new link: a new expiry and the next send number (older links go stale). A revoked invitation stays revoked.</summary>
-    public static Invitation Resend(Invitation i, TimeSpan ttl, DateTimeOffset now)
-    {
-        if (i.RevokedAt is not null)
-            throw new RuleViolationException(ErrorReasons.InvitationRevoked, i.Subject, "The invitation is revoked: create a new one to invite this person again.");
-        return i with { Sends = i.Sends + 1, ExpiresAt = Whole(now + ttl) };
-    }
+    /// <summary>Revoked wins over answered, answered over expired: a person who answered and whose link then ran out did answer.</summary>
+    public static InvitationState StateOf(Invitation i, bool answered, DateTimeOffset now) =>
+        i.RevokedAt is not null ? InvitationState.Revoked
+        : answered ? InvitationState.Answered
+        : i.ExpiresAt <= now ? InvitationState.Expired
+        : InvitationState.Invited;
 
     /// <summary>Whether a link with this send number and expiry still opens the page.</summary>
     public static bool Admits(Invitation i, int sends, DateTimeOffset expires, DateTimeOffset now) =>
         i.RevokedAt is null && i.Sends == sends && i.ExpiresAt == expires && expires > now;
 
     /// <summary>Links carry whole seconds.</summary>
-    private static DateTimeOffset Whole(DateTimeOffset t) => DateTimeOffset.FromUnixTimeSeconds(t.ToUnixTimeSeconds());
+    public static DateTimeOffset Whole(DateTimeOffset t) => DateTimeOffset.FromUnixTimeSeconds(t.ToUnixTimeSeconds());
 }
 
 public static class InvitationsModule

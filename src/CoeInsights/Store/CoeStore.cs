@@ -35,6 +35,8 @@ public static class CoeStore
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Listeners.Add(new CallMetadata());
+        // Watches wait for these instead of polling: pg_notify in the transaction of each watched change (ChangeNotifications).
+        options.Listeners.Add(new ChangeNotifications());
         // A projection that fails on an event stops instead of skipping it (the daemon's defaults skip), in continuous
         // runs and rebuilds alike. Every projection is inline today, where a failure already fails the write.
         foreach (var errors in new[] { options.Projections.Errors, options.Projections.RebuildErrors })

@@ -201,9 +201,27 @@ public sealed class EvaluationInputTests(TestServer server) : IClassFixture<Test
 
         using var added = await http.PostAsJsonAsync($"/v1/evaluations/{id}:addCriteria", new
         {
-            criteria = new[] { new { criterionId = "analytics", description = "Analytics" } }, etag = json.RootElement.GetProperty("etag").GetString(),
+            criteria = new[]
+            {
+                // What each level of the 0–10 scale means: 11 entries, one left undescribed.
+                new { criterionId = "analytics", description = "Analytics", scaleLevelDescriptions = Enumerable.Range(0, 11).Select(k => k == 5 ? "" : $"level {k} meaning").ToArray() },
+            },
+            etag = json.RootElement.GetProperty("etag").GetString(),
         });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        using (var addedJson = JsonDocument.Parse(await added.Content.ReadAsStringAsync()))
+        {
+            var levels = addedJson.RootElement.GetProperty("criteria")[0].GetProperty("scaleLevelDescriptions").EnumerateArray().Select(x => x.GetString()).ToList();
+            Assert.Equal(11, levels.Count);
+            Assert.Equal(("level 0 meaning", "", "level 10 meaning"), (levels[0], levels[5], levels[10]));
+        }
+        // Ten descriptions on an eleven-level scale: INVALID_ARGUMENT naming the list, as on gRPC.
+        using var tooFew = await http.PatchAsJsonAsync($"/v1/evaluations/{id}/criteria/analytics", new
+        {
+            criterionId = "analytics", description = "Analytics", scaleLevelDescriptions = Enumerable.Repeat("x", 10).ToArray(),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, tooFew.StatusCode);
+        Assert.Contains("criterion.scale_level_descriptions", await tooFew.Content.ReadAsStringAsync());
         using var stale = await http.PostAsJsonAsync($"/v1/evaluations/{id}:addCriteria", new
         {
             criteria = new[] { new { criterionId = "publishing", description = "Publishing" } }, etag = "1",

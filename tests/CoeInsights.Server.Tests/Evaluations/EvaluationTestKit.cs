@@ -9,8 +9,13 @@ namespace CoeInsights.Server.Tests.Evaluations;
 /// People of one tenant, each with a key of their own: a committee (chair, m2, m3), six evaluators from four
 /// departments, a viewer, and one person who is both committee member and evaluator.
 /// </summary>
-internal sealed class EvaluationTestKit(TestServer server, string tenant)
+internal sealed class EvaluationTestKit(Func<string, Role[], Task<Grpc.Net.Client.GrpcChannel>> channelFor, string tenant)
 {
+    public EvaluationTestKit(TestServer server, string tenant)
+        : this(async (principal, roles) => server.Channel(await server.CreateKeyAsync(tenant, principal, roles)), tenant)
+    {
+    }
+
     public static readonly (string Id, string Department)[] EvaluatorsAndDepartments =
         [("e1", "Social"), ("e2", "Social"), ("e3", "PR"), ("e4", "HR"), ("e5", "R&D"), ("e6", "R&D")];
 
@@ -18,9 +23,9 @@ internal sealed class EvaluationTestKit(TestServer server, string tenant)
 
     public string Tenant => tenant;
 
-    public Task<EvaluationService.EvaluationServiceClient> As(string principal) => _clients.Get(principal, () => CreateClientAsync(server, tenant, principal));
+    public Task<EvaluationService.EvaluationServiceClient> As(string principal) => _clients.Get(principal, () => CreateClientAsync(principal));
 
-    private static async Task<EvaluationService.EvaluationServiceClient> CreateClientAsync(TestServer server, string tenant, string principal)
+    private async Task<EvaluationService.EvaluationServiceClient> CreateClientAsync(string principal)
     {
         Role[] roles = principal switch
         {
@@ -31,7 +36,7 @@ internal sealed class EvaluationTestKit(TestServer server, string tenant)
             "admin" => [Role.Admin],
             _ => [Role.Evaluator],
         };
-        return new EvaluationService.EvaluationServiceClient(server.Channel(await server.CreateKeyAsync(tenant, principal, roles)));
+        return new EvaluationService.EvaluationServiceClient(await channelFor(principal, roles));
     }
 
     public Task<EvaluationService.EvaluationServiceClient> Chair => As("chair");

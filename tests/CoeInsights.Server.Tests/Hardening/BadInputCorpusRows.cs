@@ -150,6 +150,10 @@ internal static class BadInputCorpusRows
         V<AddCriteriaRequest>("AddCriteria", "no criteria", (r, _) => r.Criteria.Clear(), "criteria");
         V<AddCriteriaRequest>("AddCriteria", "criterion_id empty", (r, _) => r.Criteria[0].CriterionId = "", "criteria[0].criterion_id");
         V<AddCriteriaRequest>("AddCriteria", "must_have_threshold NaN", (r, _) => r.Criteria[0].MustHaveThreshold = double.NaN, "criteria[0].must_have_threshold");
+        V<AddCriteriaRequest>("AddCriteria", "3 scale level descriptions on the 1-5 scale", (r, _) => r.Criteria[0].ScaleLevelDescriptions.Add(["Poor", "Fair", "Good"]),
+            "criteria[0].scale_level_descriptions");
+        V<AddCriteriaRequest>("AddCriteria", "a scale level description of 501 characters",
+            (r, _) => r.Criteria[0].ScaleLevelDescriptions.Add(["Poor", "Weak", new string('x', 501), "Good", "Great"]), "criteria[0].scale_level_descriptions[2]");
         V<AddCriteriaRequest>("AddCriteria", "etag not a number", (r, _) => r.Etag = "abc", "etag");
         R<AddCriteriaRequest>("AddCriteria", "after scoring", (_, _) => { }, Code.FailedPrecondition, "CRITERIA_LOCKED_AFTER_SCORING");
         R<AddCriteriaRequest>("AddCriteria", "closed evaluation", (r, s) => { r.EvaluationId = s.Closed.EvaluationId; r.Etag = s.Closed.Etag; },
@@ -162,6 +166,8 @@ internal static class BadInputCorpusRows
             Code.NotFound, "CRITERION_NOT_FOUND");
         R<UpdateCriterionRequest>("UpdateCriterion", "after scoring", (_, _) => { }, Code.FailedPrecondition, "CRITERIA_LOCKED_AFTER_SCORING");
         V<UpdateCriterionRequest>("UpdateCriterion", "no criterion", (r, _) => r.Criterion = null, "criterion");
+        V<UpdateCriterionRequest>("UpdateCriterion", "6 scale level descriptions on the 1-5 scale",
+            (r, _) => r.Criterion.ScaleLevelDescriptions.Add(["1", "2", "3", "4", "5", "6"]), "criterion.scale_level_descriptions");
         R<RemoveCriterionRequest>("RemoveCriterion", "unknown criterion", (r, s) => { r.EvaluationId = s.Empty.EvaluationId; r.Etag = s.Empty.Etag; },
             Code.NotFound, "CRITERION_NOT_FOUND");
         R<RemoveCriterionRequest>("RemoveCriterion", "after scoring", (_, _) => { }, Code.FailedPrecondition, "CRITERIA_LOCKED_AFTER_SCORING");
@@ -323,6 +329,13 @@ internal static class BadInputCorpusRows
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "periods_per_year 0", (r, _) => r.Options = new TrendOptions { PeriodsPerYear = 0 }, "options.periods_per_year");
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "point without date", (r, _) => r.Points[3].PeriodStart = null, "points[3].period_start");
 
+        V<RunBacktestRequest>("RunBacktest", "unknown metric", (r, _) => r.Metrics[0] = "impressions", "metrics[0]");
+        V<RunBacktestRequest>("RunBacktest", "cooldown_days 31", (r, _) => r.CooldownDays = 31, "cooldown_days");
+        V<RunBacktestRequest>("RunBacktest", "baseline_days 6", (r, _) => r.BaselineDays = 6, "baseline_days");
+        V<RunBacktestRequest>("RunBacktest", "threshold NaN", (r, _) => r.Methods[0].Threshold = double.NaN, "methods[0].threshold");
+        V<RunBacktestRequest>("RunBacktest", "unknown method number", (r, _) => r.Methods[0].Method = (AlertMethod)99, "methods[0].method");
+        V<RunBacktestRequest>("RunBacktest", "half out of range", (r, _) => r.Half = (BacktestHalf)99, "half");
+
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "range over 3,660 days", (r, _) => r.StartDate = CorpusSeed.D(new DateOnly(2000, 1, 1)), "end_date");
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "end before start", (r, _) => { r.StartDate = CorpusSeed.End; r.EndDate = CorpusSeed.Start; }, "end_date");
         V<QueryDerivedKpisRequest>("QueryDerivedKpis", "DERIVED_KPI_UNSPECIFIED", (r, _) => r.Kpis[0] = DerivedKpi.Unspecified, "kpis[0]");
@@ -332,6 +345,7 @@ internal static class BadInputCorpusRows
         V<WatchAlertsRequest>("WatchAlerts", "baseline_days 6", (r, _) => r.BaselineDays = 6, "baseline_days");
         V<WatchAlertsRequest>("WatchAlerts", "baseline_days 731", (r, _) => r.BaselineDays = 731, "baseline_days");
         V<WatchAlertsRequest>("WatchAlerts", "threshold NaN", (r, _) => r.Threshold = double.NaN, "threshold");
+        V<WatchAlertsRequest>("WatchAlerts", "resume_token not a token", (r, _) => r.ResumeToken = "AQ", "resume_token");
         V<WatchAlertsRequest>("WatchAlerts", "unknown metric", (r, _) => r.Metrics[0] = "no_such_metric", "metrics[0]");
     }
 

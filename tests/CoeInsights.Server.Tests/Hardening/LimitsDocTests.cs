@@ -54,6 +54,7 @@ public sealed class LimitsDocTests
         { "names", $"| names and titles | {Inputs.NameMax} characters" },
         { "evaluation prose", $"| evaluation prose | {N(Inputs.TextMax)} characters" },
         { "list entries", $"| entries per list | 1 … {N(Inputs.ListMax)} " },
+        { "scale level descriptions", $"at most {Inputs.DescribedLevelsMax} levels; {N(Inputs.LevelDescriptionMax)} characters each" },
     };
 
     [Theory]

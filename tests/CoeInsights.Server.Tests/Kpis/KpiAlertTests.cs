@@ -31,14 +31,7 @@ public sealed class KpiAlertTests(TestServer server) : IClassFixture<TestServer>
     private static KpiObservation Obs(Profile p, int day, string metric, double value) =>
         new() { ProfileId = p.ProfileId, Date = D(Day0.AddDays(day)), Metric = metric, Value = value };
 
-    private static async Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations)
-    {
-        using var call = ingest.RecordKpis();
-        await call.RequestStream.WriteAsync(new RecordKpisRequest { IdempotencyKey = key, Source = "listening", Observations = { observations } });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        await call.RequestStream.CompleteAsync();
-        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
-    }
+    private static Task Record(KpiService.KpiServiceClient ingest, string key, params KpiObservation[] observations) => ingest.RecordBatchAsync(key, observations);
 
     /// <summary>60 quiet days (days 0…59) of negative mentions and mentions for each profile.</summary>
     private static Task RecordHistory(KpiService.KpiServiceClient ingest, string key, params Profile[] profiles) =>
@@ -55,6 +48,74 @@ public sealed class KpiAlertTests(TestServer server) : IClassFixture<TestServer>
     {
         var s = values.Order().ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    /// <summary>
+    /// A client whose watch is cut reconnects with the last alert's resume token: it gets every alert it missed — the
+    /// rest of a batch that raised several, and batches recorded while no watch was open — each exactly once, then
+    /// new ones live. A token of another watch, or no token at all, is refused on <c>resume_token</c>.
+    /// </summary>
+    [Fact]
+    public async Task ResumesWithEveryMissedAlertOnceGivenLastAlertsToken()
+    {
+        var a = await ClientsFor("alerts-resume");
+        var brand = await Register(a.Committee, "brand", "Corporate");
+        var retail = await Register(a.Committee, "retail", "Retail");
+        var shop = await Register(a.Committee, "shop", "Retail");
+        await RecordHistory(a.Ingest, "history", brand, retail, shop);
+        var request = new WatchAlertsRequest { Metrics = { Negative }, Direction = AlertDirection.Up };
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string token;
+        using (var first = a.Viewer.WatchAlerts(request, cancellationToken: cts.Token))
+        {
+            await first.ResponseHeadersAsync;
+            // One batch raising three alerts: the client reads the first, then its connection is cut.
+            await Record(a.Ingest, "triple-60", Obs(brand, 60, Negative, 300), Obs(retail, 60, Negative, 310), Obs(shop, 60, Negative, 320));
+            var got = await Next(first, cts.Token);
+            Assert.Equal((brand.ProfileId, "triple-60"), (got.ProfileId, got.IdempotencyKey));
+            token = got.ResumeToken;
+            Assert.NotEmpty(token);
+        }
+        // While no watch is open.
+        await Record(a.Ingest, "away-61", Obs(retail, 61, Negative, 400));
+
+        var resumedRequest = request.Clone();
+        resumedRequest.ResumeToken = token;
+        using var resumed = a.Viewer.WatchAlerts(resumedRequest, cancellationToken: cts.Token);
+        await resumed.ResponseHeadersAsync;
+        await Record(a.Ingest, "live-62", Obs(shop, 62, Negative, 500));
+        var missed = new List<KpiAlert>();
+        for (var i = 0; i < 4; i++) missed.Add(await Next(resumed, cts.Token));
+
+        // The two the client missed of the first batch, the one recorded while away, the live one: in order, none twice.
+        Assert.Equal(
+            [(retail.ProfileId, "triple-60"), (shop.ProfileId, "triple-60"), (retail.ProfileId, "away-61"), (shop.ProfileId, "live-62")],
+            missed.Select(m => (m.ProfileId, m.IdempotencyKey)));
+        // Nothing more: a fifth read only ends when the watch is cancelled.
+        var fifth = resumed.ResponseStream.MoveNext(cts.Token);
+        await Task.Delay(1_500);
+        Assert.False(fifth.IsCompleted);
+
+        // Resuming from the middle alert gives exactly the ones after it.
+        var fromMiddle = request.Clone();
+        fromMiddle.ResumeToken = missed[1].ResumeToken;
+        using var again = a.Viewer.WatchAlerts(fromMiddle, cancellationToken: cts.Token);
+        Assert.Equal(missed[2].Sequence, (await Next(again, cts.Token)).Sequence);
+        Assert.Equal(missed[3].Sequence, (await Next(again, cts.Token)).Sequence);
+
+        // Another watch's token, or something that is no token, is refused and names the field.
+        var other = new WatchAlertsRequest { Metrics = { Negative, "mentions" }, Direction = AlertDirection.Up, ResumeToken = token };
+        var garbage = request.Clone();
+        garbage.ResumeToken = "not-a-token";
+        foreach (var bad in new[] { other, garbage })
+        {
+            using var refused = a.Viewer.WatchAlerts(bad, cancellationToken: cts.Token);
+            var e = await Assert.ThrowsAsync<RpcException>(() => refused.ResponseStream.MoveNext(cts.Token));
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Contains(e.FieldViolations(), v => v.Field == "resume_token");
+        }
+        cts.Cancel();
     }
 
     [Fact]

@@ -258,4 +258,31 @@ public sealed class EvaluationDecisionTests
         Assert.Throws<NotFoundException>(() => ChangeCriteriaHandler.Decide(new UpdateCriterion(Id, null,
             new CriterionDefinition("nothing", "N", "", CriterionDirection.Benefit, null, CriterionSource.EvaluatorScores), "chair", T0), e));
     }
+
+    [Fact]
+    public void KeepsOneDescriptionPerScaleLevelAndRefusesAnyOtherCount()
+    {
+        static CriterionDefinition Described(params string[] levels) =>
+            new("analytics", "Analytics", "", CriterionDirection.Benefit, null, CriterionSource.EvaluatorScores, levels);
+        IReadOnlyList<string> Fields(Evaluation e, CriterionDefinition c) =>
+            Assert.Throws<InvalidInputException>(() => AddCriteriaHandler.Decide(new AddCriteria(Id, null, [c], "chair", T0), e)).Violations.Select(v => v.Field).ToList();
+
+        var e = Opened(); // scale 1–5: five levels
+        var added = Then(e, AddCriteriaHandler.Decide(new AddCriteria(Id, null, [Described(" Poor ", "", "Fair", "Good", "Excellent")], "chair", T0), e));
+        Assert.Equal(["Poor", "", "Fair", "Good", "Excellent"], added.Criteria[0].LevelDescriptions);
+        Assert.Equal(["criteria[0].scale_level_descriptions"], Fields(e, Described("Poor", "Fair", "Good")));
+        Assert.Equal(["criteria[0].scale_level_descriptions[4]"], Fields(e, Described("1", "2", "3", "4", new string('x', Inputs.LevelDescriptionMax + 1))));
+
+        // A scale whose ends are not whole numbers (0.5–4.5) has no levels to describe.
+        var half = Evaluation.Create(OpenEvaluationHandler.Decide(new OpenEvaluation(Id, "Suite", "", 0.5, 4.5, ["m2"], 0, false, null, "chair", T0)));
+        Assert.Equal(["criteria[0].scale_level_descriptions"], Fields(half, Described("1", "2", "3", "4", "5")));
+        Assert.Null(Inputs.ScaleLevels(0.5, 4.5));
+        Assert.Equal(11, Inputs.ScaleLevels(0, 10));
+
+        // None given: nothing stored, nothing refused.
+        var plain = Then(e, AddCriteriaHandler.Decide(new AddCriteria(Id, null, [Described()], "chair", T0), e));
+        Assert.Empty(plain.Criteria[0].LevelDescriptions);
+        Assert.Equal(["criterion.scale_level_descriptions"], Assert.Throws<InvalidInputException>(() =>
+            ChangeCriteriaHandler.Decide(new UpdateCriterion(Id, null, Described("a", "b"), "chair", T0), plain)).Violations.Select(v => v.Field));
+    }
 }

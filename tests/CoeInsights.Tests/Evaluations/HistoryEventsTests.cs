@@ -35,8 +35,8 @@ public sealed class HistoryEventsTests
     private static readonly string[] Golden =
     [
         "EvaluationOpened: approvalQuorum, at, by, committeeMembers, evaluationId, purpose, requestId, scaleMax, scaleMin, scorersMayNotApprove, title",
-        "CriteriaAdded: at, by, criteria[].category, criteria[].description, criteria[].direction, criteria[].id, criteria[].mustHaveThreshold, criteria[].source",
-        "CriterionUpdated: at, by, criterion.category, criterion.description, criterion.direction, criterion.id, criterion.mustHaveThreshold, criterion.source",
+        "CriteriaAdded: at, by, criteria[].category, criteria[].description, criteria[].direction, criteria[].id, criteria[].mustHaveThreshold, criteria[].scaleLevelDescriptions, criteria[].source",
+        "CriterionUpdated: at, by, criterion.category, criterion.description, criterion.direction, criterion.id, criterion.mustHaveThreshold, criterion.scaleLevelDescriptions, criterion.source",
         "CriterionRemoved: at, by, criterionId",
         "VendorsAdded: at, by, vendors[].facts[].criterionId, vendors[].facts[].value, vendors[].id, vendors[].name, vendors[].product",
         "EvaluatorsInvited: at, by, evaluators[].department, evaluators[].displayName, evaluators[].evaluatorId",

@@ -33,7 +33,7 @@ public sealed class SurveyDecisionTests
     private static Survey Then(Survey s, IReadOnlyList<object> events) => events.Aggregate(s, (x, e) => Survey.Advance(x, e)!);
 
     private static SubmitResponse Response(string respondent, string department, string requestId, params (string Q, SurveyAnswer A)[] answers) =>
-        new(respondent, department, answers.ToDictionary(a => a.Q, a => a.A), requestId, respondent, T0);
+        new(Id, respondent, department, answers.ToDictionary(a => a.Q, a => a.A), requestId, respondent, T0);
 
     private static void AssertRule(string rule, Action act) => Assert.Equal(rule, Assert.Throws<RuleViolationException>(act).Rule);
 
@@ -98,9 +98,9 @@ public sealed class SurveyDecisionTests
     public void RefusesResponsesAfterClose()
     {
         var s = Published();
-        s = Then(s, CloseSurveyHandler.Decide(new CloseSurvey("chair", T0), s));
+        s = Then(s, CloseSurveyHandler.Decide(new CloseSurvey(Id, null, "chair", T0), s));
         AssertRule("SURVEY_CLOSED", () => SubmitResponseHandler.Decide(Response("u1", "Marketing", "a", ("nps", SurveyAnswer.Nps(9))), s));
-        AssertRule("SURVEY_CLOSED", () => CloseSurveyHandler.Decide(new CloseSurvey("chair", T0), s));
+        AssertRule("SURVEY_CLOSED", () => CloseSurveyHandler.Decide(new CloseSurvey(Id, null, "chair", T0), s));
     }
 
     [Fact]

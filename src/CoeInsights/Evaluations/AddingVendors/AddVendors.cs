@@ -1,5 +1,8 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.AddingVendors;
 
@@ -7,6 +10,11 @@ public sealed record AddVendors(Guid EvaluationId, long? ExpectedVersion, IReadO
 
 public static class AddVendorsHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, AddVendors command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(AddVendors c, Evaluation e)
     {
         var v = new Validator().RequireList(c.Vendors, "vendors", 100);

@@ -1,5 +1,8 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.ApprovingRecommendation;
 
@@ -8,6 +11,18 @@ public sealed record VoteOnRecommendation(Guid EvaluationId, bool Approve, strin
 
 public static class VoteOnRecommendationHandler
 {
+    /// <summary>
+    /// Load → decide → append at the command's evaluation, without a precondition: a concurrent append is retried with a
+    /// fresh read, and the same vote again is a no-op.
+    /// </summary>
+    public static Task<WriteResult> Append(ISessionFactory sessions, VoteOnRecommendation command, CancellationToken ct) =>
+        EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, null, e => Decide(command, e), ct);
+
+    /// <summary>As <see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, VoteOnRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, null, e => Decide(command, e), render, ct);
+
     /// <summary>
     /// Records the vote. Approvals reaching the quorum approve the recommendation; rejections that make the
     /// quorum unreachable reject it. Voting the same way again is a no-op (safe retry); changing a vote is refused.

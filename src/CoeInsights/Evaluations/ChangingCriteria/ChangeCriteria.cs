@@ -1,5 +1,8 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.ChangingCriteria;
 
@@ -12,6 +15,16 @@ public sealed record RemoveCriterion(Guid EvaluationId, long? ExpectedVersion, s
 /// <summary>Criteria change like they are added: while open and before scoring starts (or after a reopen).</summary>
 public static class ChangeCriteriaHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, UpdateCriterion command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, RemoveCriterion command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(UpdateCriterion c, Evaluation e)
     {
         var x = c.Criterion;
@@ -25,10 +38,14 @@ public static class ChangeCriteriaHandler
                 "must be a finite number (not NaN or infinite)");
         if (x.Source == CriterionSource.EvaluatorScores && x.MustHaveThreshold is { } t && double.IsFinite(t))
             v.Require(t >= e.ScaleMin && t <= e.ScaleMax, "criterion.must_have_threshold", $"must be on the score scale [{e.ScaleMin}, {e.ScaleMax}]");
+        v.ValidLevelDescriptions(x.ScaleLevelDescriptions, "criterion.scale_level_descriptions", e.ScaleMin, e.ScaleMax);
         v.ThrowIfInvalid();
         RequireChangeable(e);
         if (e.Criteria.All(y => y.Id != x.Id)) throw new NotFoundException("Criterion", x.Id);
-        return [new CriterionUpdated(x with { Description = x.Description.Trim(), Category = Inputs.Clean(x.Category) }, c.By, c.Now)];
+        return [new CriterionUpdated(x with
+        {
+            Description = x.Description.Trim(), Category = Inputs.Clean(x.Category), ScaleLevelDescriptions = Inputs.CleanLevels(x.ScaleLevelDescriptions),
+        }, c.By, c.Now)];
     }
 
     public static IReadOnlyList<object> Decide(RemoveCriterion c, Evaluation e)

@@ -1,4 +1,7 @@
+using CoeInsights.Access;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.ClosingEvaluation;
 
@@ -6,6 +9,11 @@ public sealed record CloseEvaluation(Guid EvaluationId, long? ExpectedVersion, s
 
 public static class CloseEvaluationHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, CloseEvaluation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(CloseEvaluation c, Evaluation e)
     {
         if (e.State != EvaluationState.Open)

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CoeInsights.Access;
+using CoeInsights.Analytics;
 using CoeInsights.Common;
 using JasperFx.Events;
 using Marten;
@@ -12,8 +14,73 @@ namespace CoeInsights.Evaluations.GettingHistory;
 /// </summary>
 public sealed record HistoryEntry(long Version, string EventType, string Actor, DateTimeOffset At, string Summary, EventDetails Details, EvaluationState StateAfter);
 
+/// <summary>
+/// Where a watch of one evaluation is: the events read and not yet folded, the fold so far, and the last version the
+/// watcher was given (or asked to start after).
+/// </summary>
+public sealed class HistoryCursor
+{
+    internal HistoryCursor(Guid evaluationId, IReadOnlyList<IEvent> unread, long sent)
+    {
+        EvaluationId = evaluationId;
+        Unread = unread;
+        Sent = sent;
+    }
+
+    public Guid EvaluationId { get; }
+
+    /// <summary>The last version given to the watcher: events after it are still to be sent.</summary>
+    public long Sent { get; internal set; }
+
+    internal IReadOnlyList<IEvent> Unread { get; set; }
+    internal Evaluation? State { get; set; }
+    internal long Folded { get; set; }
+}
+
 public static class EvaluationHistoryHandler
 {
+    /// <summary>
+    /// Validates a watch and reads the stream once: <paramref name="afterVersion"/> (null: from now on) must be neither
+    /// negative nor beyond the evaluation's current version (a cursor the client has never seen numbered is a client bug).
+    /// </summary>
+    public static async Task<HistoryCursor> StartAsync(IQuerySession session, Guid id, long? afterVersion, CancellationToken ct)
+    {
+        new Validator().Require(afterVersion is null or >= 0, "after_version", "must not be negative").ThrowIfInvalid();
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        if (events.Count == 0) throw EvaluationStream.NotFound(id);
+        new Validator().Require(afterVersion is null || afterVersion <= events[^1].Version, "after_version",
+            $"must not be beyond the evaluation's current version {events[^1].Version}").ThrowIfInvalid();
+        return new HistoryCursor(id, events, afterVersion ?? events[^1].Version);
+    }
+
+    /// <summary>
+    /// The events after the cursor, each as <paramref name="caller"/> may see it (blind scoring as of the events read so
+    /// far), until cancelled. Between reads of the stream it awaits <paramref name="wait"/> (the server's change
+    /// notification for the stream, or its fallback interval).
+    /// </summary>
+    public static async IAsyncEnumerable<HistoryEntry> FollowAsync(IQuerySession session, Caller caller, HistoryCursor cursor,
+        Func<CancellationToken, Task> wait, [EnumeratorCancellation] CancellationToken ct)
+    {
+        while (true)
+        {
+            var fresh = new List<(IEvent Event, EvaluationState After)>();
+            foreach (var e in cursor.Unread)
+            {
+                cursor.State = Evaluation.Advance(cursor.State, e.Data);
+                cursor.Folded = e.Version;
+                if (e.Version > cursor.Sent) fresh.Add((e, cursor.State!.State));
+            }
+            cursor.Unread = [];
+            foreach (var (e, after) in fresh)
+            {
+                yield return Describe(e, caller, cursor.State!.State, after);
+                cursor.Sent = e.Version;
+            }
+            await wait(ct);
+            cursor.Unread = await session.Events.FetchStreamAsync(cursor.EvaluationId, fromVersion: cursor.Folded + 1, token: ct);
+        }
+    }
+
     /// <summary>The audit trail, oldest first, as the caller may see it.</summary>
     public static async Task<(IReadOnlyList<HistoryEntry> Entries, long Version, string NextPageToken)> Handle(
         IQuerySession session, Caller caller, Guid id, Page page, CancellationToken ct)

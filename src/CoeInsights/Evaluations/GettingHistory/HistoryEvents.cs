@@ -107,6 +107,7 @@ public static class HistoryEvents
         ["direction"] = c.Direction switch { CriterionDirection.Benefit => "Benefit", CriterionDirection.Cost => "Cost", _ => c.Direction.ToString() },
         ["mustHaveThreshold"] = c.MustHaveThreshold,
         ["source"] = c.Source switch { CriterionSource.EvaluatorScores => "EvaluatorScores", CriterionSource.VendorFact => "VendorFact", _ => c.Source.ToString() },
+        ["scaleLevelDescriptions"] = c.LevelDescriptions.ToList(),
     };
 }
 

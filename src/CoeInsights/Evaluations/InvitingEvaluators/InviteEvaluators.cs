@@ -1,5 +1,8 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.InvitingEvaluators;
 
@@ -8,6 +11,11 @@ public sealed record InviteEvaluators(Guid EvaluationId, long? ExpectedVersion, 
 
 public static class InviteEvaluatorsHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, InviteEvaluators command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(InviteEvaluators c, Evaluation e)
     {
         var v = new Validator().RequireList(c.Evaluators, "evaluators", 200);

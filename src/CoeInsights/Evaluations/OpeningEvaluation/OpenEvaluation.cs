@@ -1,5 +1,7 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
 using CoeInsights.Evaluations.ListingEvaluations;
 using Marten;
 
@@ -14,6 +16,14 @@ public sealed record OpenEvaluation(
 
 public static class OpenEvaluationHandler
 {
+    /// <summary>Opens the stream (or finds the one a retried request_id created), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static async Task<T> Handle<T>(ISessionFactory sessions, Caller caller, OpenEvaluation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class
+    {
+        var id = await Handle(sessions.OpenSession, command, ct);
+        return await EvaluationStream.ReadAsync(sessions, caller, id, render, ct);
+    }
+
     /// <summary>Opens the stream; a retried request_id returns the evaluation it created.</summary>
     public static async Task<Guid> Handle(Func<IDocumentSession> openSession, OpenEvaluation command, CancellationToken ct)
     {

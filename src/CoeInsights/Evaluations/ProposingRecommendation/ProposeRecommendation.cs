@@ -1,5 +1,8 @@
+using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.ProposingRecommendation;
 
@@ -7,6 +10,11 @@ public sealed record ProposeRecommendation(Guid EvaluationId, long? ExpectedVers
 
 public static class ProposeRecommendationHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, ProposeRecommendation command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(ProposeRecommendation c, Evaluation e)
     {
         switch (e.State)

@@ -1,6 +1,9 @@
-using CoeInsights.Analytics;
+using CoeInsights.Access;
 using CoeInsights.Analytics.Scoring;
+using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.SettingWeights;
 
@@ -17,6 +20,11 @@ public sealed record SetWeights(
 
 public static class SetWeightsHandler
 {
+    /// <summary>Load → decide → append at the command's evaluation and expected version (its etag), then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, SetWeights command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, command.ExpectedVersion, e => Decide(command, e), render, ct);
+
     public static IReadOnlyList<object> Decide(SetWeights c, Evaluation e)
     {
         if (e.State != EvaluationState.Open)

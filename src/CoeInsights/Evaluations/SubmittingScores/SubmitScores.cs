@@ -1,6 +1,8 @@
 using CoeInsights.Access;
 using CoeInsights.Analytics;
 using CoeInsights.Common;
+using CoeInsights.Evaluations.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Evaluations.SubmittingScores;
 
@@ -9,6 +11,18 @@ public sealed record SubmitScores(Guid EvaluationId, string EvaluatorId, string 
 
 public static class SubmitScoresHandler
 {
+    /// <summary>
+    /// Load → decide → append at the command's evaluation, without a precondition: a concurrent append is retried with a
+    /// fresh read, and a retried <see cref="SubmitScores.RequestId"/> is stored once.
+    /// </summary>
+    public static Task<WriteResult> Append(ISessionFactory sessions, SubmitScores command, CancellationToken ct) =>
+        EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, null, e => Decide(command, e), ct);
+
+    /// <summary>As <see cref="Append"/>, then the evaluation as <paramref name="caller"/> may see it.</summary>
+    public static Task<T> Handle<T>(ISessionFactory sessions, Caller caller, SubmitScores command, Func<EvaluationDetails, T> render, CancellationToken ct)
+        where T : class =>
+        EvaluationStream.WriteAsync(sessions, caller, command.EvaluationId, null, e => Decide(command, e), render, ct);
+
     /// <summary>Whose scores these are: the caller's own, unless an admin submits for an evaluator.</summary>
     public static string ResolveEvaluator(Caller caller, string? requested)
     {

@@ -14,7 +14,7 @@ namespace CoeInsights.Kpis.WatchingAlerts;
 /// </summary>
 public sealed record WatchAlerts(
     IReadOnlyList<string> Metrics, IReadOnlyList<string> ProfileIds, IReadOnlyList<Network> Networks, IReadOnlyList<string> BusinessUnits,
-    AlertDirection Direction, double? Threshold, bool Seasonal, int? BaselineDays);
+    AlertDirection Direction, double? Threshold, bool Seasonal, int? BaselineDays, string ResumeToken = "");
 
 /// <summary>
 /// One alert: a newly recorded value of (profile, metric, day) anomalous against that series' stored history before the
@@ -23,7 +23,11 @@ public sealed record WatchAlerts(
 /// </summary>
 public sealed record KpiAlert(
     KpiProfile Profile, string Metric, DateOnly Date, ObservationAlert Verdict, Guid? BatchId, string? IdempotencyKey, string? CorrectionReason,
-    DateTimeOffset RecordedAt, long Sequence);
+    DateTimeOffset RecordedAt, long Sequence)
+{
+    /// <summary>Where the watch stands once this alert is delivered: a watch started with it sends every later alert once (<see cref="AlertResumeToken"/>).</summary>
+    public string ResumeToken { get; init; } = "";
+}
 
 /// <summary>
 /// Where a watch is in the tenant's event log: every KPI event with a sequence above <see cref="Floor"/> not yet
@@ -44,6 +48,9 @@ public sealed class AlertCursor
     }
 
     public long Floor { get; internal set; }
+    /// <summary>After a resume: the alerts of this sequence the client already has (the first <c>Count</c>).</summary>
+    internal (long Sequence, int Count)? Skip { get; set; }
+    internal byte[] WatchHash { get; set; } = [];
     internal Dictionary<long, DateTimeOffset> Seen { get; } = [];
     internal Dictionary<Guid, KpiProfile?> Profiles { get; } = [];
     internal AlertRule Rule { get; }
@@ -68,7 +75,7 @@ public static class WatchAlertsHandler
     /// Validates the watch (INVALID_ARGUMENT with field paths; an unknown profile id is NOT_FOUND) and returns a cursor
     /// at the tenant's current end of the event log: only what is recorded from now on is looked at.
     /// </summary>
-    public static async Task<AlertCursor> StartAsync(IQuerySession session, WatchAlerts watch, CancellationToken ct)
+    public static async Task<AlertCursor> StartAsync(IQuerySession session, WatchAlerts watch, CancellationToken ct, TimeProvider? clock = null)
     {
         var v = new Validator();
         MetricCatalogue.RequireKnown(watch.Metrics, v);
@@ -81,8 +88,19 @@ public static class WatchAlertsHandler
         var cursor = new AlertCursor(new AlertRule(watch.Threshold ?? DefaultThreshold, watch.Seasonal, watch.Direction),
             watch.Metrics.ToHashSet(StringComparer.Ordinal), ids.ToHashSet(), watch.Networks.ToHashSet(),
             watch.BusinessUnits.ToHashSet(StringComparer.Ordinal), watch.BaselineDays ?? DefaultBaselineDays);
+        cursor.WatchHash = AlertResumeToken.HashOf(session.TenantId, watch);
+        var resume = watch.ResumeToken.Length > 0 ? AlertResumeToken.Parse(watch.ResumeToken, cursor.WatchHash) : null;
         foreach (var id in ids.Distinct())
             cursor.Profiles[id] = await session.LoadAsync<KpiProfile>(id, ct) ?? throw new NotFoundException("Profile", id.ToString());
+        if (resume is not null)
+        {
+            // From where the client's last alert left it: what it had is not sent again, everything after is.
+            cursor.Floor = resume.Floor;
+            var now = (clock ?? TimeProvider.System).GetUtcNow();
+            foreach (var sequence in resume.Delivered) cursor.Seen[sequence] = now;
+            cursor.Skip = (resume.Sequence, resume.Index + 1);
+            return cursor;
+        }
         cursor.Floor = await session.Events.QueryAllRawEvents().AnyAsync(ct)
             ? await session.Events.QueryAllRawEvents().MaxAsync(e => e.Sequence, ct)
             : 0;
@@ -93,7 +111,15 @@ public static class WatchAlertsHandler
     /// Looks at the KPI events committed since the last call (batches and corrections, the caller's tenant only) and
     /// returns the alerts among their observations, in recording order.
     /// </summary>
-    public static async Task<IReadOnlyList<KpiAlert>> NextAsync(IQuerySession session, AlertCursor cursor, DateTimeOffset now, CancellationToken ct)
+    public static async Task<IReadOnlyList<KpiAlert>> NextAsync(IQuerySession session, AlertCursor cursor, DateTimeOffset now, CancellationToken ct) =>
+        (await NextBatchAsync(session, cursor, now, ct)).Select(a => a.Alert).ToList();
+
+    /// <summary>
+    /// <see cref="NextAsync"/>, each alert with the resume token of the cursor once it is delivered: the floor before this
+    /// look, every sequence fully delivered above it (those seen before, and this look's sequences below the alert's), and
+    /// the alert's own place among its sequence's alerts.
+    /// </summary>
+    private static async Task<List<(KpiAlert Alert, int Index)>> NextBatchAsync(IQuerySession session, AlertCursor cursor, DateTimeOffset now, CancellationToken ct)
     {
         var floor = cursor.Floor;
         var tenant = session.TenantId;
@@ -125,17 +151,42 @@ public static class WatchAlertsHandler
         foreach (var (sequence, at) in cursor.Seen)
             if (at <= settled && sequence > cursor.Floor) cursor.Floor = sequence;
         foreach (var sequence in cursor.Seen.Keys.Where(s => s <= cursor.Floor).ToList()) cursor.Seen.Remove(sequence);
-        return alerts;
+
+        var skip = cursor.Skip;
+        cursor.Skip = null;
+        var delivered = new SortedSet<long>(seen);
+        var result = new List<(KpiAlert, int)>(alerts.Count);
+        var next = 0;
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            var sequence = alerts[i].Sequence;
+            while (next < fresh.Count && fresh[next].Sequence < sequence) delivered.Add(fresh[next++].Sequence);
+            var index = IndexIn(alerts, i);
+            if (skip is { } k && k.Sequence == sequence && index < k.Count) continue;
+            result.Add((alerts[i] with { ResumeToken = AlertResumeToken.Format(cursor.WatchHash, floor, delivered, sequence, index) }, index));
+        }
+        return result;
     }
 
-    /// <summary>The alerts from the cursor on, in recording order: looks every <paramref name="pollInterval"/> until cancelled.</summary>
-    public static async IAsyncEnumerable<KpiAlert> FollowAsync(IQuerySession session, AlertCursor cursor, TimeProvider clock, TimeSpan pollInterval,
-        [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The alert's place among the alerts of its sequence (one batch can raise several).</summary>
+    private static int IndexIn(List<KpiAlert> alerts, int i)
+    {
+        var n = 0;
+        for (var j = i - 1; j >= 0 && alerts[j].Sequence == alerts[i].Sequence; j--) n++;
+        return n;
+    }
+
+    /// <summary>
+    /// The alerts from the cursor on, in recording order, until cancelled. Between looks it awaits <paramref name="wait"/>
+    /// (the server's: a change notification for the tenant's KPI events, or its fallback interval).
+    /// </summary>
+    public static async IAsyncEnumerable<KpiAlert> FollowAsync(IQuerySession session, AlertCursor cursor, TimeProvider clock,
+        Func<CancellationToken, Task> wait, [EnumeratorCancellation] CancellationToken ct)
     {
         while (true)
         {
-            foreach (var alert in await NextAsync(session, cursor, clock.GetUtcNow(), ct)) yield return alert;
-            await Task.Delay(pollInterval, ct);
+            foreach (var (alert, _) in await NextBatchAsync(session, cursor, clock.GetUtcNow(), ct)) yield return alert;
+            await wait(ct);
         }
     }
 

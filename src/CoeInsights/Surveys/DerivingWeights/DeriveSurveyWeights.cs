@@ -70,15 +70,14 @@ public static class DeriveSurveyWeightsHandler
             new SurveyReference(s.Id.ToString(), surveyVersion), c.By, c.Now);
     }
 
+    /// <summary>Derives the weights from the survey as stored, then load → decide → append SetWeights on the linked evaluation.</summary>
     public static async Task<(DerivedWeights Weights, long SurveyVersion, WriteResult Evaluation)> Apply(
-        Func<IDocumentSession> openSession, ApplySurveyWeights c, CancellationToken ct)
+        ISessionFactory sessions, ApplySurveyWeights c, CancellationToken ct)
     {
-        SurveyDetails details;
-        await using (var session = openSession())
-            details = await GetSurveyHandler.Load(session, c.Derive.SurveyId, ct);
+        var details = await GetSurveyHandler.Load(sessions, c.Derive.SurveyId, ct);
         var weights = Derive(details.Survey, c.Derive);
         var command = ToSetWeights(details.Survey, details.Version, weights, c);
-        var written = await EvaluationStream.AppendAsync(openSession, command.EvaluationId, command.ExpectedVersion,
+        var written = await EvaluationStream.AppendAsync(sessions.OpenSession, command.EvaluationId, command.ExpectedVersion,
             e => SetWeightsHandler.Decide(command, e), ct);
         return (weights, details.Version, written);
     }

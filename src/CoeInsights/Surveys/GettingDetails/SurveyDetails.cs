@@ -25,4 +25,11 @@ public static class GetSurveyHandler
 {
     public static async Task<SurveyDetails> Load(IQuerySession session, Guid id, CancellationToken ct) =>
         await session.LoadAsync<SurveyDetails>(id, ct) ?? throw SurveyStream.NotFound(id);
+
+    /// <summary>The details in a session of its own (a write's read back).</summary>
+    public static async Task<SurveyDetails> Load(ISessionFactory sessions, Guid id, CancellationToken ct)
+    {
+        await using var session = sessions.QuerySession();
+        return await Load(session, id, ct);
+    }
 }

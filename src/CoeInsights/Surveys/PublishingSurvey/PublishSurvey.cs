@@ -1,6 +1,7 @@
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Surveys;
 using CoeInsights.Evaluations;
+using CoeInsights.Surveys.GettingDetails;
 using CoeInsights.Surveys.ListingSurveys;
 using CoeInsights.Common;
 using Marten;
@@ -17,6 +18,10 @@ public sealed record PublishSurvey(
 
 public static class PublishSurveyHandler
 {
+    /// <summary>Opens the stream (or finds the one a retried request_id created), then the survey's details.</summary>
+    public static async Task<SurveyDetails> Handle(ISessionFactory sessions, PublishSurvey command, CancellationToken ct) =>
+        await GetSurveyHandler.Load(sessions, await Handle(sessions.OpenSession, command, ct), ct);
+
     /// <summary>Opens the stream; a retried request_id returns the survey it created.</summary>
     public static async Task<Guid> Handle(Func<IDocumentSession> openSession, PublishSurvey command, CancellationToken ct)
     {

@@ -3,15 +3,36 @@ using CoeInsights.Analytics.Surveys;
 using CoeInsights.Common;
 using CoeInsights.Access;
 using CoeInsights.Evaluations;
+using CoeInsights.Surveys.GettingDetails;
+using Marten;
 
 namespace CoeInsights.Surveys.SubmittingResponse;
 
 /// <summary>One respondent's answers keyed by question id; a second submission by the same respondent revises the first.</summary>
 public sealed record SubmitResponse(
-    string RespondentId, string Department, IReadOnlyDictionary<string, SurveyAnswer> Answers, string RequestId, string By, DateTimeOffset Now);
+    Guid SurveyId, string RespondentId, string Department, IReadOnlyDictionary<string, SurveyAnswer> Answers, string RequestId, string By, DateTimeOffset Now);
+
+/// <summary>A response as stored: the survey's version after it (its etag) and whether it revised an earlier one.</summary>
+public sealed record StoredResponseVersion(long Version, bool IsRevision);
 
 public static class SubmitResponseHandler
 {
+    /// <summary>
+    /// Load → decide → append at the command's survey, without a precondition: a concurrent append is retried with a
+    /// fresh read, and a retried request id (per respondent) is stored once.
+    /// </summary>
+    public static Task<WriteResult> Append(ISessionFactory sessions, SubmitResponse command, CancellationToken ct) =>
+        SurveyStream.AppendAsync(sessions.OpenSession, command.SurveyId, null, s => Decide(command, s), ct);
+
+    /// <summary><see cref="Append"/>, then whether the respondent's stored response is a revision (also for a retry, which appends nothing).</summary>
+    public static async Task<StoredResponseVersion> Handle(ISessionFactory sessions, SubmitResponse command, CancellationToken ct)
+    {
+        var written = await Append(sessions, command, ct);
+        var details = await GetSurveyHandler.Load(sessions, command.SurveyId, ct);
+        return new StoredResponseVersion(written.Version,
+            details.Survey.Responses.FirstOrDefault(r => r.RespondentId == command.RespondentId)?.Revision > 1);
+    }
+
     /// <summary>Whose response this is: the caller's own, unless committee (or admin) enters one for someone else,
     /// e.g. from a paper form. The scores' counterpart is <see cref="Evaluations.SubmittingScores.SubmitScoresHandler.ResolveEvaluator"/>.</summary>
     public static string ResolveRespondent(Caller caller, string? requested)
