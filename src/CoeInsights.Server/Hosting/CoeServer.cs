@@ -1,6 +1,7 @@
 using System.Net;
 using CoeInsights.Connectors;
 using CoeInsights.Server.Admin;
+using CoeInsights.Server.Alerts.Delivery;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Bi;
 using CoeInsights.Server.Connectors;
@@ -62,6 +63,7 @@ public static class CoeServer
         AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
         builder.Services.AddConnectors(builder.Configuration.GetSection(ConnectorsOptions.Section).Get<ConnectorsOptions>() ?? new ConnectorsOptions());
         builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
+        builder.Services.AddAlertDelivery(builder.Configuration);
 
         var app = builder.Build();
         app.UseJsonBodyLimit(options.MaxMessageBytes);
@@ -77,6 +79,7 @@ public static class CoeServer
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
         app.MapGrpcService<Alerts.AlertBacktestService>();
+        app.MapGrpcService<Alerts.Delivery.AlertDeliveryService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
@@ -197,6 +200,8 @@ public static class CoeServer
         Take("COE_MAX_MESSAGE_BYTES", "Coe:MaxMessageBytes");
         Take("COE_DRAIN_PERIOD", "Coe:DrainPeriod");
         Take("COE_PUBLIC_BASE_URL", "Coe:PublicBaseUrl");
+        Take("COE_SMTP_HOST", "Coe:Smtp:Host");
+        Take("COE_SMTP_PASSWORD", "Coe:Smtp:Password");
         // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
         Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
         Take("COE_SPROUT_CLIENT_SECRET", "Coe:Connectors:Sprout:0:ClientSecret");

@@ -43,6 +43,9 @@ public static class ChangeKeys
 
     public const string ApiKeyPrefix = "apikey:";
 
+    /// <summary>Alert deliveries were enqueued or requeued (any tenant): the delivery dispatchers look for due rows.</summary>
+    public const string AlertDeliveries = "alertdeliveries";
+
     /// <summary>The keys a notification payload carries (newline-separated).</summary>
     public static IEnumerable<string> Parse(string payload) => payload.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Marten;
 
 namespace CoeInsights.Alerts.Delivery;
@@ -8,7 +10,8 @@ public enum ChannelKind { Webhook, Slack, Teams, Email }
 /// <summary>
 /// A tenant's delivery channel (document, tenant-tagged). <see cref="Version"/> is Marten's numeric revision: the etag
 /// is <c>W/"Version"</c> and an update with a stale etag is refused. <see cref="Secret"/> (webhook HMAC key) is
-/// write-only: never returned by the API, never logged.
+/// write-only: never returned by the API, never logged; so is the <see cref="Url"/> of Slack and Teams channels (the URL
+/// is their credential).
 /// </summary>
 public sealed record DeliveryChannel : JasperFx.IRevisioned
 {
@@ -35,9 +38,11 @@ public enum DeliveryState { Pending, Delivered, DeadLettered }
 public sealed record DeliveryAttempt(DateTimeOffset At, bool Succeeded, string? Error, double DurationMs, int? HttpStatus);
 
 /// <summary>
-/// One notice to one receiver: the outbox row. Id = <see cref="Key"/> (alert, alert version, target), so enqueueing the same
-/// notice again (a retried command) finds the row already there and never sends twice. <see cref="Tenant"/> repeats
-/// the row's tenant so the dispatcher, which serves every tenant, knows whose channel to load.
+/// One notice to one receiver: the outbox row. <see cref="Id"/> is derived from (alert, alert version, target), so
+/// enqueueing the same notice again (a retried command) finds the row already there and never sends twice.
+/// <see cref="Tenant"/> repeats the row's tenant so the dispatcher, which serves every tenant, knows whose channel to
+/// load. <see cref="LeaseUntil"/> / <see cref="LeaseOwner"/>: a dispatcher that claimed the row (see AlertDispatcher);
+/// another replica skips it until the lease has passed.
 /// </summary>
 public sealed record AlertDelivery
 {
@@ -57,9 +62,13 @@ public sealed record AlertDelivery
     public DateTimeOffset NextAttemptAt { get; init; }
     public DateTimeOffset? DeliveredAt { get; init; }
     public DateTimeOffset? DeadLetteredAt { get; init; }
+    public DateTimeOffset? LeaseUntil { get; init; }
+    public string? LeaseOwner { get; init; }
     public List<DeliveryAttempt> History { get; init; } = [];
 
-    public static string Key(Guid alertId, long version, string target) => $"{alertId:N}/{version}/{target}";
+    /// <summary>32 hex digits of SHA-256 over (alert, version, target): URL-safe, and the same for the same notice and receiver.</summary>
+    public static string Key(Guid alertId, long version, string target) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alertId:N}/{version}/{target}")))[..32];
 
     public static string ChannelTarget(Guid channelId) => $"channel:{channelId:N}";
 
@@ -68,8 +77,6 @@ public sealed record AlertDelivery
 
 public static class AlertDeliveryModule
 {
-    public const string NotifyChannel = "coe_alert_delivery";
-
     public static StoreOptions ConfigureAlertDelivery(this StoreOptions options)
     {
         options.Schema.For<DeliveryChannel>().Index(c => c.Name);
@@ -78,4 +85,9 @@ public static class AlertDeliveryModule
             .Index(d => d.AlertId);
         return options;
     }
+
+    /// <summary>Wakes every dispatcher once the caller's transaction commits (NOTIFY is delivered on commit only).</summary>
+    public static void NotifyDispatchers(IDocumentSession session) =>
+        session.QueueSqlCommand("select pg_notify(?, ?)", Store.ChangeKeys.Channel(session.DocumentStore.Options.DatabaseSchemaName),
+            Store.ChangeKeys.AlertDeliveries);
 }

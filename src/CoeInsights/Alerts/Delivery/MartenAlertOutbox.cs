@@ -44,6 +44,6 @@ public sealed class MartenAlertOutbox(TimeProvider clock) : IAlertOutbox
                 $"insert into {table} (tenant_id, id, data, mt_dotnet_type, mt_last_modified) values (?, ?, ?::jsonb, ?, now()) on conflict do nothing",
                 session.TenantId, delivery.Id, serializer.ToJson(delivery), typeof(AlertDelivery).FullName!);
         }
-        session.QueueSqlCommand("select pg_notify(?, ?)", AlertDeliveryModule.NotifyChannel, session.TenantId);
+        AlertDeliveryModule.NotifyDispatchers(session);
     }
 }

@@ -23,16 +23,16 @@ public static class Deliveries
     /// <summary>A dead letter goes back to pending, due now, with its attempt count reset (its history kept).</summary>
     public static AlertDelivery Requeue(AlertDelivery delivery, DateTimeOffset now) =>
         delivery.State is DeliveryState.DeadLettered
-            ? delivery with { State = DeliveryState.Pending, Attempts = 0, NextAttemptAt = now, DeadLetteredAt = null }
+            ? delivery with { State = DeliveryState.Pending, Attempts = 0, NextAttemptAt = now, DeadLetteredAt = null, LeaseUntil = null, LeaseOwner = null }
             : throw new RuleViolationException(ErrorReasons.DeliveryNotDeadLettered, $"alertDeliveries/{delivery.Id}",
                 $"Only a dead-lettered delivery can be retried; this one is {delivery.State.ToString().ToLowerInvariant()}.");
 
-    public static async Task<AlertDelivery> RetryAsync(IDocumentSession session, string id, DateTimeOffset now, CancellationToken ct)
+    public static async Task<AlertDelivery> RequeueAsync(IDocumentSession session, string id, DateTimeOffset now, CancellationToken ct)
     {
         var delivery = await session.LoadAsync<AlertDelivery>(id, ct) ?? throw new NotFoundException(Resource, id);
         var requeued = Requeue(delivery, now);
         session.Store(requeued);
-        session.QueueSqlCommand("select pg_notify(?, ?)", AlertDeliveryModule.NotifyChannel, session.TenantId);
+        AlertDeliveryModule.NotifyDispatchers(session);
         await session.SaveChangesAsync(ct);
         return requeued;
     }

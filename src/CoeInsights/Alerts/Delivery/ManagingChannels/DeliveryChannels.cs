@@ -34,8 +34,11 @@ public static class DeliveryChannels
 
     public static async Task<DeliveryChannel> UpdateAsync(IDocumentSession session, Guid id, ChannelInput input, long? etag, DateTimeOffset now, CancellationToken ct)
     {
-        ChannelDecider.Validate(input, secretRequired: false);
         var current = await GetAsync(session, id, ct);
+        // The URL of Slack and Teams channels is write-only: an update that does not send one keeps the stored one.
+        if (string.IsNullOrEmpty(input.Url) && input.Kind == current.Kind && current.Kind is not ChannelKind.Email)
+            input = input with { Url = current.Url ?? "" };
+        ChannelDecider.Validate(input, secretRequired: false);
         if (etag is { } expected && expected != current.Version) throw new StaleEtagException($"deliveryChannels/{id}", expected, current.Version);
         var next = ChannelDecider.Update(current, input, now);
         // Refused (ConcurrencyException → ABORTED) when another update committed since the read.
