@@ -23,7 +23,7 @@ public sealed record ReceivedRequest(string Path, string Body, IReadOnlyDictiona
 /// "Verifying webhook authenticity"): it recomputes v1 = base64(HMAC-SHA256(secret, id.timestamp.body)), refuses a
 /// missing or wrong signature or a timestamp more than 5 minutes off with 401, and answers 2xx on success.</item>
 /// <item>/slack/{hook}: a Slack incoming webhook (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks;
-/// error strings from https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks): 200 with body
+/// success as in https://docs.slack.dev/tools/python-slack-sdk/webhook, error strings from https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks): 200 with body
 /// "ok"; 400 "invalid_payload" when the body is not JSON of a message (text or blocks); 410 "channel_is_archived" for an
 /// archived channel; 404 "channel_not_found" for an unknown hook.</item>
 /// <item>/teams: a Teams Workflows webhook trigger ("When a Teams webhook request is received"), which accepts Adaptive

@@ -118,7 +118,10 @@ public sealed partial class AlertDispatcher(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return; // Shutting down: the lease passes and a replica (or this one, restarted) sends it.
+            // Shutting down mid-send: hand the row back at once rather than when the lease passes (a replica that is
+            // killed instead cannot, and its rows wait for the lease).
+            await ReleaseAsync(delivery);
+            return;
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HttpRequestException or IOException or FormatException or ArgumentException)
         {
@@ -145,6 +148,25 @@ public sealed partial class AlertDispatcher(
         // Not cancelled by shutdown: an attempt that was made is recorded.
         _ = ct;
         return await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
+    }
+
+    private async Task ReleaseAsync(AlertDelivery delivery)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand(
+                $"update {Table} set data = data || jsonb_build_object('leaseUntil', null, 'leaseOwner', null) where tenant_id = @tenant and id = @id and data->>'leaseOwner' = @owner",
+                connection);
+            command.Parameters.AddWithValue("tenant", delivery.Tenant);
+            command.Parameters.AddWithValue("id", delivery.Id);
+            command.Parameters.AddWithValue("owner", _owner);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            LogRoundFailed(e.Message); // the lease passes instead
+        }
     }
 
     /// <summary>How long until the earliest pending delivery falls due (at most <paramref name="max"/>).</summary>
