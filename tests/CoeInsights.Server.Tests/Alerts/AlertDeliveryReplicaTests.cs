@@ -132,4 +132,22 @@ public sealed class DeliveryPolicyTests
         Assert.Equal(Now.AddMinutes(10), Policy.Apply(Pending(), SendResult.Transient("429", 429, TimeSpan.FromHours(5)), Now, Now, 0.9).NextAttemptAt);
         Assert.Equal(Now, Policy.Apply(Pending(), SendResult.Ok(200), Now, Now, 0).DeliveredAt);
     }
+
+    /// <summary>docs/alerts.md shows what the code sends: the webhook example is this notice's body, and its signature verifies.</summary>
+    [Fact]
+    public void TheDocumentedWebhookExampleIsWhatIsSentAndItsSignatureVerifies()
+    {
+        var doc = File.ReadAllLines(Path.Combine(CoeInsights.Testing.Repository.Root(), "docs", "alerts.md"));
+        var body = doc.Single(l => l.StartsWith("{\"type\":\"alert.raised\"", StringComparison.Ordinal));
+        string Header(string name) => doc.Single(l => l.StartsWith(name + ": ", StringComparison.Ordinal))[(name.Length + 2)..];
+        var alertId = Guid.Parse("0193a1b2-7c4d-7e5f-8a9b-0c1d2e3f4a5b");
+        var notice = new AlertNotice(alertId, 1, AlertNoticeKind.Raised, "Negative mentions spike", "critical", "Spike in negative mentions",
+            "Negative mentions on Instagram/northwind.home are far above their baseline.", "1. Tell the duty approver. 2. Pause scheduled posts.",
+            [], [], new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero)) { Metric = "negative_mentions", Observed = 42, Expected = 12.5 };
+        var delivery = new CoeInsights.Alerts.Delivery.AlertDelivery { Id = Header("webhook-id"), Tenant = "northwind", Notice = notice };
+
+        Assert.Equal(body, NoticeFormats.Webhook(delivery));
+        Assert.Equal(Header("webhook-signature"),
+            NoticeFormats.Signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Header("webhook-id"), long.Parse(Header("webhook-timestamp"), System.Globalization.CultureInfo.InvariantCulture), body));
+    }
 }
