@@ -147,6 +147,13 @@ public sealed class KpiCommandTests(TestServer server) : IClassFixture<TestServe
         await foreach (var series in call.ResponseStream.ReadAllAsync())
             hours.AddRange(series.Points.Where(p => p.HasValue).Select(p => (p.Hour, p.Value)));
         Assert.Equal([(9, 40.0), (14, 55.0)], hours);
+        var printed = await Coe(key, "kpis", "series", "--profile", "coe-li", "--metric", "impressions", "--from", "2026-01-01", "--to", "2026-01-01", "--hourly", "--csv");
+        Assert.True(printed.Code == ExitCodes.Ok, printed.Err);
+        var lines = printed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.EndsWith(",days_in_period,hour", lines[0]);
+        Assert.Equal(25, lines.Length); // header + 24 hours
+        Assert.EndsWith(",2026-01-01,40,1,0,9", lines[10]);
+        Assert.EndsWith(",2026-01-01,,0,0,10", lines[11]);
         Assert.Equal(ExitCodes.Usage, bad.Code);
         Assert.Contains("line 4: column 'hour': '24' is not an hour", bad.Err);
         Assert.Equal(ExitCodes.Usage, twice.Code);
