@@ -77,6 +77,7 @@ public static class CoeServer
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
         app.MapGrpcService<Alerts.AlertBacktestService>();
+        app.MapGrpcService<Alerts.AlertService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
@@ -153,6 +154,7 @@ public static class CoeServer
         if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
         services.AddHostedService<BootstrapAdminKey>();
+        Alerts.AlertsRegistration.AddAlerts(services);
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
         services.AddSingleton<Web.InvitationLinks>();

@@ -190,6 +190,7 @@ internal static class KpiMapping
         V1.DerivedKpi.CostPerEngagement => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.CostPerEngagement,
         V1.DerivedKpi.Roi => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.Roi,
         V1.DerivedKpi.PostEngagementRateByImpressions => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.PostEngagementRateByImpressions,
+        V1.DerivedKpi.NegativeShare => CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.NegativeShare,
         _ => null,
     };
 
@@ -202,6 +203,7 @@ internal static class KpiMapping
         CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.ResponseRate => V1.DerivedKpi.ResponseRate,
         CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.CostPerEngagement => V1.DerivedKpi.CostPerEngagement,
         CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.Roi => V1.DerivedKpi.Roi,
+        CoeInsights.Kpis.QueryingDerivedKpis.DerivedKpi.NegativeShare => V1.DerivedKpi.NegativeShare,
         _ => V1.DerivedKpi.PostEngagementRateByImpressions,
     };
 

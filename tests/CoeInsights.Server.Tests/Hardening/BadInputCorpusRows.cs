@@ -45,6 +45,44 @@ internal static class BadInputCorpusRows
         Reports();
         Scoring();
         Surveys();
+        Alerts();
+    }
+
+    private static void Alerts()
+    {
+        // gRPC only: over JSON the body is the rule, so an empty body is an empty rule (its required fields are named instead).
+        _add("CreateAlertRule", "no rule", Changed<CreateAlertRuleRequest>("CreateAlertRule", (r, _) => r.Rule = null), Code.InvalidArgument, Invalid, ["rule"],
+            Sender.Default, false);
+        V<CreateAlertRuleRequest>("CreateAlertRule", "unknown metric", (r, _) => r.Rule.Metric = "negative_vibes", "rule.metric");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "no approver", (r, _) => r.Rule.Approvers.Clear(), "rule.approvers");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "approver not an e-mail address", (r, _) => r.Rule.Approvers.Add("crisis team"), "rule.approvers[1]");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "cooldown of 31 days", (r, _) => r.Rule.CooldownDays = 31, "rule.cooldown_days");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "escalation after 5 seconds", (r, _) =>
+            r.Rule.EscalateAfter = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(5)), "rule.escalate_after");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "negative escalation delay", (r, _) =>
+            r.Rule.EscalateAfter = new Google.Protobuf.WellKnownTypes.Duration { Seconds = -60 }, "rule.escalate_after");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "fixed threshold without a level", (r, _) => r.Rule.Method = AlertMethod.FixedThreshold, "rule.threshold");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "z threshold of 0", (r, _) => r.Rule.Threshold = 0, "rule.threshold");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "NaN minimum volume", (r, _) => r.Rule.MinimumVolume = double.NaN, "rule.minimum_volume");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "baseline of 3 days", (r, _) => r.Rule.BaselineDays = 3, "rule.baseline_days");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "profile id not an id", (r, _) => r.Rule.ProfileIds.Add("brand"), "rule.profile_ids[0]");
+        V<CreateAlertRuleRequest>("CreateAlertRule", "channel id not an id", (r, _) => r.Rule.ChannelIds.Add("slack"), "rule.channel_ids[0]");
+        R<CreateAlertRuleRequest>("CreateAlertRule", "unknown profile", (r, _) => r.Rule.ProfileIds.Add(BadInputCorpus.NewId), Code.NotFound, "PROFILE_NOT_FOUND");
+        R<CreateAlertRuleRequest>("CreateAlertRule", "another tenant's profile", (r, s) => r.Rule.ProfileIds.Add(s.OtherProfileId), Code.NotFound, "PROFILE_NOT_FOUND");
+        foreach (var (method, field) in new[] { ("GetAlertRule", "rule_id"), ("DeleteAlertRule", "rule_id"), ("GetAlert", "alert_id"), ("AcknowledgeAlert", "alert_id"), ("ResolveAlert", "alert_id") })
+        {
+            _add(method, $"{field} malformed", s => BadInputCorpus.SetAt(BadInputCorpus.Base(method)(s), field, "not-a-uuid"), Code.InvalidArgument, Invalid, [field]);
+            _add(method, $"{field} unknown", BadInputCorpus.Base(method), Code.NotFound, method.Contains("Rule") ? "ALERT_RULE_NOT_FOUND" : "ALERT_NOT_FOUND", null);
+        }
+        V<UpdateAlertRuleRequest>("UpdateAlertRule", "rule id malformed", (r, _) => r.Rule.RuleId = "rule-1", "rule.rule_id");
+        V<UpdateAlertRuleRequest>("UpdateAlertRule", "etag not an etag", (r, _) => r.Rule.Etag = "v1", "rule.etag");
+        R<UpdateAlertRuleRequest>("UpdateAlertRule", "unknown rule", (_, _) => { }, Code.NotFound, "ALERT_RULE_NOT_FOUND");
+        V<DeleteAlertRuleRequest>("DeleteAlertRule", "etag not an etag", (r, _) => r.Etag = "v1", "etag");
+        V<ListAlertsRequest>("ListAlerts", "rule id malformed", (r, _) => r.RuleId = "rule-1", "rule_id");
+        V<ListAlertsRequest>("ListAlerts", "negative page size", (r, _) => r.PageSize = -1, "page_size");
+        V<ListAlertsRequest>("ListAlerts", "page token not issued", (r, _) => r.PageToken = Token("o1:5"), "page_token");
+        V<ListAlertRulesRequest>("ListAlertRules", "negative page size", (r, _) => r.PageSize = -1, "page_size");
+        V<ListAlertRulesRequest>("ListAlertRules", "page token not issued", (r, _) => r.PageToken = Token("o1:5"), "page_token");
     }
 
     /// <summary>An id field of each kind: missing, blank, malformed, all-zero, unknown, and another tenant's.</summary>

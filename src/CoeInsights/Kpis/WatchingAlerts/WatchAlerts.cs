@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 using CoeInsights.Common;
+using CoeInsights.Kpis.QueryingDerivedKpis;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
@@ -62,6 +63,25 @@ public sealed class AlertCursor
     internal HashSet<Network> Networks { get; }
     internal HashSet<string> BusinessUnits { get; }
     internal int BaselineDays { get; }
+    /// <summary>A stored alert rule's extras: only profiles of this ownership; a derived KPI computed from its components.</summary>
+    internal Ownership? Ownership { get; init; }
+    internal DerivedKpiDefinition? Derived { get; init; }
+
+    /// <summary>
+    /// A cursor for a stored alert rule (the server's raiser): its method, minimum volume, ownership and, for a derived
+    /// KPI (<paramref name="metric"/> names one, e.g. negative_share), the KPI computed per day from its components,
+    /// with its denominator as the volume. Starts after <paramref name="floor"/> (the raiser keeps it across restarts).
+    /// </summary>
+    public static AlertCursor ForRule(AlertRule rule, string metric, IReadOnlyList<Guid> profileIds, IReadOnlyList<Network> networks,
+        IReadOnlyList<string> businessUnits, Ownership? ownership, int baselineDays, long floor)
+    {
+        var derived = DerivedKpiDefinition.Find(metric);
+        return new AlertCursor(rule, derived is null ? [metric] : derived.Metrics.ToHashSet(StringComparer.Ordinal), profileIds.ToHashSet(),
+            networks.ToHashSet(), businessUnits.ToHashSet(StringComparer.Ordinal), baselineDays)
+        {
+            Ownership = ownership, Derived = derived, Floor = floor,
+        };
+    }
 }
 
 public static class WatchAlertsHandler
@@ -203,6 +223,11 @@ public static class WatchAlertsHandler
             if (!cursor.Metrics.Contains(o.Metric)) continue;
             if (await Profile(session, cursor, o.ProfileId, ct) is { } p && Matches(cursor, p)) watched.Add((p, o));
         }
+        if (cursor.Derived is { } derived)
+        {
+            await EvaluateDerived(session, cursor, derived, watched, alert, alerts, ct);
+            return;
+        }
         // An hourly value is its own series: its history is the same hour on each of the baseline days before.
         foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric, w.Observation.Hour)))
         {
@@ -223,7 +248,39 @@ public static class WatchAlertsHandler
         }
     }
 
+    /// <summary>
+    /// A derived KPI: one verdict per (profile, day) the batch touched, the KPI of that day (<see cref="QueryDerivedKpisHandler.Compute"/>
+    /// over the stored components, the batch's own values included) against the KPI of each day before; the denominator
+    /// is the volume a minimum volume is checked against.
+    /// </summary>
+    private static async Task EvaluateDerived(IQuerySession session, AlertCursor cursor, DerivedKpiDefinition kpi,
+        List<(KpiProfile Profile, KpiObservation Observation)> watched, Func<KpiProfile, KpiObservation, ObservationAlert, KpiAlert> alert,
+        List<KpiAlert> alerts, CancellationToken ct)
+    {
+        // Derived KPIs are daily: their components' hourly values are not summed into days here, so they are not looked at.
+        foreach (var series in watched.Where(w => w.Observation.Hour is null).GroupBy(w => w.Profile.Id))
+        {
+            var profile = series.First().Profile;
+            var days = series.Select(w => w.Observation.Date).Distinct().Order().ToList();
+            var rows = await ObservationTable.LatestAsync(session, [profile.Id], kpi.Metrics, days[0].AddDays(-cursor.BaselineDays - 1), days[^1], ct);
+            var values = rows.ToDictionary(r => (r.Metric, r.Date), r => r.Value);
+            double? Get(string metric, DateOnly day) => values.TryGetValue((metric, day), out var x) ? x : null;
+            foreach (var day in days)
+            {
+                var slots = new double?[cursor.BaselineDays];
+                var start = day.AddDays(-cursor.BaselineDays);
+                for (var i = 0; i < slots.Length; i++)
+                    slots[i] = QueryDerivedKpisHandler.Compute(kpi, start.AddDays(i), start.AddDays(i), start.AddDays(i), Get).Value;
+                var today = QueryDerivedKpisHandler.Compute(kpi, day, day, day, Get);
+                if (today.Value is not { } value) continue;
+                if (ObservationAlerts.Decide(slots, value, cursor.Rule, today.Denominator) is { } verdict)
+                    alerts.Add(alert(profile, new KpiObservation(profile.Id, kpi.Name, day, value), verdict));
+            }
+        }
+    }
+
     private static bool Matches(AlertCursor cursor, KpiProfile p) =>
+        (cursor.Ownership is not { } ownership || p.Ownership == ownership) &&
         (cursor.ProfileIds.Count == 0 || cursor.ProfileIds.Contains(p.Id)) &&
         (cursor.Networks.Count == 0 || cursor.Networks.Contains(p.Network)) &&
         (cursor.BusinessUnits.Count == 0 || cursor.BusinessUnits.Contains(p.BusinessUnit));
