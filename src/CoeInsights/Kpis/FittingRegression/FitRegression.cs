@@ -42,7 +42,8 @@ public static class FitRegressionHandler
         v.Require(command.Regressors.Count >= 1, "regressors", "needs at least one regressor");
         v.Require(command.Regressors.Count <= MaxRegressors, "regressors", $"at most {MaxRegressors} regressors");
         for (var i = 0; i < command.YValues.Count; i++) v.RequireFinite(command.YValues[i], $"y_values[{i}]");
-        for (var j = 0; j < command.Regressors.Count; j++)
+        // without a y the regressors' kind cannot be judged: only y is named
+        for (var j = 0; j < command.Regressors.Count && (stored || command.YValues.Count > 0); j++)
         {
             var r = command.Regressors[j];
             if (stored)
@@ -64,6 +65,9 @@ public static class FitRegressionHandler
     /// <summary>Fits y on the columns (columns[j][i] = regressor j at observation i); engine field names become the request's.</summary>
     public static RegressionFit Decide(IReadOnlyList<double> y, IReadOnlyList<IReadOnlyList<double>> columns, FitRegression command, string yField)
     {
+        if (y.Count <= columns.Count + 1)
+            throw new InvalidInputException(yField, $"needs more observations than coefficients ({columns.Count + 1}); has {y.Count}"
+                + (yField == "y" ? " slots where y and every regressor have a value" : ""));
         var rows = new IReadOnlyList<double>[y.Count];
         for (var i = 0; i < y.Count; i++)
         {
