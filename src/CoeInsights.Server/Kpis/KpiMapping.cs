@@ -448,6 +448,18 @@ internal static class KpiMapping
         if (r.Beta is { } b) response.Beta = b;
         if (r.Gamma is { } g) response.Gamma = g;
         if (r.GammaStatsmodels is { } gs) response.GammaStatsmodels = gs;
+        if (u.Value(r.StartLevel, "start_level") is { } l0) response.StartLevel = l0;
+        if (u.Value(r.StartTrend, "start_trend") is { } b0) response.StartTrend = b0;
+        response.StartSeasonals.AddRange(r.StartSeasonals);
+        if (u.Value(r.Level, "final_level") is { } level) response.FinalLevel = level;
+        if (u.Value(r.Trend, "final_trend") is { } trend) response.FinalTrend = trend;
+        response.FinalSeasonals.AddRange(r.Seasonals);
+        for (var i = 0; i < r.Fitted.Count; i++)
+        {
+            var fitted = new FittedValue { PeriodStart = ToProto(series.PeriodStarts[i]) };
+            if (u.Value(r.Fitted[i], $"fitted[{i}].value") is { } xhat) fitted.Value = xhat;
+            response.Fitted.Add(fitted);
+        }
         var start = series.PeriodStarts[^1];
         for (var i = 0; i < r.Forecast.Count; i++)
         {

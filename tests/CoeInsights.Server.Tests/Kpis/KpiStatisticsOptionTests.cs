@@ -248,6 +248,35 @@ public sealed class KpiStatisticsOptionTests(TestServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ReturnsHoltStartFinalStateAndFittedValuesGivenWwwUsage()
+    {
+        // R 4.2.2 HoltWinters(WWWusage, alpha = 0.5, beta = 0.3, gamma = FALSE)
+        // (tests/vectors/trends/v10_holt_linear_ses_fixed_wwwusage.json): coefficients a = 225.40095379687364,
+        // b = 1.043224106742525; fitted(hw) first rows (xhat, level, trend) [80, 84, −4], [79.25, 82.5, −3.25], …
+        // The first row's level and trend are the start values (?HoltWinters: l.start = x[2], b.start = x[2] − x[1]).
+        var v = Vector("v10_holt_linear_ses_fixed_wwwusage.json");
+        var y = v.GetProperty("inputs").GetProperty("y").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var holt = v.GetProperty("expected").GetProperty("holt");
+        var rows = holt.GetProperty("first_fitted_rows_xhat_level_trend").EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
+        var (viewer, _, profile) = await Seed("stats-holt", ("impressions", y));
+
+        var r = await viewer.ForecastAsync(new ForecastRequest
+        {
+            Series = Selector(profile, "impressions", y.Length), Method = ForecastMethod.Holt, Alpha = 0.5, Beta = 0.3, Horizon = 1,
+        });
+
+        Assert.Equal(rows[0][1], r.StartLevel);
+        Assert.Equal(rows[0][2], r.StartTrend);
+        Assert.Empty(r.StartSeasonals);
+        Near(holt.GetProperty("level_n").GetDouble(), r.FinalLevel, 1e-9, "a");
+        Near(holt.GetProperty("trend_n").GetDouble(), r.FinalTrend, 1e-12, "b");
+        Assert.Equal(y.Length, r.Fitted.Count);
+        Assert.False(r.Fitted[0].HasValue || r.Fitted[1].HasValue); // Holt filters from the third slot, as R
+        for (var i = 0; i < rows.Length; i++) Near(rows[i][0], r.Fitted[i + 2].Value, 1e-12, $"xhat[{i + 3}]");
+        Assert.Equal(D(Mon.AddDays(2)), r.Fitted[2].PeriodStart);
+    }
+
+    [Fact]
     public async Task ScoresAnomaliesByTheChosenConventionGivenPublishedExamples()
     {
         // Leys et al. (2013) J. Exp. Soc. Psychol. 49:764-766: 1, 3, 3, 6, 8, 10, 10, 1000 → median 7, MAD·1.4826 = 5.1891.
