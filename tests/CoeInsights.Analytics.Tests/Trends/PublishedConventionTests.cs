@@ -172,3 +172,26 @@ public class PublishedConventionTests
         }
     }
 }
+
+public class SeasonalMannKendallPublishedTests
+{
+    [Fact]
+    public void ReturnsPymannkendallTestSuiteValuesGivenMonthlyRainfallWithGaps()
+    {
+        // pymannkendall tests/test_pymannkendall.py::test_seasonal_test (vectors/trends/v15_…json): Bogra monthly
+        // rainfall 1981-2010 with blank months, period 12: s −399, var_s 34702.333333333336, z −2.136504114534638,
+        // p 0.03263834596177739, Tau −0.0794979079497908 (continuity correction once on the summed S).
+        var v = TrendVector.Load("v15_seasonal_mann_kendall_pymannkendall_rainfall.json");
+        var x = TrendVector.NullableDoubles(v.Inputs.GetProperty("x"));
+        var e = v.Expected;
+
+        var r = MannKendall.SeasonalTest(x, 12);
+
+        Assert.Equal(e.GetProperty("s").GetDouble(), r.S);
+        Approx.Relative(e.GetProperty("var_s").GetDouble(), r.VarianceS, 1e-12, "var_s");
+        Approx.Relative(e.GetProperty("z").GetDouble(), r.Z, 1e-12, "z");
+        Approx.Relative(e.GetProperty("p").GetDouble(), r.PValue, 1e-9, "p");
+        Approx.Relative(e.GetProperty("Tau").GetDouble(), r.TauA, 1e-12, "Tau");
+        Assert.Equal(TrendDirection.Decreasing, r.Direction);
+    }
+}
