@@ -250,6 +250,30 @@ internal static class KpiMapping
         },
     };
 
+    public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.HourlyKpiSeries s)
+    {
+        var series = new V1.KpiSeries
+        {
+            ProfileId = s.Profile.Id.ToString(),
+            Network = ToProto(s.Profile.Network),
+            BusinessUnit = s.Profile.BusinessUnit,
+            Ownership = ToProto(s.Profile.Ownership),
+            Metric = s.Metric.Name,
+            Unit = s.Metric.Unit,
+            Rollup = ToProto(s.Metric.Rollup),
+            Granularity = V1.Granularity.Day,
+            Scope = ToProto(s.Metric.Scope),
+            Resolution = ObservationResolution.Hourly,
+        };
+        foreach (var p in s.Points)
+        {
+            var point = new SeriesPoint { PeriodStart = ToProto(p.Date), Hour = p.Hour, ObservationCount = p.Value is null ? 0 : 1 };
+            if (p.Value is { } value) point.Value = value;
+            series.Points.Add(point);
+        }
+        return series;
+    }
+
     public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.KpiSeries s)
     {
         var series = new V1.KpiSeries
@@ -263,6 +287,7 @@ internal static class KpiMapping
             Rollup = ToProto(s.Metric.Rollup),
             Granularity = ToProto(s.Series.Granularity),
             Scope = ToProto(s.Metric.Scope),
+            Resolution = ObservationResolution.Daily,
         };
         var r = s.Series;
         for (var i = 0; i < r.Values.Count; i++)
@@ -556,7 +581,14 @@ internal static class KpiMapping
         _ => null,
     };
 
-    public static V1.KpiAlert ToProto(CoeInsights.Kpis.WatchingAlerts.KpiAlert a) => new()
+    public static V1.KpiAlert ToProto(CoeInsights.Kpis.WatchingAlerts.KpiAlert a)
+    {
+        var alert = DailyFields(a);
+        if (a.Hour is { } hour) alert.Hour = hour;
+        return alert;
+    }
+
+    private static V1.KpiAlert DailyFields(CoeInsights.Kpis.WatchingAlerts.KpiAlert a) => new()
     {
         ProfileId = a.Profile.Id.ToString(),
         Network = ToProto(a.Profile.Network),

@@ -275,6 +275,8 @@ internal static class BadInputCorpusRows
         V<RecordKpisRequest>("RecordKpis", "value infinite", (r, _) => r.Observations[0].Value = double.NegativeInfinity, "batches[0].observations[0].value");
         V<RecordKpisRequest>("RecordKpis", "no date", (r, _) => r.Observations[0].Date = null, "batches[0].observations[0].date");
         V<RecordKpisRequest>("RecordKpis", "month 13", (r, _) => r.Observations[0].Date = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 }, "batches[0].observations[0].date");
+        V<RecordKpisRequest>("RecordKpis", "hour 24", (r, _) => r.Observations[0].Hour = 24, "batches[0].observations[0].hour");
+        V<RecordKpisRequest>("RecordKpis", "hour -1", (r, _) => r.Observations[0].Hour = -1, "batches[0].observations[0].hour");
         V<RecordKpisRequest>("RecordKpis", "10,001 observations", (r, s) =>
         {
             r.Observations.Clear();
@@ -289,13 +291,18 @@ internal static class BadInputCorpusRows
         V<CorrectKpiRequest>("CorrectKpi", "value NaN", (r, _) => r.Value = double.NaN, "value");
         V<CorrectKpiRequest>("CorrectKpi", "unknown metric", (r, _) => r.Metric = "no_such_metric", "metric");
         V<CorrectKpiRequest>("CorrectKpi", "no date", (r, _) => r.Date = null, "date");
+        V<CorrectKpiRequest>("CorrectKpi", "hour 24", (r, _) => r.Hour = 24, "hour");
         R<CorrectKpiRequest>("CorrectKpi", "no observation that day", (r, _) => r.Date = CorpusSeed.D(new DateOnly(2020, 1, 1)), Code.FailedPrecondition, "NOTHING_TO_CORRECT");
         R<CorrectKpiRequest>("CorrectKpi", "by a viewer", (_, _) => { }, Code.PermissionDenied, null, Sender.Viewer);
         V<ListObservationVersionsRequest>("ListObservationVersions", "no date", (r, _) => r.Date = null, "date");
+        V<ListObservationVersionsRequest>("ListObservationVersions", "hour 24", (r, _) => r.Hour = 24, "hour");
         V<ListObservationVersionsRequest>("ListObservationVersions", "day 32", (r, _) => r.Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 32 }, "date");
 
         V<QuerySeriesRequest>("QuerySeries", "end before start", (r, _) => { r.StartDate = CorpusSeed.End; r.EndDate = CorpusSeed.Start; }, "end_date");
         V<QuerySeriesRequest>("QuerySeries", "unknown metric", (r, _) => r.Metrics[0] = "no_such_metric", "metrics[0]");
+        V<QuerySeriesRequest>("QuerySeries", "hourly, weekly", (r, _) => { r.Resolution = ObservationResolution.Hourly; r.Granularity = Granularity.Week; }, "granularity");
+        V<QuerySeriesRequest>("QuerySeries", "hourly, 92 days", (r, _) => { r.Resolution = ObservationResolution.Hourly; r.EndDate = CorpusSeed.D(CorpusSeed.FirstDay.AddDays(92)); r.StartDate = CorpusSeed.D(CorpusSeed.FirstDay); }, "end_date");
+        V<QuerySeriesRequest>("QuerySeries", "resolution unknown", (r, _) => r.Resolution = (ObservationResolution)99, "resolution");
         V<QuerySeriesRequest>("QuerySeries", "year 0", (r, _) => r.StartDate = new Google.Type.Date { Year = 0, Month = 1, Day = 1 }, "start_date");
 
         foreach (var (value, what) in new[] { (1_000_000_000, "10^9"), (1, "1"), (6, "above half the series"), (-4, "negative") })
