@@ -348,6 +348,8 @@ internal static class BadInputCorpusRows
             "regressors[0].series", "regressors[0].values");
         V<FitRegressionRequest>("FitRegression", "regressor unknown metric", (r, _) => r.Regressors[0].Series.Metric = "no_such_metric", "regressors[0].series.metric");
         V<FitRegressionRequest>("FitRegression", "regressor without observations", (r, _) => r.Regressors[0].Series.Metric = "followers", "y");
+        V<FitRegressionRequest>("FitRegression", "post-level regressor for a profile-level y", (r, _) => r.Regressors[0].Series.Metric = "post_impressions",
+            "regressors[0].series.metric");
         V<FitRegressionRequest>("FitRegression", "collinear regressors", (r, s) => r.Regressors.Add(new Regressor { Series = s.Series() }), "regressors");
         V<FitRegressionRequest>("FitRegression", "21 regressors", (r, s) =>
         {

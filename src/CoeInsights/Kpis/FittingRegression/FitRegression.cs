@@ -103,7 +103,13 @@ public static class FitRegressionHandler
     {
         var v = new Validator();
         for (var j = 0; j < xs.Count; j++)
+        {
             v.Require(xs[j].Series.Granularity == y.Series.Granularity, $"regressors[{j}].series.granularity", "must equal y.granularity");
+            // as CorrelateMetrics: profile-level and post-level figures count different things and are not combined
+            v.Require(xs[j].Metric.Scope == y.Metric.Scope, $"regressors[{j}].series.metric",
+                $"'{xs[j].Metric.Name}' is a {xs[j].Metric.Scope.ToString().ToLowerInvariant()}-level figure and '{y.Metric.Name}' a " +
+                $"{y.Metric.Scope.ToString().ToLowerInvariant()}-level one: they count different things and are not combined");
+        }
         v.ThrowIfInvalid();
         var lookups = xs.Select(x => x.Series.PeriodStarts.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => x.Series.Values[p.i])).ToList();
         var ys = new List<double>();
