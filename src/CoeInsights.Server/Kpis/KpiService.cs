@@ -8,6 +8,7 @@ using CoeInsights.Kpis.AnalyzingSeries;
 using CoeInsights.Kpis.CorrectingKpi;
 using CoeInsights.Kpis.CorrelatingMetrics;
 using CoeInsights.Kpis.DetectingAnomalies;
+using CoeInsights.Kpis.FittingRegression;
 using CoeInsights.Kpis.Forecasting;
 using CoeInsights.Kpis.GettingTrend;
 using CoeInsights.Kpis.ListingObservationVersions;
@@ -184,8 +185,11 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
 
     public override async Task<DetectAnomaliesResponse> DetectAnomalies(DetectAnomaliesRequest request, ServerCallContext context)
     {
+        var v = new Validator();
+        RequireKnown(request.ScoreMethod, "score_method", v);
+        v.ThrowIfInvalid();
         var command = new DetectAnomalies(ToSelection(request.Series, "series"), request.HasThreshold ? request.Threshold : null,
-            request.HasSeasonLength ? request.SeasonLength : null);
+            request.HasSeasonLength ? request.SeasonLength : null, FromProto(request.ScoreMethod));
         var (result, series) = await Readdressed(() => DetectAnomaliesHandler.Handle(query, command, context.CancellationToken), "series", "");
         return ToProto(result, series);
     }
@@ -206,8 +210,18 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
     public override async Task<CorrelateMetricsResponse> CorrelateMetrics(CorrelateMetricsRequest request, ServerCallContext context)
     {
         var x = ToSelection(request.X, "x");
-        var command = new CorrelateMetrics(x, ToSelection(request.Y, "y"), request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        var command = new CorrelateMetrics(x, ToSelection(request.Y, "y"), request.HasConfidenceLevel ? request.ConfidenceLevel : null,
+            request.HasContinuityCorrection && request.ContinuityCorrection);
         return ToProto(await CorrelateMetricsHandler.Handle(query, command, context.CancellationToken));
+    }
+
+    public override async Task<FitRegressionResponse> FitRegression(FitRegressionRequest request, ServerCallContext context)
+    {
+        var regressors = request.Regressors.Select((r, j) => new RegressorInput(r.Name,
+            r.Series is null ? null : ToSelection(r.Series, $"regressors[{j}].series"), r.Values)).ToList();
+        var command = new FitRegression(request.Y is null ? null : ToSelection(request.Y, "y"), request.YValues, regressors,
+            request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        return ToProto(await FitRegressionHandler.Handle(query, command, context.CancellationToken));
     }
 
     public override async Task<V1.TrendReport> AnalyzeSeries(AnalyzeSeriesRequest request, ServerCallContext context)
