@@ -39,8 +39,9 @@ public sealed class RuleViolationException(string rule, string subject, string m
 }
 
 /// <summary>PERMISSION_DENIED: the caller is known but may not do this.</summary>
-public sealed class PermissionDeniedException(string permission, string message)
-    : DomainException(ErrorReasons.PermissionDenied, message)
+/// <param name="reason">The ErrorInfo reason: PERMISSION_DENIED unless a more precise one applies (e.g. NOT_AN_APPROVER).</param>
+public sealed class PermissionDeniedException(string permission, string message, string reason = ErrorReasons.PermissionDenied)
+    : DomainException(reason, message)
 {
     public string Permission { get; } = permission;
 }

@@ -45,6 +45,8 @@ public static class ErrorReasons
     public const string DeliveryNotDeadLettered = "DELIVERY_NOT_DEAD_LETTERED";
 
     // Business rules (FAILED_PRECONDITION): evaluations and surveys.
+    public const string AlertAlreadyAcknowledged = "ALERT_ALREADY_ACKNOWLEDGED";
+    public const string AlertResolved = "ALERT_RESOLVED";
     public const string AlreadyVoted = "ALREADY_VOTED";
     public const string ConfigurationAfterClose = "CONFIGURATION_AFTER_CLOSE";
     public const string CriteriaLockedAfterScoring = "CRITERIA_LOCKED_AFTER_SCORING";
@@ -58,6 +60,8 @@ public static class ErrorReasons
     public const string InvitationRevoked = "INVITATION_REVOKED";
     public const string NotAnInvitedEvaluator = "NOT_AN_INVITED_EVALUATOR";
     public const string NotACommitteeMember = "NOT_A_COMMITTEE_MEMBER";
+    /// <summary>PERMISSION_DENIED: only a designated approver of the alert's rule may acknowledge or resolve it.</summary>
+    public const string NotAnApprover = "NOT_AN_APPROVER";
     public const string NoRecommendationPending = "NO_RECOMMENDATION_PENDING";
     public const string NoVisibleScores = "NO_VISIBLE_SCORES";
     public const string RecommendationAlreadyProposed = "RECOMMENDATION_ALREADY_PROPOSED";

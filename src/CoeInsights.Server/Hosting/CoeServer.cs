@@ -60,10 +60,11 @@ public static class CoeServer
         ConfigureKestrel(builder, options);
         // The whole stop (drain period, then unary calls finishing) fits in this; set the orchestrator's grace above it.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.DrainPeriod + options.StopTimeout);
+        // Before AddServices: delivery's outbox must be registered before the alert module's "no outbox" fallback.
+        builder.Services.AddAlertDelivery(builder.Configuration);
         AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
         builder.Services.AddConnectors(builder.Configuration.GetSection(ConnectorsOptions.Section).Get<ConnectorsOptions>() ?? new ConnectorsOptions());
         builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
-        builder.Services.AddAlertDelivery(builder.Configuration);
 
         var app = builder.Build();
         app.UseJsonBodyLimit(options.MaxMessageBytes);
@@ -79,6 +80,7 @@ public static class CoeServer
         app.MapGrpcService<Surveys.SurveyService>();
         app.MapGrpcService<Connectors.ConnectorService>();
         app.MapGrpcService<Alerts.AlertBacktestService>();
+        app.MapGrpcService<Alerts.AlertService>();
         app.MapGrpcService<Alerts.Delivery.AlertDeliveryService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
@@ -156,6 +158,7 @@ public static class CoeServer
         if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
         services.AddHostedService<BootstrapAdminKey>();
+        Alerts.AlertsRegistration.AddAlerts(services);
         services.AddSingleton<PublicBaseUrl>();
         services.AddSingleton<Reports.DownloadLinkIssuer>();
         services.AddSingleton<Web.InvitationLinks>();

@@ -52,6 +52,7 @@ public static class CoeStore
         options.ConfigureSurveys();
         Invitations.InvitationsModule.ConfigureInvitations(options);
         options.ConfigureConnectors();
+        Alerts.AlertsModule.ConfigureAlerts(options);
         options.ConfigureCreateClaims();
         Alerts.Delivery.AlertDeliveryModule.ConfigureAlertDelivery(options);
         return options;

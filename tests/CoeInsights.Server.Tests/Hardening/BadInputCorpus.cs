@@ -122,10 +122,27 @@ public static class BadInputCorpus
             Granularity = Granularity.Day,
             Points = { Enumerable.Range(0, 10).Select(i => new SeriesPoint { PeriodStart = CorpusSeed.D(CorpusSeed.FirstDay.AddDays(i)), Value = 10 + i * 1.5 + i % 3 }) },
         },
+        ["FitRegression"] = s => new FitRegressionRequest
+        {
+            Y = s.Series(metric: "engagements"), Regressors = { new Regressor { Name = "impressions", Series = s.Series() } },
+        },
         ["RunBacktest"] = _ => new RunBacktestRequest
         {
             Metrics = { "negative_mentions" }, Methods = { new BacktestMethod { Method = AlertMethod.RobustZScore, Threshold = 4 } }, Half = BacktestHalf.Test,
         },
+        ["CreateAlertRule"] = _ => new CreateAlertRuleRequest { Rule = CorpusAlertRule(), RequestId = "rule-1" },
+        // No rule or alert is seeded: the key, role and text rows are refused before the store is asked.
+        ["GetAlertRule"] = _ => new GetAlertRuleRequest { RuleId = NewId },
+        ["ListAlertRules"] = _ => new ListAlertRulesRequest { PageSize = 10 },
+        ["UpdateAlertRule"] = _ => new UpdateAlertRuleRequest
+        {
+            Rule = new V1.AlertRule { RuleId = NewId, Name = "Negative spike", Etag = "1" }, UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "name" } },
+        },
+        ["DeleteAlertRule"] = _ => new DeleteAlertRuleRequest { RuleId = NewId, Etag = "1" },
+        ["ListAlerts"] = _ => new ListAlertsRequest { PageSize = 10, State = V1.AlertState.Open },
+        ["GetAlert"] = _ => new GetAlertRequest { AlertId = NewId },
+        ["AcknowledgeAlert"] = _ => new AcknowledgeAlertRequest { AlertId = NewId, Note = "on it" },
+        ["ResolveAlert"] = _ => new ResolveAlertRequest { AlertId = NewId, Note = "done" },
         ["QueryDerivedKpis"] = s => new QueryDerivedKpisRequest
         {
             ProfileIds = { s.Profile.ProfileId }, Kpis = { DerivedKpi.EngagementRateByImpressions }, StartDate = CorpusSeed.Start, EndDate = CorpusSeed.End,
@@ -191,6 +208,12 @@ public static class BadInputCorpus
     };
 
     public static Row Row(params double[] values) => new() { Values = { values } };
+
+    public static V1.AlertRule CorpusAlertRule() => new()
+    {
+        Name = "Negative spike", Metric = "negative_mentions", Direction = AlertDirection.Up, Approvers = { "crisis@coe.example" }, Protocol = "Hold statement A",
+        Enabled = true,
+    };
 
     private static Matrix Pairwise3() => new() { Rows = { Row(1, 3, 5), Row(1.0 / 3, 1, 3), Row(0.2, 1.0 / 3, 1) } };
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using CoeInsights.Alerts;
 using CoeInsights.Alerts.Delivery;
 
@@ -10,7 +11,8 @@ public static class DeliveryRegistration
     {
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
-        services.AddSingleton<IAlertOutbox, MartenAlertOutbox>();
+        // Try: a host (a test recording notices) that registered its own outbox first keeps it.
+        services.TryAddSingleton<IAlertOutbox, MartenAlertOutbox>();
         // No resilience handler: the outbox retries durably (DeliveryPolicy), each attempt recorded. Redirects are not
         // followed: a receiver that moved is a configuration to fix, not a place to send alerts to unseen.
         services.AddHttpClient(NoticeSenders.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

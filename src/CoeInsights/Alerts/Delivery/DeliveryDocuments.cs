@@ -87,7 +87,5 @@ public static class AlertDeliveryModule
     }
 
     /// <summary>Wakes every dispatcher once the caller's transaction commits (NOTIFY is delivered on commit only).</summary>
-    public static void NotifyDispatchers(IDocumentSession session) =>
-        session.QueueSqlCommand("select pg_notify(?, ?)", Store.ChangeKeys.Channel(session.DocumentStore.Options.DatabaseSchemaName),
-            Store.ChangeKeys.AlertDeliveries);
+    public static void NotifyDispatchers(IDocumentSession session) => Store.ChangeKeys.SendOnCommit(session, Store.ChangeKeys.AlertDeliveries);
 }

@@ -16,6 +16,7 @@ public enum DerivedKpi
     CostPerEngagement,
     Roi,
     PostEngagementRateByImpressions,
+    NegativeShare,
 }
 
 /// <summary>
@@ -46,7 +47,12 @@ public sealed record DerivedKpiDefinition(
             "attributed_revenue − spend", "spend", ["attributed_revenue", "spend"]),
         new(DerivedKpi.PostEngagementRateByImpressions, "post_engagement_rate_by_impressions", "%", "post_engagements / post_impressions × 100",
             "post_engagements", "post_impressions", ["post_engagements", "post_impressions"]),
+        new(DerivedKpi.NegativeShare, "negative_share", "%", "negative_mentions / mentions × 100",
+            "negative_mentions", "mentions (including neutral)", ["negative_mentions", "mentions"]),
     ];
+
+    /// <summary>The definition named <paramref name="name"/> (e.g. "negative_share"), or null.</summary>
+    public static DerivedKpiDefinition? Find(string name) => All.FirstOrDefault(d => d.Name == name);
 
     public static DerivedKpiDefinition Of(DerivedKpi kpi) => All.Single(d => d.Kpi == kpi);
 }
@@ -158,7 +164,7 @@ public static class QueryDerivedKpisHandler
         // Component roll-ups over the days used: sums, except reach (not additive), whose mean is the denominator.
         var (num, den, scale) = kpi.Kpi switch
         {
-            DerivedKpi.EngagementRateByImpressions or DerivedKpi.PostEngagementRateByImpressions or DerivedKpi.ResponseRate => (sums[0], sums[1], 100.0),
+            DerivedKpi.EngagementRateByImpressions or DerivedKpi.PostEngagementRateByImpressions or DerivedKpi.ResponseRate or DerivedKpi.NegativeShare => (sums[0], sums[1], 100.0),
             DerivedKpi.EngagementRateByReach => (sums[0], sums[1] / days, 100.0),
             DerivedKpi.NetSentiment => (sums[0] - sums[1], sums[2], 100.0),
             DerivedKpi.CostPerEngagement => (sums[0], sums[1], 1.0),

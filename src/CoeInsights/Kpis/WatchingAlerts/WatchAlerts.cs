@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using CoeInsights.Analytics;
 using CoeInsights.Analytics.Trends;
 using CoeInsights.Common;
+using CoeInsights.Kpis.QueryingDerivedKpis;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
@@ -27,6 +28,9 @@ public sealed record KpiAlert(
 {
     /// <summary>Where the watch stands once this alert is delivered: a watch started with it sends every later alert once (<see cref="AlertResumeToken"/>).</summary>
     public string ResumeToken { get; init; } = "";
+
+    /// <summary>Set for an hourly value: its hour (0…23), watched against that hour of the baseline days before.</summary>
+    public int? Hour { get; init; }
 }
 
 /// <summary>
@@ -59,6 +63,25 @@ public sealed class AlertCursor
     internal HashSet<Network> Networks { get; }
     internal HashSet<string> BusinessUnits { get; }
     internal int BaselineDays { get; }
+    /// <summary>A stored alert rule's extras: only profiles of this ownership; a derived KPI computed from its components.</summary>
+    internal Ownership? Ownership { get; init; }
+    internal DerivedKpiDefinition? Derived { get; init; }
+
+    /// <summary>
+    /// A cursor for a stored alert rule (the server's raiser): its method, minimum volume, ownership and, for a derived
+    /// KPI (<paramref name="metric"/> names one, e.g. negative_share), the KPI computed per day from its components,
+    /// with its denominator as the volume. Starts after <paramref name="floor"/> (the raiser keeps it across restarts).
+    /// </summary>
+    public static AlertCursor ForRule(AlertRule rule, string metric, IReadOnlyList<Guid> profileIds, IReadOnlyList<Network> networks,
+        IReadOnlyList<string> businessUnits, Ownership? ownership, int baselineDays, long floor)
+    {
+        var derived = DerivedKpiDefinition.Find(metric);
+        return new AlertCursor(rule, derived is null ? [metric] : derived.Metrics.ToHashSet(StringComparer.Ordinal), profileIds.ToHashSet(),
+            networks.ToHashSet(), businessUnits.ToHashSet(StringComparer.Ordinal), baselineDays)
+        {
+            Ownership = ownership, Derived = derived, Floor = floor,
+        };
+    }
 }
 
 public static class WatchAlertsHandler
@@ -142,7 +165,7 @@ public static class WatchAlertsHandler
                         new KpiAlert(p, o.Metric, o.Date, verdict, batch.BatchId, batch.IdempotencyKey, null, batch.RecordedAt, e.Sequence), alerts, ct);
                     break;
                 case KpiCorrected c:
-                    await Evaluate(session, cursor, [new KpiObservation(c.ProfileId, c.Metric, c.Date, c.Value)], (p, o, verdict) =>
+                    await Evaluate(session, cursor, [new KpiObservation(c.ProfileId, c.Metric, c.Date, c.Value, c.Hour)], (p, o, verdict) =>
                         new KpiAlert(p, o.Metric, o.Date, verdict, null, null, c.Reason, c.CorrectedAt, e.Sequence), alerts, ct);
                     break;
             }
@@ -200,25 +223,64 @@ public static class WatchAlertsHandler
             if (!cursor.Metrics.Contains(o.Metric)) continue;
             if (await Profile(session, cursor, o.ProfileId, ct) is { } p && Matches(cursor, p)) watched.Add((p, o));
         }
-        foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric)))
+        if (cursor.Derived is { } derived)
+        {
+            await EvaluateDerived(session, cursor, derived, watched, alert, alerts, ct);
+            return;
+        }
+        // An hourly value is its own series: its history is the same hour on each of the baseline days before.
+        foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric, w.Observation.Hour)))
         {
             var days = series.Select(w => w.Observation.Date).ToList();
             var from = days.Min().AddDays(-cursor.BaselineDays);
             var to = days.Max().AddDays(-1);
-            var history = (await ObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct))
-                .ToDictionary(r => r.Date, r => r.Value);
+            var history = series.Key.Hour is { } hour
+                ? (await HourlyObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct, hour)).ToDictionary(r => r.Date, r => r.Value)
+                : (await ObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct)).ToDictionary(r => r.Date, r => r.Value);
             foreach (var (profile, o) in series)
             {
                 var slots = new double?[cursor.BaselineDays];
                 var start = o.Date.AddDays(-cursor.BaselineDays);
                 for (var i = 0; i < slots.Length; i++)
                     slots[i] = history.TryGetValue(start.AddDays(i), out var value) ? value : null;
-                if (ObservationAlerts.Decide(slots, o.Value, cursor.Rule) is { } verdict) alerts.Add(alert(profile, o, verdict));
+                if (ObservationAlerts.Decide(slots, o.Value, cursor.Rule) is { } verdict) alerts.Add(alert(profile, o, verdict) with { Hour = o.Hour });
+            }
+        }
+    }
+
+    /// <summary>
+    /// A derived KPI: one verdict per (profile, day) the batch touched, the KPI of that day (<see cref="QueryDerivedKpisHandler.Compute"/>
+    /// over the stored components, the batch's own values included) against the KPI of each day before; the denominator
+    /// is the volume a minimum volume is checked against.
+    /// </summary>
+    private static async Task EvaluateDerived(IQuerySession session, AlertCursor cursor, DerivedKpiDefinition kpi,
+        List<(KpiProfile Profile, KpiObservation Observation)> watched, Func<KpiProfile, KpiObservation, ObservationAlert, KpiAlert> alert,
+        List<KpiAlert> alerts, CancellationToken ct)
+    {
+        // Derived KPIs are daily: their components' hourly values are not summed into days here, so they are not looked at.
+        foreach (var series in watched.Where(w => w.Observation.Hour is null).GroupBy(w => w.Profile.Id))
+        {
+            var profile = series.First().Profile;
+            var days = series.Select(w => w.Observation.Date).Distinct().Order().ToList();
+            var rows = await ObservationTable.LatestAsync(session, [profile.Id], kpi.Metrics, days[0].AddDays(-cursor.BaselineDays - 1), days[^1], ct);
+            var values = rows.ToDictionary(r => (r.Metric, r.Date), r => r.Value);
+            double? Get(string metric, DateOnly day) => values.TryGetValue((metric, day), out var x) ? x : null;
+            foreach (var day in days)
+            {
+                var slots = new double?[cursor.BaselineDays];
+                var start = day.AddDays(-cursor.BaselineDays);
+                for (var i = 0; i < slots.Length; i++)
+                    slots[i] = QueryDerivedKpisHandler.Compute(kpi, start.AddDays(i), start.AddDays(i), start.AddDays(i), Get).Value;
+                var today = QueryDerivedKpisHandler.Compute(kpi, day, day, day, Get);
+                if (today.Value is not { } value) continue;
+                if (ObservationAlerts.Decide(slots, value, cursor.Rule, today.Denominator) is { } verdict)
+                    alerts.Add(alert(profile, new KpiObservation(profile.Id, kpi.Name, day, value), verdict));
             }
         }
     }
 
     private static bool Matches(AlertCursor cursor, KpiProfile p) =>
+        (cursor.Ownership is not { } ownership || p.Ownership == ownership) &&
         (cursor.ProfileIds.Count == 0 || cursor.ProfileIds.Contains(p.Id)) &&
         (cursor.Networks.Count == 0 || cursor.Networks.Contains(p.Network)) &&
         (cursor.BusinessUnits.Count == 0 || cursor.BusinessUnits.Contains(p.BusinessUnit));
