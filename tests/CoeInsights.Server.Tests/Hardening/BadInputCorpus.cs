@@ -143,6 +143,14 @@ public static class BadInputCorpus
         ["GetAlert"] = _ => new GetAlertRequest { AlertId = NewId },
         ["AcknowledgeAlert"] = _ => new AcknowledgeAlertRequest { AlertId = NewId, Note = "on it" },
         ["ResolveAlert"] = _ => new ResolveAlertRequest { AlertId = NewId, Note = "done" },
+        ["CreateDeliveryChannel"] = _ => new CreateDeliveryChannelRequest { Channel = CorpusChannel(), RequestId = "channel-1" },
+        // No channel or delivery is seeded: the key, role and text rows are refused before the store is asked.
+        ["GetDeliveryChannel"] = _ => new GetDeliveryChannelRequest { ChannelId = NewId },
+        ["ListDeliveryChannels"] = _ => new ListDeliveryChannelsRequest { PageSize = 10 },
+        ["UpdateDeliveryChannel"] = _ => new UpdateDeliveryChannelRequest { ChannelId = NewId, Channel = CorpusChannel(), Etag = "1" },
+        ["DeleteDeliveryChannel"] = _ => new DeleteDeliveryChannelRequest { ChannelId = NewId, Etag = "1" },
+        ["ListDeliveries"] = _ => new ListDeliveriesRequest { PageSize = 10 },
+        ["RequeueDelivery"] = _ => new RequeueDeliveryRequest { DeliveryId = Guid.NewGuid().ToString("N") },
         ["QueryDerivedKpis"] = s => new QueryDerivedKpisRequest
         {
             ProfileIds = { s.Profile.ProfileId }, Kpis = { DerivedKpi.EngagementRateByImpressions }, StartDate = CorpusSeed.Start, EndDate = CorpusSeed.End,
@@ -208,6 +216,11 @@ public static class BadInputCorpus
     };
 
     public static Row Row(params double[] values) => new() { Values = { values } };
+
+    public static DeliveryChannel CorpusChannel() => new()
+    {
+        Name = "Crisis hook", Kind = DeliveryChannelKind.Webhook, Url = "https://hooks.example.com/coe", Secret = "corpus-secret-0123456789",
+    };
 
     public static V1.AlertRule CorpusAlertRule() => new()
     {

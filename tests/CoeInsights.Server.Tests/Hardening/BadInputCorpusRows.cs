@@ -46,6 +46,21 @@ internal static class BadInputCorpusRows
         Scoring();
         Surveys();
         Alerts();
+        Delivery();
+    }
+
+    private static void Delivery()
+    {
+        V<CreateDeliveryChannelRequest>("CreateDeliveryChannel", "no name", (r, _) => r.Channel.Name = "", "channel.name");
+        V<CreateDeliveryChannelRequest>("CreateDeliveryChannel", "plain http to another host", (r, _) => r.Channel.Url = "http://hooks.example.com/coe", "channel.url");
+        V<CreateDeliveryChannelRequest>("CreateDeliveryChannel", "relative url", (r, _) => r.Channel.Url = "/coe", "channel.url");
+        V<CreateDeliveryChannelRequest>("CreateDeliveryChannel", "secret of 8 characters", (r, _) => r.Channel.Secret = "12345678", "channel.secret");
+        V<UpdateDeliveryChannelRequest>("UpdateDeliveryChannel", "channel id malformed", (r, _) => r.ChannelId = "hook", "channel_id");
+        V<DeleteDeliveryChannelRequest>("DeleteDeliveryChannel", "channel id malformed", (r, _) => r.ChannelId = "hook", "channel_id");
+        V<GetDeliveryChannelRequest>("GetDeliveryChannel", "channel id malformed", (r, _) => r.ChannelId = "hook", "channel_id");
+        V<ListDeliveryChannelsRequest>("ListDeliveryChannels", "negative page size", (r, _) => r.PageSize = -1, "page_size");
+        V<ListDeliveriesRequest>("ListDeliveries", "negative page size", (r, _) => r.PageSize = -1, "page_size");
+        V<RequeueDeliveryRequest>("RequeueDelivery", "delivery id malformed", (r, _) => r.DeliveryId = "not a delivery", "delivery_id");
     }
 
     private static void Alerts()
