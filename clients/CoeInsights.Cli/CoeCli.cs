@@ -23,7 +23,9 @@ public static class CoeCli
         root.Add(SampleCommands.Build(Run));
         root.Add(ConnectorCommands.Build(Run));
         // coe alerts: the crisis early warning (issue 18); backtest measures the detector (docs/alerts.md).
-        root.Add(new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.") { AlertBacktestCommands.Build(Run) });
+        var alerts = new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.") { AlertBacktestCommands.Build(Run) };
+        foreach (var command in AlertCommands.Build(Run)) alerts.Add(command);
+        root.Add(alerts);
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
