@@ -7,6 +7,7 @@
 #   - chromium, chromium-driver (the web pages are tested in a real headless browser)
 #   - npm (buf, the protos' lint and breaking-change checker, is an npm package pinned in eng/buf)
 #   - nginx-light (the load balancer in front of several replicas, docs/deploy.md)
+#   - python3-aiosmtpd (the real SMTP server the alert delivery tests mail through)
 set -euo pipefail
 
 need=()
@@ -23,6 +24,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 /usr/bin/python3 -c "import grpc, google.protobuf" >/dev/null 2>&1 || need+=(python3-grpcio python3-protobuf)
 # Debian's nginx is the load balancer of docs/deploy.md (grpc_pass, per-call balancing over HTTP/2).
 command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+# Alert delivery is tested against a real SMTP server: aiosmtpd, run by the tests as a subprocess.
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 # `pip install clients/python` is tested in a venv (offline, with Debian's setuptools).
 /usr/bin/python3 -c "import ensurepip, setuptools" >/dev/null 2>&1 || need+=(python3-venv python3-setuptools)
 

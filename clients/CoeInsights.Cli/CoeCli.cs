@@ -23,7 +23,10 @@ public static class CoeCli
         root.Add(SampleCommands.Build(Run));
         root.Add(ConnectorCommands.Build(Run));
         // coe alerts: the crisis early warning (issue 18); backtest measures the detector (docs/alerts.md).
-        var alerts = new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.") { AlertBacktestCommands.Build(Run) };
+        var alerts = new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.")
+        {
+            AlertBacktestCommands.Build(Run), AlertDeliveryCommands.BuildChannels(Run), AlertDeliveryCommands.BuildDeliveries(Run),
+        };
         foreach (var command in AlertCommands.Build(Run)) alerts.Add(command);
         root.Add(alerts);
 

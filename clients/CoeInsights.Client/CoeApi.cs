@@ -8,7 +8,7 @@ public static class CoeApi
 {
     public static IReadOnlyList<FileDescriptor> Files { get; } =
     [
-        AdminServiceReflection.Descriptor, AlertBacktestServiceReflection.Descriptor, AlertMethodReflection.Descriptor, AlertServiceReflection.Descriptor, ConnectorServiceReflection.Descriptor, EvaluationServiceReflection.Descriptor, InvitationServiceReflection.Descriptor,
+        AdminServiceReflection.Descriptor, AlertBacktestServiceReflection.Descriptor, AlertDeliveryServiceReflection.Descriptor, AlertMethodReflection.Descriptor, AlertServiceReflection.Descriptor, ConnectorServiceReflection.Descriptor, EvaluationServiceReflection.Descriptor, InvitationServiceReflection.Descriptor,
         KpiServiceReflection.Descriptor, ReportServiceReflection.Descriptor, ScoringReflection.Descriptor,
         ScoringServiceReflection.Descriptor, ServerInfoServiceReflection.Descriptor, SurveyServiceReflection.Descriptor,
     ];

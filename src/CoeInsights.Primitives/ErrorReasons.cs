@@ -41,6 +41,8 @@ public static class ErrorReasons
     public const string ConnectorBusy = "CONNECTOR_BUSY";
     public const string NoObservations = "NO_OBSERVATIONS";
     public const string NothingToCorrect = "NOTHING_TO_CORRECT";
+    /// <summary>FAILED_PRECONDITION: RetryDelivery on a delivery that is pending or delivered (only dead letters are sent again).</summary>
+    public const string DeliveryNotDeadLettered = "DELIVERY_NOT_DEAD_LETTERED";
 
     // Business rules (FAILED_PRECONDITION): evaluations and surveys.
     public const string AlertAlreadyAcknowledged = "ALERT_ALREADY_ACKNOWLEDGED";

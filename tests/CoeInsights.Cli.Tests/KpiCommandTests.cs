@@ -117,6 +117,49 @@ public sealed class KpiCommandTests(TestServer server) : IClassFixture<TestServe
         return [.. values];
     }
 
+    private const string HourlyKpis = """
+        profile,date,metric,value,hour
+        coe-li,2026-01-01,impressions,1000,
+        coe-li,2026-01-01,impressions,40,9
+        coe-li,2026-01-01,impressions,55,14:00
+        """;
+
+    [Fact]
+    public async Task ImportsHourlyRowsBesideDailyOnesGivenHourColumn()
+    {
+        var (key, linkedIn) = await Profiles("cli-kpi-hourly");
+
+        var imported = await Coe(key, "kpis", "import", CoeProcess.TempFile(HourlyKpis), "--time-zone", "Europe/Berlin", "-o", "json");
+        var bad = await Coe(key, "kpis", "import", CoeProcess.TempFile(HourlyKpis.Replace(",14:00", ",24")));
+        var twice = await Coe(key, "kpis", "import", CoeProcess.TempFile(HourlyKpis.Replace(",14:00", ",09:00")));
+
+        Assert.True(imported.Code == ExitCodes.Ok, imported.Err);
+        Assert.Equal(3, JsonDocument.Parse(imported.Out).RootElement.GetProperty("rows").GetInt32());
+        var daily = await StoredImpressions(key, linkedIn);
+        Assert.Equal([1000.0], daily); // the daily series: the daily value only
+        var client = new KpiService.KpiServiceClient(server.Channel(key));
+        using var call = client.QuerySeries(new QuerySeriesRequest
+        {
+            ProfileIds = { linkedIn }, Metrics = { "impressions" }, Resolution = ObservationResolution.Hourly,
+            StartDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 }, EndDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 },
+        });
+        var hours = new List<(int, double)>();
+        await foreach (var series in call.ResponseStream.ReadAllAsync())
+            hours.AddRange(series.Points.Where(p => p.HasValue).Select(p => (p.Hour, p.Value)));
+        Assert.Equal([(9, 40.0), (14, 55.0)], hours);
+        var printed = await Coe(key, "kpis", "series", "--profile", "coe-li", "--metric", "impressions", "--from", "2026-01-01", "--to", "2026-01-01", "--hourly", "--csv");
+        Assert.True(printed.Code == ExitCodes.Ok, printed.Err);
+        var lines = printed.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.EndsWith(",days_in_period,hour", lines[0]);
+        Assert.Equal(25, lines.Length); // header + 24 hours
+        Assert.EndsWith(",2026-01-01,40,1,0,9", lines[10]);
+        Assert.EndsWith(",2026-01-01,,0,0,10", lines[11]);
+        Assert.Equal(ExitCodes.Usage, bad.Code);
+        Assert.Contains("line 4: column 'hour': '24' is not an hour", bad.Err);
+        Assert.Equal(ExitCodes.Usage, twice.Code);
+        Assert.Contains("at 09:00 appears twice", twice.Err);
+    }
+
     private const string BadKpis = """
         profile,date,metric,value
         coe-li,2026-01-01,impressions,1000

@@ -84,4 +84,22 @@ public class FiniteNumbersTests
         Assert.Empty(Net.Enforce(report));
         Assert.Equal(before, report);
     }
+
+    [Fact]
+    public void ClearsNaNDeepInsideLargeAnswerAndRemembersOnlyCleanOnes()
+    {
+        // Large answers take the fast walk first (and a clean one is remembered); a planted NaN must still be found.
+        var large = Planted();
+        for (var i = 0; i < 600; i++) large.Points.Add(new S.TrendPoint { Value = i, MovingAverage = i });
+        var before = large.Clone();
+        Assert.Empty(Net.Enforce(large));
+        Assert.Empty(Net.Enforce(large));
+        Assert.Equal(before, large);
+
+        var planted = before.Clone();
+        planted.Points[550].MovingAverage = double.NaN;
+        Assert.Equal(["points[550].moving_average"], Net.Enforce(planted));
+        Assert.False(planted.Points[550].HasMovingAverage);
+        Assert.Empty(Net.Enforce(planted));
+    }
 }

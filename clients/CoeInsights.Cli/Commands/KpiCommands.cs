@@ -143,7 +143,8 @@ internal static partial class KpiCommands
     {
         var csv = new Argument<FileInfo>("kpis.csv")
         {
-            Description = "Columns: profile (id, handle or network:handle), date (yyyy-MM-dd), metric (see `coe kpis metrics`), value.",
+            Description = "Columns: profile (id, handle or network:handle), date (yyyy-MM-dd), metric (see `coe kpis metrics`), value; "
+                + "optional hour (0-23 or HH:00, the hour of the reporting day in --time-zone; empty = a daily value).",
         };
         var batchSize = new Option<int>("--batch-size")
         {
@@ -164,7 +165,7 @@ internal static partial class KpiCommands
             var clock = Stopwatch.StartNew();
             var directory = new ProfileDirectory(await AllProfiles(client, ct));
             var metrics = (await client.ListMetricsAsync(new ListMetricsRequest(), cancellationToken: ct)).Metrics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-            var seen = new HashSet<(string, string, DateOnly)>();
+            var seen = new HashSet<(string, string, DateOnly, int?)>();
             var file = result.GetValue(csv)!;
             var input = CsvFile.Read(file, ["profile", "date", "metric", "value"], row =>
             {
@@ -174,9 +175,13 @@ internal static partial class KpiCommands
                 var metric = row.Required("metric");
                 if (metric.Length > 0 && !metrics.Contains(metric)) row.Fail("metric", $"unknown metric '{metric}' (see `coe kpis metrics`)");
                 var value = row.Number("value");
-                if (!row.Failed && !seen.Add((id!, metric, date))) row.Fail(null, $"{profile} {metric} on {date:yyyy-MM-dd} appears twice");
-                return new KpiObservation { ProfileId = id ?? "", Date = ToProto(date), Metric = metric, Value = value };
-            });
+                var hour = Hour(row);
+                if (!row.Failed && !seen.Add((id!, metric, date, hour)))
+                    row.Fail(null, $"{profile} {metric} on {date:yyyy-MM-dd}{(hour is { } h ? $" at {h:00}:00" : "")} appears twice");
+                var observation = new KpiObservation { ProfileId = id ?? "", Date = ToProto(date), Metric = metric, Value = value };
+                if (hour is { } at) observation.Hour = at;
+                return observation;
+            }, optional: ["hour"]);
             var rows = input.Accept(result.GetValue(continueOnError));
 
             var size = result.GetValue(batchSize);
@@ -244,6 +249,18 @@ internal static partial class KpiCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>The optional <c>hour</c> cell: empty = daily; 0…23 or HH:00 = that hour of the reporting day.</summary>
+    private static int? Hour(CsvRowReader row)
+    {
+        var text = row.Text("hour");
+        if (text.Length == 0) return null;
+        var digits = text.EndsWith(":00", StringComparison.Ordinal) ? text[..^3] : text;
+        if (int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hour) && hour is >= 0 and <= 23)
+            return hour;
+        row.Fail("hour", $"'{text}' is not an hour (0-23 or HH:00; empty for a daily value)");
+        return null;
     }
 
     private static string? Fail(CsvRowReader row, string column, string message)

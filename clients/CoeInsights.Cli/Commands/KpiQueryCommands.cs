@@ -48,9 +48,13 @@ internal static partial class KpiCommands
         var granularity = new Option<Granularity>("--granularity") { DefaultValueFactory = _ => Granularity.Day, Description = "Day (default), Week, Month or Quarter." };
         var complete = new Option<bool>("--complete-periods") { Description = "A period with any unobserved day has no value." };
         var csv = new Option<bool>("--csv") { Description = "Print CSV (one row per series and period) instead of a table." };
+        var hourly = new Option<bool>("--hourly")
+        {
+            Description = "The hourly series (every hour of --from…--to, both required, at most 92 days; not rolled up) instead of the daily one.",
+        };
         var command = new Command("series", "Stored series rolled up by the metric's roll-up (QuerySeries; latest versions; missing days stay missing).")
         {
-            profiles, networks, units, ownership, metrics, from, to, granularity, complete, csv,
+            profiles, networks, units, ownership, metrics, from, to, granularity, complete, csv, hourly,
         };
         command.SetAction((result, ct) => run(result, async context =>
         {
@@ -64,6 +68,8 @@ internal static partial class KpiCommands
             };
             if (result.GetResult(from) is not null) request.StartDate = ToProto(result.GetValue(from));
             if (result.GetResult(to) is not null) request.EndDate = ToProto(result.GetValue(to));
+            var hours = result.GetValue(hourly);
+            if (hours) request.Resolution = ObservationResolution.Hourly;
             using var call = client.QuerySeries(request, cancellationToken: ct);
             var series = new List<KpiSeries>();
             await foreach (var s in call.ResponseStream.ReadAllAsync(ct)) series.Add(s);
@@ -78,13 +84,15 @@ internal static partial class KpiCommands
             if (result.GetValue(csv))
             {
                 await using var writer = new CsvOutput(context.Output);
-                await writer.HeaderAsync("profile_id", "network", "handle", "business_unit", "ownership", "metric", "unit", "granularity", "period_start", "value", "observation_count", "days_in_period");
+                string[] columns = ["profile_id", "network", "handle", "business_unit", "ownership", "metric", "unit", "granularity", "period_start", "value", "observation_count", "days_in_period"];
+                await writer.HeaderAsync(hours ? [.. columns, "hour"] : columns);
                 foreach (var s in series)
                     foreach (var p in s.Points)
                     {
                         writer.Text(s.ProfileId).Text(s.Network.ToString()).Text(byId.TryGetValue(s.ProfileId, out var profile) ? profile.Handle : "")
                             .Text(s.BusinessUnit).Text(s.Ownership.ToString()).Text(s.Metric).Text(s.Unit).Text(s.Granularity.ToString())
                             .Text(Format(p.PeriodStart)).Number(p.HasValue ? p.Value : null).Number(p.ObservationCount).Number(p.DaysInPeriod);
+                        if (hours) writer.Number(p.Hour);
                         await writer.EndRowAsync();
                     }
                 return;
@@ -92,7 +100,8 @@ internal static partial class KpiCommands
             var table = new Table().AddColumns("profile", "metric", "period", "value", "observed days");
             foreach (var s in series)
                 foreach (var p in s.Points)
-                    table.AddRow(Markup.Escape(Label(byId, s.ProfileId)), s.Metric, Format(p.PeriodStart), p.HasValue ? N(p.Value) : "", $"{p.ObservationCount}/{p.DaysInPeriod}");
+                    table.AddRow(Markup.Escape(Label(byId, s.ProfileId)), s.Metric, Format(p.PeriodStart) + (p.HasHour ? $" {p.Hour:00}:00" : ""), p.HasValue ? N(p.Value) : "",
+                        p.HasHour ? $"{p.ObservationCount}" : $"{p.ObservationCount}/{p.DaysInPeriod}");
             context.Console.Write(table);
             context.Console.WriteLine($"{series.Count} series");
         }));
@@ -346,7 +355,7 @@ internal static partial class KpiCommands
             if (result.GetValue(resume) is { Length: > 0 } resumeToken) request.ResumeToken = resumeToken;
             await watching.RunAsync(result, context, token => client.WatchAlerts(request, cancellationToken: token),
                 $"watching {string.Join(", ", request.Metrics)} for alerts (Ctrl-C to stop)",
-                a => $"{Format(a.Date)} {a.Severity.ToString().ToLowerInvariant()} {a.Direction.ToString().ToLowerInvariant()}: {a.Network.ToString().ToLowerInvariant()}:{a.Handle} "
+                a => $"{Format(a.Date)}{(a.HasHour ? $" {a.Hour:00}:00" : "")} {a.Severity.ToString().ToLowerInvariant()} {a.Direction.ToString().ToLowerInvariant()}: {a.Network.ToString().ToLowerInvariant()}:{a.Handle} "
                     + $"{a.Metric} {N(a.Value, "0.##")} (expected {N(a.Expected, "0.##")}, score {N(a.Score, "0.00")}, {a.HistoryCount} days of history)"
                     + (a.CorrectionReason.Length > 0 ? $", corrected: {a.CorrectionReason}" : $", batch {a.BatchId}"),
                 ct);

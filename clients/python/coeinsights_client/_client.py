@@ -9,6 +9,8 @@ from coeinsights.v1 import (
     admin_service_pb2_grpc,
     alert_service_pb2,
     alert_service_pb2_grpc,
+    alert_delivery_service_pb2,
+    alert_delivery_service_pb2_grpc,
     connector_service_pb2,
     connector_service_pb2_grpc,
     evaluation_service_pb2,
@@ -90,6 +92,7 @@ class Client:
     v1 = SimpleNamespace(
         admin_service_pb2=admin_service_pb2,
         alert_service_pb2=alert_service_pb2,
+        alert_delivery_service_pb2=alert_delivery_service_pb2,
         connector_service_pb2=connector_service_pb2,
         evaluation_service_pb2=evaluation_service_pb2,
         kpi_service_pb2=kpi_service_pb2,
@@ -111,6 +114,7 @@ class Client:
         self.reports = report_service_pb2_grpc.ReportServiceStub(self._channel)
         self.connectors = connector_service_pb2_grpc.ConnectorServiceStub(self._channel)
         self.alerts = alert_service_pb2_grpc.AlertServiceStub(self._channel)
+        self.alert_delivery = alert_delivery_service_pb2_grpc.AlertDeliveryServiceStub(self._channel)
 
     def close(self):
         self._channel.close()

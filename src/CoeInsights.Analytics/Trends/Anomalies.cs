@@ -7,7 +7,24 @@ namespace CoeInsights.Analytics.Trends;
 /// season position (e.g. all Mondays), so a quiet Sunday is not an anomaly; the modified z-score is then taken
 /// on these deseasonalised residuals.
 /// </param>
-public sealed record AnomalyOptions(double Threshold = 3.5, int? SeasonLength = null);
+/// <param name="Method">How a residual becomes a score (default the modified z-score of Iglewicz and Hoaglin).</param>
+public sealed record AnomalyOptions(double Threshold = 3.5, int? SeasonLength = null, AnomalyScoreMethod Method = AnomalyScoreMethod.ModifiedZ);
+
+/// <summary>Score conventions; they differ between published packages, so the caller chooses.</summary>
+public enum AnomalyScoreMethod
+{
+    /// <summary>0.6745·(r − median r)/MAD (Iglewicz and Hoaglin 1993; threshold 3.5). The default.</summary>
+    ModifiedZ,
+
+    /// <summary>
+    /// (r − median r)/(1.4826·MAD): the MAD scaled to estimate the normal sd, as R stats::mad (constant = 1.4826) and
+    /// scipy.stats.median_abs_deviation(scale="normal") (Leys et al. 2013). Differs from ModifiedZ by 0.6745·1.4826 = 1.00002.
+    /// </summary>
+    MadScaled,
+
+    /// <summary>(r − mean r)/sd with the sample sd (n − 1), as R scale() and scipy.stats.zscore(ddof=1). Not robust.</summary>
+    ZScore,
+}
 
 /// <summary>Robust score of one slot.</summary>
 /// <param name="Index">Slot index in the series.</param>
@@ -16,7 +33,10 @@ public sealed record AnomalyOptions(double Threshold = 3.5, int? SeasonLength = 
 public sealed record AnomalyPoint(int Index, double Value, double Expected, double Score, bool IsAnomaly);
 
 /// <summary>Scores of all observed slots and the anomalies among them.</summary>
-/// <param name="Scale">MAD (or 1.253314·MeanAD fallback, see <see cref="UsedMeanAbsoluteDeviation"/>); 0 = all residuals equal.</param>
+/// <param name="Scale">
+/// ModifiedZ: MAD (or 1.253314·MeanAD fallback, see <see cref="UsedMeanAbsoluteDeviation"/>); MadScaled: 1.4826·MAD (same
+/// fallback); ZScore: the sample sd. 0 = all residuals equal.
+/// </param>
 public sealed record AnomalyResult(
     double Threshold,
     int? SeasonLength,
@@ -25,6 +45,11 @@ public sealed record AnomalyResult(
     bool UsedMeanAbsoluteDeviation,
     IReadOnlyList<AnomalyPoint> Points)
 {
+    public AnomalyScoreMethod Method { get; init; }
+
+    /// <summary>The centre scores are measured from: the median of the residuals, or their mean for ZScore.</summary>
+    public double Center { get; init; }
+
     public IEnumerable<AnomalyPoint> Anomalies => Points.Where(p => p.IsAnomaly);
 }
 
@@ -33,6 +58,7 @@ public static class AnomalyDetector
 {
     private const double MadToZ = 0.6745;
     private const double MeanAdFactor = 1.253314;
+    private const double MadToSd = 1.4826;
 
     /// <summary>
     /// Scores each observed slot (missing slots are skipped, never scored as 0). M_i = 0.6745·(r_i − median r)/MAD.
@@ -56,6 +82,7 @@ public static class AnomalyDetector
         options ??= new AnomalyOptions();
         var v = new Validator();
         v.Require(double.IsFinite(options.Threshold) && options.Threshold > 0, "threshold", "must be a positive number");
+        v.Require(Enum.IsDefined(options.Method), "score_method", "must be a known score method");
         if (options.SeasonLength is { } sl)
         {
             v.Require(sl >= 2, "season_length", "must be at least 2");
@@ -87,7 +114,20 @@ public static class AnomalyDetector
         var useMean = false;
         double factor;
         var scale = mad;
-        if (mad > 0) factor = MadToZ / mad;
+        var center = median;
+        if (options.Method == AnomalyScoreMethod.ZScore)
+        {
+            center = Average(r.AsSpan(0, n));
+            double ss = 0;
+            for (var i = 0; i < n; i++) ss += (r[i] - center) * (r[i] - center);
+            scale = Math.Sqrt(ss / (n - 1));
+            factor = scale > 0 ? 1.0 / scale : 0.0;
+        }
+        else if (mad > 0)
+        {
+            if (options.Method == AnomalyScoreMethod.MadScaled) scale = MadToSd * mad;
+            factor = options.Method == AnomalyScoreMethod.MadScaled ? 1.0 / scale : MadToZ / mad;
+        }
         else
         {
             useMean = true;
@@ -97,10 +137,13 @@ public static class AnomalyDetector
         var points = new AnomalyPoint[n];
         for (var i = 0; i < n; i++)
         {
-            var score = (r[i] - median) * factor;
-            points[i] = new AnomalyPoint((int)o.Times[i], original[i], PowerOfTwoScale.Up(seasonal[i] + median, e), score, Math.Abs(score) > options.Threshold);
+            var score = (r[i] - center) * factor;
+            points[i] = new AnomalyPoint((int)o.Times[i], original[i], PowerOfTwoScale.Up(seasonal[i] + center, e), score, Math.Abs(score) > options.Threshold);
         }
-        return new AnomalyResult(options.Threshold, options.SeasonLength, PowerOfTwoScale.Up(median, e), PowerOfTwoScale.Up(scale, e), useMean, points);
+        return new AnomalyResult(options.Threshold, options.SeasonLength, PowerOfTwoScale.Up(median, e), PowerOfTwoScale.Up(scale, e), useMean, points)
+        {
+            Method = options.Method, Center = PowerOfTwoScale.Up(center, e),
+        };
     }
 
     [ThreadStatic] private static double[]? t_seasonal, t_residual, t_deviation;

@@ -15,6 +15,15 @@ public sealed record CorrelationResult(
 {
     /// <summary>Statistics that are ±∞ or NaN for this input (t of a perfect correlation), with the reason.</summary>
     public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+
+    /// <summary>Kendall only: the score S = Σ_{i&lt;j} sign(x_j − x_i)·sign(y_j − y_i) (R Kendall::Kendall "S").</summary>
+    public double? S { get; init; }
+
+    /// <summary>Kendall only: Var(S) with ties in both rankings, Kendall (1976) eq. 4.4 (R Kendall::Kendall "varS").</summary>
+    public double? VarianceS { get; init; }
+
+    /// <summary>Kendall only: whether z was taken as (S − sign S)/√Var(S).</summary>
+    public bool ContinuityCorrection { get; init; }
 }
 
 /// <summary>Pearson, Spearman and Kendall tau-b correlations.</summary>
@@ -50,10 +59,12 @@ public static class Correlation
     }
 
     /// <summary>
-    /// Kendall tau-b = (C − D)/√((N − T_x)(N − T_y)); z = (C − D)/√Var with the tie-corrected variance and no
-    /// continuity correction (scipy.stats.kendalltau method="asymptotic", R cor.test exact = FALSE).
+    /// Kendall tau-b = (C − D)/√((N − T_x)(N − T_y)); z = S/√Var(S) with the tie-corrected variance and, by default,
+    /// no continuity correction (scipy.stats.kendalltau method="asymptotic", R cor.test exact = FALSE). With
+    /// <paramref name="continuityCorrection"/> z = (S − sign S)/√Var(S): R cor.test(exact = FALSE, continuity = TRUE) and
+    /// the normal approximation R Kendall::Kendall uses when there are ties.
     /// </summary>
-    public static CorrelationResult KendallTauB(IReadOnlyList<double?> x, IReadOnlyList<double?> y)
+    public static CorrelationResult KendallTauB(IReadOnlyList<double?> x, IReadOnlyList<double?> y, bool continuityCorrection = false)
     {
         var (a, b) = Pair(x, y, 3);
         var n = a.Length;
@@ -68,12 +79,15 @@ public static class Correlation
         var tau = s / Math.Sqrt(tot - xt) / Math.Sqrt(tot - yt);
         var m = dn * (dn - 1);
         var variance = (m * (2 * dn + 5) - x5 - y5) / 18 + 2 * xt * yt / m + x3 * y3 / (9 * m * (dn - 2));
-        var z = s / Math.Sqrt(variance);
+        var z = (continuityCorrection ? s - Math.Sign(s) : s) / Math.Sqrt(variance);
         var undefined = new List<UndefinedStatistic>();
         if (!double.IsFinite(tau)) undefined.Add(new("coefficient", "x or y is constant (all its pairs tied): tau-b is 0/0"));
         if (!double.IsFinite(z)) undefined.Add(new("statistic", "the variance of S is 0: z is undefined"));
         if (!double.IsFinite(z)) undefined.Add(new("p_value", "the variance of S is 0: there is no z to test"));
-        return new CorrelationResult(n, tau, z, null, StatMath.TwoSidedZ(z), null) { Undefined = undefined };
+        return new CorrelationResult(n, tau, z, null, StatMath.TwoSidedZ(z), null)
+        {
+            Undefined = undefined, S = s, VarianceS = variance, ContinuityCorrection = continuityCorrection,
+        };
     }
 
     private static IReadOnlyList<UndefinedStatistic> PerfectUndefined(double t) => double.IsFinite(t)

@@ -47,7 +47,17 @@ public sealed record SmoothingResult(
     double Sse,
     double ResidualVariance,
     double ConfidenceLevel,
-    IReadOnlyList<ForecastPoint> Forecast);
+    IReadOnlyList<ForecastPoint> Forecast)
+{
+    /// <summary>Level the filter starts from (R HoltWinters l.start: y_1 for SES, y_2 for Holt, the decomposition's for Holt-Winters).</summary>
+    public double StartLevel { get; init; }
+
+    /// <summary>Trend the filter starts from (R b.start: y_2 − y_1 for Holt); null for SES.</summary>
+    public double? StartTrend { get; init; }
+
+    /// <summary>Seasonal terms the filter starts from (R s.start), in the order they are first used; empty without a season.</summary>
+    public IReadOnlyList<double> StartSeasonals { get; init; } = [];
+}
 
 /// <summary>
 /// Simple, Holt linear and additive Holt-Winters exponential smoothing with fixed parameters, initialised and
@@ -95,6 +105,9 @@ public static class ExponentialSmoothing
             Level = PowerOfTwoScale.Up(r.Level, e),
             Trend = PowerOfTwoScale.Up(r.Trend, e),
             Seasonals = r.Seasonals.Select(x => PowerOfTwoScale.Up(x, e)).ToArray(),
+            StartLevel = PowerOfTwoScale.Up(r.StartLevel, e),
+            StartTrend = PowerOfTwoScale.Up(r.StartTrend, e),
+            StartSeasonals = r.StartSeasonals.Select(x => PowerOfTwoScale.Up(x, e)).ToArray(),
             Fitted = r.Fitted.Select(x => PowerOfTwoScale.Up(x, e)).ToArray(),
             Sse = PowerOfTwoScale.Up(r.Sse, 2 * e),
             ResidualVariance = PowerOfTwoScale.Up(r.ResidualVariance, 2 * e),
@@ -149,6 +162,9 @@ public static class ExponentialSmoothing
 
         var hasTrend = method != SmoothingMethod.Simple;
         var hasSeason = method == SmoothingMethod.HoltWintersAdditive;
+        var startLevel = level;
+        var startTrend = trend;
+        var startSeasonals = hasSeason ? Enumerable.Range(0, m).Select(k => seas[(start + k) % m]).ToArray() : [];
         var a = alpha;
         var bt = hasTrend ? beta!.Value : 0.0;
         double gR = 0, gSm = 0;
@@ -210,7 +226,10 @@ public static class ExponentialSmoothing
         var nextSeasonals = hasSeason ? Enumerable.Range(1, m).Select(k => seas[(n - 1 + k) % m]).ToArray() : [];
         return new SmoothingResult(
             method, alpha, hasTrend ? bt : null, hasSeason ? gR : null, hasSeason ? gSm : null, hasSeason ? m : null,
-            level, hasTrend ? trend : null, nextSeasonals, fitted, sse, variance, confidenceLevel, forecast);
+            level, hasTrend ? trend : null, nextSeasonals, fitted, sse, variance, confidenceLevel, forecast)
+        {
+            StartLevel = startLevel, StartTrend = hasTrend ? startTrend : null, StartSeasonals = startSeasonals,
+        };
     }
 
     private static double SampleVariance(List<double> r)

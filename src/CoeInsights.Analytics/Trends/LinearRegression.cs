@@ -28,6 +28,21 @@ public sealed record OlsResult(
 {
     /// <summary>Statistics that are NaN or ±∞ for this input, with the reason (the API leaves them unset).</summary>
     public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+
+    /// <summary>t statistic of the intercept against 0 (intercept / its standard error).</summary>
+    public double InterceptT { get; init; }
+
+    /// <summary>Two-sided p-value of <see cref="InterceptT"/>, 2·CDF_t(−|t|), df = n − 2.</summary>
+    public double InterceptPValue { get; init; }
+
+    /// <summary>Two-sided confidence interval of the intercept (Student t, df = n − 2), as R confint(lm).</summary>
+    public Interval InterceptCi { get; init; }
+
+    /// <summary>1 − (1 − R²)(n − 1)/(n − 2), as R summary.lm "Adjusted R-squared" and statsmodels rsquared_adj.</summary>
+    public double AdjustedRSquared { get; init; }
+
+    /// <summary>P(F(1, n − 2) &gt; F); equal to the slope's p-value for one regressor (F = t²).</summary>
+    public double FPValue { get; init; }
 }
 
 /// <summary>A closed interval [Lower, Upper].</summary>
@@ -46,7 +61,25 @@ public sealed record MultipleRegressionResult(
     double SsResidual,
     double FStatistic,
     int DfRegression,
-    int DfResidual);
+    int DfResidual)
+{
+    /// <summary>Two-sided confidence interval per coefficient (Student t, df = n − p − 1), as R confint(lm).</summary>
+    public IReadOnlyList<Interval> ConfidenceIntervals { get; init; } = [];
+
+    public double ConfidenceLevel { get; init; } = 0.95;
+
+    /// <summary>1 − (1 − R²)(n − 1)/(n − p − 1) (R summary.lm, statsmodels rsquared_adj).</summary>
+    public double AdjustedRSquared { get; init; }
+
+    /// <summary>P(F(p, n − p − 1) &gt; F), computed as the regularised incomplete beta I_{d2/(d2 + d1·F)}(d2/2, d1/2) (no 1 − CDF cancellation).</summary>
+    public double FPValue { get; init; }
+
+    /// <summary>
+    /// Statistics that are NaN or ±∞ for this input, with the reason; fields are "coefficients[j].t_statistic",
+    /// "coefficients[j].p_value", "r_squared", "adjusted_r_squared", "f_statistic", "f_p_value".
+    /// </summary>
+    public IReadOnlyList<UndefinedStatistic> Undefined { get; init; } = [];
+}
 
 /// <summary>Ordinary least squares.</summary>
 public static class LinearRegression
@@ -94,6 +127,7 @@ public static class LinearRegression
             InterceptSe = PowerOfTwoScale.Up(r.InterceptSe, ey),
             SlopeSe = PowerOfTwoScale.Up(r.SlopeSe, es),
             SlopeCi = PowerOfTwoScale.Up(r.SlopeCi, es),
+            InterceptCi = PowerOfTwoScale.Up(r.InterceptCi, ey),
             ResidualSd = PowerOfTwoScale.Up(r.ResidualSd, ey),
             SsRegression = PowerOfTwoScale.Up(r.SsRegression, 2 * ey),
             SsResidual = PowerOfTwoScale.Up(r.SsResidual, 2 * ey),
@@ -160,6 +194,32 @@ public static class LinearRegression
             f = ssReg / msRes;
             rSquared = ssReg / syy;
         }
+        // the intercept's test: with no residual variance its standard error is 0 (t infinite, or 0/0 for a 0 intercept)
+        double interceptT, interceptP;
+        if (seIntercept > 0)
+        {
+            interceptT = intercept / seIntercept;
+            interceptP = StatMath.TwoSidedT(interceptT, df);
+        }
+        else if (intercept != 0)
+        {
+            interceptT = intercept > 0 ? double.PositiveInfinity : double.NegativeInfinity;
+            interceptP = 0;
+            undefined.Add(new("intercept_t", (constant ? ConstantSeries : "every point lies exactly on the line")
+                + " (residual variance 0): the intercept's standard error is 0, so t is infinite; intercept_p_value is 0"));
+        }
+        else
+        {
+            interceptT = interceptP = double.NaN;
+            var why = constant ? ConstantSeries + " at 0" : "every point lies exactly on a line through 0";
+            undefined.Add(new("intercept_t", why + ": the intercept and its standard error are both 0, so t is 0/0"));
+            undefined.Add(new("intercept_p_value", why + ": there is no t statistic to test"));
+        }
+        var adjusted = 1 - (1 - rSquared) * (n - 1) / df;
+        if (double.IsNaN(adjusted)) undefined.Add(new("adjusted_r_squared", ConstantSeries + ": there is no variance to explain"));
+        if (double.IsNaN(f)) undefined.Add(new("f_statistic", ConstantSeries + ": nothing is explained and nothing scattered, F is 0/0"));
+        else if (double.IsInfinity(f)) undefined.Add(new("f_statistic", "every point lies exactly on the line (residual variance 0): F is infinite; f_p_value is 0"));
+        if (double.IsNaN(p)) undefined.Add(new("f_p_value", ConstantSeries + ": there is no F statistic to test"));
         return new OlsResult(
             N: n,
             Intercept: intercept,
@@ -176,7 +236,14 @@ public static class LinearRegression
             SsResidual: ssRes,
             FStatistic: f,
             DfResidual: df)
-        { Undefined = undefined };
+        {
+            Undefined = undefined,
+            InterceptT = interceptT,
+            InterceptPValue = interceptP,
+            InterceptCi = new Interval(intercept - tc * seIntercept, intercept + tc * seIntercept),
+            AdjustedRSquared = adjusted,
+            FPValue = p,
+        };
     }
 
     internal const string ConstantSeries = "the series is constant";
@@ -185,7 +252,8 @@ public static class LinearRegression
     /// Multiple OLS with an intercept via MathNet's Householder QR (NIST StRD Longley certified to 1e-9).
     /// <paramref name="predictors"/>[i] is row i (one value per regressor).
     /// </summary>
-    public static MultipleRegressionResult FitMultiple(IReadOnlyList<IReadOnlyList<double>> predictors, IReadOnlyList<double> y)
+    public static MultipleRegressionResult FitMultiple(IReadOnlyList<IReadOnlyList<double>> predictors, IReadOnlyList<double> y,
+        double confidenceLevel = 0.95)
     {
         ArgumentNullException.ThrowIfNull(predictors);
         ArgumentNullException.ThrowIfNull(y);
@@ -201,6 +269,7 @@ public static class LinearRegression
                 if (!double.IsFinite(predictors[i][j])) v.Add($"predictors[{i}][{j}]", "must be a finite number (not NaN or infinite)");
         }
         v.Require(y.Count > p + 1, "y", $"needs more observations than coefficients ({p + 1})");
+        StatMath.ValidateConfidence(confidenceLevel, v);
         v.ThrowIfInvalid();
 
         var n = y.Count;
@@ -225,25 +294,66 @@ public static class LinearRegression
         var se = new double[k];
         var ts = new double[k];
         var ps = new double[k];
+        var cis = new Interval[k];
+        var tc = StatMath.TCritical(confidenceLevel, dfRes);
+        var undefined = new List<UndefinedStatistic>();
         for (var j = 0; j < k; j++)
         {
             se[j] = Math.Sqrt(msRes * cov[j, j]);
             ts[j] = b[j] / se[j];
             ps[j] = StatMath.TwoSidedT(ts[j], dfRes);
+            cis[j] = new Interval(b[j] - tc * se[j], b[j] + tc * se[j]);
+            if (se[j] > 0) continue;
+            // no residual variance: every point on the plane, each standard error 0
+            if (b[j] != 0)
+            {
+                ps[j] = 0;
+                undefined.Add(new($"coefficients[{j}].t_statistic", "the residual variance is 0 (every point on the fitted plane): t is infinite; p_value is 0"));
+            }
+            else
+            {
+                undefined.Add(new($"coefficients[{j}].t_statistic", "the coefficient and its standard error are both 0: t is 0/0"));
+                undefined.Add(new($"coefficients[{j}].p_value", "the coefficient and its standard error are both 0: there is no t statistic to test"));
+            }
         }
         var ssReg = ssTot - ssRes;
+        double rSquared, adjusted, f, fp;
+        if (ssTot == 0)
+        {
+            rSquared = adjusted = f = fp = double.NaN;
+            const string Constant = "y is constant: there is no variance to explain";
+            undefined.Add(new("r_squared", Constant));
+            undefined.Add(new("adjusted_r_squared", Constant));
+            undefined.Add(new("f_statistic", Constant + " (F is 0/0)"));
+            undefined.Add(new("f_p_value", Constant + " (there is no F statistic to test)"));
+        }
+        else
+        {
+            rSquared = ssReg / ssTot;
+            adjusted = 1 - (1 - rSquared) * (n - 1) / dfRes;
+            f = ssReg / p / msRes;
+            fp = msRes > 0 ? MathNet.Numerics.SpecialFunctions.BetaRegularized(dfRes / 2.0, p / 2.0, dfRes / (dfRes + p * f)) : 0;
+            if (!double.IsFinite(f)) undefined.Add(new("f_statistic", "the residual variance is 0 (every point on the fitted plane): F is infinite; f_p_value is 0"));
+        }
         return new MultipleRegressionResult(
             N: n,
             Coefficients: b.ToArray(),
             StandardErrors: se,
             TStatistics: ts,
             PValues: ps,
-            RSquared: ssReg / ssTot,
+            RSquared: rSquared,
             ResidualSd: Math.Sqrt(msRes),
             SsRegression: ssReg,
             SsResidual: ssRes,
-            FStatistic: ssReg / p / msRes,
+            FStatistic: f,
             DfRegression: p,
-            DfResidual: dfRes);
+            DfResidual: dfRes)
+        {
+            ConfidenceIntervals = cis,
+            ConfidenceLevel = confidenceLevel,
+            AdjustedRSquared = adjusted,
+            FPValue = fp,
+            Undefined = undefined,
+        };
     }
 }

@@ -12,7 +12,9 @@ public sealed record TrendOptions(
     WindowAlignment MovingAverageAlignment = WindowAlignment.Trailing,
     double? PeriodsPerYear = null,
     int? SeasonLength = null,
-    double AnomalyThreshold = 3.5);
+    double AnomalyThreshold = 3.5,
+    AnomalyScoreMethod AnomalyMethod = AnomalyScoreMethod.ModifiedZ,
+    double? EwmaAlpha = null);
 
 /// <summary>All trend statistics of one regular series (slopes are per slot).</summary>
 /// <param name="Cagr">Compound growth, per year when <see cref="TrendOptions.PeriodsPerYear"/> is set; no value with <paramref name="CagrUndefinedReason"/> saying why.</param>
@@ -29,7 +31,11 @@ public sealed record TrendReport(
     double? Cagr,
     IReadOnlyList<double?> MovingAverage,
     AnomalyResult Anomalies,
-    string? CagrUndefinedReason = null);
+    string? CagrUndefinedReason = null)
+{
+    /// <summary>EWMA per slot when <see cref="TrendOptions.EwmaAlpha"/> is set (<see cref="MovingAverages.Exponential"/>).</summary>
+    public IReadOnlyList<double?>? Ewma { get; init; }
+}
 
 /// <summary>The GetTrend / AnalyzeSeries bundle: OLS, Mann-Kendall, Sen's slope, growth, moving average, anomalies.</summary>
 public static class TrendAnalysis
@@ -51,6 +57,9 @@ public static class TrendAnalysis
             v.Require(sl >= 2, "season_length", "must be at least 2");
             SeasonLimit.Require(sl, values.Count, v);
         }
+        if (options.EwmaAlpha is { } alpha)
+            v.Require(alpha is > 0 and <= 1, "ewma_alpha", "must be in (0, 1]");
+        v.Require(Enum.IsDefined(options.MovingAverageAlignment), "moving_average_alignment", "must be a known alignment");
         if (options.PeriodsPerYear is { } ppy)
             v.Require(double.IsFinite(ppy) && ppy > 0 && ppy <= Growth.MaxPeriodsPerYear, "periods_per_year",
                 $"must be a positive number of at most {Growth.MaxPeriodsPerYear} (slots are at least a day long)");
@@ -74,7 +83,10 @@ public static class TrendAnalysis
             LastPeriodOverPeriodPct: pop.Length > 0 ? pop[^1] : null,
             Cagr: Growth.Cagr(o, options.PeriodsPerYear),
             MovingAverage: MovingAverages.SimpleValidated(values, options.MovingAverageWindow, options.MovingAverageAlignment),
-            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength), values.Count),
-            CagrUndefinedReason: Growth.CagrUndefinedReason(o, options.PeriodsPerYear));
+            Anomalies: AnomalyDetector.Detect(o, new AnomalyOptions(options.AnomalyThreshold, options.SeasonLength, options.AnomalyMethod), values.Count),
+            CagrUndefinedReason: Growth.CagrUndefinedReason(o, options.PeriodsPerYear))
+        {
+            Ewma = options.EwmaAlpha is { } a ? MovingAverages.Exponential(values, a) : null,
+        };
     }
 }

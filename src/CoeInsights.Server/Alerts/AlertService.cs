@@ -226,6 +226,7 @@ public static class AlertMapping
             Method = ToProto(r.Method), BatchId = r.BatchId?.ToString() ?? "", State = ToProto(a.State), CurrentApprover = a.CurrentApprover,
             EscalationStep = a.Step, RaiseTime = Timestamp.FromDateTimeOffset(a.RaisedAt), Etag = Etag.Format(a.Version),
         };
+        if (r.Hour is { } hour) p.Hour = hour;
         foreach (var e in trail ?? [])
             p.AuditTrail.Add(e.Data switch
             {

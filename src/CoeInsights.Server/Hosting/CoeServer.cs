@@ -1,6 +1,7 @@
 using System.Net;
 using CoeInsights.Connectors;
 using CoeInsights.Server.Admin;
+using CoeInsights.Server.Alerts.Delivery;
 using CoeInsights.Server.Auth;
 using CoeInsights.Server.Bi;
 using CoeInsights.Server.Connectors;
@@ -59,6 +60,8 @@ public static class CoeServer
         ConfigureKestrel(builder, options);
         // The whole stop (drain period, then unary calls finishing) fits in this; set the orchestrator's grace above it.
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.DrainPeriod + options.StopTimeout);
+        // Before AddServices: delivery's outbox must be registered before the alert module's "no outbox" fallback.
+        builder.Services.AddAlertDelivery(builder.Configuration);
         AddServices(builder.Services, connectionString, options, daemonMode: ResolveDaemonMode(options, embedded is not null));
         builder.Services.AddConnectors(builder.Configuration.GetSection(ConnectorsOptions.Section).Get<ConnectorsOptions>() ?? new ConnectorsOptions());
         builder.Services.AddHostedService<Connectors.ConnectorSchedule>();
@@ -78,6 +81,7 @@ public static class CoeServer
         app.MapGrpcService<Connectors.ConnectorService>();
         app.MapGrpcService<Alerts.AlertBacktestService>();
         app.MapGrpcService<Alerts.AlertService>();
+        app.MapGrpcService<Alerts.Delivery.AlertDeliveryService>();
         app.MapGrpcService<Invitations.InvitationService>();
         app.MapGrpcHealthChecksService();
         // For orchestrators and balancers, on the JSON port (no API key): live = the process answers (a database
@@ -199,6 +203,8 @@ public static class CoeServer
         Take("COE_MAX_MESSAGE_BYTES", "Coe:MaxMessageBytes");
         Take("COE_DRAIN_PERIOD", "Coe:DrainPeriod");
         Take("COE_PUBLIC_BASE_URL", "Coe:PublicBaseUrl");
+        Take("COE_SMTP_HOST", "Coe:Smtp:Host");
+        Take("COE_SMTP_PASSWORD", "Coe:Smtp:Password");
         // Connector secrets (the first configured connector of each kind); Coe__Connectors__… variables work too.
         Take("COE_SPROUT_TOKEN", "Coe:Connectors:Sprout:0:AccessToken");
         Take("COE_SPROUT_CLIENT_SECRET", "Coe:Connectors:Sprout:0:ClientSecret");

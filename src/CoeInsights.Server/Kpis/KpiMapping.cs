@@ -4,6 +4,7 @@ using CoeInsights.Kpis;
 using CoeInsights.Kpis.BenchmarkingCompetitors;
 using CoeInsights.Kpis.ComparingNetworks;
 using CoeInsights.Kpis.CorrelatingMetrics;
+using CoeInsights.Kpis.FittingRegression;
 using CoeInsights.Kpis.GettingTrend;
 using CoeInsights.Kpis.QueryingSeries;
 using CoeInsights.Server.Numbers;
@@ -14,6 +15,7 @@ using Network = CoeInsights.Kpis.Network;
 using Ownership = CoeInsights.Kpis.Ownership;
 using AlertDirection = CoeInsights.Analytics.Trends.AlertDirection;
 using AlertSeverity = CoeInsights.Analytics.Trends.AlertSeverity;
+using AnomalyScoreMethod = CoeInsights.Analytics.Trends.AnomalyScoreMethod;
 
 namespace CoeInsights.Server.Kpis;
 
@@ -67,7 +69,8 @@ internal static class KpiMapping
                 var f when f.StartsWith("values[", StringComparison.Ordinal) => valuesField,
                 // TrendOptions: the detector's threshold is options.anomaly_threshold; elsewhere the options are top-level fields.
                 "threshold" when optionsPrefix.Length > 0 => optionsPrefix + "anomaly_threshold",
-                "confidence_level" or "significance" or "moving_average_window" or "season_length" or "periods_per_year" => optionsPrefix + x.Field,
+                "confidence_level" or "significance" or "moving_average_window" or "season_length" or "periods_per_year" or "ewma_alpha"
+                    or "moving_average_alignment" => optionsPrefix + x.Field,
                 _ => x.Field,
             },
             Description = x.Field.StartsWith("values", StringComparison.Ordinal) ? $"{valuesField}: {x.Description}" : x.Description,
@@ -249,6 +252,30 @@ internal static class KpiMapping
         },
     };
 
+    public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.HourlyKpiSeries s)
+    {
+        var series = new V1.KpiSeries
+        {
+            ProfileId = s.Profile.Id.ToString(),
+            Network = ToProto(s.Profile.Network),
+            BusinessUnit = s.Profile.BusinessUnit,
+            Ownership = ToProto(s.Profile.Ownership),
+            Metric = s.Metric.Name,
+            Unit = s.Metric.Unit,
+            Rollup = ToProto(s.Metric.Rollup),
+            Granularity = V1.Granularity.Day,
+            Scope = ToProto(s.Metric.Scope),
+            Resolution = ObservationResolution.Hourly,
+        };
+        foreach (var p in s.Points)
+        {
+            var point = new SeriesPoint { PeriodStart = ToProto(p.Date), Hour = p.Hour, ObservationCount = p.Value is null ? 0 : 1 };
+            if (p.Value is { } value) point.Value = value;
+            series.Points.Add(point);
+        }
+        return series;
+    }
+
     public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.KpiSeries s)
     {
         var series = new V1.KpiSeries
@@ -262,6 +289,7 @@ internal static class KpiMapping
             Rollup = ToProto(s.Metric.Rollup),
             Granularity = ToProto(s.Series.Granularity),
             Scope = ToProto(s.Metric.Scope),
+            Resolution = ObservationResolution.Daily,
         };
         var r = s.Series;
         for (var i = 0; i < r.Values.Count; i++)
@@ -276,13 +304,45 @@ internal static class KpiMapping
         return series;
     }
 
-    public static TrendSettings ToSettings(V1.TrendOptions? o) => new(
-        ConfidenceLevel: o is { HasConfidenceLevel: true } ? o.ConfidenceLevel : null,
-        Significance: o is { HasSignificance: true } ? o.Significance : null,
-        MovingAverageWindow: o is { HasMovingAverageWindow: true } ? o.MovingAverageWindow : null,
-        PeriodsPerYear: o is { HasPeriodsPerYear: true } ? o.PeriodsPerYear : null,
-        SeasonLength: o is { HasSeasonLength: true } ? o.SeasonLength : null,
-        AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : null);
+    /// <summary>The request's trend options; an unknown enum value is a violation on <c>options.…</c>.</summary>
+    public static TrendSettings ToSettings(V1.TrendOptions? o)
+    {
+        var v = new Validator();
+        if (o is not null)
+        {
+            RequireKnown(o.AnomalyScoreMethod, "options.anomaly_score_method", v);
+            RequireKnown(o.MovingAverageAlignment, "options.moving_average_alignment", v);
+            if (o.HasEwmaAlpha)
+                v.Require(o.EwmaAlpha is > 0 and <= 1, "options.ewma_alpha", "must be in (0, 1]");
+        }
+        v.ThrowIfInvalid();
+        return new(
+            ConfidenceLevel: o is { HasConfidenceLevel: true } ? o.ConfidenceLevel : null,
+            Significance: o is { HasSignificance: true } ? o.Significance : null,
+            MovingAverageWindow: o is { HasMovingAverageWindow: true } ? o.MovingAverageWindow : null,
+            PeriodsPerYear: o is { HasPeriodsPerYear: true } ? o.PeriodsPerYear : null,
+            SeasonLength: o is { HasSeasonLength: true } ? o.SeasonLength : null,
+            AnomalyThreshold: o is { HasAnomalyThreshold: true } ? o.AnomalyThreshold : null,
+            ContinuityCorrection: o is { HasContinuityCorrection: true } ? o.ContinuityCorrection : null,
+            AnomalyMethod: o is null ? null : FromProto(o.AnomalyScoreMethod),
+            MovingAverageAlignment: o?.MovingAverageAlignment == V1.MovingAverageAlignment.Centered ? WindowAlignment.Centered : null,
+            EwmaAlpha: o is { HasEwmaAlpha: true } ? o.EwmaAlpha : null);
+    }
+
+    /// <summary>Unspecified: the detector's default (the modified z-score).</summary>
+    public static AnomalyScoreMethod FromProto(V1.AnomalyScoreMethod m) => m switch
+    {
+        V1.AnomalyScoreMethod.MadScaled => AnomalyScoreMethod.MadScaled,
+        V1.AnomalyScoreMethod.ZScore => AnomalyScoreMethod.ZScore,
+        _ => AnomalyScoreMethod.ModifiedZ,
+    };
+
+    public static V1.AnomalyScoreMethod ToProto(AnomalyScoreMethod m) => m switch
+    {
+        AnomalyScoreMethod.MadScaled => V1.AnomalyScoreMethod.MadScaled,
+        AnomalyScoreMethod.ZScore => V1.AnomalyScoreMethod.ZScore,
+        _ => V1.AnomalyScoreMethod.ModifiedZ,
+    };
 
     /// <summary>Unspecified: the handler's default method.</summary>
     public static SmoothingMethod? FromProto(ForecastMethod m) => m switch
@@ -341,9 +401,10 @@ internal static class KpiMapping
 
     public static DetectAnomaliesResponse ToProto(AnomalyResult a, RegularSeries series)
     {
-        var response = new DetectAnomaliesResponse { UsedMeanAbsoluteDeviation = a.UsedMeanAbsoluteDeviation };
+        var response = new DetectAnomaliesResponse { UsedMeanAbsoluteDeviation = a.UsedMeanAbsoluteDeviation, ScoreMethod = ToProto(a.Method) };
         var u = new FiniteFields(response.UndefinedStatistics);
         if (u.Value(a.Median, "median") is { } median) response.Median = median;
+        if (u.Value(a.Center, "center") is { } center) response.Center = center;
         if (u.Value(a.Scale, "scale") is { } scale) response.Scale = scale;
         response.Anomalies.AddRange(ToProto(a, series, u).ToList());
         return response;
@@ -361,6 +422,15 @@ internal static class KpiMapping
         if (u.Value(o.SlopeT, "ols.slope_t", o.Undefined) is { } slopeT) ols.SlopeT = slopeT;
         if (u.Value(o.SlopePValue, "ols.slope_p_value", o.Undefined) is { } slopeP) ols.SlopePValue = slopeP;
         if (u.Value(o.RSquared, "ols.r_squared", o.Undefined) is { } r2) ols.RSquared = r2;
+        if (u.Value(o.InterceptSe, "ols.intercept_standard_error", o.Undefined) is { } interceptSe) ols.InterceptStandardError = interceptSe;
+        if (u.Value(o.InterceptT, "ols.intercept_t", o.Undefined) is { } interceptT) ols.InterceptT = interceptT;
+        if (u.Value(o.InterceptPValue, "ols.intercept_p_value", o.Undefined) is { } interceptP) ols.InterceptPValue = interceptP;
+        ols.InterceptCi = u.Interval(o.InterceptCi, "ols.intercept_ci", o.Undefined);
+        if (u.Value(o.ResidualSd, "ols.residual_standard_error", o.Undefined) is { } rse) ols.ResidualStandardError = rse;
+        if (u.Value(o.FStatistic, "ols.f_statistic", o.Undefined) is { } f) ols.FStatistic = f;
+        if (u.Value(o.FPValue, "ols.f_p_value", o.Undefined) is { } fp) ols.FPValue = fp;
+        if (u.Value(o.AdjustedRSquared, "ols.adjusted_r_squared", o.Undefined) is { } adjusted) ols.AdjustedRSquared = adjusted;
+        ols.DfResidual = o.DfResidual;
         report.Ols = ols;
         report.MannKendall = ToProto(t.MannKendall, u, "mann_kendall");
         if (t.SeasonalMannKendall is { } s) report.SeasonalMannKendall = ToProto(s, u, "seasonal_mann_kendall");
@@ -379,6 +449,7 @@ internal static class KpiMapping
             if (series.Values[i] is { } v) p.Value = v;
             if (u.Value(t.MovingAverage[i], $"points[{i}].moving_average") is { } ma) p.MovingAverage = ma;
             if (u.Value(t.PeriodOverPeriodPct[i], $"points[{i}].period_over_period_pct") is { } pop) p.PeriodOverPeriodPct = pop;
+            if (t.Ewma is { } ewma && u.Value(ewma[i], $"points[{i}].ewma") is { } e) p.Ewma = e;
             report.Points.Add(p);
         }
         return report;
@@ -404,6 +475,18 @@ internal static class KpiMapping
         if (r.Beta is { } b) response.Beta = b;
         if (r.Gamma is { } g) response.Gamma = g;
         if (r.GammaStatsmodels is { } gs) response.GammaStatsmodels = gs;
+        if (u.Value(r.StartLevel, "start_level") is { } l0) response.StartLevel = l0;
+        if (u.Value(r.StartTrend, "start_trend") is { } b0) response.StartTrend = b0;
+        response.StartSeasonals.AddRange(r.StartSeasonals);
+        if (u.Value(r.Level, "final_level") is { } level) response.FinalLevel = level;
+        if (u.Value(r.Trend, "final_trend") is { } trend) response.FinalTrend = trend;
+        response.FinalSeasonals.AddRange(r.Seasonals);
+        for (var i = 0; i < r.Fitted.Count; i++)
+        {
+            var fitted = new FittedValue { PeriodStart = ToProto(series.PeriodStarts[i]) };
+            if (u.Value(r.Fitted[i], $"fitted[{i}].value") is { } xhat) fitted.Value = xhat;
+            response.Fitted.Add(fitted);
+        }
         var start = series.PeriodStarts[^1];
         for (var i = 0; i < r.Forecast.Count; i++)
         {
@@ -429,7 +512,41 @@ internal static class KpiMapping
         if (u.Value(c.PValue, path + ".p_value", c.Undefined) is { } p) t.PValue = p;
         if (c.DegreesOfFreedom is { } df) t.DegreesOfFreedom = df;
         if (c.Ci is { } ci) t.Ci = u.Interval(ci, path + ".ci", c.Undefined);
+        if (u.Value(c.S, path + ".s", c.Undefined) is { } score) t.S = score;
+        if (u.Value(c.VarianceS, path + ".variance_s", c.Undefined) is { } varS) t.VarianceS = varS;
+        t.ContinuityCorrection = c.ContinuityCorrection;
         return t;
+    }
+
+    public static FitRegressionResponse ToProto(RegressionFit fit)
+    {
+        var r = fit.Result;
+        var response = new FitRegressionResponse
+        {
+            N = r.N, DfRegression = r.DfRegression, DfResidual = r.DfResidual, ConfidenceLevel = r.ConfidenceLevel,
+        };
+        var u = new FiniteFields(response.UndefinedStatistics);
+        for (var j = 0; j < r.Coefficients.Count; j++)
+        {
+            var path = $"coefficients[{j}]";
+            var c = new RegressionCoefficient { Name = fit.Names[j] };
+            var reasons = r.Undefined.Where(x => x.Field.StartsWith(path + ".", StringComparison.Ordinal))
+                .Select(x => x with { Field = x.Field[(path.Length + 1)..] }).ToList();
+            if (u.Value(r.Coefficients[j], path + ".estimate", reasons) is { } b) c.Estimate = b;
+            if (u.Value(r.StandardErrors[j], path + ".standard_error", reasons) is { } se) c.StandardError = se;
+            if (u.Value(r.TStatistics[j], path + ".t_statistic", reasons) is { } t) c.TStatistic = t;
+            if (u.Value(r.PValues[j], path + ".p_value", reasons) is { } p) c.PValue = p;
+            c.Ci = u.Interval(r.ConfidenceIntervals[j], path + ".ci", reasons);
+            response.Coefficients.Add(c);
+        }
+        if (u.Value(r.RSquared, "r_squared", r.Undefined) is { } r2) response.RSquared = r2;
+        if (u.Value(r.AdjustedRSquared, "adjusted_r_squared", r.Undefined) is { } adjusted) response.AdjustedRSquared = adjusted;
+        if (u.Value(r.ResidualSd, "residual_standard_error", r.Undefined) is { } rse) response.ResidualStandardError = rse;
+        if (u.Value(r.FStatistic, "f_statistic", r.Undefined) is { } f) response.FStatistic = f;
+        if (u.Value(r.FPValue, "f_p_value", r.Undefined) is { } fp) response.FPValue = fp;
+        if (u.Value(r.SsRegression, "ss_regression", r.Undefined) is { } ssReg) response.SsRegression = ssReg;
+        if (u.Value(r.SsResidual, "ss_residual", r.Undefined) is { } ssRes) response.SsResidual = ssRes;
+        return response;
     }
 
     public static NetworkComparison ToProto(NetworkRoi n, FiniteFields u, string path)
@@ -466,7 +583,14 @@ internal static class KpiMapping
         _ => null,
     };
 
-    public static V1.KpiAlert ToProto(CoeInsights.Kpis.WatchingAlerts.KpiAlert a) => new()
+    public static V1.KpiAlert ToProto(CoeInsights.Kpis.WatchingAlerts.KpiAlert a)
+    {
+        var alert = DailyFields(a);
+        if (a.Hour is { } hour) alert.Hour = hour;
+        return alert;
+    }
+
+    private static V1.KpiAlert DailyFields(CoeInsights.Kpis.WatchingAlerts.KpiAlert a) => new()
     {
         ProfileId = a.Profile.Id.ToString(),
         Network = ToProto(a.Profile.Network),

@@ -8,6 +8,7 @@ using CoeInsights.Kpis.AnalyzingSeries;
 using CoeInsights.Kpis.CorrectingKpi;
 using CoeInsights.Kpis.CorrelatingMetrics;
 using CoeInsights.Kpis.DetectingAnomalies;
+using CoeInsights.Kpis.FittingRegression;
 using CoeInsights.Kpis.Forecasting;
 using CoeInsights.Kpis.GettingTrend;
 using CoeInsights.Kpis.ListingObservationVersions;
@@ -82,7 +83,8 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
             for (var i = 0; i < observations.Length; i++)
             {
                 var o = batch.Observations[i];
-                observations[i] = new SentObservation(o.ProfileId, o.Metric, o.Date?.Year ?? 0, o.Date?.Month ?? 0, o.Date?.Day ?? 0, o.Value);
+                observations[i] = new SentObservation(o.ProfileId, o.Metric, o.Date?.Year ?? 0, o.Date?.Month ?? 0, o.Date?.Day ?? 0, o.Value,
+                    o.HasHour ? o.Hour : null);
             }
             return new RecordKpiBatch(index++, batch.IdempotencyKey, batch.Source, batch.SourceTimeZone, observations, principal, clock.GetUtcNow());
         }
@@ -129,16 +131,20 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
     {
         await using var session = sessions.OpenSession();
         var versions = await CorrectKpiHandler.Handle(session, new CorrectKpi(request.ProfileId, request.Metric, request.Date?.Year ?? 0,
-            request.Date?.Month ?? 0, request.Date?.Day ?? 0, request.Value, request.Reason, caller.Caller.Principal, clock.GetUtcNow()),
-            context.CancellationToken);
-        return ToProto(versions[0].ProfileId, versions[0].Metric, versions[0].Date, versions);
+            request.Date?.Month ?? 0, request.Date?.Day ?? 0, request.Value, request.Reason, caller.Caller.Principal, clock.GetUtcNow(),
+            request.HasHour ? request.Hour : null), context.CancellationToken);
+        var history = ToProto(versions[0].ProfileId, versions[0].Metric, versions[0].Date, versions);
+        if (request.HasHour) history.Hour = request.Hour;
+        return history;
     }
 
     public override async Task<ObservationHistory> ListObservationVersions(ListObservationVersionsRequest request, ServerCallContext context)
     {
         var found = await ListObservationVersionsHandler.Handle(query, new ListObservationVersions(request.ProfileId, request.Metric,
-            request.Date?.Year ?? 0, request.Date?.Month ?? 0, request.Date?.Day ?? 0), context.CancellationToken);
-        return ToProto(found.ProfileId, found.Metric, found.Date, found.Versions);
+            request.Date?.Year ?? 0, request.Date?.Month ?? 0, request.Date?.Day ?? 0, request.HasHour ? request.Hour : null), context.CancellationToken);
+        var history = ToProto(found.ProfileId, found.Metric, found.Date, found.Versions);
+        if (found.Hour is { } hour) history.Hour = hour;
+        return history;
     }
 
     public override async Task QuerySeries(QuerySeriesRequest request, IServerStreamWriter<V1.KpiSeries> responseStream, ServerCallContext context)
@@ -147,9 +153,23 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
         var networks = Networks(request.Networks, v);
         RequireKnown(request.Ownership, "ownership", v);
         RequireKnown(request.Granularity, "granularity", v);
+        RequireKnown(request.Resolution, "resolution", v);
         var from = ToStoredDate(request.StartDate, "start_date", v);
         var to = ToStoredDate(request.EndDate, "end_date", v);
+        if (request.Resolution == ObservationResolution.Hourly)
+        {
+            v.Require(request.Granularity is V1.Granularity.Unspecified or V1.Granularity.Day, "granularity",
+                "an hourly series is not rolled up: leave granularity unset or DAY");
+            v.Require(!request.RequireCompletePeriods, "require_complete_periods", "an hourly series has no periods to complete: leave it false");
+        }
         v.ThrowIfInvalid();
+        if (request.Resolution == ObservationResolution.Hourly)
+        {
+            var hourly = await QuerySeriesHandler.HourlyAsync(query, new SeriesQuery(request.ProfileIds, networks, request.BusinessUnits,
+                FromProto(request.Ownership), request.Metrics, from, to, Analytics.Trends.Granularity.Day), context.CancellationToken);
+            foreach (var s in hourly) await responseStream.WriteAsync(ToProto(s), context.CancellationToken);
+            return;
+        }
         var series = await QuerySeriesHandler.Handle(query, new SeriesQuery(request.ProfileIds, networks, request.BusinessUnits,
             FromProto(request.Ownership), request.Metrics, from, to, FromProto(request.Granularity), request.RequireCompletePeriods),
             context.CancellationToken);
@@ -165,8 +185,11 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
 
     public override async Task<DetectAnomaliesResponse> DetectAnomalies(DetectAnomaliesRequest request, ServerCallContext context)
     {
+        var v = new Validator();
+        RequireKnown(request.ScoreMethod, "score_method", v);
+        v.ThrowIfInvalid();
         var command = new DetectAnomalies(ToSelection(request.Series, "series"), request.HasThreshold ? request.Threshold : null,
-            request.HasSeasonLength ? request.SeasonLength : null);
+            request.HasSeasonLength ? request.SeasonLength : null, FromProto(request.ScoreMethod));
         var (result, series) = await Readdressed(() => DetectAnomaliesHandler.Handle(query, command, context.CancellationToken), "series", "");
         return ToProto(result, series);
     }
@@ -187,8 +210,18 @@ public sealed class KpiService(ISessionFactory sessions, IQuerySession query, Ca
     public override async Task<CorrelateMetricsResponse> CorrelateMetrics(CorrelateMetricsRequest request, ServerCallContext context)
     {
         var x = ToSelection(request.X, "x");
-        var command = new CorrelateMetrics(x, ToSelection(request.Y, "y"), request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        var command = new CorrelateMetrics(x, ToSelection(request.Y, "y"), request.HasConfidenceLevel ? request.ConfidenceLevel : null,
+            request.HasContinuityCorrection && request.ContinuityCorrection);
         return ToProto(await CorrelateMetricsHandler.Handle(query, command, context.CancellationToken));
+    }
+
+    public override async Task<FitRegressionResponse> FitRegression(FitRegressionRequest request, ServerCallContext context)
+    {
+        var regressors = request.Regressors.Select((r, j) => new RegressorInput(r.Name,
+            r.Series is null ? null : ToSelection(r.Series, $"regressors[{j}].series"), r.Values)).ToList();
+        var command = new FitRegression(request.Y is null ? null : ToSelection(request.Y, "y"), request.YValues, regressors,
+            request.HasConfidenceLevel ? request.ConfidenceLevel : null);
+        return ToProto(await FitRegressionHandler.Handle(query, command, context.CancellationToken));
     }
 
     public override async Task<V1.TrendReport> AnalyzeSeries(AnalyzeSeriesRequest request, ServerCallContext context)

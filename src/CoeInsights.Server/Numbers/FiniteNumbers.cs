@@ -30,6 +30,15 @@ public static class FiniteNumbers
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!HoldsNumbers(message.Descriptor)) return [];
+        // A cached answer (one GetEvaluation message per version, shared by every caller) is the same instance on
+        // every call: once found finite it is not walked again (answers are never changed after they are built).
+        if (Clean.TryGetValue(message, out _)) return [];
+        var visited = 0;
+        if (AllFinite(message, ref visited))
+        {
+            if (visited >= RememberFrom) Clean.AddOrUpdate(message, Marker);
+            return [];
+        }
         var cleared = new List<string>();
         var stuck = Fix(message, "", cleared);
         if (stuck is not null) throw new NonFiniteResultException($"{message.Descriptor.Name}.{stuck} is not a finite number and cannot be left unset");
@@ -40,6 +49,47 @@ public static class FiniteNumbers
                 if (listed.Add(path)) sink.Add(new V1.UndefinedStatistic { Field = path, Reason = Reason });
         }
         return cleared;
+    }
+
+    /// <summary>Answers walked at least this many values are remembered as clean; small ones cost less to walk than to remember.</summary>
+    private const int RememberFrom = 256;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMessage, object> Clean = new();
+    private static readonly object Marker = new();
+
+    /// <summary>
+    /// Whether every number below <paramref name="m"/> is finite: the common case, walked without building a path per
+    /// field (which cost more than the rest of a 1,152-score GetEvaluation); <see cref="Fix"/> runs only when it is not.
+    /// </summary>
+    private static bool AllFinite(IMessage m, ref int visited)
+    {
+        foreach (var field in m.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (!HoldsNumbers(field)) continue;
+            var value = field.Accessor.GetValue(m);
+            if (field.IsMap)
+            {
+                foreach (DictionaryEntry entry in (IDictionary)value)
+                {
+                    visited++;
+                    if (!IsFinite(entry.Value) || (entry.Value is IMessage child && !AllFinite(child, ref visited))) return false;
+                }
+            }
+            else if (field.IsRepeated)
+            {
+                foreach (var item in (IList)value)
+                {
+                    visited++;
+                    if (!IsFinite(item) || (item is IMessage child && !AllFinite(child, ref visited))) return false;
+                }
+            }
+            else
+            {
+                visited++;
+                if (!IsFinite(value) || (value is IMessage child && !AllFinite(child, ref visited))) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Fixes <paramref name="m"/> in place; returns the path of a number it could not clear (the caller clears <paramref name="m"/>), or null.</summary>

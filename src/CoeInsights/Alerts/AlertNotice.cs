@@ -13,7 +13,17 @@ public enum AlertNoticeKind { Raised, Escalated, Acknowledged, Resolved }
 /// </summary>
 public sealed record AlertNotice(
     Guid AlertId, long Version, AlertNoticeKind Kind, string RuleName, string Severity, string Title, string Body,
-    string Protocol, IReadOnlyList<string> EmailTo, IReadOnlyList<Guid> ChannelIds, DateTimeOffset At);
+    string Protocol, IReadOnlyList<string> EmailTo, IReadOnlyList<Guid> ChannelIds, DateTimeOffset At)
+{
+    /// <summary>The metric or KPI watched (e.g. negative_share); empty when the alert module does not say.</summary>
+    public string Metric { get; init; } = "";
+    /// <summary>What was observed; null when not given.</summary>
+    public double? Observed { get; init; }
+    /// <summary>What the method expected (its baseline or threshold); null when not given.</summary>
+    public double? Expected { get; init; }
+    /// <summary>How to acknowledge (command, link); empty: the delivery formats say to acknowledge the alert by its id.</summary>
+    public string AcknowledgeHint { get; init; } = "";
+}
 
 /// <summary>
 /// The outbox: <see cref="Enqueue"/> stores the notice in the caller's session, so it commits (or not) with the alert

@@ -107,9 +107,9 @@ public sealed class AlertRaising(IDocumentStore store, IAlertOutbox outbox)
         }
         var v = alert.Verdict;
         var raised = new AlertRaised(
-            AlertLifecycle.StreamId(tenant, rule.Id, alert.Profile.Id, alert.Metric, alert.Date), tenant, rule.Id, d.Name, alert.Profile.Id,
+            AlertLifecycle.StreamId(tenant, rule.Id, alert.Profile.Id, alert.Metric, alert.Date, alert.Hour), tenant, rule.Id, d.Name, alert.Profile.Id,
             alert.Profile.DisplayName.Length > 0 ? alert.Profile.DisplayName : alert.Profile.Handle, alert.Metric, alert.Date,
-            v.Value, v.Expected, v.Score, v.Direction, v.Severity, v.Method, alert.BatchId, d.Approvers, d.EscalateAfter, d.Protocol, d.ChannelIds, now);
+            v.Value, v.Expected, v.Score, v.Direction, v.Severity, v.Method, alert.BatchId, d.Approvers, d.EscalateAfter, d.Protocol, d.ChannelIds, now, alert.Hour);
         return await AlertLifecycle.RaiseAsync(session, outbox, raised, ct);
     }
 }

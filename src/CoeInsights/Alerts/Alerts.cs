@@ -17,7 +17,8 @@ namespace CoeInsights.Alerts;
 public sealed record AlertRaised(
     Guid AlertId, string TenantId, Guid RuleId, string RuleName, Guid ProfileId, string ProfileName, string Metric, DateOnly Date,
     double Observed, double Expected, double Score, AlertDirection Direction, AlertSeverity Severity, AlertMethod Method,
-    Guid? BatchId, IReadOnlyList<string> Approvers, TimeSpan EscalateAfter, string Protocol, IReadOnlyList<Guid> ChannelIds, DateTimeOffset At);
+    Guid? BatchId, IReadOnlyList<string> Approvers, TimeSpan EscalateAfter, string Protocol, IReadOnlyList<Guid> ChannelIds, DateTimeOffset At,
+    int? Hour = null);
 
 /// <summary>Nobody acknowledged in time: <see cref="To"/> (the approver at <see cref="Step"/>) is asked now.</summary>
 public sealed record AlertEscalated(int Step, string To, DateTimeOffset At);
@@ -87,9 +88,11 @@ public static class AlertLifecycle
     /// The alert's stream id: a name-based id of (tenant, rule, profile, metric, day), so every raiser — a restart, a
     /// replica — that finds the same alert starts the same stream, and only the first start commits.
     /// </summary>
-    public static Guid StreamId(string tenant, Guid rule, Guid profile, string metric, DateOnly date)
+    public static Guid StreamId(string tenant, Guid rule, Guid profile, string metric, DateOnly date, int? hour = null)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"alert\n{tenant}\n{rule:N}\n{profile:N}\n{metric}\n{date:yyyy-MM-dd}"));
+        // An hourly value's alert is its own (one per hour of the day); a daily one keeps the id it always had.
+        var name = $"alert\n{tenant}\n{rule:N}\n{profile:N}\n{metric}\n{date:yyyy-MM-dd}" + (hour is { } h ? $"\n{h:00}" : "");
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8 (custom, RFC 9562 §5.8)
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
@@ -136,7 +139,7 @@ public static class AlertLifecycle
     {
         var r = after.Raised;
         var asked = r.Approvers.Take(after.Step + 1).ToList();
-        var what = $"{r.Metric} of {r.ProfileName} on {r.Date:yyyy-MM-dd}: {Fmt(r.Observed)} (expected {Fmt(r.Expected)})";
+        var what = $"{r.Metric} of {r.ProfileName} on {r.Date:yyyy-MM-dd}{(r.Hour is { } hour ? $" {hour:00}:00" : "")}: {Fmt(r.Observed)} (expected {Fmt(r.Expected)})";
         var (kind, emailTo, title) = @event switch
         {
             AlertRaised => (AlertNoticeKind.Raised, (IReadOnlyList<string>)[r.Approvers[0]], $"[{r.Severity}] {r.RuleName}: {what}"),

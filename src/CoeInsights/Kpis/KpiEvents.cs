@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json.Serialization;
 
 namespace CoeInsights.Kpis;
 
@@ -13,15 +14,20 @@ public sealed record ProfileRegistered(
 /// A value restated by hand: a new version of (profile, metric, day); earlier versions stay in history.
 /// <see cref="SourceTimeZone"/> is the zone the day is reported in, taken from the version it restates (a correction
 /// does not move the day to another zone); null in events written before it was recorded (read as UTC).
+/// <see cref="Hour"/> set: it restates that hour's hourly value (0…23) of the day; null (and absent from the JSON, as in
+/// every event before hourly data): the daily value.
 /// </summary>
 public sealed record KpiCorrected(
     Guid ProfileId, string Metric, DateOnly Date, double Value, string Reason, string CorrectedBy, DateTimeOffset CorrectedAt,
-    string? SourceTimeZone = null);
+    string? SourceTimeZone = null, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Hour = null);
 
 // Batch stream (one per batch, id = batch id): exactly one event.
 
-/// <summary>One observed value: profile, reporting day (in the source's time zone), metric, value.</summary>
-public readonly record struct KpiObservation(Guid ProfileId, string Metric, DateOnly Date, double Value);
+/// <summary>
+/// One observed value: profile, reporting day (in the source's time zone), metric, value; with an <see cref="Hour"/>
+/// (0…23 of that day) it is an hourly value, a series of its own beside the daily one.
+/// </summary>
+public readonly record struct KpiObservation(Guid ProfileId, string Metric, DateOnly Date, double Value, int? Hour = null);
 
 /// <summary>
 /// A batch of observations recorded at once (one event, many observations). A re-import of a
@@ -33,12 +39,21 @@ public readonly record struct KpiObservation(Guid ProfileId, string Metric, Date
 /// In JSON it is one base64 string, which PostgreSQL stores as jsonb without parsing 40,000 numbers per batch
 /// (the object-per-observation form cost more than the rows themselves; see docs/kpis.md). Read with <see cref="Observation"/>.
 /// </para>
+/// <para>
+/// <see cref="Hours"/>: null when every observation is daily (every batch before hourly data, and every daily batch
+/// since: absent from the JSON, byte for byte as before); otherwise <see cref="Count"/> bytes, the hour (0…23) of each observation or
+/// <see cref="Daily"/> for a daily one.
+/// </para>
 /// </summary>
 public sealed record KpiBatchRecorded(
     Guid BatchId, string IdempotencyKey, string Source, string SourceTimeZone, string RecordedBy, DateTimeOffset RecordedAt,
-    Guid[] Profiles, string[] Metrics, int Count, byte[] Observations)
+    Guid[] Profiles, string[] Metrics, int Count, byte[] Observations,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] byte[]? Hours = null)
 {
     public const int BytesPerObservation = 16;
+
+    /// <summary>The <see cref="Hours"/> byte of a daily observation.</summary>
+    public const byte Daily = 0xFF;
 
     public KpiObservation Observation(int i)
     {
@@ -47,8 +62,12 @@ public sealed record KpiBatchRecorded(
             Profiles[BinaryPrimitives.ReadUInt16LittleEndian(r)],
             Metrics[BinaryPrimitives.ReadUInt16LittleEndian(r[2..])],
             DateOnly.FromDayNumber(BinaryPrimitives.ReadInt32LittleEndian(r[4..])),
-            BinaryPrimitives.ReadDoubleLittleEndian(r[8..]));
+            BinaryPrimitives.ReadDoubleLittleEndian(r[8..]),
+            Hours is { } hours && hours[i] != Daily ? hours[i] : null);
     }
+
+    /// <summary>Whether observation <paramref name="i"/> is hourly.</summary>
+    public bool IsHourly(int i) => Hours is { } hours && hours[i] != Daily;
 
     public static void Pack(Span<byte> destination, int profileIndex, int metricIndex, DateOnly date, double value)
     {

@@ -5,7 +5,7 @@ namespace CoeInsights.Kpis;
 
 public static class KpisModule
 {
-    /// <summary>Profile and batch streams, the inline profile projection, batch receipts and the flat observation table.</summary>
+    /// <summary>Profile and batch streams, the inline profile projection, batch receipts and the flat observation tables (daily and hourly).</summary>
     public static StoreOptions ConfigureKpis(this StoreOptions options)
     {
         options.Events.AddEventType<ProfileRegistered>();
@@ -15,6 +15,7 @@ public static class KpisModule
         options.Schema.For<KpiProfile>().Index(p => p.Handle);
         options.Schema.For<KpiBatchReceipt>();
         options.Storage.ExtendedSchemaObjects.Add(ObservationTable.Define(options.DatabaseSchemaName));
+        options.Storage.ExtendedSchemaObjects.Add(HourlyObservationTable.Define(options.DatabaseSchemaName));
         return options;
     }
 }

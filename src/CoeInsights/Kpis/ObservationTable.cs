@@ -18,6 +18,7 @@ public sealed record ObservationRow(
 /// correction's row by SQL queued on the session: rows and events always commit (or roll back) together. The rows are a
 /// function of the KPI events alone, so <see cref="RebuildAsync"/> can write them again from the events.
 /// Every version is a row; <c>seq</c> orders versions, and queries return the latest per (profile, metric, day).
+/// Daily values only: hourly ones are in <see cref="HourlyObservationTable"/>, so no daily read ever meets an hour.
 /// </summary>
 public static class ObservationTable
 {
@@ -54,13 +55,19 @@ public static class ObservationTable
         await CopyRowsAsync(conn, Qualified(session), session.TenantId, batch, ct);
     }
 
+    /// <summary>The batch's daily rows into <paramref name="table"/>, its hourly rows (if any) into <see cref="HourlyObservationTable"/> beside it.</summary>
     private static async Task CopyRowsAsync(NpgsqlConnection conn, string table, string tenant, KpiBatchRecorded batch, CancellationToken ct)
     {
+        var hourly = 0;
+        for (var i = 0; i < batch.Count; i++) if (batch.IsHourly(i)) hourly++;
+        if (hourly > 0) await HourlyObservationTable.CopyRowsAsync(conn, HourlyObservationTable.Beside(table), tenant, batch, ct);
+        if (hourly == batch.Count) return;
         await using var importer = await conn.BeginBinaryImportAsync(
             $"copy {table} (tenant_id, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at) from stdin (format binary)",
             ct);
         for (var i = 0; i < batch.Count; i++)
         {
+            if (batch.IsHourly(i)) continue;
             var o = batch.Observation(i);
             await importer.StartRowAsync(ct);
             await importer.WriteAsync(tenant, NpgsqlDbType.Text, ct);
@@ -99,8 +106,9 @@ public static class ObservationTable
         await using var conn = store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var delete = new NpgsqlCommand($"delete from {table} where tenant_id = $1", conn, tx) { Parameters = { new() { Value = tenant } } })
-            await delete.ExecuteNonQueryAsync(ct);
+        foreach (var rebuilt in new[] { table, HourlyObservationTable.Beside(table) })
+            await using (var delete = new NpgsqlCommand($"delete from {rebuilt} where tenant_id = $1", conn, tx) { Parameters = { new() { Value = tenant } } })
+                await delete.ExecuteNonQueryAsync(ct);
         long rows = 0;
         var events = query.Events.QueryAllRawEvents()
             .Where(e => e.EventTypesAre(typeof(KpiBatchRecorded), typeof(KpiCorrected)))
@@ -115,9 +123,13 @@ public static class ObservationTable
                     rows += batch.Count;
                     break;
                 case KpiCorrected corrected:
-                    await using (var insert = new NpgsqlCommand($"insert into {table} {CorrectionColumns} values ($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx))
+                    var (into, columns, values) = corrected.Hour is null
+                        ? (table, CorrectionColumns, CorrectionValues(tenant, corrected))
+                        : (HourlyObservationTable.Beside(table), HourlyObservationTable.CorrectionColumns, HourlyObservationTable.CorrectionValues(tenant, corrected));
+                    var placeholders = string.Join(", ", Enumerable.Range(1, values.Length).Select(n => $"${n}"));
+                    await using (var insert = new NpgsqlCommand($"insert into {into} {columns} values ({placeholders})", conn, tx))
                     {
-                        foreach (var value in CorrectionValues(tenant, corrected)) insert.Parameters.Add(new NpgsqlParameter { Value = value });
+                        foreach (var value in values) insert.Parameters.Add(new NpgsqlParameter { Value = value });
                         await insert.ExecuteNonQueryAsync(ct);
                     }
                     rows++;
@@ -155,10 +167,11 @@ public static class ObservationTable
         return rows;
     }
 
-    /// <summary>Every version of one (profile, metric, day), oldest first.</summary>
+    /// <summary>Every version of one (profile, metric, day), oldest first; with <paramref name="hour"/>, of that hour's hourly value.</summary>
     public static async Task<List<ObservationRow>> VersionsAsync(
-        IQuerySession session, Guid profileId, string metric, DateOnly date, CancellationToken ct)
+        IQuerySession session, Guid profileId, string metric, DateOnly date, CancellationToken ct, int? hour = null)
     {
+        if (hour is { } h) return await HourlyObservationTable.VersionsAsync(session, profileId, metric, date, h, ct);
         var sql = "select seq, profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at, correction_reason " +
                   $"from {Qualified(session)} where tenant_id = $1 and profile_id = $2 and metric = $3 and day = $4 order by seq";
         var rows = new List<ObservationRow>();
@@ -175,7 +188,7 @@ public static class ObservationTable
         return rows;
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(IQuerySession session, CancellationToken ct)
+    internal static async Task<NpgsqlConnection> OpenAsync(IQuerySession session, CancellationToken ct)
     {
         var conn = session.DocumentStore.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);

@@ -43,6 +43,32 @@ public static class ChangeKeys
 
     public const string ApiKeyPrefix = "apikey:";
 
+    /// <summary>Alert deliveries were enqueued or requeued (any tenant): the delivery dispatchers look for due rows.</summary>
+    public const string AlertDeliveries = "alertdeliveries";
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDocumentSession, HashSet<string>> Requested = new();
+
+    /// <summary>
+    /// Sends <paramref name="key"/> with the session's notification when it commits, for writes the listener cannot see
+    /// in the pending changes (raw SQL such as the alert outbox's inserts). The notification is queued last, by
+    /// <see cref="ChangeNotifications"/>: a <c>select pg_notify</c> queued mid-batch would hand its result set to the next
+    /// operation that reads one (an inline projection's <c>returning mt_version</c>) and fail the write.
+    /// </summary>
+    public static void SendOnCommit(IDocumentSession session, string key)
+    {
+        lock (Requested) Requested.GetOrCreateValue(session).Add(key);
+    }
+
+    internal static IReadOnlyCollection<string> TakeRequested(IDocumentSession session)
+    {
+        lock (Requested)
+        {
+            if (!Requested.TryGetValue(session, out var keys)) return [];
+            Requested.Remove(session);
+            return keys;
+        }
+    }
+
     /// <summary>The keys a notification payload carries (newline-separated).</summary>
     public static IEnumerable<string> Parse(string payload) => payload.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -83,6 +109,7 @@ public sealed class ChangeNotifications : DocumentSessionListenerBase
         }
         foreach (var run in pending.AllChangedFor<SyncRun>()) keys.Add(ChangeKeys.SyncRun(run.Id));
         foreach (var key in pending.AllChangedFor<ApiKeyRecord>()) keys.Add(ChangeKeys.ApiKey(key.Id));
+        keys.UnionWith(ChangeKeys.TakeRequested(session));
         if (keys.Count == 0) return Task.CompletedTask;
 
         var channel = ChangeKeys.Channel(session.DocumentStore.Options.DatabaseSchemaName);

@@ -54,6 +54,7 @@ public static class CoeStore
         options.ConfigureConnectors();
         Alerts.AlertsModule.ConfigureAlerts(options);
         options.ConfigureCreateClaims();
+        Alerts.Delivery.AlertDeliveryModule.ConfigureAlertDelivery(options);
         return options;
     }
 }

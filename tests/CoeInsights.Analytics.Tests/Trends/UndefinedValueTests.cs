@@ -20,7 +20,10 @@ public class UndefinedValueTests
         Assert.Equal(0, r.Ols.SlopeSe);
         Assert.Equal(new Interval(0, 0), r.Ols.SlopeCi);
         Assert.True(double.IsNaN(r.Ols.SlopeT) && double.IsNaN(r.Ols.SlopePValue) && double.IsNaN(r.Ols.RSquared));
-        Assert.Equal(["slope_t", "slope_p_value", "r_squared"], r.Ols.Undefined.Select(u => u.Field));
+        Assert.Equal(["slope_t", "slope_p_value", "r_squared", "intercept_t", "adjusted_r_squared", "f_statistic", "f_p_value"],
+            r.Ols.Undefined.Select(u => u.Field));
+        Assert.Equal(double.PositiveInfinity, r.Ols.InterceptT);
+        Assert.Equal(0, r.Ols.InterceptPValue);
         Assert.All(r.Ols.Undefined, u => Assert.Contains("constant", u.Reason));
 
         Assert.Equal(0, r.MannKendall.S);
@@ -54,7 +57,9 @@ public class UndefinedValueTests
         Assert.Equal(1, r.Ols.RSquared);
         Assert.Equal(0, r.Ols.SlopePValue);
         Assert.Equal(double.PositiveInfinity, r.Ols.SlopeT);
-        Assert.Equal("slope_t", Assert.Single(r.Ols.Undefined).Field);
+        Assert.Equal(["slope_t", "intercept_t", "f_statistic"], r.Ols.Undefined.Select(u => u.Field));
+        Assert.Equal(1, r.Ols.AdjustedRSquared);
+        Assert.Equal(0, r.Ols.FPValue);
         Assert.Equal(1, r.MannKendall.TauB);
         Assert.Empty(r.MannKendall.Undefined);
 

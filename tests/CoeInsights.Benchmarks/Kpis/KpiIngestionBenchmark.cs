@@ -23,6 +23,7 @@ public static class KpiIngestionBenchmark
     {
         var days = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2500;
         var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        var batchSize = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
         var server = new TestServer();
         await server.InitializeAsync();
         try
@@ -31,7 +32,7 @@ public static class KpiIngestionBenchmark
             var e2e = new List<double>();
             var copy = new List<double>();
             var total = Profiles * Metrics.Length * days;
-            Console.WriteLine($"{total:N0} observations per run ({Profiles} profiles × {Metrics.Length} metrics × {days} days), batches of 10,000, {runs} runs");
+            Console.WriteLine($"{total:N0} observations per run ({Profiles} profiles × {Metrics.Length} metrics × {days} days), batches of {batchSize:N0}, {runs} runs");
             await using var data = NpgsqlDataSource.Create(server.ConnectionString);
             await CreateCopyTableAsync(data, server.Schema);
             for (var run = 0; run < runs; run++)
@@ -44,7 +45,7 @@ public static class KpiIngestionBenchmark
                         Network = (Network)(1 + p % 6), Handle = $"bench-{run}-{p}", BusinessUnit = "Bench", Ownership = Ownership.Owned,
                     }));
                 var rows = Generate(profiles, days, seed: run);
-                var batches = rows.Chunk(10_000).Select((chunk, i) => new RecordKpisRequest
+                var batches = rows.Chunk(batchSize).Select((chunk, i) => new RecordKpisRequest
                 {
                     IdempotencyKey = $"bench-{run}-{i}", Source = "benchmark", SourceTimeZone = "Europe/Berlin",
                     Observations =

@@ -122,6 +122,10 @@ public static class BadInputCorpus
             Granularity = Granularity.Day,
             Points = { Enumerable.Range(0, 10).Select(i => new SeriesPoint { PeriodStart = CorpusSeed.D(CorpusSeed.FirstDay.AddDays(i)), Value = 10 + i * 1.5 + i % 3 }) },
         },
+        ["FitRegression"] = s => new FitRegressionRequest
+        {
+            Y = s.Series(metric: "engagements"), Regressors = { new Regressor { Name = "impressions", Series = s.Series() } },
+        },
         ["RunBacktest"] = _ => new RunBacktestRequest
         {
             Metrics = { "negative_mentions" }, Methods = { new BacktestMethod { Method = AlertMethod.RobustZScore, Threshold = 4 } }, Half = BacktestHalf.Test,

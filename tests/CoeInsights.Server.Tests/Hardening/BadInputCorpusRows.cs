@@ -313,6 +313,8 @@ internal static class BadInputCorpusRows
         V<RecordKpisRequest>("RecordKpis", "value infinite", (r, _) => r.Observations[0].Value = double.NegativeInfinity, "batches[0].observations[0].value");
         V<RecordKpisRequest>("RecordKpis", "no date", (r, _) => r.Observations[0].Date = null, "batches[0].observations[0].date");
         V<RecordKpisRequest>("RecordKpis", "month 13", (r, _) => r.Observations[0].Date = new Google.Type.Date { Year = 2026, Month = 13, Day = 1 }, "batches[0].observations[0].date");
+        V<RecordKpisRequest>("RecordKpis", "hour 24", (r, _) => r.Observations[0].Hour = 24, "batches[0].observations[0].hour");
+        V<RecordKpisRequest>("RecordKpis", "hour -1", (r, _) => r.Observations[0].Hour = -1, "batches[0].observations[0].hour");
         V<RecordKpisRequest>("RecordKpis", "10,001 observations", (r, s) =>
         {
             r.Observations.Clear();
@@ -327,13 +329,18 @@ internal static class BadInputCorpusRows
         V<CorrectKpiRequest>("CorrectKpi", "value NaN", (r, _) => r.Value = double.NaN, "value");
         V<CorrectKpiRequest>("CorrectKpi", "unknown metric", (r, _) => r.Metric = "no_such_metric", "metric");
         V<CorrectKpiRequest>("CorrectKpi", "no date", (r, _) => r.Date = null, "date");
+        V<CorrectKpiRequest>("CorrectKpi", "hour 24", (r, _) => r.Hour = 24, "hour");
         R<CorrectKpiRequest>("CorrectKpi", "no observation that day", (r, _) => r.Date = CorpusSeed.D(new DateOnly(2020, 1, 1)), Code.FailedPrecondition, "NOTHING_TO_CORRECT");
         R<CorrectKpiRequest>("CorrectKpi", "by a viewer", (_, _) => { }, Code.PermissionDenied, null, Sender.Viewer);
         V<ListObservationVersionsRequest>("ListObservationVersions", "no date", (r, _) => r.Date = null, "date");
+        V<ListObservationVersionsRequest>("ListObservationVersions", "hour 24", (r, _) => r.Hour = 24, "hour");
         V<ListObservationVersionsRequest>("ListObservationVersions", "day 32", (r, _) => r.Date = new Google.Type.Date { Year = 2026, Month = 1, Day = 32 }, "date");
 
         V<QuerySeriesRequest>("QuerySeries", "end before start", (r, _) => { r.StartDate = CorpusSeed.End; r.EndDate = CorpusSeed.Start; }, "end_date");
         V<QuerySeriesRequest>("QuerySeries", "unknown metric", (r, _) => r.Metrics[0] = "no_such_metric", "metrics[0]");
+        V<QuerySeriesRequest>("QuerySeries", "hourly, weekly", (r, _) => { r.Resolution = ObservationResolution.Hourly; r.Granularity = Granularity.Week; }, "granularity");
+        V<QuerySeriesRequest>("QuerySeries", "hourly, 92 days", (r, _) => { r.Resolution = ObservationResolution.Hourly; r.EndDate = CorpusSeed.D(CorpusSeed.FirstDay.AddDays(92)); r.StartDate = CorpusSeed.D(CorpusSeed.FirstDay); }, "end_date");
+        V<QuerySeriesRequest>("QuerySeries", "resolution unknown", (r, _) => r.Resolution = (ObservationResolution)99, "resolution");
         V<QuerySeriesRequest>("QuerySeries", "year 0", (r, _) => r.StartDate = new Google.Type.Date { Year = 0, Month = 1, Day = 1 }, "start_date");
 
         foreach (var (value, what) in new[] { (1_000_000_000, "10^9"), (1, "1"), (6, "above half the series"), (-4, "negative") })
@@ -366,6 +373,45 @@ internal static class BadInputCorpusRows
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "season_length 10^9", (r, _) => r.Options = new TrendOptions { SeasonLength = 1_000_000_000 }, "options.season_length");
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "periods_per_year 0", (r, _) => r.Options = new TrendOptions { PeriodsPerYear = 0 }, "options.periods_per_year");
         V<AnalyzeSeriesRequest>("AnalyzeSeries", "point without date", (r, _) => r.Points[3].PeriodStart = null, "points[3].period_start");
+        V<AnalyzeSeriesRequest>("AnalyzeSeries", "anomaly_score_method unknown", (r, _) => r.Options = new TrendOptions { AnomalyScoreMethod = (AnomalyScoreMethod)9 }, "options.anomaly_score_method");
+        V<AnalyzeSeriesRequest>("AnalyzeSeries", "moving_average_alignment unknown", (r, _) => r.Options = new TrendOptions { MovingAverageAlignment = (MovingAverageAlignment)9 }, "options.moving_average_alignment");
+        V<AnalyzeSeriesRequest>("AnalyzeSeries", "ewma_alpha 0", (r, _) => r.Options = new TrendOptions { EwmaAlpha = 0 }, "options.ewma_alpha");
+        V<AnalyzeSeriesRequest>("AnalyzeSeries", "ewma_alpha NaN", (r, _) => r.Options = new TrendOptions { EwmaAlpha = double.NaN }, "options.ewma_alpha");
+        V<DetectAnomaliesRequest>("DetectAnomalies", "score_method unknown", (r, _) => r.ScoreMethod = (AnomalyScoreMethod)9, "score_method");
+
+        V<FitRegressionRequest>("FitRegression", "no regressors", (r, _) => r.Regressors.Clear(), "regressors");
+        V<FitRegressionRequest>("FitRegression", "no y", (r, _) => r.Y = null, "y");
+        V<FitRegressionRequest>("FitRegression", "y and y_values", (r, _) => r.YValues.Add(1), "y");
+        V<FitRegressionRequest>("FitRegression", "stored y, explicit regressor", (r, _) => r.Regressors[0] = new Regressor { Values = { 1, 2, 3 } },
+            "regressors[0].series", "regressors[0].values");
+        V<FitRegressionRequest>("FitRegression", "regressor unknown metric", (r, _) => r.Regressors[0].Series.Metric = "no_such_metric", "regressors[0].series.metric");
+        V<FitRegressionRequest>("FitRegression", "regressor without observations", (r, _) => r.Regressors[0].Series.Metric = "followers", "y");
+        V<FitRegressionRequest>("FitRegression", "post-level regressor for a profile-level y", (r, _) => r.Regressors[0].Series.Metric = "post_impressions",
+            "regressors[0].series.metric");
+        V<FitRegressionRequest>("FitRegression", "collinear regressors", (r, s) => r.Regressors.Add(new Regressor { Series = s.Series() }), "regressors");
+        V<FitRegressionRequest>("FitRegression", "21 regressors", (r, s) =>
+        {
+            for (var i = 0; i < 20; i++) r.Regressors.Add(new Regressor { Series = s.Series() });
+        }, "regressors");
+        V<FitRegressionRequest>("FitRegression", "confidence_level 1", (r, _) => r.ConfidenceLevel = 1, "confidence_level");
+        V<FitRegressionRequest>("FitRegression", "explicit values too short", (r, _) =>
+        {
+            r.Y = null;
+            r.YValues.Add([1, 2]);
+            r.Regressors[0] = new Regressor { Values = { 4, 5 } };
+        }, "y_values");
+        V<FitRegressionRequest>("FitRegression", "explicit value NaN", (r, _) =>
+        {
+            r.Y = null;
+            r.YValues.Add([1, 2, 3, 5]);
+            r.Regressors[0] = new Regressor { Values = { 4, double.NaN, 7, 8 } };
+        }, "regressors[0].values[1]");
+        V<FitRegressionRequest>("FitRegression", "explicit values of another length", (r, _) =>
+        {
+            r.Y = null;
+            r.YValues.Add([1, 2, 3, 5]);
+            r.Regressors[0] = new Regressor { Values = { 4, 7, 8 } };
+        }, "regressors[0].values");
 
         V<RunBacktestRequest>("RunBacktest", "unknown metric", (r, _) => r.Metrics[0] = "impressions", "metrics[0]");
         V<RunBacktestRequest>("RunBacktest", "cooldown_days 31", (r, _) => r.CooldownDays = 31, "cooldown_days");

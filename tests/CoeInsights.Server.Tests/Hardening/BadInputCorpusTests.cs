@@ -57,7 +57,7 @@ public sealed class BadInputCorpusTests(CorpusServer server) : IClassFixture<Cor
     [Fact]
     public void HasAValidRequestAndCasesOfItsOwnForEveryMethod()
     {
-        Assert.Equal(72, BadInputCorpus.Methods.Count);
+        Assert.Equal(80, BadInputCorpus.Methods.Count);
         Assert.Equal(BadInputCorpus.Methods.Select(m => m.Name).Order(), BadInputCorpus.Baselines.Keys.Order());
         foreach (var m in BadInputCorpus.Methods)
         {
@@ -82,7 +82,7 @@ public sealed class BadInputCorpusTests(CorpusServer server) : IClassFixture<Cor
     {
         var routed = BadInputCorpus.Methods.Where(m => AnyMethod.Route(m) is not null).Select(m => m.Name).ToList();
 
-        Assert.Equal(68, routed.Count);
+        Assert.Equal(76, routed.Count);
         Assert.DoesNotContain("RecordKpis", routed);
         Assert.DoesNotContain("ExportKpiDeck", routed);
     }

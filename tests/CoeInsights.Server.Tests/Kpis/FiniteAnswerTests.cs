@@ -176,7 +176,10 @@ public sealed class FiniteAnswerTests(TestServer server) : IClassFixture<TestSer
                 Assert.False(t.Ols.HasSlopeT || t.Ols.HasSlopePValue || t.Ols.HasRSquared);
                 Assert.False(t.MannKendall.HasTauB || t.SeasonalMannKendall.HasTauB);
                 Assert.True(t.MannKendall.HasPValue && t.MannKendall.PValue == 1 && t.MannKendall.Z == 0 && t.MannKendall.HasTauA);
-                Assert.Equal(["ols.slope_t", "ols.slope_p_value", "ols.r_squared", "mann_kendall.tau_b", "seasonal_mann_kendall.tau_b", "cagr"],
+                // issue 21's OLS fields: the intercept's t (0/0 with its p when the constant is 0), F and adjusted R²
+                string[] intercept = name == "all-zero" ? ["ols.intercept_t", "ols.intercept_p_value"] : ["ols.intercept_t"];
+                Assert.Equal(["ols.slope_t", "ols.slope_p_value", "ols.r_squared", .. intercept, "ols.f_statistic", "ols.f_p_value",
+                        "ols.adjusted_r_squared", "mann_kendall.tau_b", "seasonal_mann_kendall.tau_b", "cagr"],
                     Undefined(t.UndefinedStatistics));
                 Assert.All(t.UndefinedStatistics.SkipLast(1), u => Assert.Contains("constant", u.Reason));
                 // 20 days cannot be annualised: CAGR is unset with that reason, not a huge number.
@@ -193,7 +196,8 @@ public sealed class FiniteAnswerTests(TestServer server) : IClassFixture<TestSer
                 Assert.Equal(1, t.Ols.RSquared);
                 Assert.True(t.Ols.HasSlopePValue && t.Ols.SlopePValue == 0);
                 Assert.False(t.Ols.HasSlopeT);
-                Assert.Equal(["ols.slope_t", "cagr"], Undefined(t.UndefinedStatistics));
+                Assert.Equal(["ols.slope_t", "ols.intercept_t", "ols.f_statistic", "cagr"], Undefined(t.UndefinedStatistics));
+                Assert.True(t.Ols.FPValue == 0 && t.Ols.AdjustedRSquared == 1);
                 Assert.Contains("exactly on the line", t.UndefinedStatistics[0].Reason);
                 Assert.Equal(1, t.MannKendall.TauB);
                 // followers and impressions are both exact lines in the day: a perfect correlation, t infinite, p 0

@@ -32,6 +32,49 @@ public sealed class KpiStoreTests(StoreFixture fixture) : IClassFixture<StoreFix
         Assert.Equal(Enumerable.Range(1000, 28).Select(v => (double?)v), series.Single().Series.Values);
     }
 
+    /// <summary>
+    /// A daily batch's event is stored as before hourly data (no <c>hours</c> key), so events written before it read back
+    /// the same; a batch with hours carries them and reads them back.
+    /// </summary>
+    [Fact]
+    public async Task KeepsDailyBatchEventsInTheirOldShapeAndHourlyOnesWithTheirHours()
+    {
+        await using var session = fixture.Store.LightweightSession("store-hours");
+        var profile = await RegisterProfileHandler.Handle(session, new RegisterProfile(Network.X, "x", "Retail", Ownership.Owned, "", null, Now), default);
+        var daily = await RecordKpiBatchHandler.Handle(session, new RecordKpiBatch(0, "daily", "csv", "UTC",
+            [new SentObservation(profile.Id.ToString(), "impressions", 2025, 1, 1, 5)], "t", Now), [], default);
+        var mixed = await RecordKpiBatchHandler.Handle(session, new RecordKpiBatch(0, "mixed", "csv", "UTC",
+            [new SentObservation(profile.Id.ToString(), "impressions", 2025, 1, 1, 6, 13), new SentObservation(profile.Id.ToString(), "impressions", 2025, 1, 2, 7)],
+            "t", Now), [], default);
+
+        var dailyJson = await EventJsonAsync(daily.BatchId);
+        Assert.DoesNotContain("hours", dailyJson, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("observations", dailyJson, StringComparison.OrdinalIgnoreCase);
+        var readDaily = Assert.IsType<KpiBatchRecorded>((await session.Events.FetchStreamAsync(daily.BatchId)).Single().Data);
+        Assert.Null(readDaily.Hours);
+        Assert.Null(readDaily.Observation(0).Hour);
+
+        Assert.Contains("hours", await EventJsonAsync(mixed.BatchId), StringComparison.OrdinalIgnoreCase);
+        var readMixed = Assert.IsType<KpiBatchRecorded>((await session.Events.FetchStreamAsync(mixed.BatchId)).Single().Data);
+        Assert.Equal([13, (int?)null], new[] { readMixed.Observation(0).Hour, readMixed.Observation(1).Hour });
+
+        // An event as written before hourly data existed (no hours key) deserializes as all-daily.
+        var old = System.Text.Json.JsonSerializer.Deserialize<KpiBatchRecorded>(dailyJson, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        Assert.Null(old.Hours);
+        Assert.Equal(5, old.Observation(0).Value);
+    }
+
+    private async Task<string> EventJsonAsync(Guid streamId)
+    {
+        await using var conn = fixture.Store.Storage.Database.CreateConnection();
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"select data::text from {fixture.Store.Options.Events.DatabaseSchemaName}.mt_events where stream_id = $1", conn)
+        {
+            Parameters = { new() { Value = streamId } },
+        };
+        return (string)(await cmd.ExecuteScalarAsync())!;
+    }
+
     [Fact]
     public async Task StoresNoRowsGivenTransactionThatFailsAfterCopy()
     {

@@ -73,17 +73,51 @@ public sealed class ObservationRebuildTests(StoreFixture fixture) : IClassFixtur
         Assert.Equal(original, await RowsAsync(tenant));
     }
 
-    private string Table => $"{fixture.Store.Options.DatabaseSchemaName}.{ObservationTable.Name}";
-
-    /// <summary>Every row but its sequence number, the versions of each (profile, metric, day) in their order.</summary>
-    private async Task<List<string>> RowsAsync(string tenant)
+    [Fact]
+    public async Task RebuildsHourlyRowsBesideTheDailyOnesFromTheEvents()
     {
+        const string tenant = "rebuild-hourly";
+        await using (var session = fixture.Store.LightweightSession(tenant))
+        {
+            var p = await RegisterProfileHandler.Handle(session, new RegisterProfile(Network.X, "x", "Retail", Ownership.Owned, "", null, Now), default);
+            // A mixed batch (a day and its hours), an all-hourly re-import of two hours, and a correction of one hour.
+            await RecordKpiBatchHandler.Handle(session, new RecordKpiBatch(0, "h1", "csv", "Europe/Berlin",
+                Enumerable.Range(0, 24).Select(h => new SentObservation(p.Id.ToString(), "impressions", 2025, 3, 1, 10 + h, h))
+                    .Append(new SentObservation(p.Id.ToString(), "impressions", 2025, 3, 1, 1000)).ToList(), "tester", Now), [], default);
+            await RecordKpiBatchHandler.Handle(session, new RecordKpiBatch(0, "h2", "sprout", "UTC",
+                [new SentObservation(p.Id.ToString(), "impressions", 2025, 3, 1, 77, 9), new SentObservation(p.Id.ToString(), "impressions", 2025, 3, 1, 78, 10)],
+                "tester", Now.AddHours(1)), [], default);
+            await CorrectKpiHandler.Handle(session, new CorrectKpi(p.Id.ToString(), "impressions", 2025, 3, 1, 99, "recount", "analyst", Now.AddHours(2), 9), default);
+        }
+        var daily = await RowsAsync(tenant);
+        var hourly = await RowsAsync(tenant, HourlyTable);
+        Assert.Single(daily);
+        Assert.Equal(24 + 2 + 1, hourly.Count);
+
+        var written = await ObservationTable.RebuildAsync(fixture.Store, tenant, default);
+
+        Assert.Equal(1 + 27, written);
+        Assert.Equal(daily, await RowsAsync(tenant));
+        Assert.Equal(hourly, await RowsAsync(tenant, HourlyTable));
+        // Lost hourly rows come back too.
+        await ExecuteAsync($"delete from {HourlyTable} where tenant_id = '{tenant}'");
+        await ObservationTable.RebuildAsync(fixture.Store, tenant, default);
+        Assert.Equal(hourly, await RowsAsync(tenant, HourlyTable));
+    }
+
+    private string Table => $"{fixture.Store.Options.DatabaseSchemaName}.{ObservationTable.Name}";
+    private string HourlyTable => $"{fixture.Store.Options.DatabaseSchemaName}.{HourlyObservationTable.Name}";
+
+    /// <summary>Every row but its sequence number, the versions of each (profile, metric, day[, hour]) in their order.</summary>
+    private async Task<List<string>> RowsAsync(string tenant, string? table = null)
+    {
+        var key = table is null ? "profile_id, metric, day" : "profile_id, metric, day, hour";
         await using var conn = fixture.Store.Storage.Database.CreateConnection();
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(
-            "select profile_id, metric, day, value, batch_id, source, source_time_zone, recorded_at, correction_reason, " +
-            $"row_number() over (partition by profile_id, metric, day order by seq) from {Table} where tenant_id = $1 " +
-            "order by profile_id, metric, day, seq", conn) { Parameters = { new() { Value = tenant } } };
+            $"select {key}, value, batch_id, source, source_time_zone, recorded_at, correction_reason, " +
+            $"row_number() over (partition by {key} order by seq) from {table ?? Table} where tenant_id = $1 " +
+            $"order by {key}, seq", conn) { Parameters = { new() { Value = tenant } } };
         await using var reader = await cmd.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync())

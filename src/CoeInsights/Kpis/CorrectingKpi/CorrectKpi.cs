@@ -4,7 +4,9 @@ using Marten;
 
 namespace CoeInsights.Kpis.CorrectingKpi;
 
-public sealed record CorrectKpi(string ProfileId, string Metric, int Year, int Month, int Day, double Value, string Reason, string CorrectedBy, DateTimeOffset Now);
+/// <summary>A restated value of (profile, metric, day), or with <see cref="Hour"/> of that day's hourly value.</summary>
+public sealed record CorrectKpi(string ProfileId, string Metric, int Year, int Month, int Day, double Value, string Reason, string CorrectedBy, DateTimeOffset Now,
+    int? Hour = null);
 
 public static class CorrectKpiHandler
 {
@@ -13,12 +15,13 @@ public static class CorrectKpiHandler
     {
         var (profileId, date) = Parse(command);
         var profile = await session.LoadAsync<KpiProfile>(profileId, ct) ?? throw new NotFoundException("Profile", command.ProfileId);
-        var versions = await ObservationTable.VersionsAsync(session, profileId, command.Metric, date, ct);
+        var versions = await ObservationTable.VersionsAsync(session, profileId, command.Metric, date, ct, command.Hour);
         var corrected = Decide(command, profile, date, versions);
         session.Events.Append(profile.Id, corrected);
-        ObservationTable.QueueInsert(session, corrected);
+        if (corrected.Hour is null) ObservationTable.QueueInsert(session, corrected);
+        else HourlyObservationTable.QueueInsert(session, corrected);
         await session.SaveChangesAsync(ct);
-        return await ObservationTable.VersionsAsync(session, profileId, command.Metric, date, ct);
+        return await ObservationTable.VersionsAsync(session, profileId, command.Metric, date, ct, command.Hour);
     }
 
     private static (Guid ProfileId, DateOnly Date) Parse(CorrectKpi command)
@@ -28,6 +31,7 @@ public static class CorrectKpiHandler
         var validDate = command.Year is >= 1 and <= 9999 && command.Month is >= 1 and <= 12 && command.Day >= 1 &&
                         command.Day <= DateTime.DaysInMonth(command.Year, command.Month);
         v.Require(validDate, "date", "must be a full calendar date (year, month and day)");
+        if (command.Hour is { } hour) v.Require(hour is >= 0 and <= 23, "hour", "must be between 0 and 23, or unset for the daily value");
         v.ThrowIfInvalid();
         return (profileId, new DateOnly(command.Year, command.Month, command.Day));
     }
@@ -42,9 +46,10 @@ public static class CorrectKpiHandler
             .Require(!string.IsNullOrWhiteSpace(command.Reason) && command.Reason.Length <= 1000, "reason", "is required, at most 1000 characters")
             .ThrowIfInvalid();
         if (versions.Count == 0)
-            throw new RuleViolationException(ErrorReasons.NothingToCorrect, $"profiles/{profile.Id}/{command.Metric}/{date:yyyy-MM-dd}",
+            throw new RuleViolationException(ErrorReasons.NothingToCorrect,
+                $"profiles/{profile.Id}/{command.Metric}/{date:yyyy-MM-dd}{(command.Hour is { } h ? $"/{h:00}" : "")}",
                 "There is no recorded value to correct: record it with RecordKpis first.");
         return new KpiCorrected(profile.Id, command.Metric!, date, command.Value, command.Reason.Trim(), command.CorrectedBy, command.Now,
-            versions[^1].SourceTimeZone);
+            versions[^1].SourceTimeZone, command.Hour);
     }
 }

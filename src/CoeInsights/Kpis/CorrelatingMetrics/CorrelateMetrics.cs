@@ -6,7 +6,8 @@ using Marten;
 namespace CoeInsights.Kpis.CorrelatingMetrics;
 
 /// <summary>Two stored series to correlate; a confidence level left out (Pearson's interval) is 0.95.</summary>
-public sealed record CorrelateMetrics(SeriesSelection X, SeriesSelection Y, double? ConfidenceLevel);
+/// <param name="ContinuityCorrection">Kendall's z as (S − sign S)/√Var(S) (R Kendall::Kendall with ties, cor.test continuity = TRUE); default off.</param>
+public sealed record CorrelateMetrics(SeriesSelection X, SeriesSelection Y, double? ConfidenceLevel, bool ContinuityCorrection = false);
 
 public sealed record MetricCorrelation(CorrelationResult Pearson, CorrelationResult Spearman, CorrelationResult KendallTauB);
 
@@ -33,7 +34,7 @@ public static class CorrelateMetricsHandler
             throw new InvalidInputException($"{field}.granularity", $"must equal {command.X.Field}.granularity");
         var (xs, ys) = Align(x.Series, y.Series);
         return new MetricCorrelation(Correlation.Pearson(xs, ys, command.ConfidenceLevel ?? DefaultConfidenceLevel), Correlation.Spearman(xs, ys),
-            Correlation.KendallTauB(xs, ys));
+            Correlation.KendallTauB(xs, ys, command.ContinuityCorrection));
     }
 
     /// <summary>Puts two series of one granularity on the same slots (by period start); a slot only one of them has is missing in the other.</summary>

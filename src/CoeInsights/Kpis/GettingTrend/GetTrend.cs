@@ -7,7 +7,8 @@ namespace CoeInsights.Kpis.GettingTrend;
 /// <summary>The trend options a caller set; each one left out takes the trend library's default.</summary>
 public sealed record TrendSettings(
     double? ConfidenceLevel = null, double? Significance = null, int? MovingAverageWindow = null, double? PeriodsPerYear = null,
-    int? SeasonLength = null, double? AnomalyThreshold = null)
+    int? SeasonLength = null, double? AnomalyThreshold = null, bool? ContinuityCorrection = null, AnomalyScoreMethod? AnomalyMethod = null,
+    WindowAlignment? MovingAverageAlignment = null, double? EwmaAlpha = null)
 {
     private static readonly TrendOptions Defaults = new();
 
@@ -20,6 +21,10 @@ public sealed record TrendSettings(
         PeriodsPerYear = PeriodsPerYear ?? SeriesAggregator.PeriodsPerYear(granularity),
         SeasonLength = SeasonLength,
         AnomalyThreshold = AnomalyThreshold ?? Defaults.AnomalyThreshold,
+        ContinuityCorrection = ContinuityCorrection ?? Defaults.ContinuityCorrection,
+        AnomalyMethod = AnomalyMethod ?? Defaults.AnomalyMethod,
+        MovingAverageAlignment = MovingAverageAlignment ?? Defaults.MovingAverageAlignment,
+        EwmaAlpha = EwmaAlpha,
     };
 }
 

@@ -16,9 +16,62 @@ public sealed record SeriesQuery(
 /// <summary>One (profile, metric) series rolled up with the metric's own roll-up method.</summary>
 public sealed record KpiSeries(KpiProfile Profile, MetricDefinition Metric, RegularSeries Series);
 
+/// <summary>One hour of an hourly series: the hour (0…23) of the reporting day; a null value is an hour not recorded.</summary>
+public readonly record struct HourlyPoint(DateOnly Date, int Hour, double? Value);
+
+/// <summary>One (profile, metric) hourly series: every hour of the range, in order, never rolled up.</summary>
+public sealed record HourlyKpiSeries(KpiProfile Profile, MetricDefinition Metric, IReadOnlyList<HourlyPoint> Points);
+
 public static class QuerySeriesHandler
 {
     public const int MaxSeries = 10_000;
+    public const int MaxHourlyDays = 92;
+    public const int MaxHourlyPoints = 1_000_000;
+
+    /// <summary>
+    /// The hourly series of the query: the latest hourly value of each (profile, metric, day, hour), every hour from
+    /// <see cref="SeriesQuery.From"/> 00:00 to <see cref="SeriesQuery.To"/> 23:00 (both required, at most
+    /// <see cref="MaxHourlyDays"/> days) with missing hours null. Daily values are not read.
+    /// </summary>
+    public static async Task<IReadOnlyList<HourlyKpiSeries>> HourlyAsync(IQuerySession session, SeriesQuery query, CancellationToken ct)
+    {
+        var v = new Validator();
+        var ids = ProfileIds.Parse(query.ProfileIds, v);
+        MetricCatalogue.RequireKnown(query.Metrics, v);
+        if (query.From is null) v.Add("start_date", "is required for an hourly series");
+        if (query.To is null) v.Add("end_date", "is required for an hourly series");
+        if (query is { From: { } f, To: { } t })
+        {
+            v.Require(f <= t, "end_date", "must not be before start_date");
+            v.Require(t.DayNumber - f.DayNumber < MaxHourlyDays, "end_date", $"an hourly series spans at most {MaxHourlyDays} days");
+        }
+        v.ThrowIfInvalid();
+        var (from, to) = (query.From!.Value, query.To!.Value);
+
+        var profiles = await SelectProfiles(session, ids, query.Networks, query.BusinessUnits, query.Ownership, ct);
+        var metrics = query.Metrics.Distinct().Select(m => MetricCatalogue.Find(m)!).ToList();
+        var hours = (to.DayNumber - from.DayNumber + 1) * 24;
+        if (profiles.Count * metrics.Count > MaxSeries || (long)profiles.Count * metrics.Count * hours > MaxHourlyPoints)
+            throw new InvalidInputException("metrics",
+                $"the query selects {profiles.Count * metrics.Count} hourly series of {hours} hours; at most {MaxSeries} series and {MaxHourlyPoints} points: narrow it");
+        if (profiles.Count == 0) return [];
+
+        var rows = await HourlyObservationTable.LatestAsync(session, profiles.Select(p => p.Id).ToList(), metrics.Select(m => m.Name).ToList(), from, to, ct);
+        var byKey = rows.ToDictionary(r => (r.ProfileId, r.Metric, r.Date, r.Hour), r => r.Value);
+        var result = new List<HourlyKpiSeries>();
+        foreach (var profile in profiles)
+        foreach (var metric in metrics)
+        {
+            var points = new HourlyPoint[hours];
+            for (var i = 0; i < hours; i++)
+            {
+                var (date, hour) = (from.AddDays(i / 24), i % 24);
+                points[i] = new HourlyPoint(date, hour, byKey.TryGetValue((profile.Id, metric.Name, date, hour), out var value) ? value : null);
+            }
+            result.Add(new HourlyKpiSeries(profile, metric, points));
+        }
+        return result;
+    }
 
     public static async Task<IReadOnlyList<KpiSeries>> Handle(IQuerySession session, SeriesQuery query, CancellationToken ct)
     {

@@ -5,8 +5,8 @@ using JasperFx;
 
 namespace CoeInsights.Kpis.RecordingKpis;
 
-/// <summary>One observation as sent: parsed and checked by <see cref="RecordKpiBatchHandler.Decide"/>.</summary>
-public readonly record struct SentObservation(string ProfileId, string Metric, int Year, int Month, int Day, double Value);
+/// <summary>One observation as sent: parsed and checked by <see cref="RecordKpiBatchHandler.Decide"/>. <see cref="Hour"/> set: an hourly value.</summary>
+public readonly record struct SentObservation(string ProfileId, string Metric, int Year, int Month, int Day, double Value, int? Hour = null);
 
 /// <summary>A batch as sent. <see cref="Index"/> is its position in the call (field paths say <c>batches[i]</c>).</summary>
 public sealed record RecordKpiBatch(
@@ -79,7 +79,8 @@ public static class RecordKpiBatchHandler
         var metrics = new List<string>();
         var metricIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var packed = new byte[count * KpiBatchRecorded.BytesPerObservation];
-        var seen = new Dictionary<(int, int, DateOnly), int>(count);
+        var seen = new Dictionary<(int, int, DateOnly, int?), int>(count);
+        byte[]? hours = null; // allocated at the first hourly observation: a daily batch's event is as before
         var bad = 0; // report the first 100 bad observations, not 10,000
         for (var i = 0; i < count && bad < 100; i++)
         {
@@ -121,6 +122,19 @@ public static class RecordKpiBatchHandler
                     ok = false;
                 }
             }
+            if (o.Hour is { } hour)
+            {
+                if (hour is < 0 or > 23)
+                {
+                    v.Add($"{path}.hour", "must be between 0 and 23 (the hour of the reporting day), or unset for a daily value");
+                    ok = false;
+                }
+                else
+                {
+                    if (hours is null) Array.Fill(hours = new byte[count], KpiBatchRecorded.Daily);
+                    hours[i] = (byte)hour;
+                }
+            }
             if (ok)
             {
                 if (!profileIndex.TryGetValue(profileId, out var p))
@@ -133,10 +147,10 @@ public static class RecordKpiBatchHandler
                     metricIndex[o.Metric!] = m = metrics.Count;
                     metrics.Add(o.Metric!);
                 }
-                if (!seen.TryAdd((p, m, date), i))
+                if (!seen.TryAdd((p, m, date, o.Hour), i))
                 {
-                    var first = seen[(p, m, date)];
-                    v.Add(path, $"duplicates {prefix}.observations[{first}] (same profile, metric and date)");
+                    var first = seen[(p, m, date, o.Hour)];
+                    v.Add(path, $"duplicates {prefix}.observations[{first}] (same profile, metric, date{(o.Hour is null ? "" : " and hour")})");
                     bad++;
                 }
                 KpiBatchRecorded.Pack(packed.AsSpan(i * KpiBatchRecorded.BytesPerObservation), p, m, date, o.Value);
@@ -145,6 +159,6 @@ public static class RecordKpiBatchHandler
         }
         v.ThrowIfInvalid();
         return new KpiBatchRecorded(batchId, command.IdempotencyKey, string.IsNullOrWhiteSpace(command.Source) ? "unspecified" : command.Source.Trim(),
-            timeZone, command.RecordedBy, command.Now, profiles.ToArray(), metrics.ToArray(), count, packed);
+            timeZone, command.RecordedBy, command.Now, profiles.ToArray(), metrics.ToArray(), count, packed, hours);
     }
 }

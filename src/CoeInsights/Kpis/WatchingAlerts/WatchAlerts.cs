@@ -28,6 +28,9 @@ public sealed record KpiAlert(
 {
     /// <summary>Where the watch stands once this alert is delivered: a watch started with it sends every later alert once (<see cref="AlertResumeToken"/>).</summary>
     public string ResumeToken { get; init; } = "";
+
+    /// <summary>Set for an hourly value: its hour (0…23), watched against that hour of the baseline days before.</summary>
+    public int? Hour { get; init; }
 }
 
 /// <summary>
@@ -162,7 +165,7 @@ public static class WatchAlertsHandler
                         new KpiAlert(p, o.Metric, o.Date, verdict, batch.BatchId, batch.IdempotencyKey, null, batch.RecordedAt, e.Sequence), alerts, ct);
                     break;
                 case KpiCorrected c:
-                    await Evaluate(session, cursor, [new KpiObservation(c.ProfileId, c.Metric, c.Date, c.Value)], (p, o, verdict) =>
+                    await Evaluate(session, cursor, [new KpiObservation(c.ProfileId, c.Metric, c.Date, c.Value, c.Hour)], (p, o, verdict) =>
                         new KpiAlert(p, o.Metric, o.Date, verdict, null, null, c.Reason, c.CorrectedAt, e.Sequence), alerts, ct);
                     break;
             }
@@ -225,20 +228,22 @@ public static class WatchAlertsHandler
             await EvaluateDerived(session, cursor, derived, watched, alert, alerts, ct);
             return;
         }
-        foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric)))
+        // An hourly value is its own series: its history is the same hour on each of the baseline days before.
+        foreach (var series in watched.GroupBy(w => (w.Profile.Id, w.Observation.Metric, w.Observation.Hour)))
         {
             var days = series.Select(w => w.Observation.Date).ToList();
             var from = days.Min().AddDays(-cursor.BaselineDays);
             var to = days.Max().AddDays(-1);
-            var history = (await ObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct))
-                .ToDictionary(r => r.Date, r => r.Value);
+            var history = series.Key.Hour is { } hour
+                ? (await HourlyObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct, hour)).ToDictionary(r => r.Date, r => r.Value)
+                : (await ObservationTable.LatestAsync(session, [series.Key.Id], [series.Key.Metric], from, to, ct)).ToDictionary(r => r.Date, r => r.Value);
             foreach (var (profile, o) in series)
             {
                 var slots = new double?[cursor.BaselineDays];
                 var start = o.Date.AddDays(-cursor.BaselineDays);
                 for (var i = 0; i < slots.Length; i++)
                     slots[i] = history.TryGetValue(start.AddDays(i), out var value) ? value : null;
-                if (ObservationAlerts.Decide(slots, o.Value, cursor.Rule) is { } verdict) alerts.Add(alert(profile, o, verdict));
+                if (ObservationAlerts.Decide(slots, o.Value, cursor.Rule) is { } verdict) alerts.Add(alert(profile, o, verdict) with { Hour = o.Hour });
             }
         }
     }
@@ -252,7 +257,8 @@ public static class WatchAlertsHandler
         List<(KpiProfile Profile, KpiObservation Observation)> watched, Func<KpiProfile, KpiObservation, ObservationAlert, KpiAlert> alert,
         List<KpiAlert> alerts, CancellationToken ct)
     {
-        foreach (var series in watched.GroupBy(w => w.Profile.Id))
+        // Derived KPIs are daily: their components' hourly values are not summed into days here, so they are not looked at.
+        foreach (var series in watched.Where(w => w.Observation.Hour is null).GroupBy(w => w.Profile.Id))
         {
             var profile = series.First().Profile;
             var days = series.Select(w => w.Observation.Date).Distinct().Order().ToList();

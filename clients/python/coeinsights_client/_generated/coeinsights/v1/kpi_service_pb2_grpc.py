@@ -78,6 +78,11 @@ class KpiServiceStub(object):
                 request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.SerializeToString,
                 response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.FromString,
                 )
+        self.FitRegression = channel.unary_unary(
+                '/coeinsights.v1.KpiService/FitRegression',
+                request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionRequest.SerializeToString,
+                response_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionResponse.FromString,
+                )
         self.QueryDerivedKpis = channel.unary_unary(
                 '/coeinsights.v1.KpiService/QueryDerivedKpis',
                 request_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.QueryDerivedKpisRequest.SerializeToString,
@@ -169,7 +174,8 @@ class KpiServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DetectAnomalies(self, request, context):
-        """Robust median/MAD modified z-scores (seasonal-aware with season_length, e.g. 7 for weekly patterns in daily data).
+        """Robust median/MAD modified z-scores (seasonal-aware with season_length, e.g. 7 for weekly patterns in daily data);
+        score_method selects the 1.4826-scaled MAD or the mean/sd z-score instead.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,6 +197,15 @@ class KpiServiceServicer(object):
 
     def AnalyzeSeries(self, request, context):
         """The GetTrend statistics on a series the caller sends (nothing stored), in full double precision.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FitRegression(self, request, context):
+        """Multiple least squares y = b0 + b1·x1 + … (QR, R lm / statsmodels OLS conventions) on an arbitrary x: y and the
+        regressors are either stored series (aligned by period start; a slot missing in any of them is dropped) or explicit
+        values. Too few observations or collinear regressors are INVALID_ARGUMENT; no answer is ever NaN.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -294,6 +309,11 @@ def add_KpiServiceServicer_to_server(servicer, server):
                     servicer.AnalyzeSeries,
                     request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.FromString,
                     response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.SerializeToString,
+            ),
+            'FitRegression': grpc.unary_unary_rpc_method_handler(
+                    servicer.FitRegression,
+                    request_deserializer=coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionRequest.FromString,
+                    response_serializer=coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionResponse.SerializeToString,
             ),
             'QueryDerivedKpis': grpc.unary_unary_rpc_method_handler(
                     servicer.QueryDerivedKpis,
@@ -530,6 +550,23 @@ class KpiService(object):
         return grpc.experimental.unary_unary(request, target, '/coeinsights.v1.KpiService/AnalyzeSeries',
             coeinsights_dot_v1_dot_kpi__service__pb2.AnalyzeSeriesRequest.SerializeToString,
             coeinsights_dot_v1_dot_kpi__service__pb2.TrendReport.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def FitRegression(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/coeinsights.v1.KpiService/FitRegression',
+            coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionRequest.SerializeToString,
+            coeinsights_dot_v1_dot_kpi__service__pb2.FitRegressionResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
