@@ -23,10 +23,12 @@ public static class CoeCli
         root.Add(SampleCommands.Build(Run));
         root.Add(ConnectorCommands.Build(Run));
         // coe alerts: the crisis early warning (issue 18); backtest measures the detector (docs/alerts.md).
-        root.Add(new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.")
+        var alerts = new Command("alerts", "Crisis early warning: alert rules, alerts and the detector's backtest.")
         {
             AlertBacktestCommands.Build(Run), AlertDeliveryCommands.BuildChannels(Run), AlertDeliveryCommands.BuildDeliveries(Run),
-        });
+        };
+        foreach (var command in AlertCommands.Build(Run)) alerts.Add(command);
+        root.Add(alerts);
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);

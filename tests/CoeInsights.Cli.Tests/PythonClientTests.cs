@@ -32,6 +32,23 @@ public sealed class PythonClientTests(TestServer server) : IClassFixture<TestSer
     }
 
     [Fact]
+    public async Task CreatesAnAlertRuleOnceAndListsIt()
+    {
+        var key = await server.CreateKeyAsync("py-alerts", CoeInsights.V1.Role.Committee);
+        var first = await Python("alert_rules.py", "--approver", "lead@coe.example", "--approver", "head@coe.example", "--key", key);
+        var again = await Python("alert_rules.py", "--approver", "lead@coe.example", "--key", key);
+
+        Assert.True(first.Code == 0, first.Err);
+        Assert.True(again.Code == 0, again.Err);
+        var rule = Assert.Single(JsonDocument.Parse(again.Out).RootElement.GetProperty("rules").EnumerateArray());
+        Assert.Equal(("negative_mentions", "1800s"), (rule.GetProperty("metric").GetString(), rule.GetProperty("escalateAfter").GetString()));
+        Assert.Equal(["lead@coe.example", "head@coe.example"], rule.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
+        var refused = await Python("alert_rules.py", "--approver", "not an address", "--name", "other", "--key", key);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("rule.approvers[0]", refused.Err);
+    }
+
+    [Fact]
     public async Task ReproducesTzengHuangClosenessGivenCsv()
     {
         // Tzeng & Huang (2011), Multiple Attribute Decision Making, CRC Press (tests/vectors/mcda/topsis_vikor_tzeng_huang_2011.json).

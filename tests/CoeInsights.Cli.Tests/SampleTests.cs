@@ -149,6 +149,28 @@ public sealed class SampleTests(SampleServer server) : IClassFixture<SampleServe
         Assert.Equal("2026-03-17", json.RootElement.GetProperty("summary").GetProperty("anomalyDetectedOn").GetString());
     }
 
+    /// <summary>The sample ships one enabled rule on negative mentions; the server raises its alert on the planted spike.</summary>
+    [Fact]
+    public async Task ShipsAnAlertRuleThatRaisesThePlantedSpike()
+    {
+        Assert.True(server.FirstLoad.Code == ExitCodes.Ok, server.FirstLoad.Err);
+        var alerts = new AlertService.AlertServiceClient(server.Channel());
+        var rule = Assert.Single((await alerts.ListAlertRulesAsync(new ListAlertRulesRequest())).Rules);
+        Assert.Equal(("negative_mentions", true), (rule.Metric, rule.Enabled));
+        var profile = await Profile(Network.Instagram, "northwind.home");
+        var until = DateTime.UtcNow.AddSeconds(30);
+        var spike = new Google.Type.Date { Year = 2026, Month = 3, Day = 17 };
+        List<V1.Alert> raised;
+        do
+        {
+            raised = [.. (await alerts.ListAlertsAsync(new ListAlertsRequest { RuleId = rule.RuleId, PageSize = 1000 })).Alerts];
+            if (raised.Any(a => a.ProfileId == profile.ProfileId && a.Date.Equals(spike))) break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < until);
+        var alert = Assert.Single(raised, a => a.ProfileId == profile.ProfileId && a.Date.Equals(spike));
+        Assert.Equal((V1.AlertState.Open, "crisis.lead@northwind.example"), (alert.State, alert.CurrentApprover));
+    }
+
     [Fact]
     public async Task AddsNothingGivenSecondRun()
     {

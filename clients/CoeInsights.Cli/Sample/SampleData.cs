@@ -66,6 +66,15 @@ internal static class SampleData
     ];
     /// <summary>Prefix of every request id and idempotency key the sample uses (a rerun stores nothing twice).</summary>
     public const string RequestPrefix = "coe-sample-v1";
+
+    /// <summary>The sample's one alert rule (docs/alerts.md, "Rules"): negative mentions rising, seasonal robust z-score, enabled.</summary>
+    public static AlertRule AlertRule() => new()
+    {
+        Name = "Negative mentions spike", Metric = "negative_mentions", Method = AlertMethod.RobustZScore, Seasonal = true, Direction = AlertDirection.Up,
+        MinimumVolume = 10, CooldownDays = 3, Enabled = true, Approvers = { "crisis.lead@northwind.example", "head.of.comms@northwind.example" },
+        EscalateAfter = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(30)),
+        Protocol = "1. Hold statement A on every owned channel within 30 minutes. 2. Legal reviews every reply. 3. No comment on individuals.",
+    };
     public const string BusinessUnitPrefix = "Sample ";
 
     /// <summary>The first and last reporting day: 18 whole months, 2025-01-01 … 2026-06-30 (365 + 181 = 546 days).</summary>

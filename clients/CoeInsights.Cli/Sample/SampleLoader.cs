@@ -31,6 +31,7 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
     private readonly SurveyService.SurveyServiceClient _surveys = new(channel);
     private readonly KpiService.KpiServiceClient _kpis = new(channel);
     private readonly InvitationService.InvitationServiceClient _invitations = new(channel);
+    private readonly AlertService.AlertServiceClient _alerts = new(channel);
 
     /// <summary>True when the caller's tenant holds anything that is not the sample: then an "if empty" load stays out.</summary>
     public async Task<bool> HoldsOtherDataAsync(CancellationToken ct)
@@ -49,6 +50,11 @@ internal sealed class SampleLoader(GrpcChannel channel, Action<string, long, lon
         var survey = await LoadSurveyAsync(evaluation, ct);
         evaluation = await ScoreAndCloseAsync(evaluation.EvaluationId, ct);
         var (winnerId, state) = await RecommendAsync(evaluation, ct);
+        // Before the KPIs: a rule looks at what is recorded after it, so the planted spike raises its alert.
+        progress("alert rule", 0, 1);
+        await _alerts.CreateAlertRuleAsync(new CreateAlertRuleRequest { Rule = SampleData.AlertRule(), RequestId = $"{SampleData.RequestPrefix}-alert-rule" },
+            cancellationToken: ct);
+        progress("alert rule", 1, 1);
         var profiles = await RegisterProfilesAsync(ct);
         var (observations, stored, replayed) = await RecordKpisAsync(profiles, ct);
 

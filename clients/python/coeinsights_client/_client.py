@@ -7,6 +7,8 @@ from google.rpc import error_details_pb2, status_pb2
 from coeinsights.v1 import (
     admin_service_pb2,
     admin_service_pb2_grpc,
+    alert_service_pb2,
+    alert_service_pb2_grpc,
     alert_delivery_service_pb2,
     alert_delivery_service_pb2_grpc,
     connector_service_pb2,
@@ -89,6 +91,7 @@ class Client:
 
     v1 = SimpleNamespace(
         admin_service_pb2=admin_service_pb2,
+        alert_service_pb2=alert_service_pb2,
         alert_delivery_service_pb2=alert_delivery_service_pb2,
         connector_service_pb2=connector_service_pb2,
         evaluation_service_pb2=evaluation_service_pb2,
@@ -110,6 +113,7 @@ class Client:
         self.surveys = survey_service_pb2_grpc.SurveyServiceStub(self._channel)
         self.reports = report_service_pb2_grpc.ReportServiceStub(self._channel)
         self.connectors = connector_service_pb2_grpc.ConnectorServiceStub(self._channel)
+        self.alerts = alert_service_pb2_grpc.AlertServiceStub(self._channel)
         self.alert_delivery = alert_delivery_service_pb2_grpc.AlertDeliveryServiceStub(self._channel)
 
     def close(self):
