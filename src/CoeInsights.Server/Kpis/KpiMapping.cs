@@ -252,21 +252,24 @@ internal static class KpiMapping
         },
     };
 
+    /// <summary>What a series says about itself (profile, metric, granularity), daily or hourly alike.</summary>
+    private static V1.KpiSeries SeriesHeader(KpiProfile profile, MetricDefinition metric, V1.Granularity granularity, ObservationResolution resolution) => new()
+    {
+        ProfileId = profile.Id.ToString(),
+        Network = ToProto(profile.Network),
+        BusinessUnit = profile.BusinessUnit,
+        Ownership = ToProto(profile.Ownership),
+        Metric = metric.Name,
+        Unit = metric.Unit,
+        Rollup = ToProto(metric.Rollup),
+        Granularity = granularity,
+        Scope = ToProto(metric.Scope),
+        Resolution = resolution,
+    };
+
     public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.HourlyKpiSeries s)
     {
-        var series = new V1.KpiSeries
-        {
-            ProfileId = s.Profile.Id.ToString(),
-            Network = ToProto(s.Profile.Network),
-            BusinessUnit = s.Profile.BusinessUnit,
-            Ownership = ToProto(s.Profile.Ownership),
-            Metric = s.Metric.Name,
-            Unit = s.Metric.Unit,
-            Rollup = ToProto(s.Metric.Rollup),
-            Granularity = V1.Granularity.Day,
-            Scope = ToProto(s.Metric.Scope),
-            Resolution = ObservationResolution.Hourly,
-        };
+        var series = SeriesHeader(s.Profile, s.Metric, V1.Granularity.Day, ObservationResolution.Hourly);
         foreach (var p in s.Points)
         {
             var point = new SeriesPoint { PeriodStart = ToProto(p.Date), Hour = p.Hour, ObservationCount = p.Value is null ? 0 : 1 };
@@ -278,19 +281,7 @@ internal static class KpiMapping
 
     public static V1.KpiSeries ToProto(CoeInsights.Kpis.QueryingSeries.KpiSeries s)
     {
-        var series = new V1.KpiSeries
-        {
-            ProfileId = s.Profile.Id.ToString(),
-            Network = ToProto(s.Profile.Network),
-            BusinessUnit = s.Profile.BusinessUnit,
-            Ownership = ToProto(s.Profile.Ownership),
-            Metric = s.Metric.Name,
-            Unit = s.Metric.Unit,
-            Rollup = ToProto(s.Metric.Rollup),
-            Granularity = ToProto(s.Series.Granularity),
-            Scope = ToProto(s.Metric.Scope),
-            Resolution = ObservationResolution.Daily,
-        };
+        var series = SeriesHeader(s.Profile, s.Metric, ToProto(s.Series.Granularity), ObservationResolution.Daily);
         var r = s.Series;
         for (var i = 0; i < r.Values.Count; i++)
         {
