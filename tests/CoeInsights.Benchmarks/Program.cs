@@ -16,6 +16,11 @@ public static class Program
             Reads.ReadBenchmark.RunAsync(reads).GetAwaiter().GetResult();
             return;
         }
+        if (args is ["alert-latency", .. var latency])
+        {
+            Alerts.AlertLatencyBenchmark.RunAsync(latency).GetAwaiter().GetResult();
+            return;
+        }
         if (args is ["odata-feed", .. var feed])
         {
             Bi.ODataFeedBenchmark.RunAsync(feed).GetAwaiter().GetResult();
