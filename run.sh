@@ -12,6 +12,8 @@ data=${COE_DATA_DIR:-.coe}
 address=${COE_ADDRESS:-127.0.0.1}
 grpc_port=${COE_GRPC_PORT:-5080}
 http_port=${COE_HTTP_PORT:-5081}
+smtp_set=${COE_SMTP_HOST:+1}
+smtp_port=${COE_MAIL_CATCHER_PORT:-5025}
 args=()
 for a in "$@"; do
   case $a in
@@ -20,6 +22,7 @@ for a in "$@"; do
     --Coe:Address=*) address=${a#*=} ;;
     --Coe:GrpcPort=*) grpc_port=${a#*=} ;;
     --Coe:HttpPort=*) http_port=${a#*=} ;;
+    --Coe:Smtp:Host=*) smtp_set=1 ;;
   esac
   args+=("$a")
 done
@@ -41,12 +44,22 @@ fi
 
 server=""
 loader=""
+catcher=""
+# No mail server configured: a local one (aiosmtpd's Debugging handler, installed by install-deps.sh) takes the alert
+# mail and writes every message to .coe/mail.log, so the sample's alert is delivered somewhere a person can read.
+if [[ -z $smtp_set ]] && /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  mkdir -p "$data"
+  /usr/bin/python3 -u -m aiosmtpd -n -l "127.0.0.1:$smtp_port" >>"$data/mail.log" 2>&1 &
+  catcher=$!
+  args+=("--Coe:Smtp:Host=127.0.0.1" "--Coe:Smtp:Port=$smtp_port" "--Coe:Smtp:Security=None" "--Coe:Smtp:From=CoE alerts <alerts@coe.localhost>")
+  echo "run.sh: alert mail goes to a local SMTP server on 127.0.0.1:$smtp_port and is written to $data/mail.log (set COE_SMTP_HOST to use your own)"
+fi
 stop() {
   if [[ -n $loader ]]; then kill -TERM "$loader" 2>/dev/null || true; fi
   if [[ -n $server ]]; then kill -TERM "$server" 2>/dev/null || true; fi
 }
 trap stop INT TERM
-trap 'if [[ -n $loader ]]; then kill -TERM "$loader" 2>/dev/null || true; fi' EXIT
+trap 'if [[ -n $loader ]]; then kill -TERM "$loader" 2>/dev/null || true; fi; if [[ -n $catcher ]]; then kill -TERM "$catcher" 2>/dev/null || true; fi' EXIT
 
 dotnet src/CoeInsights.Server/bin/Release/net10.0/CoeInsights.Server.dll "${args[@]}" &
 server=$!
