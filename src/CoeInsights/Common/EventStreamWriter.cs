@@ -16,8 +16,8 @@ public static class EventStreamWriter
     /// <summary>
     /// With an <paramref name="expectedVersion"/> (the client's etag) the write happens only at that version:
     /// stale → <see cref="StaleEtagException"/> (ABORTED), and a change between read and append → ABORTED too.
-    /// Without one (score batches, votes, responses) the write is retried on a concurrent append with a fresh read:
-    /// the deciders are idempotent (request ids, one vote per member), so a retry never duplicates.
+    /// Without one (score batches, votes, responses) writers take the stream's lock in turn, and a conflict that still
+    /// happens (the stream's first append) is retried with a fresh read: the deciders are idempotent (request ids, one vote per member), so a retry never duplicates.
     /// </summary>
     /// <param name="collection">The resource collection in the stale-etag message ("evaluations", "surveys").</param>
     public static async Task<WriteResult> AppendAsync<TAggregate>(
@@ -38,7 +38,9 @@ public static class EventStreamWriter
                 }
                 else
                 {
-                    stream = await session.Events.FetchForWriting<TAggregate>(id, ct);
+                    // Writers queue on the stream's advisory lock (held to commit) instead of racing: 32 writers on one
+                    // evaluation used to spin through optimistic retries, and one ran out of them under CI load.
+                    stream = await session.Events.FetchForExclusiveWriting<TAggregate>(id, ct);
                 }
                 var aggregate = stream.Aggregate ?? throw notFound(id);
                 var events = decide(aggregate);
