@@ -165,6 +165,15 @@ public static class EvaluationMapping
             CreateTime = Ts(e.CreatedAt),
             UpdateTime = Ts(e.UpdatedAt),
             Etag = Etag.Format(details.Version),
+            EvaluatorProgress =
+            {
+                EvaluatorProgressRules.Of(e).Select(x => new P.EvaluatorProgress
+                {
+                    EvaluatorId = x.EvaluatorId, DisplayName = x.DisplayName, Department = x.Department,
+                    ScoredCells = x.Scored, ExpectedCells = x.Expected, CompleteFraction = x.Fraction,
+                    LastScoreTime = x.LastScoredAt is { } last ? Ts(last) : null,
+                }),
+            },
         };
         if (e.Weights is { } w)
         {

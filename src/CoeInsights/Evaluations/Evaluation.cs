@@ -147,6 +147,13 @@ public sealed record Evaluation
     public string? ApprovedVendorId { get; init; }
     public string? LastReopenReason { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>
+    /// Set (never stored) on a copy filtered for a blind reader: the one evaluator whose scores it holds. Null when the
+    /// copy holds every score. Readers of the copy (evaluator progress) use it to leave the others out rather than
+    /// showing them as not started.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ScoresOnlyOf { get; init; }
 
     /// <summary>Approvals needed to approve a proposal.</summary>
     public int EffectiveQuorum => ApprovalQuorum > 0 ? ApprovalQuorum : CommitteeMembers.Count / 2 + 1;

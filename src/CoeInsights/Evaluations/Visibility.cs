@@ -19,5 +19,5 @@ public static class BlindScoring
     public static Evaluation VisibleTo(this Evaluation evaluation, Caller caller) =>
         SeesAllScores(caller, evaluation.State)
             ? evaluation
-            : evaluation with { Scores = evaluation.Scores.RemoveAll(s => s.EvaluatorId != caller.Principal) };
+            : evaluation with { Scores = evaluation.Scores.RemoveAll(s => s.EvaluatorId != caller.Principal), ScoresOnlyOf = caller.Principal };
 }

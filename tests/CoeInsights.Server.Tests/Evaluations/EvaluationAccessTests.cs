@@ -69,6 +69,39 @@ public sealed class EvaluationAccessTests(TestServer server) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task ShowsEvaluatorProgressToCommitteeAndOnlyOwnRowToBlindEvaluator()
+    {
+        var chair = await _kit.Chair;
+        var id = (await _kit.CreateConfiguredAsync()).EvaluationId;
+        await _kit.ScoreAsync("e1", id, 5);
+        await _kit.ScoreAsync("e1", id, 4); // every cell revised: still 6 cells, not 12
+        var e2 = await _kit.As("e2");
+        await e2.SubmitScoresAsync(new SubmitScoresRequest
+        {
+            EvaluationId = id, RequestId = "partial", Scores = { S("hoot", "analytics", 2), S("brand", "publishing", 3) },
+        });
+
+        // 3 vendors × 2 scored criteria: the annual-cost vendor fact is not scored by people.
+        var all = (await chair.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).EvaluatorProgress;
+        Assert.Equal(["e1", "e2", "e3", "e4", "e5", "e6"], all.Select(x => x.EvaluatorId));
+        Assert.All(all, x => Assert.Equal(6, x.ExpectedCells));
+        Assert.Equal((6, 1.0), (all[0].ScoredCells, all[0].CompleteFraction));
+        Assert.Equal((2, 2.0 / 6), (all[1].ScoredCells, all[1].CompleteFraction));
+        Assert.Equal("Social", all[1].Department);
+        Assert.NotNull(all[1].LastScoreTime);
+        Assert.All(all.Skip(2), x => Assert.Equal((0, 0.0, (Google.Protobuf.WellKnownTypes.Timestamp?)null), (x.ScoredCells, x.CompleteFraction, x.LastScoreTime)));
+
+        // Blind: an evaluator sees their own row only (zeros for the others would be untrue); a viewer sees none.
+        var own = Assert.Single((await e2.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).EvaluatorProgress);
+        Assert.Equal(("e2", 2), (own.EvaluatorId, own.ScoredCells));
+        Assert.Empty((await (await _kit.As("viewer")).GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).EvaluatorProgress);
+
+        // After close every reader sees every row.
+        await chair.CloseEvaluationAsync(new CloseEvaluationRequest { EvaluationId = id });
+        Assert.Equal(6, (await e2.GetEvaluationAsync(new GetEvaluationRequest { EvaluationId = id })).EvaluatorProgress.Count);
+    }
+
+    [Fact]
     public async Task StreamsNewEventsToWatcherWithBlindScoringUntilCancelled()
     {
         var id = (await _kit.CreateConfiguredAsync()).EvaluationId;
