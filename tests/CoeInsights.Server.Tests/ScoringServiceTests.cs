@@ -105,6 +105,50 @@ public sealed class ScoringServiceTests(TestServer server) : IClassFixture<TestS
     }
 
     [Fact]
+    public async Task ReproducesPrometheeNetFlowsOverJsonAndRefusesThresholdsTheFunctionCannotUse()
+    {
+        // Zhao, Peng & Li (2013) via pymcdm's TestPROMETHEE_II (tests/vectors/mcda/promethee_ii_published_examples.json).
+        var zhao = Vector("promethee_ii_published_examples.json").GetProperty("zhao_2013");
+        using var http = server.Http(await server.CreateKeyAsync("scoring", Role.Viewer));
+        var body = new
+        {
+            alternativeIds = new[] { "a1", "a2", "a3" },
+            criteria = new[] { new { criterionId = "c1" }, new { criterionId = "c2" }, new { criterionId = "c3" } },
+            matrix = zhao.GetProperty("matrix").EnumerateArray().Select(r => new { values = r.EnumerateArray().Select(x => x.GetDouble()).ToArray() }).ToArray(),
+            weights = zhao.GetProperty("weights").EnumerateArray().Select(x => x.GetDouble()).ToArray(),
+            options = new { primaryMethod = "SCORING_METHOD_PROMETHEE_II" },
+        };
+
+        using var response = await http.PostAsJsonAsync("/v1/scoring:scoreMatrix", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var method = json.RootElement.GetProperty("methods")[0];
+        Assert.Equal("SCORING_METHOD_PROMETHEE_II", method.GetProperty("method").GetString());
+        var expected = zhao.GetProperty("expected_net_flow_2dp").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        var scores = method.GetProperty("scores").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        for (var i = 0; i < 3; i++) Assert.Equal(expected[i], scores[i], zhao.GetProperty("tolerance_2dp").GetDouble());
+        Assert.Equal(3, method.GetProperty("promethee").GetProperty("leavingFlow").GetArrayLength());
+        Assert.Equal("a3", json.RootElement.GetProperty("recommendation").GetProperty("winnerId").GetString());
+
+        var refused = new ScoreMatrixRequest
+        {
+            AlternativeIds = { "a", "b" },
+            Criteria = { new CriterionSpec { CriterionId = "x" } },
+            Matrix = { new Row { Values = { 1 } }, new Row { Values = { 2 } } },
+            Weights = { 1 },
+            Options = new ScoringOptions
+            {
+                PrimaryMethod = ScoringMethod.PrometheeIi,
+                Preferences = { new CriterionPreference { CriterionId = "x", Function = PreferenceFunction.Linear, Q = 2, P = 1 } },
+            },
+        };
+        var e = await Assert.ThrowsAsync<RpcException>(() => new ScoringService.ScoringServiceClient(server.Channel()).ScoreMatrixAsync(refused).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("options.preferences[0].p", e.FieldViolations().Single().Field);
+    }
+
+    [Fact]
     public async Task ReturnsFieldViolationsGivenNaNScoreAndNegativeWeight()
     {
         var request = new ScoreMatrixRequest

@@ -333,7 +333,7 @@ internal static class EvaluationCommands
     {
         var method = new Option<ScoringMethod[]>("--method")
         {
-            Description = "Wsm, Wpm, Topsis or Vikor; the first is primary (repeat to compare).",
+            Description = "Wsm, Wpm, Topsis, Vikor or PrometheeIi (usual preference function); the first is primary (repeat to compare).",
             AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [ScoringMethod.Wsm],
         };
         var monteCarlo = new Option<int>("--monte-carlo") { Description = "Monte Carlo weight samples (0 = none)." };

@@ -26,7 +26,7 @@ internal static class ScoringCommands
         var cost = new Option<string[]>("--cost") { Description = "Criteria where less is better (repeat).", AllowMultipleArgumentsPerToken = true };
         var method = new Option<ScoringMethod[]>("--method")
         {
-            Description = "Wsm, Wpm, Topsis or Vikor; the first is primary (repeat to compare).",
+            Description = "Wsm, Wpm, Topsis, Vikor or PrometheeIi (usual preference function); the first is primary (repeat to compare).",
             AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [ScoringMethod.Wsm],
         };
         var monteCarlo = new Option<int>("--monte-carlo") { Description = "Monte Carlo weight samples (0 = none)." };
@@ -34,7 +34,7 @@ internal static class ScoringCommands
         var rankReversal = new Option<bool>("--rank-reversal") { Description = "Remove each non-winner and re-rank." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for Monte Carlo (same seed, same result)." };
 
-        var command = new Command("score-matrix", "Rank alternatives from a CSV matrix with WSM/WPM/TOPSIS/VIKOR.")
+        var command = new Command("score-matrix", "Rank alternatives from a CSV matrix with WSM/WPM/TOPSIS/VIKOR/PROMETHEE II.")
         {
             csv, weights, cost, method, monteCarlo, sensitivity, rankReversal, seed,
         };

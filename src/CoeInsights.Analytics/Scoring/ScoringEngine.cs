@@ -28,7 +28,9 @@ public static class ScoringEngine
     /// m·n·E (aggregation and the methods) + S·m·(n + r) (Monte Carlo: score and rank each sample; r = m below
     /// <see cref="Robustness.MonteCarlo.SortFrom"/> vendors, counted directly, ⌈log₂ m⌉ from there, sorted)
     /// + B·m·n·(E + 1) (bootstrap: re-aggregate and re-score each resample; only with ≥ 2 evaluators)
-    /// + 500·m·n (one-at-a-time sensitivity) + m²·n (rank reversal). Saturates at <see cref="long.MaxValue"/>.
+    /// + 500·m·n (one-at-a-time sensitivity) + m²·n (rank reversal); PROMETHEE II adds its pairwise preferences, m²·n
+    /// for each matrix it scores (2·m²·n for the method, B·m²·n for the bootstrap, m³·n for rank reversal as primary).
+    /// Saturates at <see cref="long.MaxValue"/>.
     /// </summary>
     public static long WorkUnits(int vendors, int criteria, int evaluators, ScoringOptions? options, RobustnessOptions? robustness)
     {
@@ -43,7 +45,14 @@ public static class ScoringEngine
             if (evaluators >= 2) cost += Math.Max(r.BootstrapResamples, 0) * m * n * (e + 1);
             if (r.Sensitivity) cost += SensitivityStepsPerCriterion * m * n;
             if (r.RankReversal) cost += m * m * n;
+            if (primary == ScoringMethod.PrometheeII)
+            {
+                // Pairwise preferences: m²·n per scoring of a matrix (each bootstrap resample, each rank-reversal subset).
+                if (evaluators >= 2) cost += Math.Max(r.BootstrapResamples, 0) * m * m * n;
+                if (r.RankReversal) cost += m * m * m * n;
+            }
         }
+        if (primary == ScoringMethod.PrometheeII || (options?.Methods?.Contains(ScoringMethod.PrometheeII) ?? false)) cost += 2 * m * m * n;
         return cost >= long.MaxValue ? long.MaxValue : (long)cost;
     }
 
@@ -95,6 +104,7 @@ public static class ScoringEngine
         }
         ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
         ValidateOptions(request.Options, request.Robustness, v);
+        ValidatePreferenceCriteria(request.Options, criteria?.Select(c => c?.Id) ?? [], v);
         v.ThrowIfInvalid();
         EnsureWithinBudget(m, n, 1, request.Options, request.Robustness);
 
@@ -139,6 +149,7 @@ public static class ScoringEngine
         var n = criteria.Length;
         ValidateWeightsInput(request.Weights, request.PairwiseMatrices, n, request.Options, v);
         ValidateOptions(request.Options, request.Robustness, v);
+        ValidatePreferenceCriteria(request.Options, criteria.Select(c => c?.Id), v);
         if (!v.IsValid) v.ThrowIfInvalid();
         EnsureWithinBudget(vendorIds.Length, n, request.EvaluatorIds!.Count, request.Options, request.Robustness);
 
@@ -451,7 +462,7 @@ public static class ScoringEngine
         v.ThrowIfInvalid();
 
         var constant = Enumerable.Range(0, n).Where(j => Normaliser.IsConstant(x, m, n, j)).Select(j => criterionIds[j]).ToArray();
-        var results = methods.Select(method => MethodCalculator.Run(method, options.Normalisation, options.VikorV, x, m, n, isCost, ctx.Weights, ids)).ToArray();
+        var results = methods.Select(method => MethodCalculator.Run(MethodMatrix.For(method, options, criterionIds), options.VikorV, x, m, n, isCost, ctx.Weights, ids)).ToArray();
         var primary = results[0];
         var tieOrder = TieOrder(ids, options.TieBreak);
         var utility = MethodCalculator.Utilities(primary);
@@ -461,9 +472,9 @@ public static class ScoringEngine
         RobustnessResult? robustness = null;
         if (ctx.Robustness is { } ro)
         {
-            var normalisation = Normaliser.Resolve(options.PrimaryMethod, options.Normalisation);
+            var matrix = MethodMatrix.For(options.PrimaryMethod, options, criterionIds);
             var r = new double[m * n];
-            Normaliser.Normalise(x, m, n, isCost, normalisation, r);
+            matrix.Build(x, m, n, isCost, r);
             WeightScorer Factory()
             {
                 var s = WeightScorer.Create(options.PrimaryMethod, m, n);
@@ -480,7 +491,7 @@ public static class ScoringEngine
             if (ro.BootstrapResamples > 0 && tensor is not null && evaluatorInfo is { } info && tensor.E >= 2)
             {
                 var sub = kept.Length == tensor.V ? tensor : tensor.SelectVendors(kept); // kept is ascending: all = identity
-                bootstrap = Bootstrap.Run(sub, info.Options, x, m, n, info.Columns, isCost, normalisation,
+                bootstrap = Bootstrap.Run(sub, info.Options, x, m, n, info.Columns, isCost, matrix,
                     () =>
                     {
                         var s = WeightScorer.Create(options.PrimaryMethod, m, n);
@@ -489,7 +500,7 @@ public static class ScoringEngine
                     },
                     ctx.Weights, ro, winner, tieOrder, ct);
             }
-            var reversal = ro.RankReversal ? RankReversal(options, x, m, n, isCost, ctx.Weights, ids, order, tieOrder, ct) : null;
+            var reversal = ro.RankReversal ? RankReversal(options, matrix, x, m, n, isCost, ctx.Weights, ids, order, tieOrder, ct) : null;
             robustness = new RobustnessResult
             {
                 Sensitivity = sensitivity,
@@ -521,7 +532,7 @@ public static class ScoringEngine
     }
 
     private static RankReversalCheck[] RankReversal(
-        ScoringOptions options, double[] x, int m, int n, bool[] isCost, double[] weights, string[] ids, int[] order, int[] tieOrder,
+        ScoringOptions options, MethodMatrix matrix, double[] x, int m, int n, bool[] isCost, double[] weights, string[] ids, int[] order, int[] tieOrder,
         CancellationToken ct)
     {
         if (m < 3) return [];
@@ -534,7 +545,7 @@ public static class ScoringEngine
             var sub = new double[rest.Length * n];
             for (var k = 0; k < rest.Length; k++) Array.Copy(x, rest[k] * n, sub, k * n, n);
             var subIds = rest.Select(i => ids[i]).ToArray();
-            var result = MethodCalculator.Run(options.PrimaryMethod, options.Normalisation, options.VikorV, sub, rest.Length, n, isCost, weights, subIds);
+            var result = MethodCalculator.Run(matrix, options.VikorV, sub, rest.Length, n, isCost, weights, subIds);
             var newOrder = Ranking.Order(MethodCalculator.Utilities(result), rest.Select(i => tieOrder[i]).ToArray())
                 .Select(k => rest[k]).ToArray();
             var expected = order.Where(i => i != removed).ToArray();
@@ -593,6 +604,8 @@ public static class ScoringEngine
             var resolved = Normaliser.Resolve(method, options.Normalisation);
             var note = method == ScoringMethod.Vikor
                 ? " (VIKOR's own linear normalisation; the normalisation option does not apply)"
+                : method == ScoringMethod.PrometheeII
+                ? " (PROMETHEE II compares raw differences; the normalisation option does not apply)"
                 : options.Normalisation == NormalisationMethod.MethodDefault ? " (method default)" : " (requested)";
             d.Add($"normalisation.{method.ToString().ToUpperInvariant()}={resolved}{note}");
         }
@@ -601,6 +614,11 @@ public static class ScoringEngine
         d.Add("weights=renormalised to sum to 1");
         d.Add($"primary_method={options.PrimaryMethod}");
         d.Add($"tie_break={options.TieBreak} (scores within 1e-12 relative are ties)");
+        if (methods.Contains(ScoringMethod.PrometheeII))
+        {
+            var named = options.Preferences.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.CriterionId}:{p.Function}(q={p.Q:R}, p={p.P:R}, s={p.S:R})"));
+            d.Add($"promethee.preferences={string.Join("; ", named.DefaultIfEmpty("none given"))}; other criteria Usual; flows /(m−1)");
+        }
         if (methods.Contains(ScoringMethod.Vikor)) d.Add(string.Create(CultureInfo.InvariantCulture, $"vikor.v={options.VikorV:R}; DQ=1/(m−1)"));
         if (ctx.Ahp is not null)
         {
@@ -761,6 +779,7 @@ public static class ScoringEngine
             v.Require(Enum.IsDefined(options.Normalisation), "options.normalisation", "unknown normalisation");
             v.Require(Enum.IsDefined(options.TieBreak), "options.tie_break", "unknown tie-break rule");
             v.Require(options.VikorV is >= 0 and <= 1, "options.vikor_v", "must be in [0, 1]");
+            ValidatePreferences(options.Preferences, v);
             var usesWpm = options.PrimaryMethod == ScoringMethod.Wpm || (options.Methods?.Contains(ScoringMethod.Wpm) ?? false);
             if (usesWpm && options.Normalisation is NormalisationMethod.MinMax or NormalisationMethod.Vector)
                 v.Add("options.normalisation", "WPM needs strictly positive normalised values: use Max, Sum or None (MinMax and Vector can give 0)");
@@ -772,6 +791,58 @@ public static class ScoringEngine
             v.Require(double.IsFinite(robustness.Concentration) && robustness.Concentration > 0, "robustness.concentration", "must be a finite number > 0");
             v.Require(robustness.ConfidenceLevel is > 0 and < 1, "robustness.confidence_level", "must be in (0, 1)");
             v.Require(Enum.IsDefined(robustness.Sampling), "robustness.sampling", "unknown sampling");
+        }
+    }
+
+    /// <summary>Thresholds each preference function needs (Brans &amp; Vincke 1985): q ≥ 0, p &gt; q, s &gt; 0, all finite.</summary>
+    private static void ValidatePreferences(IReadOnlyList<CriterionPreference>? preferences, Validator v)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var k = 0; k < (preferences?.Count ?? 0); k++)
+        {
+            var f = preferences![k];
+            var field = $"options.preferences[{k}]";
+            if (f is null)
+            {
+                v.Add(field, "is required");
+                continue;
+            }
+            v.Require(!string.IsNullOrEmpty(f.CriterionId), field + ".criterion_id", "is required");
+            if (!string.IsNullOrEmpty(f.CriterionId)) v.Require(seen.Add(f.CriterionId), field + ".criterion_id", $"{f.CriterionId} already has a preference function");
+            v.RequireBounded(f.Q, field + ".q").RequireBounded(f.P, field + ".p").RequireBounded(f.S, field + ".s");
+            switch (f.Function)
+            {
+                case PreferenceFunction.Usual:
+                    break;
+                case PreferenceFunction.UShape:
+                    v.Require(f.Q >= 0, field + ".q", "must be ≥ 0 (the indifference threshold)");
+                    break;
+                case PreferenceFunction.VShape:
+                    v.Require(f.P > 0, field + ".p", "must be > 0 (the preference threshold)");
+                    break;
+                case PreferenceFunction.Level or PreferenceFunction.Linear:
+                    v.Require(f.Q >= 0, field + ".q", "must be ≥ 0 (the indifference threshold)");
+                    v.Require(f.P > f.Q, field + ".p", "must be greater than q (the preference threshold)");
+                    break;
+                case PreferenceFunction.Gaussian:
+                    v.Require(f.S > 0, field + ".s", "must be > 0 (the Gaussian inflection point)");
+                    break;
+                default:
+                    v.Add(field + ".function", "unknown preference function");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every preference function names a criterion of the request.</summary>
+    private static void ValidatePreferenceCriteria(ScoringOptions? options, IEnumerable<string?> criterionIds, Validator v)
+    {
+        var known = criterionIds.Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
+        var preferences = options?.Preferences ?? [];
+        for (var k = 0; k < preferences.Count; k++)
+        {
+            var id = preferences[k]?.CriterionId;
+            if (!string.IsNullOrEmpty(id) && !known.Contains(id)) v.Add($"options.preferences[{k}].criterion_id", $"{id} is not a criterion of this request");
         }
     }
 

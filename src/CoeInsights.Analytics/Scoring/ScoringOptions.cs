@@ -56,7 +56,45 @@ public enum ScoringMethod
 
     /// <summary>VIKOR Q (compromise ranking). Lower is better.</summary>
     Vikor = 4,
+
+    /// <summary>
+    /// PROMETHEE II net outranking flow φ = φ⁺ − φ⁻ in [−1, 1] (Brans &amp; Vincke 1985), on raw differences with a
+    /// preference function per criterion (<see cref="ScoringOptions.Preferences"/>; usual where none is given).
+    /// Higher is better.
+    /// </summary>
+    PrometheeII = 5,
 }
+
+/// <summary>
+/// PROMETHEE's generalised criteria (Brans &amp; Vincke 1985, types I–VI): the preference P(d) ∈ [0, 1] of a over b
+/// for a difference d in a's favour (b − a on a cost criterion), in the criterion's own units.
+/// </summary>
+public enum PreferenceFunction
+{
+    /// <summary>I, usual: 1 when d &gt; 0.</summary>
+    Usual = 1,
+
+    /// <summary>II, U-shape (quasi-criterion): 1 when d &gt; q.</summary>
+    UShape = 2,
+
+    /// <summary>III, V-shape (linear preference): d/p up to p, then 1.</summary>
+    VShape = 3,
+
+    /// <summary>IV, level: ½ for q &lt; d ≤ p, 1 above p.</summary>
+    Level = 4,
+
+    /// <summary>V, linear with an indifference area (pymcdm's vshape_2): (d − q)/(p − q) for q &lt; d ≤ p, 1 above p.</summary>
+    Linear = 5,
+
+    /// <summary>VI, Gaussian: 1 − exp(−d²/(2s²)) for d &gt; 0.</summary>
+    Gaussian = 6,
+}
+
+/// <summary>The preference function of one criterion for PROMETHEE II, with its thresholds in the criterion's units.</summary>
+/// <param name="Q">Indifference threshold (U-shape, level, linear).</param>
+/// <param name="P">Preference threshold (V-shape, level, linear); greater than Q.</param>
+/// <param name="S">Gaussian inflection point.</param>
+public sealed record CriterionPreference(string CriterionId, PreferenceFunction Function, double Q = 0, double P = 0, double S = 0);
 
 /// <summary>What to do with a missing evaluator score.</summary>
 public enum MissingScorePolicy
@@ -135,6 +173,9 @@ public sealed record ScoringOptions
 
     /// <summary>VIKOR weight of the group-utility (S) strategy, in [0, 1].</summary>
     public double VikorV { get; init; } = 0.5;
+
+    /// <summary>PROMETHEE II preference functions by criterion; a criterion not listed uses <see cref="PreferenceFunction.Usual"/>.</summary>
+    public IReadOnlyList<CriterionPreference> Preferences { get; init; } = [];
 
     public TieBreakRule TieBreak { get; init; } = TieBreakRule.FirstListed;
 

@@ -52,10 +52,10 @@ public sealed record MethodResult
     /// <summary>The normalisation actually applied (after resolving the method default).</summary>
     public required NormalisationMethod Normalisation { get; init; }
 
-    /// <summary>True for WSM, WPM and TOPSIS; false for VIKOR (lower Q is better).</summary>
+    /// <summary>True for WSM, WPM, TOPSIS and PROMETHEE II; false for VIKOR (lower Q is better).</summary>
     public required bool HigherIsBetter { get; init; }
 
-    /// <summary>WSM total, WPM product, TOPSIS closeness or VIKOR Q.</summary>
+    /// <summary>WSM total, WPM product, TOPSIS closeness, VIKOR Q or PROMETHEE II net flow.</summary>
     public required IReadOnlyList<double> Scores { get; init; }
 
     /// <summary>Competition ranks (1 = best; equal scores within 1e-12 relative share a rank).</summary>
@@ -67,13 +67,22 @@ public sealed record MethodResult
     /// <summary>
     /// Per-criterion contribution, row per vendor. WSM: w·r (sums to the score). WPM: w·ln r (sums to ln score).
     /// TOPSIS: weighted normalised value w·r. VIKOR: w·(f* − f)/(f* − f⁻) (sums to S).
+    /// PROMETHEE II: w·φ_j, the weighted unicriterion net flow (sums to the net flow).
     /// </summary>
     public required IReadOnlyList<IReadOnlyList<double>> Contributions { get; init; }
 
     public TopsisDetails? Topsis { get; init; }
 
     public VikorDetails? Vikor { get; init; }
+
+    public PrometheeDetails? Promethee { get; init; }
 }
+
+/// <summary>
+/// PROMETHEE internals: leaving flow φ⁺ and entering flow φ⁻ per vendor (the net flow is the score), and the
+/// preference function applied to each criterion. The normalised matrix holds the unicriterion net flows φ_j.
+/// </summary>
+public sealed record PrometheeDetails(IReadOnlyList<double> LeavingFlow, IReadOnlyList<double> EnteringFlow, IReadOnlyList<CriterionPreference> Preferences);
 
 /// <summary>TOPSIS internals on the weighted normalised matrix.</summary>
 public sealed record TopsisDetails(

@@ -78,6 +78,7 @@ public static class EvaluationWorkbook
         ScoringMethod.Wpm => "Weighted product of scores",
         ScoringMethod.Topsis => "Closeness to the ideal vendor (TOPSIS)",
         ScoringMethod.Vikor => "Compromise ranking (VIKOR)",
+        ScoringMethod.PrometheeII => "Net outranking flow (PROMETHEE II)",
         _ => method.ToString(),
     }) + normalisation switch
     {

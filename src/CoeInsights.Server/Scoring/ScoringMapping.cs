@@ -58,6 +58,16 @@ public static class ScoringMapping
                 _ => Invalid(v, "options.tie_break", A.TieBreakRule.FirstListed),
             },
             Ahp = ToAhpOptions(o.Ahp, "options.ahp", v),
+            Preferences = o.Preferences.Select((f, k) => new A.CriterionPreference(f.CriterionId, f.Function switch
+            {
+                P.PreferenceFunction.Unspecified or P.PreferenceFunction.Usual => A.PreferenceFunction.Usual,
+                P.PreferenceFunction.UShape => A.PreferenceFunction.UShape,
+                P.PreferenceFunction.VShape => A.PreferenceFunction.VShape,
+                P.PreferenceFunction.Level => A.PreferenceFunction.Level,
+                P.PreferenceFunction.Linear => A.PreferenceFunction.Linear,
+                P.PreferenceFunction.Gaussian => A.PreferenceFunction.Gaussian,
+                _ => Invalid(v, $"options.preferences[{k}].function", A.PreferenceFunction.Usual),
+            }, f.Q, f.P, f.S)).ToList(),
         };
     }
 
@@ -116,6 +126,7 @@ public static class ScoringMapping
         P.ScoringMethod.Wpm => A.ScoringMethod.Wpm,
         P.ScoringMethod.Topsis => A.ScoringMethod.Topsis,
         P.ScoringMethod.Vikor => A.ScoringMethod.Vikor,
+        P.ScoringMethod.PrometheeIi => A.ScoringMethod.PrometheeII,
         _ => Invalid(v, field, A.ScoringMethod.Wsm),
     };
 
@@ -154,6 +165,7 @@ public static class ScoringMapping
         A.ScoringMethod.Wpm => P.ScoringMethod.Wpm,
         A.ScoringMethod.Topsis => P.ScoringMethod.Topsis,
         A.ScoringMethod.Vikor => P.ScoringMethod.Vikor,
+        A.ScoringMethod.PrometheeII => P.ScoringMethod.PrometheeIi,
         _ => P.ScoringMethod.Unspecified,
     };
 
@@ -186,6 +198,14 @@ public static class ScoringMapping
             S = { m.Vikor.S }, R = { m.Vikor.R }, Q = { m.Vikor.Q }, V = m.Vikor.V,
             AcceptableAdvantage = m.Vikor.AcceptableAdvantage, AcceptableStability = m.Vikor.AcceptableStability,
             CompromiseSet = { m.Vikor.CompromiseSet },
+        },
+        Promethee = m.Promethee is null ? null : new P.PrometheeDetails
+        {
+            LeavingFlow = { m.Promethee.LeavingFlow }, EnteringFlow = { m.Promethee.EnteringFlow },
+            Preferences = { m.Promethee.Preferences.Select(f => new P.CriterionPreference
+            {
+                CriterionId = f.CriterionId, Function = (P.PreferenceFunction)(int)f.Function, Q = f.Q, P = f.P, S = f.S,
+            }) },
         },
     };
 

@@ -4,18 +4,19 @@ namespace CoeInsights.Analytics.Scoring.Methods;
 internal static class MethodCalculator
 {
     public static MethodResult Run(
-        ScoringMethod method, NormalisationMethod requested, double vikorV,
-        double[] x, int m, int n, bool[] isCost, double[] w, IReadOnlyList<string> vendorIds)
+        MethodMatrix matrix, double vikorV, double[] x, int m, int n, bool[] isCost, double[] w, IReadOnlyList<string> vendorIds)
     {
-        var normalisation = Normaliser.Resolve(method, requested);
+        var method = matrix.Method;
+        var normalisation = matrix.Normalisation;
         var r = new double[m * n];
-        Normaliser.Normalise(x, m, n, isCost, normalisation, r);
+        matrix.Build(x, m, n, isCost, r);
 
         var scores = new double[m];
         var utility = new double[m];
         var contributions = new double[m][];
         TopsisDetails? topsis = null;
         VikorDetails? vikor = null;
+        PrometheeDetails? promethee = null;
 
         switch (method)
         {
@@ -118,8 +119,27 @@ internal static class MethodCalculator
                 break;
             }
 
+            case ScoringMethod.PrometheeII:
+                // φ(a) = Σ_j w_j·φ_j(a): r holds the unicriterion net flows.
+                for (var i = 0; i < m; i++)
+                {
+                    contributions[i] = new double[n];
+                    double s = 0;
+                    for (var j = 0; j < n; j++)
+                    {
+                        var c = w[j] * r[i * n + j];
+                        contributions[i][j] = c;
+                        s += c;
+                    }
+                    scores[i] = s;
+                    utility[i] = s;
+                }
+                var (leaving, entering) = Promethee.Flows(x, m, n, isCost, matrix.Preferences, w);
+                promethee = new PrometheeDetails(leaving, entering, matrix.Preferences);
+                break;
+
             default:
-                throw new ArgumentOutOfRangeException(nameof(method));
+                throw new ArgumentOutOfRangeException(nameof(matrix));
         }
 
         return new MethodResult
@@ -133,6 +153,7 @@ internal static class MethodCalculator
             Contributions = contributions,
             Topsis = topsis,
             Vikor = vikor,
+            Promethee = promethee,
         };
     }
 

@@ -14,6 +14,7 @@ internal static class Normaliser
         method switch
         {
             ScoringMethod.Vikor => NormalisationMethod.MinMax,
+            ScoringMethod.PrometheeII => NormalisationMethod.None, // differences of raw values, not a normalised matrix
             _ when requested != NormalisationMethod.MethodDefault => requested,
             ScoringMethod.Wsm => NormalisationMethod.Max,
             ScoringMethod.Wpm => NormalisationMethod.Max,
@@ -348,6 +349,7 @@ internal static class Normaliser
         ReadOnlySpan<double> x, int m, int n, ReadOnlySpan<bool> isCost, NormalisationMethod method, ScoringMethod scoringMethod,
         Func<int, int, string> cellField, Func<int, string> criterionField, Validator validator)
     {
+        if (scoringMethod == ScoringMethod.PrometheeII) return; // any finite values, either direction
         for (var j = 0; j < n; j++)
         {
             if (method == NormalisationMethod.None && isCost[j])

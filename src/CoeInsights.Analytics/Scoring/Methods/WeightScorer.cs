@@ -25,6 +25,7 @@ internal abstract class WeightScorer
         ScoringMethod.Wpm => new LinearScorer(m, n, logarithmic: true),
         ScoringMethod.Topsis => new TopsisScorer(m, n),
         ScoringMethod.Vikor => new VikorScorer(m, n),
+        ScoringMethod.PrometheeII => new LinearScorer(m, n, logarithmic: false), // a weighted sum of unicriterion net flows
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

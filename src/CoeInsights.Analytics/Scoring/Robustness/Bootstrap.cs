@@ -19,7 +19,7 @@ internal static class Bootstrap
     /// <param name="evaluatorColumns">Decision-matrix column of each evaluator criterion in <paramref name="scores"/>.</param>
     public static BootstrapResult Run(
         EvaluatorScores scores, AggregationOptions aggregation, double[] baseMatrix, int m, int n, int[] evaluatorColumns,
-        bool[] isCost, NormalisationMethod normalisation, Func<WeightScorer> scorerFactory, double[] weights,
+        bool[] isCost, MethodMatrix matrix, Func<WeightScorer> scorerFactory, double[] weights,
         RobustnessOptions options, int winner, IReadOnlyList<int> tieOrder, CancellationToken ct = default)
     {
         var resamples = options.BootstrapResamples;
@@ -80,7 +80,7 @@ internal static class Bootstrap
                         }
                         aggregated = ws.X;
                     }
-                    Normaliser.Normalise(aggregated, m, n, isCost, normalisation, ws.R);
+                    matrix.Build(aggregated, m, n, isCost, ws.R);
                     ws.Scorer.Score(ws.R, weights, ws.U);
                     firsts[k] = Ranking.Winner(ws.U, tieOrder);
                     for (var v = 0; v < m; v++) all[k * m + v] = ws.Scorer.ToScore(ws.U[v]);
