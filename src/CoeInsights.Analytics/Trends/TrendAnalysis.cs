@@ -14,7 +14,8 @@ public sealed record TrendOptions(
     int? SeasonLength = null,
     double AnomalyThreshold = 3.5,
     AnomalyScoreMethod AnomalyMethod = AnomalyScoreMethod.ModifiedZ,
-    double? EwmaAlpha = null);
+    double? EwmaAlpha = null,
+    SeasonalSenConvention SeasonalSenConvention = SeasonalSenConvention.PairwiseWithinSeason);
 
 /// <summary>All trend statistics of one regular series (slopes are per slot).</summary>
 /// <param name="Cagr">Compound growth, per year when <see cref="TrendOptions.PeriodsPerYear"/> is set; no value with <paramref name="CagrUndefinedReason"/> saying why.</param>
@@ -35,6 +36,9 @@ public sealed record TrendReport(
 {
     /// <summary>EWMA per slot when <see cref="TrendOptions.EwmaAlpha"/> is set (<see cref="MovingAverages.Exponential"/>).</summary>
     public IReadOnlyList<double?>? Ewma { get; init; }
+
+    /// <summary>Seasonal Sen slope (per cycle) when <see cref="TrendOptions.SeasonLength"/> is set.</summary>
+    public SeasonalSenSlopeResult? SeasonalSenSlope { get; init; }
 }
 
 /// <summary>The GetTrend / AnalyzeSeries bundle: OLS, Mann-Kendall, Sen's slope, growth, moving average, anomalies.</summary>
@@ -87,6 +91,7 @@ public static class TrendAnalysis
             CagrUndefinedReason: Growth.CagrUndefinedReason(o, options.PeriodsPerYear))
         {
             Ewma = options.EwmaAlpha is { } a ? MovingAverages.Exponential(values, a) : null,
+            SeasonalSenSlope = options.SeasonLength is { } season ? SeasonalSenSlope.Estimate(values, season, options.SeasonalSenConvention) : null,
         };
     }
 }

@@ -303,6 +303,7 @@ internal static class KpiMapping
         {
             RequireKnown(o.AnomalyScoreMethod, "options.anomaly_score_method", v);
             RequireKnown(o.MovingAverageAlignment, "options.moving_average_alignment", v);
+            RequireKnown(o.SeasonalSenConvention, "options.seasonal_sen_convention", v);
             if (o.HasEwmaAlpha)
                 v.Require(o.EwmaAlpha is > 0 and <= 1, "options.ewma_alpha", "must be in (0, 1]");
         }
@@ -317,7 +318,9 @@ internal static class KpiMapping
             ContinuityCorrection: o is { HasContinuityCorrection: true } ? o.ContinuityCorrection : null,
             AnomalyMethod: o is null ? null : FromProto(o.AnomalyScoreMethod),
             MovingAverageAlignment: o?.MovingAverageAlignment == V1.MovingAverageAlignment.Centered ? WindowAlignment.Centered : null,
-            EwmaAlpha: o is { HasEwmaAlpha: true } ? o.EwmaAlpha : null);
+            EwmaAlpha: o is { HasEwmaAlpha: true } ? o.EwmaAlpha : null,
+            SeasonalSenConvention: o?.SeasonalSenConvention == V1.SeasonalSenConvention.DropIncompleteCycles
+                ? Analytics.Trends.SeasonalSenConvention.DropIncompleteCycles : null);
     }
 
     /// <summary>Unspecified: the detector's default (the modified z-score).</summary>
@@ -429,6 +432,18 @@ internal static class KpiMapping
         if (u.Value(t.SenSlope.Slope, "sen_slope.slope") is { } senSlope) sen.Slope = senSlope;
         if (u.Value(t.SenSlope.Intercept, "sen_slope.intercept") is { } senIntercept) sen.Intercept = senIntercept;
         report.SenSlope = sen;
+        if (t.SeasonalSenSlope is { } seasonalSen)
+        {
+            var ss = new V1.SeasonalSenSlope
+            {
+                PairCount = seasonalSen.PairCount, SeasonLength = seasonalSen.SeasonLength,
+                Convention = seasonalSen.Convention == Analytics.Trends.SeasonalSenConvention.DropIncompleteCycles
+                    ? V1.SeasonalSenConvention.DropIncompleteCycles : V1.SeasonalSenConvention.PairwiseWithinSeason,
+            };
+            if (seasonalSen.Slope is null) u.Add("seasonal_sen_slope.slope_per_cycle", "no season has two observed values");
+            else if (u.Value(seasonalSen.Slope, "seasonal_sen_slope.slope_per_cycle") is { } perCycle) ss.SlopePerCycle = perCycle;
+            report.SeasonalSenSlope = ss;
+        }
         report.Anomalies.AddRange(ToProto(t.Anomalies, series, u).ToList());
         if (u.Value(t.LastPeriodOverPeriodPct, "last_period_over_period_pct") is { } last) report.LastPeriodOverPeriodPct = last;
         // Unset with the analytics' reason (e.g. less than a year of whole periods), as every other undefined statistic.

@@ -194,4 +194,40 @@ public class SeasonalMannKendallPublishedTests
         Approx.Relative(e.GetProperty("Tau").GetDouble(), r.TauA, 1e-12, "Tau");
         Assert.Equal(TrendDirection.Decreasing, r.Direction);
     }
+
+    [Fact]
+    public void ReturnsPymannkendallSeasonalSensSlopeGivenMonthlyRainfallWithGapsDroppingIncompleteYears()
+    {
+        // The same pymannkendall test asserts seasonal_sens_slope == −0.16666666666666666 (drops each year with a blank month).
+        var v = TrendVector.Load("v15_seasonal_mann_kendall_pymannkendall_rainfall.json");
+        var x = TrendVector.NullableDoubles(v.Inputs.GetProperty("x"));
+        var expected = v.Root.GetProperty("expected_seasonal_sens_slope");
+
+        var r = SeasonalSenSlope.Estimate(x, 12, SeasonalSenConvention.DropIncompleteCycles);
+
+        Assert.Equal(expected.GetProperty("slope").GetDouble(), r.Slope!.Value, expected.GetProperty("tolerance_absolute").GetDouble());
+        // Hirsch et al. keep every observed pair over its true gap: other pairs, so (on this data) another median.
+        var pairwise = SeasonalSenSlope.Estimate(x, 12);
+        Assert.True(pairwise.PairCount > r.PairCount, $"{pairwise.PairCount} vs {r.PairCount}");
+    }
+
+    /// <summary>
+    /// Worked by hand (Hirsch, Slack &amp; Smith 1982): two seasons over three cycles, season 0 = 1, 3, 5 (slopes 2, 2, 2)
+    /// and season 1 = 10, 9, 14 (slopes −1, 2, 5); the median of {−1, 2, 2, 2, 2, 5} is 2 per cycle. Without its
+    /// middle cycle, season 1 keeps one pair, (14 − 10)/2 = 2 with the true gap; dropping incomplete cycles renumbers
+    /// cycle 3 as 2, so both seasons' single pairs are over one cycle: 4 and 4.
+    /// </summary>
+    [Fact]
+    public void ReturnsHandWorkedSeasonalSlopesGivenEachConvention()
+    {
+        double?[] complete = [1, 10, 3, 9, 5, 14];
+        Assert.Equal(2, SeasonalSenSlope.Estimate(complete, 2).Slope);
+        Assert.Equal(2, SeasonalSenSlope.Estimate(complete, 2, SeasonalSenConvention.DropIncompleteCycles).Slope);
+
+        double?[] gap = [1, 10, 3, null, 5, 14];
+        var pairwise = SeasonalSenSlope.Estimate(gap, 2);
+        Assert.Equal((4L, 2.0), (pairwise.PairCount, pairwise.Slope!.Value)); // {2, 2, 2} and {2}
+        var dropped = SeasonalSenSlope.Estimate(gap, 2, SeasonalSenConvention.DropIncompleteCycles);
+        Assert.Equal((2L, 4.0), (dropped.PairCount, dropped.Slope!.Value));
+    }
 }

@@ -27,6 +27,40 @@ public sealed class KpiStatisticsOptionTests(TestServer server) : IClassFixture<
         Points = { values.Select((v, i) => new SeriesPoint { PeriodStart = D(Mon.AddDays(i)), Value = v }) },
     };
 
+    [Fact]
+    public async Task ReturnsPymannkendallSeasonalSensSlopeGivenMonthlyRainfallAndDropIncompleteCycles()
+    {
+        // pymannkendall's test_seasonal_test asserts seasonal_sens_slope −0.16666666666666666 on Bogra's monthly
+        // rainfall 1981-2010 with blank months (vectors/trends/v15_…json); blanks are points without a value. Sent as 360
+        // daily slots (one per month, season 12): AnalyzeSeries drops a first or last month observed on one day only.
+        var v = Vector("v15_seasonal_mann_kendall_pymannkendall_rainfall.json");
+        var x = v.GetProperty("inputs").GetProperty("x").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? (double?)null : e.GetDouble()).ToArray();
+        var viewer = new KpiService.KpiServiceClient(server.Channel(await server.CreateKeyAsync("stats-seasonal-sen", Role.Viewer)));
+        AnalyzeSeriesRequest Monthly(SeasonalSenConvention convention) => new()
+        {
+            Granularity = Granularity.Day,
+            Options = new TrendOptions { SeasonLength = 12, SeasonalSenConvention = convention },
+            Points =
+            {
+                x.Select((value, i) =>
+                {
+                    var p = new SeriesPoint { PeriodStart = D(Mon.AddDays(i)) };
+                    if (value is { } observed) p.Value = observed;
+                    return p;
+                }),
+            },
+        };
+
+        var dropped = (await viewer.AnalyzeSeriesAsync(Monthly(SeasonalSenConvention.DropIncompleteCycles))).SeasonalSenSlope;
+        var pairwise = (await viewer.AnalyzeSeriesAsync(Monthly(SeasonalSenConvention.Unspecified))).SeasonalSenSlope;
+
+        var expected = v.GetProperty("expected_seasonal_sens_slope");
+        Near(expected.GetProperty("slope").GetDouble(), dropped.SlopePerCycle, expected.GetProperty("tolerance_absolute").GetDouble(), "slope per year");
+        Assert.Equal((12, SeasonalSenConvention.DropIncompleteCycles), (dropped.SeasonLength, dropped.Convention));
+        Assert.Equal(SeasonalSenConvention.PairwiseWithinSeason, pairwise.Convention);
+        Assert.True(pairwise.PairCount > dropped.PairCount);
+    }
+
     private static JsonElement Vector(string file)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "trends", file)));

@@ -8,7 +8,7 @@ namespace CoeInsights.Kpis.GettingTrend;
 public sealed record TrendSettings(
     double? ConfidenceLevel = null, double? Significance = null, int? MovingAverageWindow = null, double? PeriodsPerYear = null,
     int? SeasonLength = null, double? AnomalyThreshold = null, bool? ContinuityCorrection = null, AnomalyScoreMethod? AnomalyMethod = null,
-    WindowAlignment? MovingAverageAlignment = null, double? EwmaAlpha = null)
+    WindowAlignment? MovingAverageAlignment = null, double? EwmaAlpha = null, SeasonalSenConvention? SeasonalSenConvention = null)
 {
     private static readonly TrendOptions Defaults = new();
 
@@ -25,6 +25,7 @@ public sealed record TrendSettings(
         AnomalyMethod = AnomalyMethod ?? Defaults.AnomalyMethod,
         MovingAverageAlignment = MovingAverageAlignment ?? Defaults.MovingAverageAlignment,
         EwmaAlpha = EwmaAlpha,
+        SeasonalSenConvention = SeasonalSenConvention ?? Defaults.SeasonalSenConvention,
     };
 }
 
