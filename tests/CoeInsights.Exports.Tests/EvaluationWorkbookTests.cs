@@ -30,6 +30,32 @@ public sealed class EvaluationWorkbookTests
     }
 
     [Fact]
+    public void ShowsEntropyAndCriticWeightsBesideTheCommitteesGivenSampleEvaluation()
+    {
+        var model = SampleEvaluation.Build();
+        using var workbook = new XLWorkbook(Written(model));
+        var sheet = workbook.Worksheet("Weights");
+        var table = sheet.Table("Weights");
+        var entropy = table.Fields.Single(f => f.Name == "Entropy weight (data only)").Index + 1;
+        var critic = table.Fields.Single(f => f.Name == "CRITIC weight (data only)").Index + 1;
+        var rows = table.DataRange.Rows().ToList();
+
+        // What a reader sees: a weight per criterion printed as the committee's weight beside it is (a percentage), summing to 100 %.
+        Assert.Equal(model.Result.CriterionIds.Count, rows.Count);
+        foreach (var column in new[] { entropy, critic })
+        {
+            Assert.All(rows, r => Assert.Equal(("0.0%", XLDataType.Number), (r.Cell(column).Style.NumberFormat.Format, r.Cell(column).DataType)));
+            Assert.All(rows, r => Assert.Equal(r.Cell(4).Style.NumberFormat.Format, r.Cell(column).Style.NumberFormat.Format));
+            Assert.Equal(1, rows.Sum(r => r.Cell(column).GetDouble()), 9);
+        }
+        var o = model.Result.ObjectiveWeights!;
+        var names = model.Vendors.ToDictionary(v => v.Id, v => v.Name);
+        var note = sheet.CellsUsed().Select(c => c.GetString()).Single(t => t.StartsWith("Weighted by the data alone", StringComparison.Ordinal));
+        Assert.Contains(names[o.EntropyWinnerId!] + " (entropy)", note);
+        Assert.Contains(names[o.CriticWinnerId!] + " (CRITIC)", note);
+    }
+
+    [Fact]
     public void SaysNoVendorIsRankedGivenEveryVendorRankedOut()
     {
         var model = SampleEvaluation.Build(analyticsMustHave: 6);

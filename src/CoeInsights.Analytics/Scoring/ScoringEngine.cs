@@ -510,6 +510,14 @@ public static class ScoringEngine
             };
         }
 
+        var primaryMatrix = MethodMatrix.For(options.PrimaryMethod, options, criterionIds);
+        string? WinnerWith(double[]? weights) => weights is null
+            ? null
+            : ids[Ranking.Order(MethodCalculator.Utilities(MethodCalculator.Run(primaryMatrix, options.VikorV, x, m, n, isCost, weights, ids)), tieOrder)[0]];
+        var entropy = ObjectiveWeights.Entropy(x, m, n, isCost);
+        var critic = ObjectiveWeights.Critic(x, m, n, isCost);
+        var objective = new ObjectiveWeightsResult(entropy, WinnerWith(entropy), critic, WinnerWith(critic));
+
         var recommendation = RecommendationBuilder.Build(
             ctx, options, ids, criterionIds, order, utility, results, robustness, aggregation, excluded, constant);
 
@@ -528,6 +536,7 @@ public static class ScoringEngine
             Robustness = robustness,
             Recommendation = recommendation,
             Decisions = decisions,
+            ObjectiveWeights = objective,
         };
     }
 

@@ -39,7 +39,18 @@ public sealed record ScoringResult
 
     /// <summary>Every convention that changes a number, named: "normalisation.TOPSIS=Vector", "tie_break=FirstListed", ….</summary>
     public required IReadOnlyList<string> Decisions { get; init; }
+
+    /// <summary>Entropy and CRITIC weights of the ranked vendors' matrix, beside the stakeholders' (null with fewer than two ranked vendors).</summary>
+    public ObjectiveWeightsResult? ObjectiveWeights { get; init; }
 }
+
+/// <summary>
+/// Objective weights as a comparison: what the data alone would weigh, and whom the primary method would then pick.
+/// A list is null when it is undefined for the matrix (entropy: a negative value, or a zero on a cost criterion; both:
+/// every criterion constant), with the winner then null too.
+/// </summary>
+public sealed record ObjectiveWeightsResult(
+    IReadOnlyList<double>? Entropy, string? EntropyWinnerId, IReadOnlyList<double>? Critic, string? CriticWinnerId);
 
 /// <summary>Why a vendor is not ranked.</summary>
 public sealed record ExcludedVendor(string VendorId, string CriterionId, string Reason);

@@ -53,7 +53,7 @@ public static class EvaluationWorkbook
                     FromColumn: 7, FromRow: valueHeader - 1, ToColumn: 13, ToRow: valueHeader + Math.Max(costed + 6, 14), ValueFormat: "#,##0")); // 400,000 as the cells print it
             DeckStyle.Widths(views, 36, 14, 22, 14, 14, 40);
             var weights = workbook.AddWorksheet(SafeText.SheetName("Weights", names));
-            WriteWeights(weights, model, criterionName);
+            WriteWeights(weights, model, criterionName, vendorName);
             // Bars from 0, not a radar: a radar whose axis starts near the smallest weight exaggerates near-flat weights.
             charts.Add(new ChartSpec(weights.Name, ChartKind.ClusteredBar, "Weight by criterion (%)",
                 $"'{weights.Name}'!$A$4:$A${3 + result.CriterionIds.Count}",
@@ -393,11 +393,14 @@ public static class EvaluationWorkbook
         return (h, values.Count(v => v.ThreeYearCost is not null));
     }
 
-    private static void WriteWeights(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName)
+    private static void WriteWeights(
+        IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> criterionName, IReadOnlyDictionary<string, string> vendorName)
     {
         DeckStyle.Page(sheet, $"Weights — source: {model.WeightsSource}", 3);
         var result = model.Result;
-        string[] header = ["Criterion", "Category", "Direction (Cost: less is better)", "Weight", "Must-have threshold", "Description"];
+        // The last two columns weigh by the data alone (entropy, CRITIC), for the committee to set beside its own weights.
+        string[] header = ["Criterion", "Category", "Direction (Cost: less is better)", "Weight", "Must-have threshold", "Description",
+            "Entropy weight (data only)", "CRITIC weight (data only)"];
         DeckStyle.Header(sheet, 3, header);
         for (var j = 0; j < result.CriterionIds.Count; j++)
         {
@@ -409,6 +412,8 @@ public static class EvaluationWorkbook
             SafeText.SetNumber(sheet.Cell(4 + j, 4), result.Weights[j], DeckStyle.Weight);
             SafeText.SetNumber(sheet.Cell(4 + j, 5), info?.MustHaveThreshold, "0.00");
             sheet.Cell(4 + j, 6).SetText(info?.Description ?? "");
+            SafeText.SetNumber(sheet.Cell(4 + j, 7), result.ObjectiveWeights?.Entropy?[j], DeckStyle.Weight);
+            SafeText.SetNumber(sheet.Cell(4 + j, 8), result.ObjectiveWeights?.Critic?[j], DeckStyle.Weight);
         }
         var last = 3 + result.CriterionIds.Count;
         DeckStyle.Table(sheet.Range(3, 1, last, header.Length), "Weights");
@@ -416,7 +421,15 @@ public static class EvaluationWorkbook
         if (result.Ahp is { } ahp)
             sheet.Cell(last + 2, 1).SetText(FormattableString.Invariant(
                 $"AHP: lambda_max {ahp.LambdaMax:0.0000}, CI {ahp.ConsistencyIndex:0.0000}, CR {ahp.ConsistencyRatio:0.0000} ({ahp.RandomIndexTable} random index {ahp.RandomIndex:0.00}); {(ahp.IsAcceptablyConsistent ? "acceptably consistent" : "inconsistent: revisit the judgements")}."));
-        DeckStyle.Widths(sheet, 22, 18, 28, 10, 12, 60);
+        var note = last + (result.Ahp is null ? 2 : 3);
+        if (result.ObjectiveWeights is { } o)
+            sheet.Cell(note, 1).SetText(
+                "Weighted by the data alone, the winner would be " + Named(o.EntropyWinnerId, "undefined (a negative value, or a zero cost)") + " (entropy) and "
+                + Named(o.CriticWinnerId, "undefined (every criterion constant)") + " (CRITIC): criteria on which the vendors differ more weigh more; "
+                + "CRITIC also weighs criteria that disagree with the others more.");
+        DeckStyle.Widths(sheet, 22, 18, 28, 10, 12, 60, 14, 14);
+
+        string Named(string? id, string undefined) => id is null ? undefined : vendorName.GetValueOrDefault(id, id);
     }
 
     private static void WriteSensitivity(IXLWorksheet sheet, EvaluationWorkbookModel model, IReadOnlyDictionary<string, string> vendorName,

@@ -155,6 +155,11 @@ public static class ScoringMapping
             Robustness = r.Robustness is null ? null : ToProto(r.Robustness),
             Recommendation = ToProto(r.Recommendation),
             Decisions = { r.Decisions },
+            ObjectiveWeights = r.ObjectiveWeights is not { } o ? null : new P.ObjectiveWeights
+            {
+                Entropy = { o.Entropy ?? [] }, EntropyWinnerId = o.EntropyWinnerId ?? "",
+                Critic = { o.Critic ?? [] }, CriticWinnerId = o.CriticWinnerId ?? "",
+            },
         };
         return result;
     }
